@@ -1,0 +1,69 @@
+-- name: list_contests
+-- Every contest, in a stable order for listings.
+select id, slug, name, organisers, candidate_kind, description
+from contests
+order by id
+
+-- name: get_contest
+select id, slug, name, organisers, candidate_kind, description
+from contests
+where slug = :slug
+
+-- name: list_editions
+-- Editions of every contest, most recent first; the caller groups them by contest.
+select e.id, e.contest_id, e.slug, e.number, e.year, e.theme, e.status, e.opens_on, e.closes_on,
+       e.decision_on, e.budget_eur, e.max_grant_eur, e.eligible_legal_forms, e.accepted_outside_insee,
+       e.allow_multiple_prizes
+from editions e
+order by e.contest_id, e.year desc
+
+-- name: get_edition
+select e.id, e.contest_id, e.slug, e.number, e.year, e.theme, e.status, e.opens_on, e.closes_on,
+       e.decision_on, e.budget_eur, e.max_grant_eur, e.eligible_legal_forms, e.accepted_outside_insee,
+       e.allow_multiple_prizes, c.slug as contest_slug, c.name as contest_name, c.candidate_kind
+from editions e
+join contests c on c.id = e.contest_id
+where e.slug = :slug
+
+-- name: list_rounds
+select r.id, r.kind, r.name, r.position, r.status, r.advance_count, r.blind, r.method, r.scheduled_on,
+       (select count(*) from candidate_rounds cr where cr.round_id = r.id) as candidate_count,
+       (select count(*) from panels p where p.round_id = r.id) as panel_count
+from rounds r
+where r.edition_id = :edition_id
+order by r.position
+
+-- name: list_categories
+select id, code, name, position
+from categories
+where edition_id = :edition_id
+order by position, id
+
+-- name: list_candidates
+-- Candidates of an edition with their commune and category, for organisers (never for blind juror views).
+select c.id, c.kind, c.organisation_name, c.person_name, c.email, c.insee_code,
+       coalesce(m.name, c.commune_label) as commune, m.ept_code, c.legal_form, c.founded_on,
+       c.requested_eur, c.entry_number, c.creation_name, c.project_title, cat.name as category
+from candidates c
+left join communes m on m.insee_code = c.insee_code
+left join categories cat on cat.id = c.category_id
+where c.edition_id = :edition_id
+order by c.entry_number nulls last, c.organisation_name, c.person_name, c.id
+
+-- name: list_jurors
+-- People sitting on a panel of the edition, with their panels and roles.
+select p.id, p.full_name, p.email, p.title,
+       array_agg(pa.name || case when pm.role = 'chair' then ' (présidence)' else '' end
+                 order by r.position, pa.name) as panels
+from people p
+join panel_members pm on pm.person_id = p.id
+join panels pa on pa.id = pm.panel_id
+join rounds r on r.id = pa.round_id
+where r.edition_id = :edition_id
+group by p.id
+order by p.full_name
+
+-- name: list_communes
+select insee_code, name, postal_codes, department_code, ept_code, ept_name
+from communes
+order by insee_code

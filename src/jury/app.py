@@ -1,0 +1,83 @@
+"""The one place that wires the application: plugins, middleware, routes, templates, error handlers.
+
+`create_app(settings)` takes everything it needs as arguments; tests pass their own settings and pool.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from contextlib import asynccontextmanager
+
+import asyncpg
+from litestar import Litestar
+from litestar.contrib.jinja import JinjaTemplateEngine
+from litestar.di import Provide
+from litestar.exceptions import HTTPException
+from litestar.openapi.config import OpenAPIConfig
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
+
+from jury import __version__
+from jury.contests.web import ContestPages, ContestsApi
+from jury.db.pool import create_pool
+from jury.db.queries import Queries
+from jury.errors import JuryError
+from jury.log import request_logging_middleware
+from jury.settings import Settings
+from jury.web.deps import provide_db
+from jury.web.errors import http_error_handler, internal_error_handler, jury_error_handler
+from jury.web.health import healthz
+from jury.web.home import home
+from jury.web.templating import make_environment
+
+
+def create_app(settings: Settings, *, pool: asyncpg.Pool | None = None) -> Litestar:
+    queries = Queries(settings.queries_dir)
+
+    @asynccontextmanager
+    async def database(app: Litestar) -> AsyncGenerator[None, None]:
+        owned = pool is None
+        app.state.pool = pool or await create_pool(
+            settings.database_url or "", min_size=settings.pool_min_size, max_size=settings.pool_max_size
+        )
+        try:
+            yield
+        finally:
+            if owned:
+                await app.state.pool.close()
+
+    environment = make_environment(settings.templates_dir)
+    return Litestar(
+        route_handlers=[
+            home,
+            healthz,
+            ContestsApi,
+            ContestPages,
+            create_static_files_router(path="/static", directories=[settings.templates_dir / "static"],
+                                       include_in_schema=False),
+        ],
+        dependencies={"db": Provide(provide_db)},
+        lifespan=[database],
+        state=_initial_state(settings=settings, queries=queries),
+        middleware=[request_logging_middleware],
+        template_config=TemplateConfig(engine=JinjaTemplateEngine.from_environment(environment)),
+        exception_handlers={
+            JuryError: jury_error_handler,
+            HTTPException: http_error_handler,
+            Exception: internal_error_handler,
+        },
+        openapi_config=OpenAPIConfig(
+            title="jury",
+            version=__version__,
+            description="Jugement et délibération des concours des Hauts-de-Seine.",
+        ),
+        request_max_body_size=settings.max_upload_bytes,
+        logging_config=None,
+        debug=False,
+    )
+
+
+def _initial_state(*, settings: Settings, queries: Queries):  # noqa: ANN202
+    from litestar.datastructures import State
+
+    return State({"settings": settings, "queries": queries})

@@ -1,0 +1,101 @@
+"""The `jury` command line: serve, migrate, load demo data, import files."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+
+import click
+import msgspec
+import structlog
+
+from jury.log import configure_logging
+from jury.settings import Settings, SettingsError, load_settings
+
+log = structlog.get_logger(__name__)
+
+
+def _settings(ctx: click.Context, **overrides: object) -> Settings:
+    try:
+        settings = load_settings(**overrides)
+    except SettingsError as exc:
+        raise click.UsageError(str(exc)) from None
+    configure_logging(log_format=settings.log_format, level=settings.log_level)
+    return settings
+
+
+data_dir_option = click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Dossier des données (PostgreSQL embarqué, PDF). Défaut : JURY_DATA_DIR ou ~/.local/share/jury.",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """jury — jugement et délibération des concours des Hauts-de-Seine."""
+
+
+@main.command()
+@data_dir_option
+@click.option("--host", default=None, help="Adresse d'écoute (défaut 127.0.0.1).")
+@click.option("--port", type=int, default=None, help="Port d'écoute (défaut 8000).")
+@click.option("--demo", is_flag=True, help="Charger les données de démonstration (idempotent).")
+@click.pass_context
+def serve(ctx: click.Context, data_dir: Path | None, host: str | None, port: int | None, demo: bool) -> None:
+    """Démarre le service (PostgreSQL embarqué si DATABASE_URL n'est pas défini)."""
+    import uvicorn
+
+    from jury.app import create_app
+    from jury.db.migrate import apply_migrations
+    from jury.runtime import database_settings
+
+    settings = _settings(ctx, data_dir=data_dir, host=host, port=port)
+    with database_settings(settings) as settings:
+        asyncio.run(apply_migrations(settings.database_url, settings.migrations_dir))
+        if demo:
+            from jury.demo.loader import load_demo_with_url
+
+            asyncio.run(load_demo_with_url(settings))
+        log.info("serving", url=settings.base_url)
+        server = uvicorn.Server(
+            uvicorn.Config(create_app(settings), host=settings.host, port=settings.port, log_config=None,
+                           access_log=False, lifespan="on")
+        )
+        server.run()
+
+
+@main.command()
+@data_dir_option
+@click.pass_context
+def migrate(ctx: click.Context, data_dir: Path | None) -> None:
+    """Applique les migrations à DATABASE_URL ou au PostgreSQL embarqué, puis s'arrête."""
+    from jury.db.migrate import MigrationError, apply_migrations
+    from jury.runtime import database_settings
+
+    settings = _settings(ctx, data_dir=data_dir)
+    with database_settings(settings) as settings:
+        try:
+            applied = asyncio.run(apply_migrations(settings.database_url, settings.migrations_dir))
+        except MigrationError as exc:
+            click.echo(f"Erreur de migration : {exc}", err=True)
+            sys.exit(1)
+    click.echo(f"{len(applied)} migration(s) appliquée(s)" + (f" : {', '.join(applied)}" if applied else "."))
+
+
+@main.command()
+@data_dir_option
+@click.pass_context
+def demo(ctx: click.Context, data_dir: Path | None) -> None:
+    """Charge (ou complète) les données de démonstration, sans démarrer le service."""
+    from jury.db.migrate import apply_migrations
+    from jury.demo.loader import load_demo_with_url
+    from jury.runtime import database_settings
+
+    settings = _settings(ctx, data_dir=data_dir)
+    with database_settings(settings) as settings:
+        asyncio.run(apply_migrations(settings.database_url, settings.migrations_dir))
+        summary = asyncio.run(load_demo_with_url(settings))
+    click.echo(msgspec.json.encode(summary).decode())

@@ -1,0 +1,42 @@
+"""Reading contests and editions: what organisers browse and what `/api/contests` lists."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from jury.contests.models import CandidateRow, Category, Contest, Edition, EditionDetail, JurorRow, Round
+from jury.db.queries import Database, fetch_as
+from jury.errors import NotFound
+
+
+async def list_contests(db: Database) -> list[Contest]:
+    editions: dict[int, list[Edition]] = defaultdict(list)
+    for row in await db.fetch("list_editions"):
+        fields = dict(row)
+        editions[fields.pop("contest_id")].append(Edition(**fields))
+    return [Contest(**dict(row), editions=editions[row["id"]]) for row in await db.fetch("list_contests")]
+
+
+async def get_edition(db: Database, slug: str) -> EditionDetail:
+    row = await db.fetchrow("get_edition", slug=slug)
+    if row is None:
+        raise NotFound(f"Édition inconnue : {slug}")
+    fields = dict(row)
+    fields.pop("contest_id")
+    return EditionDetail(**fields)
+
+
+async def list_rounds(db: Database, edition_id: int) -> list[Round]:
+    return await fetch_as(db, "list_rounds", Round, edition_id=edition_id)
+
+
+async def list_categories(db: Database, edition_id: int) -> list[Category]:
+    return await fetch_as(db, "list_categories", Category, edition_id=edition_id)
+
+
+async def list_candidates(db: Database, edition_id: int) -> list[CandidateRow]:
+    return await fetch_as(db, "list_candidates", CandidateRow, edition_id=edition_id)
+
+
+async def list_jurors(db: Database, edition_id: int) -> list[JurorRow]:
+    return await fetch_as(db, "list_jurors", JurorRow, edition_id=edition_id)

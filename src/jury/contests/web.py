@@ -1,0 +1,76 @@
+"""Contests, editions, rounds, candidates and jurors: the JSON API and the organisers' pages."""
+
+from __future__ import annotations
+
+from litestar import Controller, get
+from litestar.response import Template
+
+from jury.contests import service
+from jury.contests.models import CandidateRow, Contest, EditionDetail, JurorRow, Round
+from jury.db.queries import Database
+
+
+class ContestsApi(Controller):
+    path = "/api"
+    tags = ["concours"]
+
+    @get("/contests", summary="Liste des concours et de leurs éditions")
+    async def list_contests(self, db: Database) -> list[Contest]:
+        return await service.list_contests(db)
+
+    @get("/editions/{slug:str}", summary="Une édition")
+    async def get_edition(self, db: Database, slug: str) -> EditionDetail:
+        return await service.get_edition(db, slug)
+
+    @get("/editions/{slug:str}/rounds", summary="Les tours d'une édition")
+    async def list_rounds(self, db: Database, slug: str) -> list[Round]:
+        edition = await service.get_edition(db, slug)
+        return await service.list_rounds(db, edition.id)
+
+    @get("/editions/{slug:str}/candidates", summary="Les candidats d'une édition")
+    async def list_candidates(self, db: Database, slug: str) -> list[CandidateRow]:
+        edition = await service.get_edition(db, slug)
+        return await service.list_candidates(db, edition.id)
+
+    @get("/editions/{slug:str}/jurors", summary="Les jurés d'une édition")
+    async def list_jurors(self, db: Database, slug: str) -> list[JurorRow]:
+        edition = await service.get_edition(db, slug)
+        return await service.list_jurors(db, edition.id)
+
+
+class ContestPages(Controller):
+    path = "/organisation"
+    tags = ["pages"]
+    include_in_schema = True
+
+    @get("/", summary="Page d'accueil des organisateurs")
+    async def index(self, db: Database) -> Template:
+        return Template("organiser/contests.html", context={"contests": await service.list_contests(db)})
+
+    @get("/editions/{slug:str}", summary="Page d'une édition")
+    async def edition(self, db: Database, slug: str) -> Template:
+        edition = await service.get_edition(db, slug)
+        return Template(
+            "organiser/edition.html",
+            context={
+                "edition": edition,
+                "rounds": await service.list_rounds(db, edition.id),
+                "categories": await service.list_categories(db, edition.id),
+            },
+        )
+
+    @get("/editions/{slug:str}/candidats", summary="Candidats d'une édition")
+    async def candidates(self, db: Database, slug: str) -> Template:
+        edition = await service.get_edition(db, slug)
+        return Template(
+            "organiser/candidates.html",
+            context={"edition": edition, "candidates": await service.list_candidates(db, edition.id)},
+        )
+
+    @get("/editions/{slug:str}/jures", summary="Jurés d'une édition")
+    async def jurors(self, db: Database, slug: str) -> Template:
+        edition = await service.get_edition(db, slug)
+        return Template(
+            "organiser/jurors.html",
+            context={"edition": edition, "jurors": await service.list_jurors(db, edition.id)},
+        )

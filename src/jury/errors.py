@@ -1,0 +1,40 @@
+"""Errors raised by services, turned into clear answers by the web layer.
+
+Services never import Litestar; they raise these, and `jury.web.errors` maps them to a JSON body or a
+French page. Messages are in French because they reach organisers and jurors as they are.
+"""
+
+from __future__ import annotations
+
+import msgspec
+
+
+class FieldError(msgspec.Struct, frozen=True, kw_only=True):
+    field: str
+    message: str
+    line: int | None = None
+
+
+class JuryError(Exception):
+    status_code = 400
+
+    def __init__(self, message: str, *, errors: list[FieldError] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.errors = errors or []
+
+
+class Invalid(JuryError):
+    status_code = 422
+
+
+class NotFound(JuryError):
+    status_code = 404
+
+
+class Forbidden(JuryError):
+    status_code = 403
+
+
+class Conflict(JuryError):
+    status_code = 409

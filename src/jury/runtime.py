@@ -1,0 +1,31 @@
+"""Resolve which PostgreSQL to use: DATABASE_URL if set, else the embedded server in the data directory."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import msgspec
+
+from jury.db.embedded import EmbeddedPostgres
+from jury.settings import Settings
+
+EMBEDDED_DATABASE = "jury"
+
+
+@contextmanager
+def database_settings(settings: Settings) -> Iterator[Settings]:
+    """Yield settings whose `database_url` points at a running server; stop the embedded one on exit."""
+    if settings.database_url:
+        yield settings
+        return
+    import asyncio
+
+    from jury.db.embedded import ensure_database
+
+    server = EmbeddedPostgres(settings.postgres_dir)
+    try:
+        asyncio.run(ensure_database(server.url("postgres"), EMBEDDED_DATABASE))
+        yield msgspec.structs.replace(settings, database_url=server.url(EMBEDDED_DATABASE))
+    finally:
+        server.stop()

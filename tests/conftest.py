@@ -1,0 +1,139 @@
+"""Test harness: one real PostgreSQL per test session, one fresh database per test.
+
+The server is the embedded one (or the one named by DATABASE_URL). Migrations run once into a template
+database; each test gets `CREATE DATABASE … TEMPLATE`, so tests commit for real and stay isolated.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+import pytest
+from litestar.testing import AsyncTestClient
+
+from jury.app import create_app
+from jury.db.migrate import apply_migrations
+from jury.db.pool import create_pool
+from jury.db.queries import Database, Queries
+from jury.settings import PROJECT_ROOT, Settings, load_settings
+
+MIGRATIONS = PROJECT_ROOT / "sql" / "migrations"
+
+
+def with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path="/" + name))
+
+
+def _migrations_hash() -> str:
+    digest = hashlib.sha256()
+    for path in sorted(MIGRATIONS.glob("*.sql")):
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+@pytest.fixture(scope="session")
+def pg_admin_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    external = os.environ.get("JURY_TEST_DATABASE_URL") or os.environ.get("DATABASE_URL")
+    if external:
+        yield with_database(external, "postgres")
+        return
+    from jury.db.embedded import EmbeddedPostgres
+
+    server = EmbeddedPostgres(tmp_path_factory.mktemp("pg") / "data")
+
+    async def tune() -> None:
+        conn = await asyncpg.connect(server.url("postgres"))
+        try:
+            # Durability is pointless for throwaway test data; this halves the suite's time.
+            for setting in ("fsync", "synchronous_commit", "full_page_writes"):
+                await conn.execute(f"alter system set {setting} = off")
+            await conn.execute("select pg_reload_conf()")
+        finally:
+            await conn.close()
+
+    asyncio.run(tune())
+    try:
+        yield server.url("postgres")
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+async def template_database(pg_admin_url: str) -> str:
+    name = f"jury_tpl_{_migrations_hash()}"
+    conn = await asyncpg.connect(pg_admin_url)
+    try:
+        await conn.execute(f'drop database if exists "{name}" with (force)')
+        await conn.execute(f'create database "{name}"')
+    finally:
+        await conn.close()
+    await apply_migrations(with_database(pg_admin_url, name), MIGRATIONS)
+    return name
+
+
+async def create_test_database(admin_url: str, template: str | None) -> str:
+    name = f"t_{uuid.uuid4().hex[:16]}"
+    conn = await asyncpg.connect(admin_url)
+    try:
+        suffix = f' template "{template}" strategy file_copy' if template else ""
+        await conn.execute(f'create database "{name}"{suffix}')
+    finally:
+        await conn.close()
+    return name
+
+
+async def drop_test_database(admin_url: str, name: str) -> None:
+    conn = await asyncpg.connect(admin_url)
+    try:
+        await conn.execute(f'drop database if exists "{name}" with (force)')
+    finally:
+        await conn.close()
+
+
+@pytest.fixture
+async def empty_database_url(pg_admin_url: str) -> AsyncIterator[str]:
+    """A database with nothing in it, for tests of the migrator itself."""
+    name = await create_test_database(pg_admin_url, None)
+    yield with_database(pg_admin_url, name)
+    await drop_test_database(pg_admin_url, name)
+
+
+@pytest.fixture
+async def database_url(pg_admin_url: str, template_database: str) -> AsyncIterator[str]:
+    """A migrated database of this test's own."""
+    name = await create_test_database(pg_admin_url, template_database)
+    yield with_database(pg_admin_url, name)
+    await drop_test_database(pg_admin_url, name)
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return load_settings({}, database_url=database_url, data_dir=tmp_path / "data", log_format="json")
+
+
+@pytest.fixture
+async def pool(settings: Settings) -> AsyncIterator[asyncpg.Pool]:
+    pool = await create_pool(settings.database_url or "", min_size=1, max_size=4)
+    yield pool
+    await pool.close()
+
+
+@pytest.fixture
+async def db(pool: asyncpg.Pool, settings: Settings) -> AsyncIterator[Database]:
+    async with pool.acquire() as conn:
+        yield Database(conn, Queries(settings.queries_dir))
+
+
+@pytest.fixture
+async def client(settings: Settings) -> AsyncIterator[AsyncTestClient]:
+    """The app under test with its own pool: Litestar's test client runs it in a portal thread and loop."""
+    async with AsyncTestClient(app=create_app(settings)) as client:
+        yield client
