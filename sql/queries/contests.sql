@@ -4,11 +4,6 @@ select id, slug, name, organisers, candidate_kind, description
 from contests
 order by id
 
--- name: get_contest
-select id, slug, name, organisers, candidate_kind, description
-from contests
-where slug = :slug
-
 -- name: list_editions
 -- Editions of every contest, most recent first; the caller groups them by contest.
 select e.id, e.contest_id, e.slug, e.number, e.year, e.theme, e.status, e.opens_on, e.closes_on,
@@ -62,8 +57,3 @@ join rounds r on r.id = pa.round_id
 where r.edition_id = :edition_id
 group by p.id
 order by p.full_name
-
--- name: list_communes
-select insee_code, name, postal_codes, department_code, ept_code, ept_name
-from communes
-order by insee_code

@@ -10,10 +10,10 @@ from contextlib import asynccontextmanager
 
 import asyncpg
 from litestar import Litestar
-from litestar.contrib.jinja import JinjaTemplateEngine
 from litestar.di import Provide
 from litestar.exceptions import HTTPException
 from litestar.openapi.config import OpenAPIConfig
+from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
@@ -53,8 +53,9 @@ def create_app(settings: Settings, *, pool: asyncpg.Pool | None = None) -> Lites
             healthz,
             ContestsApi,
             ContestPages,
-            create_static_files_router(path="/static", directories=[settings.templates_dir / "static"],
-                                       include_in_schema=False),
+            create_static_files_router(
+                path="/static", directories=[settings.templates_dir / "static"], include_in_schema=False
+            ),
         ],
         dependencies={"db": Provide(provide_db)},
         lifespan=[database],
@@ -77,7 +78,7 @@ def create_app(settings: Settings, *, pool: asyncpg.Pool | None = None) -> Lites
     )
 
 
-def _initial_state(*, settings: Settings, queries: Queries):  # noqa: ANN202
+def _initial_state(*, settings: Settings, queries: Queries):
     from litestar.datastructures import State
 
     return State({"settings": settings, "queries": queries})

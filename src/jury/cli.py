@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
 from pathlib import Path
 
@@ -61,10 +62,19 @@ def serve(ctx: click.Context, data_dir: Path | None, host: str | None, port: int
             asyncio.run(load_demo_with_url(settings))
         log.info("serving", url=settings.base_url)
         server = uvicorn.Server(
-            uvicorn.Config(create_app(settings), host=settings.host, port=settings.port, log_config=None,
-                           access_log=False, lifespan="on")
+            uvicorn.Config(
+                create_app(settings),
+                host=settings.host,
+                port=settings.port,
+                log_config=None,
+                access_log=False,
+                lifespan="on",
+            )
         )
-        server.run()
+        # uvicorn re-raises the Ctrl-C it handled; the shutdown already happened, so it is a clean exit.
+        with contextlib.suppress(KeyboardInterrupt):
+            server.run()
+    log.info("stopped")
 
 
 @main.command()

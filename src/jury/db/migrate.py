@@ -75,7 +75,9 @@ async def _apply_locked(conn: asyncpg.Connection, migrations: list[Migration]) -
         """
     )
     # Read what is applied only now, under the lock: another process may just have finished.
-    applied = {row["id"]: row["checksum"] for row in await conn.fetch("select id, checksum from schema_migrations")}
+    applied = {
+        row["id"]: row["checksum"] for row in await conn.fetch("select id, checksum from schema_migrations")
+    }
     on_disk = {m.id for m in migrations}
     missing = sorted(set(applied) - on_disk)
     if missing:

@@ -107,7 +107,7 @@ class Database:
         query = self.q[name]
         await self.conn.executemany(query.sql, [query.args(r) for r in rows])
 
-    def transaction(self):  # noqa: ANN201 - asyncpg's Transaction context manager
+    def transaction(self):
         return self.conn.transaction()
 
 

@@ -39,7 +39,12 @@ def _answer(request: Request, *, status: int, message: str, errors: list[dict[st
     if _wants_html(request):
         return Template(
             template_name="public/error.html",
-            context={"status": status, "title": TITLES.get(status, "Erreur"), "message": message, "errors": errors},
+            context={
+                "status": status,
+                "title": TITLES.get(status, "Erreur"),
+                "message": message,
+                "errors": errors,
+            },
             status_code=status,
             media_type=MediaType.HTML,
         )
@@ -50,8 +55,10 @@ def _answer(request: Request, *, status: int, message: str, errors: list[dict[st
 
 
 def jury_error_handler(request: Request, exc: JuryError) -> Response:
-    errors = [{k: v for k, v in (("field", e.field), ("message", e.message), ("line", e.line)) if v is not None}
-              for e in exc.errors]
+    errors = [
+        {k: v for k, v in (("field", e.field), ("message", e.message), ("line", e.line)) if v is not None}
+        for e in exc.errors
+    ]
     return _answer(request, status=exc.status_code, message=exc.message, errors=errors)
 
 

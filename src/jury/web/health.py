@@ -18,13 +18,20 @@ class Health(msgspec.Struct, frozen=True):
     version: str
 
 
-@get("/healthz", summary="État du service", description="200 quand la base répond, 503 sinon.", tags=["système"])
+@get(
+    "/healthz",
+    summary="État du service",
+    description="200 quand la base répond, 503 sinon.",
+    tags=["système"],
+)
 async def healthz(state: State) -> Response[Health]:
     try:
         async with asyncio.timeout(2):
             async with state.pool.acquire() as conn:
                 await conn.fetchval(state.queries.ping.sql)
-    except Exception as exc:  # noqa: BLE001 - any failure to reach the database means "not ready"
+    except Exception as exc:
         structlog.get_logger(__name__).warning("database unreachable", error=repr(exc))
-        return Response(Health(status="unavailable", database="unreachable", version=__version__), status_code=503)
+        return Response(
+            Health(status="unavailable", database="unreachable", version=__version__), status_code=503
+        )
     return Response(Health(status="ok", database="ok", version=__version__), status_code=200)
