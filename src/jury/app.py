@@ -9,18 +9,22 @@ from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
 
 import asyncpg
-from litestar import Litestar
+from litestar import Litestar, Request
 from litestar.di import Provide
 from litestar.exceptions import HTTPException
+from litestar.middleware.rate_limit import RateLimitConfig
+from litestar.middleware.session.server_side import ServerSideSessionConfig
 from litestar.openapi.config import OpenAPIConfig
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from jury import __version__
+from jury.auth.web import AccessCardPages, SignInPages, provide_identity
 from jury.contests.web import ContestPages, ContestsApi
 from jury.db.pool import create_pool
 from jury.db.queries import Queries
+from jury.db.store import PostgresStore
 from jury.errors import JuryError
 from jury.log import request_logging_middleware
 from jury.settings import Settings
@@ -47,20 +51,42 @@ def create_app(settings: Settings, *, pool: asyncpg.Pool | None = None) -> Lites
                 await app.state.pool.close()
 
     environment = make_environment(settings.templates_dir)
-    return Litestar(
+    store = PostgresStore(pool_getter=lambda: app.state.pool, queries=queries)
+    sessions = ServerSideSessionConfig(
+        store="sessions",
+        key="jury_session",
+        max_age=settings.session_idle_minutes * 60,
+        renew_on_access=True,  # idle expiry: every request pushes the deadline back
+        httponly=True,
+        secure=settings.base_url.startswith("https://"),
+        samesite="lax",
+    )
+    rate_limit = RateLimitConfig(
+        rate_limit=("minute", settings.sign_in_attempts_per_minute),
+        store="rate_limit",
+        check_throttle_handler=_is_sign_in_attempt,
+        exclude=["/static"],
+    )
+    app = Litestar(
         route_handlers=[
             home,
             healthz,
             ContestsApi,
             ContestPages,
+            SignInPages,
+            AccessCardPages,
             create_static_files_router(
                 path="/static", directories=[settings.templates_dir / "static"], include_in_schema=False
             ),
         ],
-        dependencies={"db": Provide(provide_db)},
+        dependencies={"db": Provide(provide_db), "identity": Provide(provide_identity, sync_to_thread=False)},
+        stores={
+            "sessions": store.with_namespace("sessions"),
+            "rate_limit": store.with_namespace("rate_limit"),
+        },
         lifespan=[database],
         state=_initial_state(settings=settings, queries=queries),
-        middleware=[request_logging_middleware],
+        middleware=[request_logging_middleware, sessions.middleware, rate_limit.middleware],
         template_config=TemplateConfig(engine=JinjaTemplateEngine.from_environment(environment)),
         exception_handlers={
             JuryError: jury_error_handler,
@@ -75,6 +101,14 @@ def create_app(settings: Settings, *, pool: asyncpg.Pool | None = None) -> Lites
         request_max_body_size=settings.max_upload_bytes,
         logging_config=None,
         debug=False,
+    )
+    return app
+
+
+def _is_sign_in_attempt(request: Request) -> bool:
+    """Only credential checks are throttled; scoring and browsing are never slowed down."""
+    return (request.method == "POST" and request.url.path in {"/connexion", "/acces"}) or (
+        request.method == "GET" and request.url.path.startswith("/acces/")
     )
 
 

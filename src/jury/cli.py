@@ -109,3 +109,46 @@ def demo(ctx: click.Context, data_dir: Path | None) -> None:
         asyncio.run(apply_migrations(settings.database_url, settings.migrations_dir))
         summary = asyncio.run(load_demo_with_url(settings))
     click.echo(msgspec.json.encode(summary).decode())
+
+
+@main.command("create-organiser")
+@data_dir_option
+@click.option("--email", required=True, help="Adresse e-mail (identifiant de connexion).")
+@click.option("--name", "full_name", required=True, help="Nom affiché.")
+@click.option("--contest", "contests", multiple=True, help="Slug d'un concours organisé (répétable).")
+@click.option("--admin", is_flag=True, help="Administrateur : accès à tous les concours.")
+@click.password_option(help="Mot de passe (demandé si absent).")
+@click.pass_context
+def create_organiser(
+    ctx: click.Context,
+    data_dir: Path | None,
+    email: str,
+    full_name: str,
+    contests: tuple[str, ...],
+    admin: bool,
+    password: str,
+) -> None:
+    """Crée (ou met à jour) un compte organisateur."""
+    from jury.auth.service import create_organiser as create
+    from jury.errors import JuryError
+    from jury.runtime import database_settings, run_in_database
+
+    settings = _settings(ctx, data_dir=data_dir)
+    with database_settings(settings) as settings:
+        try:
+            person_id = asyncio.run(
+                run_in_database(
+                    settings,
+                    lambda db: create(
+                        db,
+                        full_name=full_name,
+                        email=email,
+                        password=password,
+                        contest_slugs=list(contests),
+                        is_admin=admin,
+                    ),
+                )
+            )
+        except JuryError as exc:
+            raise click.ClickException(exc.message) from None
+    click.echo(f"Organisateur n° {person_id} : {email}")

@@ -29,3 +29,17 @@ def database_settings(settings: Settings) -> Iterator[Settings]:
         yield msgspec.structs.replace(settings, database_url=server.url(EMBEDDED_DATABASE))
     finally:
         server.stop()
+
+
+async def run_in_database(settings: Settings, work):
+    """Run `work(db)` in one transaction on a fresh connection: the shape of every CLI command."""
+    import asyncpg
+
+    from jury.db.queries import Database, Queries
+
+    conn = await asyncpg.connect(settings.database_url)
+    try:
+        async with conn.transaction():
+            return await work(Database(conn, Queries(settings.queries_dir)))
+    finally:
+        await conn.close()

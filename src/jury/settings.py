@@ -37,6 +37,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     pool_min_size: int = 1
     pool_max_size: int = 10
     max_upload_bytes: int = 5 * 1024 * 1024
+    session_idle_minutes: int = 240
+    sign_in_attempts_per_minute: int = 10
     templates_dir: Path = msgspec.field(default_factory=lambda: _resource_dir("templates"))
     sql_dir: Path = msgspec.field(default_factory=lambda: _resource_dir("sql"))
 
@@ -71,6 +73,8 @@ ENVIRONMENT: dict[str, tuple[str, type]] = {
     "JURY_POOL_MIN_SIZE": ("pool_min_size", int),
     "JURY_POOL_MAX_SIZE": ("pool_max_size", int),
     "JURY_MAX_UPLOAD_BYTES": ("max_upload_bytes", int),
+    "JURY_SESSION_IDLE_MINUTES": ("session_idle_minutes", int),
+    "JURY_SIGN_IN_ATTEMPTS_PER_MINUTE": ("sign_in_attempts_per_minute", int),
     "JURY_TEMPLATES_DIR": ("templates_dir", Path),
     "JURY_SQL_DIR": ("sql_dir", Path),
 }

@@ -1,5 +1,7 @@
 import datetime as dt
 
+from tests.helpers import make_organiser, sign_in
+
 from jury.db.queries import Database
 
 
@@ -39,7 +41,9 @@ async def test_unknown_edition_is_a_404_with_a_french_message(client):
     assert response.json()["detail"] == "Édition inconnue : nope-2020"
 
 
-async def test_unknown_page_is_a_french_html_404(client):
+async def test_unknown_page_is_a_french_html_404(client, db):
+    await make_organiser(db, email="admin@exemple.fr", contests=[], admin=True)
+    await sign_in(client, email="admin@exemple.fr")
     response = await client.get("/organisation/editions/nope-2020", headers={"Accept": "text/html"})
     assert response.status_code == 404
     assert "Édition inconnue : nope-2020" in response.text
@@ -48,6 +52,8 @@ async def test_unknown_page_is_a_french_html_404(client):
 
 async def test_organiser_pages_list_the_edition(client, db):
     await _seed(db)
+    await make_organiser(db, email="cci@exemple.fr", contests=["made-in-92", "progress"])
+    await sign_in(client, email="cci@exemple.fr")
     page = await client.get("/organisation/", headers={"Accept": "text/html"})
     assert page.status_code == 200
     assert "Made in 92" in page.text
@@ -65,3 +71,30 @@ async def test_openapi_schema_documents_every_route(client):
     for path, operations in paths.items():
         for method, operation in operations.items():
             assert operation.get("summary"), f"{method.upper()} {path} has no summary"
+
+
+async def test_organiser_pages_require_sign_in(client, db):
+    await _seed(db)
+    html = {"Accept": "text/html"}
+    assert (await client.get("/organisation/", headers=html)).status_code == 401
+    assert (await client.get("/api/editions/progress-2024/candidates")).status_code == 401
+
+
+async def test_organisers_are_scoped_to_their_contests(client, db):
+    await _seed(db)
+    await db.conn.execute(
+        "insert into candidates (edition_id, kind, organisation_name, email) "
+        "select id, 'organisation', 'Association Secrète', 'secret@exemple.fr' from editions "
+        "where slug = 'progress-2024'"
+    )
+    await make_organiser(db, email="cci@exemple.fr", contests=["made-in-92"])
+    await sign_in(client, email="cci@exemple.fr")
+    index = await client.get("/organisation/")
+    assert "Made in 92" in index.text and "progress-2024" not in index.text
+    denied = await client.get("/api/editions/progress-2024/candidates")
+    assert denied.status_code == 403
+    assert "Association Secrète" not in denied.text
+    page = await client.get("/organisation/editions/progress-2024/candidats")
+    assert page.status_code == 403 and "secret@exemple.fr" not in page.text
+    allowed = await client.get("/api/editions/made-in-92-2025/candidates")
+    assert allowed.status_code == 200 and allowed.json() == []

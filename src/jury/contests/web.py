@@ -5,6 +5,9 @@ from __future__ import annotations
 from litestar import Controller, get
 from litestar.response import Template
 
+from jury.auth.guards import requires_organiser
+from jury.auth.identity import Identity
+from jury.auth.service import ensure_organiser_of_edition, organised_contest_ids
 from jury.contests import service
 from jury.contests.models import CandidateRow, Contest, EditionDetail, JurorRow, Round
 from jury.db.queries import Database
@@ -27,29 +30,47 @@ class ContestsApi(Controller):
         edition = await service.get_edition(db, slug)
         return await service.list_rounds(db, edition.id)
 
-    @get("/editions/{slug:str}/candidates", summary="Les candidats d'une édition")
-    async def list_candidates(self, db: Database, slug: str) -> list[CandidateRow]:
-        edition = await service.get_edition(db, slug)
+    @get(
+        "/editions/{slug:str}/candidates",
+        summary="Les candidats d'une édition (organisateurs)",
+        guards=[requires_organiser],
+    )
+    async def list_candidates(self, db: Database, slug: str, identity: Identity) -> list[CandidateRow]:
+        edition = await _organised_edition(db, slug, identity)
         return await service.list_candidates(db, edition.id)
 
-    @get("/editions/{slug:str}/jurors", summary="Les jurés d'une édition")
-    async def list_jurors(self, db: Database, slug: str) -> list[JurorRow]:
-        edition = await service.get_edition(db, slug)
+    @get(
+        "/editions/{slug:str}/jurors",
+        summary="Les jurés d'une édition (organisateurs)",
+        guards=[requires_organiser],
+    )
+    async def list_jurors(self, db: Database, slug: str, identity: Identity) -> list[JurorRow]:
+        edition = await _organised_edition(db, slug, identity)
         return await service.list_jurors(db, edition.id)
+
+
+async def _organised_edition(db: Database, slug: str, identity: Identity) -> EditionDetail:
+    edition = await service.get_edition(db, slug)
+    await ensure_organiser_of_edition(db, identity=identity, edition_id=edition.id)
+    return edition
 
 
 class ContestPages(Controller):
     path = "/organisation"
-    tags = ["pages"]
-    include_in_schema = True
+    tags = ["organisation"]
+    guards = [requires_organiser]
 
     @get("/", summary="Page d'accueil des organisateurs")
-    async def index(self, db: Database) -> Template:
-        return Template("organiser/contests.html", context={"contests": await service.list_contests(db)})
+    async def index(self, db: Database, identity: Identity) -> Template:
+        contests = await service.list_contests(db)
+        if not identity.is_admin:
+            mine = await organised_contest_ids(db, identity=identity)
+            contests = [c for c in contests if c.id in mine]
+        return Template("organiser/contests.html", context={"contests": contests})
 
     @get("/editions/{slug:str}", summary="Page d'une édition")
-    async def edition(self, db: Database, slug: str) -> Template:
-        edition = await service.get_edition(db, slug)
+    async def edition(self, db: Database, slug: str, identity: Identity) -> Template:
+        edition = await _organised_edition(db, slug, identity)
         return Template(
             "organiser/edition.html",
             context={
@@ -60,16 +81,16 @@ class ContestPages(Controller):
         )
 
     @get("/editions/{slug:str}/candidats", summary="Candidats d'une édition")
-    async def candidates(self, db: Database, slug: str) -> Template:
-        edition = await service.get_edition(db, slug)
+    async def candidates(self, db: Database, slug: str, identity: Identity) -> Template:
+        edition = await _organised_edition(db, slug, identity)
         return Template(
             "organiser/candidates.html",
             context={"edition": edition, "candidates": await service.list_candidates(db, edition.id)},
         )
 
     @get("/editions/{slug:str}/jures", summary="Jurés d'une édition")
-    async def jurors(self, db: Database, slug: str) -> Template:
-        edition = await service.get_edition(db, slug)
+    async def jurors(self, db: Database, slug: str, identity: Identity) -> Template:
+        edition = await _organised_edition(db, slug, identity)
         return Template(
             "organiser/jurors.html",
             context={"edition": edition, "jurors": await service.list_jurors(db, edition.id)},

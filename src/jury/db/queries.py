@@ -43,6 +43,8 @@ def _compile(name: str, text: str) -> Query:
             params.append(param)
         return f"${params.index(param) + 1}"
 
+    # Documentation lines go first: an apostrophe in a French comment must not look like a string literal.
+    text = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("--"))
     parts = text.split("'")
     for i in range(0, len(parts), 2):  # even parts are outside string literals
         parts[i] = _PARAM.sub(number, parts[i])

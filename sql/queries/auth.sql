@@ -1,0 +1,55 @@
+-- name: find_person_by_email
+select id, full_name, password_hash, is_admin from people where lower(email) = lower(:email)
+
+-- name: organiser_contest_ids
+select contest_id from organisers where person_id = :person_id
+
+-- name: is_organiser_of_edition
+-- True when the person organises the edition's contest (or is an administrator).
+select exists (
+    select 1 from people p
+    where p.id = :person_id
+      and (p.is_admin or exists (
+          select 1 from organisers o join editions e on e.contest_id = o.contest_id
+          where o.person_id = p.id and e.id = :edition_id))
+)
+
+-- name: upsert_organiser
+insert into people (full_name, email, password_hash, is_admin)
+values (:full_name, :email, :password_hash, :is_admin)
+on conflict (lower(email)) do update
+    set full_name = excluded.full_name, password_hash = excluded.password_hash, is_admin = excluded.is_admin
+returning id
+
+-- name: add_organiser_contest
+insert into organisers (person_id, contest_id)
+select :person_id, id from contests where slug = :contest_slug
+on conflict (person_id, contest_id) do update set contest_id = excluded.contest_id
+returning contest_id
+
+-- name: edition_jurors_with_codes
+-- Jurors of an edition and whether each has an active access code.
+select p.id as person_id, p.full_name, p.title,
+       exists (select 1 from access_codes a
+               where a.person_id = p.id and a.edition_id = :edition_id and a.revoked_at is null) as has_code,
+       (select max(a.last_used_at) from access_codes a
+        where a.person_id = p.id and a.edition_id = :edition_id) as last_used_at
+from people p
+where p.id in (select pm.person_id from panel_members pm join panels pa on pa.id = pm.panel_id
+               join rounds r on r.id = pa.round_id where r.edition_id = :edition_id)
+order by p.full_name
+
+-- name: revoke_access_code
+update access_codes set revoked_at = now()
+where edition_id = :edition_id and person_id = :person_id and revoked_at is null
+returning id
+
+-- name: insert_access_code
+insert into access_codes (edition_id, person_id, code_hash) values (:edition_id, :person_id, :code_hash)
+
+-- name: use_access_code
+-- The juror behind a code, if the code is active; marks it used.
+update access_codes a set last_used_at = now()
+from people p
+where a.code_hash = :code_hash and a.revoked_at is null and p.id = a.person_id
+returning a.edition_id, p.id as person_id, p.full_name

@@ -1,0 +1,31 @@
+"""Route guards: who may call a route. Finer checks (this contest, this panel) live in the services."""
+
+from __future__ import annotations
+
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.handlers.base import BaseRouteHandler
+
+from jury.auth.identity import Identity
+
+
+def current_identity(connection: ASGIConnection) -> Identity | None:
+    if "session" not in connection.scope:
+        return None
+    return Identity.from_session(connection.session)
+
+
+def requires_organiser(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    identity = current_identity(connection)
+    if identity is None:
+        raise NotAuthorizedException("Connexion requise.")
+    if identity.kind != "organiser":
+        raise PermissionDeniedException("Réservé aux organisateurs.")
+
+
+def requires_juror(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    identity = current_identity(connection)
+    if identity is None:
+        raise NotAuthorizedException("Connexion requise.")
+    if identity.kind != "juror":
+        raise PermissionDeniedException("Réservé aux jurés.")

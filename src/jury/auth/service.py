@@ -1,0 +1,112 @@
+"""Signing in organisers and jurors, and managing the access codes printed on jurors' cards."""
+
+from __future__ import annotations
+
+import msgspec
+
+from jury.auth import codes
+from jury.auth.identity import Identity
+from jury.auth.passwords import hash_password, verify_password
+from jury.db.queries import Database
+from jury.errors import Forbidden, Invalid, NotFound
+
+
+class IssuedCard(msgspec.Struct, frozen=True, kw_only=True):
+    person_id: int
+    full_name: str
+    title: str
+    code: str
+
+
+class JurorCardStatus(msgspec.Struct, frozen=True, kw_only=True):
+    person_id: int
+    full_name: str
+    title: str
+    has_code: bool
+    last_used_at: object | None
+
+
+async def sign_in_organiser(db: Database, *, email: str, password: str) -> Identity:
+    row = await db.fetchrow("find_person_by_email", email=email.strip())
+    if not verify_password(row["password_hash"] if row else None, password) or row is None:
+        raise Invalid("Adresse e-mail ou mot de passe incorrect.")
+    contests = await db.fetch("organiser_contest_ids", person_id=row["id"])
+    if not contests and not row["is_admin"]:
+        raise Forbidden("Ce compte n'organise aucun concours.")
+    return Identity(person_id=row["id"], name=row["full_name"], kind="organiser", is_admin=row["is_admin"])
+
+
+async def ensure_organiser_of_edition(db: Database, *, identity: Identity, edition_id: int) -> None:
+    """Organisers are scoped to their contests: CCI staff do not see the Gâteau's jurors."""
+    if identity.kind != "organiser" or not await db.fetchval(
+        "is_organiser_of_edition", person_id=identity.person_id, edition_id=edition_id
+    ):
+        raise Forbidden("Vous n'organisez pas ce concours.")
+
+
+async def organised_contest_ids(db: Database, *, identity: Identity) -> set[int]:
+    return {
+        row["contest_id"] for row in await db.fetch("organiser_contest_ids", person_id=identity.person_id)
+    }
+
+
+async def create_organiser(
+    db: Database,
+    *,
+    full_name: str,
+    email: str,
+    password: str,
+    contest_slugs: list[str],
+    is_admin: bool = False,
+) -> int:
+    if len(password) < 10:
+        raise Invalid("Le mot de passe doit compter au moins 10 caractères.")
+    person_id = await db.fetchval(
+        "upsert_organiser",
+        full_name=full_name,
+        email=email,
+        password_hash=hash_password(password),
+        is_admin=is_admin,
+    )
+    for slug in contest_slugs:
+        if await db.fetchval("add_organiser_contest", person_id=person_id, contest_slug=slug) is None:
+            raise NotFound(f"Concours inconnu : {slug}")
+    return person_id
+
+
+async def juror_cards(db: Database, *, edition_id: int) -> list[JurorCardStatus]:
+    return [
+        JurorCardStatus(**dict(r)) for r in await db.fetch("edition_jurors_with_codes", edition_id=edition_id)
+    ]
+
+
+async def issue_codes(db: Database, *, edition_id: int, person_ids: list[int]) -> list[IssuedCard]:
+    """(Re)issue codes: any active code of these jurors is revoked first, so a lost card stops working."""
+    jurors = {j.person_id: j for j in await juror_cards(db, edition_id=edition_id)}
+    unknown = [p for p in person_ids if p not in jurors]
+    if unknown:
+        raise NotFound("Juré inconnu dans cette édition.")
+    cards = []
+    for person_id in person_ids:
+        await db.execute("revoke_access_code", edition_id=edition_id, person_id=person_id)
+        code = codes.new_code()
+        await db.execute(
+            "insert_access_code", edition_id=edition_id, person_id=person_id, code_hash=codes.code_hash(code)
+        )
+        juror = jurors[person_id]
+        cards.append(IssuedCard(person_id=person_id, full_name=juror.full_name, title=juror.title, code=code))
+    return cards
+
+
+async def revoke_code(db: Database, *, edition_id: int, person_id: int) -> bool:
+    return await db.fetchval("revoke_access_code", edition_id=edition_id, person_id=person_id) is not None
+
+
+async def sign_in_with_code(db: Database, *, typed: str) -> Identity:
+    code = codes.normalise(typed)
+    row = await db.fetchrow("use_access_code", code_hash=codes.code_hash(code)) if code else None
+    if row is None:
+        raise Invalid("Code d'accès inconnu ou révoqué.")
+    return Identity(
+        person_id=row["person_id"], name=row["full_name"], kind="juror", edition_id=row["edition_id"]
+    )

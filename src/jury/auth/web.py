@@ -1,0 +1,163 @@
+"""Sign-in pages: organisers by e-mail and password, jurors by the code on their card (typed or scanned)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import msgspec
+import segno
+from litestar import Controller, Request, get, post
+from litestar.datastructures import State
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+from litestar.response import Redirect, Template
+
+from jury.auth import service
+from jury.auth.guards import current_identity, requires_organiser
+from jury.auth.identity import Identity
+from jury.contests.service import get_edition
+from jury.db.queries import Database
+from jury.errors import JuryError
+
+
+class SignInForm(msgspec.Struct):
+    email: str = ""
+    password: str = ""
+
+
+class CodeForm(msgspec.Struct):
+    code: str = ""
+
+
+class CardsForm(msgspec.Struct):
+    action: str = "issue"
+    person_id: int | None = None
+
+
+def provide_identity(request: Request) -> Identity | None:
+    return current_identity(request)
+
+
+def _start_session(request: Request, identity: Identity) -> None:
+    # A new session id at sign-in: a session fixed before sign-in must not carry the new rights.
+    request.clear_session()
+    request.set_session(identity.to_session())
+
+
+class SignInPages(Controller):
+    tags = ["connexion"]
+
+    @get("/connexion", summary="Page de connexion des organisateurs")
+    async def sign_in_page(self) -> Template:
+        return Template("public/sign_in.html", context={"error": None, "email": ""})
+
+    @post("/connexion", summary="Connexion d'un organisateur", status_code=200)
+    async def sign_in(
+        self,
+        request: Request,
+        db: Database,
+        data: Annotated[SignInForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
+    ) -> Template | Redirect:
+        try:
+            identity = await service.sign_in_organiser(db, email=data.email, password=data.password)
+        except JuryError as exc:
+            return Template(
+                "public/sign_in.html",
+                context={"error": exc.message, "email": data.email},
+                status_code=exc.status_code,
+            )
+        _start_session(request, identity)
+        return Redirect("/organisation/", status_code=303)
+
+    @post("/deconnexion", summary="Déconnexion", status_code=303)
+    async def sign_out(self, request: Request) -> Redirect:
+        request.clear_session()
+        return Redirect("/", status_code=303)
+
+    @get("/acces", summary="Saisie du code d'accès d'un juré")
+    async def code_page(self) -> Template:
+        return Template("juror/access.html", context={"error": None})
+
+    @post("/acces", summary="Connexion d'une tablette avec un code d'accès", status_code=200)
+    async def code_sign_in(
+        self,
+        request: Request,
+        db: Database,
+        data: Annotated[CodeForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
+    ) -> Template | Redirect:
+        try:
+            identity = await service.sign_in_with_code(db, typed=data.code)
+        except JuryError as exc:
+            return Template("juror/access.html", context={"error": exc.message}, status_code=exc.status_code)
+        _start_session(request, identity)
+        return Redirect("/jure/", status_code=303)
+
+    @get("/acces/{code:str}", summary="Connexion par le QR code d'une carte d'accès")
+    async def code_link(self, request: Request, db: Database, code: str) -> Template | Redirect:
+        try:
+            identity = await service.sign_in_with_code(db, typed=code)
+        except JuryError as exc:
+            return Template("juror/access.html", context={"error": exc.message}, status_code=exc.status_code)
+        _start_session(request, identity)
+        return Redirect("/jure/", status_code=303)
+
+
+def qr_data_uri(url: str) -> str:
+    return segno.make(url, error="m").svg_data_uri(scale=4, border=2)
+
+
+class AccessCardPages(Controller):
+    path = "/organisation/editions/{slug:str}/cartes"
+    guards = [requires_organiser]
+    tags = ["organisation"]
+
+    @get("/", summary="Cartes d'accès des jurés d'une édition")
+    async def cards(self, db: Database, slug: str, identity: Identity) -> Template:
+        edition = await get_edition(db, slug)
+        await service.ensure_organiser_of_edition(db, identity=identity, edition_id=edition.id)
+        return Template(
+            "organiser/cards.html",
+            context={
+                "edition": edition,
+                "jurors": await service.juror_cards(db, edition_id=edition.id),
+                "message": None,
+            },
+        )
+
+    @post("/", summary="Émettre, réémettre ou révoquer des cartes d'accès", status_code=200)
+    async def act(
+        self,
+        db: Database,
+        state: State,
+        slug: str,
+        identity: Identity,
+        data: Annotated[CardsForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
+    ) -> Template:
+        edition = await get_edition(db, slug)
+        await service.ensure_organiser_of_edition(db, identity=identity, edition_id=edition.id)
+        if data.action == "revoke" and data.person_id is not None:
+            await service.revoke_code(db, edition_id=edition.id, person_id=data.person_id)
+            return Template(
+                "organiser/cards.html",
+                context={
+                    "edition": edition,
+                    "jurors": await service.juror_cards(db, edition_id=edition.id),
+                    "message": "Carte révoquée : ce code ne permet plus de se connecter.",
+                },
+            )
+        jurors = await service.juror_cards(db, edition_id=edition.id)
+        if data.person_id is not None:
+            targets = [data.person_id]
+        elif data.action == "issue-missing":
+            targets = [j.person_id for j in jurors if not j.has_code]
+        else:
+            targets = [j.person_id for j in jurors]
+        cards = await service.issue_codes(db, edition_id=edition.id, person_ids=targets)
+        base = state.settings.base_url.rstrip("/")
+        printable = [
+            {"card": c, "url": f"{base}/acces/{c.code}", "qr": qr_data_uri(f"{base}/acces/{c.code}")}
+            for c in cards
+        ]
+        return Template(
+            "organiser/cards_print.html", context={"edition": edition, "cards": printable, "base_url": base}
+        )

@@ -1,0 +1,34 @@
+"""Small factories shared by tests: they insert through the real services and sign in for real."""
+
+from __future__ import annotations
+
+from jury.auth.service import create_organiser
+from jury.db.queries import Database
+
+PASSWORD = "mot-de-passe-solide"
+
+
+async def make_contest(db: Database, *, slug: str = "made-in-92", kind: str = "company") -> int:
+    return await db.conn.fetchval(
+        "insert into contests (slug, name, organisers, candidate_kind) values ($1, $2, 'Organisateur', $3) "
+        "returning id",
+        slug,
+        slug.replace("-", " ").title(),
+        kind,
+    )
+
+
+async def make_organiser(db: Database, *, email: str, contests: list[str], admin: bool = False) -> int:
+    return await create_organiser(
+        db,
+        full_name=email.split("@")[0],
+        email=email,
+        password=PASSWORD,
+        contest_slugs=contests,
+        is_admin=admin,
+    )
+
+
+async def sign_in(client, *, email: str, password: str = PASSWORD) -> None:
+    response = await client.post("/connexion", data={"email": email, "password": password})
+    assert response.status_code in (200, 303) and "incorrect" not in response.text
