@@ -9,6 +9,8 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -40,14 +42,17 @@ def _migrations_hash() -> str:
 
 
 @pytest.fixture(scope="session")
-def pg_admin_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def pg_admin_url() -> Iterator[str]:
     external = os.environ.get("JURY_TEST_DATABASE_URL") or os.environ.get("DATABASE_URL")
     if external:
         yield with_database(external, "postgres")
         return
     from jury.db.embedded import EmbeddedPostgres
 
-    server = EmbeddedPostgres(tmp_path_factory.mktemp("pg") / "data")
+    # Not under pytest's basetemp: pytest prunes old basetemps, which would pull the data directory from
+    # under a concurrently running session's server.
+    root = Path(tempfile.mkdtemp(prefix="jury-test-pg-"))
+    server = EmbeddedPostgres(root / "data")
 
     async def tune() -> None:
         conn = await asyncpg.connect(server.url("postgres"))
@@ -64,6 +69,7 @@ def pg_admin_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield server.url("postgres")
     finally:
         server.stop()
+        shutil.rmtree(root, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
