@@ -29,3 +29,9 @@ def requires_juror(connection: ASGIConnection, _: BaseRouteHandler) -> None:
         raise NotAuthorizedException("Connexion requise.")
     if identity.kind != "juror":
         raise PermissionDeniedException("Réservé aux jurés.")
+
+
+def requires_sign_in(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    """For routes both organisers and jurors use; the service decides what each may do there."""
+    if current_identity(connection) is None:
+        raise NotAuthorizedException("Connexion requise.")

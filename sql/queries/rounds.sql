@@ -1,0 +1,38 @@
+-- name: get_round_for_update
+-- The round and its edition; the row lock serialises two moves of the same round.
+select r.id, r.edition_id, r.status, r.name, r.kind, e.slug as edition_slug
+from rounds r join editions e on e.id = r.edition_id
+where r.id = :round_id
+for update of r
+
+-- name: round_snapshot
+-- Everything opening a round depends on, in one round trip.
+select
+    (select count(*) from candidate_rounds cr where cr.round_id = r.id) as candidates,
+    (select count(*) from panels p where p.round_id = r.id) as panels,
+    coalesce((select array_agg(p.name order by p.name) from panels p
+              where p.round_id = r.id
+                and not exists (select 1 from panel_members pm where pm.panel_id = p.id)), '{}') as panels_without_jurors,
+    coalesce((select array_agg(distinct cat.name) from candidate_rounds cr
+              join candidates c on c.id = cr.candidate_id
+              join categories cat on cat.id = c.category_id
+              where cr.round_id = r.id
+                and not exists (select 1 from criteria k where k.category_id = cat.id)), '{}')
+        as categories_without_criteria,
+    (select count(*) from candidate_rounds cr where cr.round_id = r.id and cr.panel_id is null)
+        as candidates_without_panel,
+    (select count(*) from candidate_rounds cr where cr.round_id = r.id and cr.panel_id is not null
+       and not exists (select 1 from assignments a where a.panel_id = cr.panel_id
+                       and a.candidate_id = cr.candidate_id)) as candidates_without_jurors
+from rounds r
+where r.id = :round_id
+
+-- name: is_chair_of_round
+select exists (select 1 from panel_members pm join panels p on p.id = pm.panel_id
+               where p.round_id = :round_id and pm.person_id = :person_id and pm.role = 'chair')
+
+-- name: set_round_status
+update rounds set status = :status where id = :round_id
+
+-- name: round_edition_slug
+select e.slug from rounds r join editions e on e.id = r.edition_id where r.id = :round_id

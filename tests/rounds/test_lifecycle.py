@@ -1,0 +1,58 @@
+import pytest
+
+from jury.rounds.lifecycle import RoundSnapshot, move_problem, readiness_problems
+
+
+@pytest.mark.parametrize(
+    ("current", "target"), [("draft", "open"), ("open", "deliberation"), ("deliberation", "closed")]
+)
+def test_organisers_move_rounds_forward_one_step(current, target):
+    assert move_problem(current=current, target=target, role="organiser") is None
+
+
+@pytest.mark.parametrize(
+    ("current", "target"), [("draft", "deliberation"), ("open", "draft"), ("deliberation", "open")]
+)
+def test_skipping_or_going_back_is_refused(current, target):
+    assert "Passage impossible" in move_problem(current=current, target=target, role="organiser")
+
+
+def test_closed_round_never_moves():
+    assert move_problem(current="closed", target="open", role="organiser") == (
+        "Le tour est clos : il ne peut plus changer d'état."
+    )
+
+
+def test_chair_runs_deliberation_but_does_not_open_scoring():
+    assert move_problem(current="open", target="deliberation", role="chair") is None
+    assert move_problem(current="deliberation", target="closed", role="chair") is None
+    assert (
+        move_problem(current="draft", target="open", role="chair")
+        == "Seuls les organisateurs ouvrent la notation."
+    )
+
+
+def test_readiness_lists_every_problem():
+    snapshot = RoundSnapshot(
+        candidates=3,
+        panels=1,
+        panels_without_jurors=["Nord"],
+        categories_without_criteria=["Gâteau"],
+        candidates_without_panel=1,
+        candidates_without_jurors=2,
+    )
+    assert readiness_problems(snapshot) == [
+        "Le jury « Nord » n'a aucun juré.",
+        "La catégorie « Gâteau » n'a aucun critère de notation.",
+        "1 candidat(s) sans jury.",
+        "2 candidat(s) sans juré affecté.",
+    ]
+    ready = RoundSnapshot(
+        candidates=3,
+        panels=1,
+        panels_without_jurors=[],
+        categories_without_criteria=[],
+        candidates_without_panel=0,
+        candidates_without_jurors=0,
+    )
+    assert readiness_problems(ready) == []
