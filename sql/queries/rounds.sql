@@ -36,3 +36,33 @@ update rounds set status = :status where id = :round_id
 
 -- name: round_edition_slug
 select e.slug from rounds r join editions e on e.id = r.edition_id where r.id = :round_id
+
+-- name: round_routing_inputs
+-- The candidates of a round with their commune, and any organiser override already recorded.
+select cr.candidate_id, coalesce(c.insee_code, '') as insee_code, cr.status,
+       exists (select 1 from decisions d where d.candidate_id = cr.candidate_id and d.round_id = cr.round_id
+               and d.kind = 'override') as overridden
+from candidate_rounds cr join candidates c on c.id = cr.candidate_id
+where cr.round_id = :round_id
+order by cr.candidate_id
+
+-- name: round_zone_panels
+-- Panels of a round with the zone each one judges.
+select p.id as panel_id, z.code as zone_code, z.label as zone_label, z.ept_codes
+from panels p join zones z on z.id = p.zone_id
+where p.round_id = :round_id
+
+-- name: edition_accepted_outside
+select accepted_outside_insee from editions where id = :edition_id
+
+-- name: all_communes
+select insee_code, name, department_code, ept_code from communes
+
+-- name: set_candidate_round_routing
+update candidate_rounds set panel_id = :panel_id, status = :status, reason = :reason, updated_at = now()
+where candidate_id = :candidate_id and round_id = :round_id
+
+-- name: insert_override_decision
+insert into decisions (edition_id, round_id, candidate_id, kind, reason, decided_by)
+values (:edition_id, :round_id, :candidate_id, 'override', :reason, :decided_by)
+returning id

@@ -27,7 +27,7 @@ from jury.db.queries import Queries
 from jury.db.store import PostgresStore
 from jury.errors import JuryError
 from jury.log import request_logging_middleware
-from jury.rounds.web import RoundPages, RoundsApi
+from jury.rounds.web import RoundPages, RoundsApi, RoutingApi
 from jury.settings import Settings
 from jury.web.deps import provide_db
 from jury.web.errors import http_error_handler, internal_error_handler, jury_error_handler
@@ -77,6 +77,7 @@ def create_app(settings: Settings, *, pool: asyncpg.Pool | None = None) -> Lites
             SignInPages,
             AccessCardPages,
             RoundsApi,
+            RoutingApi,
             RoundPages,
             create_static_files_router(
                 path="/static", directories=[settings.templates_dir / "static"], include_in_schema=False

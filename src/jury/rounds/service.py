@@ -57,3 +57,12 @@ async def _role(db: Database, *, identity: Identity, round_id: int, edition_id: 
     ):
         return "chair"
     raise Forbidden("Seuls les organisateurs et la présidence du jury peuvent changer l'état d'un tour.")
+
+
+async def organiser_round(db: Database, *, identity: Identity, round_id: int):
+    """The round row, once the caller is known to organise its contest; locks it for the transaction."""
+    row = await db.fetchrow("get_round_for_update", round_id=round_id)
+    if row is None:
+        raise NotFound("Tour inconnu.")
+    await ensure_organiser_of_edition(db, identity=identity, edition_id=row["edition_id"])
+    return row

@@ -10,10 +10,11 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Redirect
 
-from jury.auth.guards import requires_sign_in
+from jury.auth.guards import requires_organiser, requires_sign_in
 from jury.auth.identity import Identity
 from jury.db.queries import Database
-from jury.rounds import service
+from jury.rounds import routing, service
+from jury.rounds.routing import RoutingReport
 from jury.rounds.service import RoundMove
 
 
@@ -36,6 +37,41 @@ class RoundsApi(Controller):
     async def move(self, db: Database, identity: Identity, round_id: int, data: MoveRequest) -> RoundMove:
         return await service.move_round(
             db, identity=identity, round_id=round_id, target=data.to, reason=data.reason
+        )
+
+
+class OverrideRequest(msgspec.Struct, kw_only=True):
+    candidate_id: int
+    panel_id: int
+    reason: Annotated[str, msgspec.Meta(max_length=2000)]
+
+
+class RoutingApi(Controller):
+    path = "/api/rounds"
+    tags = ["tours"]
+    guards = [requires_organiser]
+
+    @post(
+        "/{round_id:int}/routing",
+        summary="Répartir les candidats par zone (demi-finales territoriales)",
+        status_code=200,
+    )
+    async def route(self, db: Database, identity: Identity, round_id: int) -> RoutingReport:
+        return await routing.route_round(db, identity=identity, round_id=round_id)
+
+    @post(
+        "/{round_id:int}/overrides",
+        summary="Admettre un candidat hors territoire (motif écrit, audité)",
+        status_code=204,
+    )
+    async def override(self, db: Database, identity: Identity, round_id: int, data: OverrideRequest) -> None:
+        await routing.override_ineligibility(
+            db,
+            identity=identity,
+            round_id=round_id,
+            candidate_id=data.candidate_id,
+            panel_id=data.panel_id,
+            reason=data.reason,
         )
 
 
