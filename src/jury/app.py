@@ -33,6 +33,7 @@ from jury.web.deps import provide_db
 from jury.web.errors import http_error_handler, internal_error_handler, jury_error_handler
 from jury.web.health import healthz
 from jury.web.home import home
+from jury.web.security import security_middleware_factory
 from jury.web.templating import make_environment
 
 
@@ -61,12 +62,13 @@ def create_app(settings: Settings, *, pool: asyncpg.Pool | None = None) -> Lites
         httponly=True,
         secure=settings.base_url.startswith("https://"),
         samesite="lax",
+        exclude=["/healthz", "/static"],  # probes and assets never need a session (nor a database trip)
     )
     rate_limit = RateLimitConfig(
         rate_limit=("minute", settings.sign_in_attempts_per_minute),
         store="rate_limit",
         check_throttle_handler=_is_sign_in_attempt,
-        exclude=["/static"],
+        exclude=["/static", "/healthz"],
     )
     app = Litestar(
         route_handlers=[
@@ -90,7 +92,12 @@ def create_app(settings: Settings, *, pool: asyncpg.Pool | None = None) -> Lites
         },
         lifespan=[database],
         state=_initial_state(settings=settings, queries=queries),
-        middleware=[request_logging_middleware, sessions.middleware, rate_limit.middleware],
+        middleware=[
+            request_logging_middleware,
+            security_middleware_factory(https=settings.base_url.startswith("https://")),
+            sessions.middleware,
+            rate_limit.middleware,
+        ],
         template_config=TemplateConfig(engine=JinjaTemplateEngine.from_environment(environment)),
         exception_handlers={
             JuryError: jury_error_handler,
