@@ -1,0 +1,367 @@
+"""Turns jurors' marks into calibrated candidate scores, with the evidence organisers need to trust them.
+
+Jurors differ in severity, in range use and in noise, and in an incomplete design a raw mean mixes a
+candidate's quality with the luck of who judged them. The default method (`affine`) estimates each
+juror's severity and range use from the overlap between jurors and removes them; the other methods are
+kept so that a standing can be compared with simpler rules (or reproduce one published with them).
+
+Everything here is pure and deterministic: ids are sorted, marks are processed in sorted order, and the
+bootstrap uses a seeded generator, so the same marks always give the same standing whatever order they
+arrive in. The result records the method and every parameter so a published standing can be recomputed.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Hashable, Iterable, Mapping
+from typing import Any, Literal
+
+import msgspec
+import numpy as np
+
+from jury.results import affine, diagnostics
+from jury.results import bootstrap as resampling
+from jury.results.affine import Linked
+from jury.results.design import DesignCheck, check_design, id_sort_key
+from jury.results.diagnostics import JurorDiagnostics, Outlier
+
+__all__ = ["METHODS", "NormalisationResult", "normalise", "ranking"]
+
+METHODS = ("affine", "affine-huber", "additive", "zscore", "trimmed", "median", "raw")
+ACROSS_COMPONENTS = ("refuse", "equal-severity")
+ENGINE_VERSION = 1
+TRIM_FROM = 5  # ISU-style trimming only means something with at least five marks
+
+
+class NormalisationResult(msgspec.Struct, frozen=True, kw_only=True):
+    """A standing and how it was obtained.
+
+    Scores are on the input scale (higher is better). When the design splits into several components
+    (panels sharing no juror) and the caller did not choose `across_components="equal-severity"`,
+    `global_ranking` is False: scores are computed per component, `ranks` and `p_top_k` are *within*
+    each component (`component` tells which, an index into `design.components`), and comparing numbers
+    across components is meaningless. With the assumption, `assumption == "equal-severity"` and ranks
+    are global. `assumption` stays None when the design is connected, since nothing was assumed.
+
+    `intervals` (2.5–97.5 %) and `p_top_k` are empty unless a bootstrap was asked for (`p_top_k` also
+    needs `top_k`); `borderline` lists, in ranking order, the candidates whose probability of being in
+    the top k falls inside the borderline band: those deserve deliberation, not a coin toss.
+    """
+
+    method: str
+    parameters: dict[str, Any]
+    seed: int
+    scores: dict[Any, float]
+    ranks: dict[Any, int]
+    marks: dict[Any, int]
+    component: dict[Any, int]
+    design: DesignCheck
+    global_ranking: bool
+    assumption: str | None
+    intervals: dict[Any, tuple[float, float]]
+    p_top_k: dict[Any, float]
+    borderline: list[Any]
+    jurors: list[JurorDiagnostics]
+    outliers: list[Outlier]
+
+
+def normalise(
+    observations: Iterable[tuple[Hashable, Hashable, float]],
+    *,
+    method: str = "affine",
+    top_k: int | None = None,
+    bootstrap: int = 0,
+    seed: int = 0,
+    across_components: Literal["refuse", "equal-severity"] = "refuse",
+    borderline: tuple[float, float] = (0.1, 0.9),
+    scale: tuple[float, float] | None = None,
+) -> NormalisationResult:
+    """Calibrates `(juror_id, candidate_id, score)` marks, one per juror and candidate.
+
+    `score` is the juror's total for the candidate (`jury.scoring.totals.weighted_total`, 0–100).
+
+    Methods (all computed per component, see `across_components`):
+    - `raw`: mean of the marks. `median`. `trimmed`: drops the highest and the lowest mark when there
+      are at least five (ISU rule), mean otherwise. Kept for comparison and for rules that demand them.
+    - `zscore`: each juror's marks standardised by the juror's own mean and SD, averaged, mapped back
+      with the mean and SD of all marks. Assumes every juror saw candidates of the same average level,
+      so it erases real gaps between territorial panels.
+    - `additive`: least squares `y = q_i + b_j` with Σb = 0 (Roos et al. 2011): removes severity.
+    - `affine` (default): `y = μ + a_j·f_i + b_j + e`, also removing range use, with a prior on a_j
+      and mildly precision-weighted jurors (`jury.results.affine`). Scores are `μ + f_i`.
+    - `affine-huber`: the same, iteratively reweighted with Huber weights against outlying marks.
+
+    Options:
+    - `method`: one of `METHODS`; `affine` (default) is the most accurate in our simulations
+      (`tests/bench/fairness.py`), `affine-huber` when favouritism or erratic jurors are suspected.
+    - `top_k`: number of qualifiers (per component when the design is split and no assumption is made,
+      like a quota per semi-final); needed for `p_top_k` and `borderline`.
+    - `bootstrap`: number of replicates (0 = none; 1000 gives probabilities to about ±1.5 %).
+    - `seed`: seeds the bootstrap; stored with the result.
+    - `across_components`: `"refuse"` ranks each component on its own; `"equal-severity"` assumes every
+      component's jurors are, on average, equally severe, which makes scores comparable across them.
+    - `borderline`: inclusive band of P(top k) flagged for deliberation.
+    - `scale`: the possible range of a mark, e.g. `(0, 100)`; marks outside it are rejected as a data
+      error. Calibrated scores are *not* clipped to it: clipping would create false ties at the top.
+
+    Empty input gives an empty result (no scores, no components) rather than an error, so that a
+    standings page can be shown before any mark is in.
+    """
+    _check_options(
+        method=method,
+        top_k=top_k,
+        bootstrap=bootstrap,
+        seed=seed,
+        across_components=across_components,
+        borderline=borderline,
+        scale=scale,
+    )
+    parameters: dict[str, Any] = {
+        "method": method,
+        "top_k": top_k,
+        "bootstrap": bootstrap,
+        "seed": seed,
+        "across_components": across_components,
+        "borderline": list(borderline),
+        "scale": list(scale) if scale is not None else None,
+        "scale_prior_sd": affine.SCALE_PRIOR_SD,
+        "pseudo_observations": affine.PSEUDO_OBSERVATIONS,
+        "iterations": affine.ITERATIONS,
+        "huber_c": affine.HUBER_C,
+        "outlier_z": diagnostics.OUTLIER_Z,
+        "trim_from": TRIM_FROM,
+        "engine_version": ENGINE_VERSION,
+    }
+    jurors, candidates, jj, cc, y = _prepare(observations, scale)
+    design = check_design(zip([jurors[j] for j in jj], [candidates[c] for c in cc], strict=True))
+    split = len(design.components) > 1
+    global_ranking = not split or across_components == "equal-severity"
+
+    scores = np.zeros(len(candidates))
+    component_of = np.zeros(len(candidates), dtype=int)
+    samples = np.zeros((bootstrap, len(candidates)))
+    juror_rows: list[JurorDiagnostics] = []
+    outliers: list[Outlier] = []
+    juror_index = {juror: i for i, juror in enumerate(jurors)}
+    candidate_index = {candidate: i for i, candidate in enumerate(candidates)}
+    groups = []
+    for number, comp in enumerate(design.components):
+        g_candidates = np.array([candidate_index[c] for c in comp.candidates])
+        g_jurors = np.array([juror_index[j] for j in comp.jurors])
+        data, marks = _restrict(jj, cc, g_jurors, g_candidates, len(jurors), len(candidates))
+        y_comp = y[marks]
+        point, fit = _estimate(method, data, y_comp[None, :])
+        scores[g_candidates] = point[0]
+        component_of[g_candidates] = number
+        groups.append(g_candidates)
+        model = (
+            diagnostics.from_fit(data, fit)
+            if fit is not None and method != "additive"
+            else diagnostics.from_scores(data, y_comp, point[0])
+        )
+        rows, flagged = diagnostics.describe(
+            data=data, y=y_comp, model=model, component=number, jurors=comp.jurors, candidates=comp.candidates
+        )
+        juror_rows.extend(rows)
+        outliers.extend(flagged)
+        if bootstrap:
+            samples[:, g_candidates] = _replicate(
+                data=data, y=y_comp, model=model, method=method, replicates=bootstrap, seed=seed + number
+            )
+    if global_ranking:
+        groups = [np.arange(len(candidates))]
+
+    score_map = {candidates[i]: float(scores[i]) for i in range(len(candidates))}
+    ranks: dict[Any, int] = {}
+    for group in groups:
+        ranks.update(ranking({candidates[i]: score_map[candidates[i]] for i in group}))
+    intervals, p_top_k = _uncertainty(samples, groups=groups, candidates=candidates, top_k=top_k)
+    ordered = sorted(candidates, key=lambda c: (ranks[c], id_sort_key(c)))
+    outliers.sort(key=lambda o: (-abs(o.z), id_sort_key(o.juror), id_sort_key(o.candidate)))
+    juror_rows.sort(key=lambda d: id_sort_key(d.juror))
+    return NormalisationResult(
+        method=method,
+        parameters=parameters,
+        seed=seed,
+        scores=score_map,
+        ranks=ranks,
+        marks={candidates[i]: int(n) for i, n in enumerate(np.bincount(cc, minlength=len(candidates)))},
+        component={candidates[i]: int(component_of[i]) for i in range(len(candidates))},
+        design=design,
+        global_ranking=global_ranking,
+        assumption="equal-severity" if split and global_ranking else None,
+        intervals=intervals,
+        p_top_k=p_top_k,
+        borderline=[c for c in ordered if c in p_top_k and borderline[0] <= p_top_k[c] <= borderline[1]],
+        jurors=juror_rows,
+        outliers=outliers,
+    )
+
+
+def ranking(scores: Mapping[Any, float]) -> list[tuple[Any, int]]:
+    """Competition ranking ("1, 2, 2, 4"), best first; equal scores share a rank and are listed by id.
+
+    Scores closer than 1e-9 (relative) count as equal, so that two candidates with the same marks tie
+    even when floating-point sums reach them in a different order.
+    """
+    ordered = sorted(scores.items(), key=lambda item: (-item[1], id_sort_key(item[0])))
+    result: list[tuple[Any, int]] = []
+    previous: float | None = None
+    rank = 0
+    for position, (candidate, score) in enumerate(ordered, start=1):
+        if previous is None or not math.isclose(score, previous, rel_tol=1e-9, abs_tol=1e-9):
+            rank = position
+            previous = score
+        result.append((candidate, rank))
+    return result
+
+
+def _check_options(*, method, top_k, bootstrap, seed, across_components, borderline, scale) -> None:
+    if method not in METHODS:
+        raise ValueError(f"unknown method {method!r}; allowed methods: {', '.join(METHODS)}")
+    if across_components not in ACROSS_COMPONENTS:
+        raise ValueError(
+            f"unknown across_components {across_components!r}; allowed: {', '.join(ACROSS_COMPONENTS)}"
+        )
+    if top_k is not None and not (_is_int(top_k) and top_k >= 1):
+        raise ValueError(f"top_k must be a positive integer or None, not {top_k!r}")
+    if not (_is_int(bootstrap) and bootstrap >= 0):
+        raise ValueError(f"bootstrap must be a non-negative integer, not {bootstrap!r}")
+    if not (_is_int(seed) and seed >= 0):
+        raise ValueError(f"seed must be a non-negative integer, not {seed!r}")
+    if not 0.0 <= borderline[0] <= borderline[1] <= 1.0:
+        raise ValueError(f"borderline band must satisfy 0 <= low <= high <= 1, not {borderline!r}")
+    if scale is not None and not scale[0] < scale[1]:
+        raise ValueError(f"scale must be (low, high) with low < high, not {scale!r}")
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _uncertainty(samples, *, groups, candidates, top_k):
+    """Intervals for every candidate, and P(top k) within each ranking group, from bootstrap samples."""
+    if samples.shape[0] == 0:
+        return {}, {}
+    low, high = resampling.intervals(samples)
+    intervals = {candidates[i]: (float(low[i]), float(high[i])) for i in range(len(candidates))}
+    p_top_k: dict[Any, float] = {}
+    if top_k is not None:
+        for group in groups:
+            probabilities = resampling.probability_top_k(samples[:, group], k=top_k)
+            p_top_k.update({candidates[i]: float(p) for i, p in zip(group, probabilities, strict=True)})
+    return intervals, p_top_k
+
+
+def _prepare(observations, scale):
+    """Validates the marks; returns sorted ids and index arrays sorted by (juror, candidate)."""
+    rows = []
+    seen = set()
+    for row in observations:
+        juror, candidate, raw = row
+        try:
+            score = float(raw)
+        except (TypeError, ValueError):
+            raise ValueError(
+                f"score of juror {juror!r} for candidate {candidate!r} is not a number: {raw!r}"
+            ) from None
+        if not math.isfinite(score):
+            raise ValueError(f"score of juror {juror!r} for candidate {candidate!r} is not finite: {raw!r}")
+        if scale is not None and not scale[0] <= score <= scale[1]:
+            raise ValueError(
+                f"score of juror {juror!r} for candidate {candidate!r} is outside the scale {scale!r}: "
+                f"{raw!r}"
+            )
+        if (juror, candidate) in seen:
+            raise ValueError(f"juror {juror!r} marked candidate {candidate!r} more than once")
+        seen.add((juror, candidate))
+        rows.append((juror, candidate, score))
+    jurors = sorted({r[0] for r in rows}, key=id_sort_key)
+    candidates = sorted({r[1] for r in rows}, key=id_sort_key)
+    j_index = {juror: i for i, juror in enumerate(jurors)}
+    c_index = {candidate: i for i, candidate in enumerate(candidates)}
+    jj = np.array([j_index[r[0]] for r in rows], dtype=np.intp)
+    cc = np.array([c_index[r[1]] for r in rows], dtype=np.intp)
+    y = np.array([r[2] for r in rows], dtype=float)
+    order = np.lexsort((cc, jj))
+    return jurors, candidates, jj[order], cc[order], y[order]
+
+
+def _restrict(jj, cc, g_jurors, g_candidates, n_jurors, n_candidates):
+    """Local indices for one component; marks keep their global sorted order."""
+    local_j = np.full(n_jurors, -1, dtype=np.intp)
+    local_j[g_jurors] = np.arange(len(g_jurors))
+    local_c = np.full(n_candidates, -1, dtype=np.intp)
+    local_c[g_candidates] = np.arange(len(g_candidates))
+    marks = np.flatnonzero(local_j[jj] >= 0)
+    data = Linked(
+        juror=local_j[jj[marks]],
+        candidate=local_c[cc[marks]],
+        n_jurors=len(g_jurors),
+        n_candidates=len(g_candidates),
+    )
+    return data, marks
+
+
+def _estimate(method: str, data: Linked, y: np.ndarray):
+    """Scores of shape (B, n_candidates) for marks of shape (B, m), plus the model fit when there is one."""
+    if method in ("affine", "affine-huber", "additive"):
+        fit = affine.fit(data, y, affine=method != "additive", robust=method == "affine-huber")
+        return fit.scores, fit
+    if method == "raw":
+        return _mean(data, y), None
+    if method == "zscore":
+        return _zscore(data, y), None
+    padded = _padded(data, y)
+    if method == "median":
+        return np.nanmedian(padded, axis=2), None
+    counts = np.bincount(data.candidate, minlength=data.n_candidates)
+    total = np.nansum(padded, axis=2)
+    trimmed = (total - np.nanmax(padded, axis=2) - np.nanmin(padded, axis=2)) / np.maximum(counts - 2, 1)
+    return np.where(counts >= TRIM_FROM, trimmed, total / counts), None
+
+
+def _mean(data: Linked, y: np.ndarray) -> np.ndarray:
+    counts = np.bincount(data.candidate, minlength=data.n_candidates)
+    return affine.sum_by(data.candidate, y, data.n_candidates) / counts
+
+
+def _zscore(data: Linked, y: np.ndarray) -> np.ndarray:
+    """Per-juror z-scores averaged per candidate, mapped back with the component's mean and SD.
+
+    A juror with one mark, or who gave everyone the same mark, carries no ranking information: z = 0.
+    """
+    jj, n_j = data.juror, data.n_jurors
+    counts = np.bincount(jj, minlength=n_j)
+    mean = affine.sum_by(jj, y, n_j) / counts
+    dev = y - mean[:, jj]
+    sd = np.sqrt(affine.sum_by(jj, dev * dev, n_j) / counts)
+    usable = sd > 1e-9 * (np.abs(mean) + 1.0)
+    z = np.where(usable[:, jj], dev / np.where(usable, sd, 1.0)[:, jj], 0.0)
+    return y.mean(axis=1, keepdims=True) + y.std(axis=1, keepdims=True) * _mean(data, z)
+
+
+def _padded(data: Linked, y: np.ndarray) -> np.ndarray:
+    """(B, n_candidates, max_marks) array of each candidate's marks, NaN-padded, for order statistics."""
+    counts = np.bincount(data.candidate, minlength=data.n_candidates)
+    order = np.argsort(data.candidate, kind="stable")
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    slot = np.arange(len(order)) - starts[data.candidate[order]]
+    padded = np.full((y.shape[0], data.n_candidates, counts.max()), np.nan)
+    padded[:, data.candidate[order], slot] = y[:, order]
+    return padded
+
+
+def _replicate(*, data: Linked, y, model, method: str, replicates: int, seed: int) -> np.ndarray:
+    """Bootstrap scores (replicates, n_candidates) of one component (see `jury.results.bootstrap`)."""
+    marks = resampling.replicate_marks(
+        fitted=model.fitted,
+        residuals=y - model.fitted,
+        leverage=model.leverage,
+        replicates=replicates,
+        seed=seed,
+    )
+    out = np.empty((replicates, data.n_candidates))
+    for chunk in resampling.chunks(replicates):
+        out[chunk] = _estimate(method, data, marks[chunk])[0]
+    return out
