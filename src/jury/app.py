@@ -20,12 +20,14 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from jury import __version__
+from jury.assignments.web import AssignmentPages, AssignmentsApi
 from jury.auth.web import AccessCardPages, SignInPages, provide_identity
 from jury.contests.web import ContestPages, ContestsApi
 from jury.db.pool import create_pool
 from jury.db.queries import Queries
 from jury.db.store import PostgresStore
 from jury.errors import JuryError
+from jury.imports.web import ImportPages, ImportsApi
 from jury.log import request_logging_middleware
 from jury.rounds.web import RoundPages, RoundsApi, RoutingApi
 from jury.settings import Settings
@@ -76,11 +78,15 @@ def create_app(settings: Settings, *, pool: asyncpg.Pool | None = None) -> Lites
             healthz,
             ContestsApi,
             ContestPages,
+            ImportsApi,
+            ImportPages,
             SignInPages,
             AccessCardPages,
             RoundsApi,
             RoutingApi,
             RoundPages,
+            AssignmentsApi,
+            AssignmentPages,
             create_static_files_router(
                 path="/static", directories=[settings.templates_dir / "static"], include_in_schema=False
             ),

@@ -1,0 +1,202 @@
+"""Importing candidates and jurors into an edition: read, check everything, then write everything or nothing.
+
+The file is read and validated in full before the first write, and the writes run in a savepoint of the
+request's transaction with the audit event, so a failure at any point leaves the edition as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import asyncpg
+
+from jury.audit.service import append_event
+from jury.contests.service import get_edition
+from jury.db.queries import Database
+from jury.errors import Invalid, NotFound
+from jury.imports import parse, validate
+from jury.imports.models import (
+    IMPORT_KINDS,
+    CandidateRecord,
+    CandidateRules,
+    CategoryRef,
+    ChairRef,
+    Commune,
+    ImportKind,
+    ImportReport,
+    JurorRecord,
+    JurorRules,
+    PanelRef,
+    Table,
+    column_lookup,
+)
+
+
+def check_kind(kind: str) -> ImportKind:
+    if kind not in IMPORT_KINDS:
+        raise NotFound(f"Type d'import inconnu : {kind} (candidats ou jures).")
+    return kind  # type: ignore[return-value]
+
+
+async def candidate_rules(db: Database, *, edition_id: int, candidate_kind: str,
+                          eligible_legal_forms: list[str], max_grant_eur: int | None) -> CandidateRules:
+    communes = [Commune(insee_code=r["insee_code"], name=r["name"], postal_codes=tuple(r["postal_codes"]))
+                for r in await db.fetch("import_communes")]
+    taken = await db.fetch("import_taken_entry_numbers", edition_id=edition_id)
+    return CandidateRules(
+        candidate_kind=candidate_kind,
+        eligible_legal_forms=tuple(eligible_legal_forms),
+        max_grant_eur=max_grant_eur,
+        categories=tuple(await list_categories(db, edition_id)),
+        communes=tuple(communes),
+        taken_entry_numbers=frozenset(r["entry_number"] for r in taken),
+        today=dt.date.today(),
+    )
+
+
+async def list_panels(db: Database, edition_id: int) -> list[PanelRef]:
+    return [PanelRef(**dict(r)) for r in await db.fetch("import_panels", edition_id=edition_id)]
+
+
+async def list_categories(db: Database, edition_id: int) -> list[CategoryRef]:
+    return [CategoryRef(**dict(r)) for r in await db.fetch("import_categories", edition_id=edition_id)]
+
+
+async def juror_rules(db: Database, *, edition_id: int) -> JurorRules:
+    chairs = await db.fetch("import_panel_chairs", edition_id=edition_id)
+    return JurorRules(panels=tuple(await list_panels(db, edition_id)),
+                      chairs=tuple(ChairRef(**dict(r)) for r in chairs))
+
+
+async def import_file(
+    db: Database,
+    *,
+    edition_slug: str,
+    kind: str,
+    data: bytes,
+    file_name: str,
+    dry_run: bool,
+    actor_id: int | None,
+    actor_label: str,
+) -> ImportReport:
+    """Validate the whole file, then (unless `dry_run`) write all its rows and one audit event.
+
+    Raises `Invalid` listing every error, line and column, and then nothing has been written.
+    """
+    import_kind = check_kind(kind)
+    edition = await get_edition(db, edition_slug)
+    table = parse.read_table(data, file_name, known_headers=column_lookup(import_kind).keys())
+    if not dry_run:
+        # Taken before loading the rules, so what was checked is still true when it is written.
+        await db.execute("lock_edition_imports", edition_id=edition.id)
+
+    if import_kind == "candidats":
+        rules = await candidate_rules(db, edition_id=edition.id, candidate_kind=edition.candidate_kind,
+                                      eligible_legal_forms=edition.eligible_legal_forms,
+                                      max_grant_eur=edition.max_grant_eur)
+        candidates = validate.validate_candidates(table, rules)
+        if dry_run:
+            return ImportReport(kind=import_kind, dry_run=True, rows=len(candidates), imported=0)
+        async with _all_or_nothing(db):
+            ids = await _insert_candidates(db, edition_id=edition.id, kind=edition.candidate_kind,
+                                           records=candidates)
+            await _audit(db, action="candidates.import", edition_slug=edition.slug, table=table, data=data,
+                         file_name=file_name, ids=ids, actor_id=actor_id, actor_label=actor_label)
+        return ImportReport(kind=import_kind, dry_run=False, rows=len(candidates), imported=len(ids))
+
+    jurors = validate.validate_jurors(table, await juror_rules(db, edition_id=edition.id))
+    emails = sorted({record.email.casefold() for record in jurors})
+    known = {row["email"] for row in await db.fetch("import_known_emails", emails=emails)}
+    memberships = len({(r.email.casefold(), r.panel_id) for r in jurors if r.panel_id is not None})
+    if dry_run:
+        return ImportReport(kind=import_kind, dry_run=True, rows=len(jurors), imported=0,
+                            new_people=len(set(emails) - known), memberships=memberships)
+    async with _all_or_nothing(db):
+        person_ids, created = await _upsert_jurors(db, records=jurors)
+        await _audit(db, action="jurors.import", edition_slug=edition.slug, table=table, data=data,
+                     file_name=file_name, ids=sorted(set(person_ids)), actor_id=actor_id,
+                     actor_label=actor_label)
+    return ImportReport(kind=import_kind, dry_run=False, rows=len(jurors), imported=len(jurors),
+                        new_people=created, memberships=memberships)
+
+
+@asynccontextmanager
+async def _all_or_nothing(db: Database) -> AsyncIterator[None]:
+    """A savepoint whose constraint violations become a French 422, with the edition left untouched.
+
+    Validation already ruled these out; they can only come from a concurrent change made outside imports.
+    """
+    try:
+        async with db.transaction():
+            yield
+    except asyncpg.IntegrityConstraintViolationError as exc:
+        raise Invalid("L'édition a changé pendant l'import (numéro, président ou candidat enregistré "
+                      "entre-temps) : rien n'a été importé, réessayez.") from exc
+
+
+async def _insert_candidates(db: Database, *, edition_id: int, kind: str,
+                             records: list[CandidateRecord]) -> list[int]:
+    rows = await db.fetch(
+        "insert_imported_candidates",
+        edition_id=edition_id,
+        kind=kind,
+        organisation_names=[r.organisation_name for r in records],
+        person_names=[r.person_name for r in records],
+        emails=[r.email for r in records],
+        insee_codes=[r.insee_code for r in records],
+        legal_forms=[r.legal_form for r in records],
+        founded_ons=[r.founded_on for r in records],
+        requested_eurs=[r.requested_eur for r in records],
+        entry_numbers=[r.entry_number for r in records],
+        creation_names=[r.creation_name for r in records],
+        category_ids=[r.category_id for r in records],
+        project_titles=[r.project_title for r in records],
+    )
+    return [row["id"] for row in rows]
+
+
+_ROLE_ORDER = {"juror": 0, None: 1, "chair": 2}
+
+
+async def _upsert_jurors(db: Database, *, records: list[JurorRecord]) -> tuple[list[int], int]:
+    """People first, then memberships with demotions before promotions: the one-chair index never trips."""
+    person_ids: dict[str, int] = {}
+    created = 0
+    for record in records:
+        key = record.email.casefold()
+        if key in person_ids:
+            continue
+        row = await db.fetchrow("upsert_imported_person", full_name=record.full_name, email=record.email,
+                                title=record.title)
+        assert row is not None
+        person_ids[key] = row["id"]
+        created += int(row["created"])
+    for record in sorted(records, key=lambda r: _ROLE_ORDER[r.role]):
+        if record.panel_id is None:
+            continue
+        await db.execute("upsert_imported_membership", panel_id=record.panel_id,
+                         person_id=person_ids[record.email.casefold()], role=record.role,
+                         is_professional=record.is_professional)
+    return list(person_ids.values()), created
+
+
+async def _audit(db: Database, *, action: str, edition_slug: str, table: Table, data: bytes, file_name: str,
+                 ids: list[int], actor_id: int | None, actor_label: str) -> None:
+    """The one audit call of an import: what file (by hash, not content), into which edition, which rows."""
+    await append_event(
+        db,
+        actor_id=actor_id,
+        actor_label=actor_label,
+        action=action,
+        target=f"edition:{edition_slug}",
+        payload={
+            "file_name": file_name,
+            "file_sha256": hashlib.sha256(data).hexdigest(),
+            "file_type": table.file_type,
+            "rows": len(table.rows),
+            "ids": ids,
+        },
+    )

@@ -1,0 +1,236 @@
+"""Upload endpoints: the JSON API for scripts and the organisers' import page.
+
+Organisers only (controller guard), and only for the contests they organise (checked per edition before
+anything is read); the signed-in organiser is the actor recorded in the audit trail.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Controller, MediaType, Response, get, post
+from litestar.datastructures import UploadFile
+from litestar.enums import RequestEncodingType
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.openapi.spec import Example
+from litestar.params import Body, Parameter
+from litestar.response import Template
+
+from jury.auth.guards import requires_organiser
+from jury.auth.identity import Identity
+from jury.auth.service import ensure_organiser_of_edition
+from jury.contests.models import EditionDetail
+from jury.contests.service import get_edition
+from jury.db.queries import Database
+from jury.errors import FieldError, Invalid
+from jury.imports import service
+from jury.imports.models import (
+    CANDIDATE_COLUMNS,
+    IMPORT_KINDS,
+    JUROR_COLUMNS,
+    KIND_LABELS,
+    ImportReport,
+    columns_for,
+    required_for,
+)
+
+TEMPLATE = "organiser/import.html"
+
+
+@dataclass
+class ImportUpload:
+    """The multipart body of the API: one file, CSV or XLSX."""
+
+    file: UploadFile | None = None
+
+
+@dataclass
+class ImportPageForm:
+    file: UploadFile | None = None
+    kind: str = "candidats"
+    action: str = "verifier"
+
+
+class ImportErrorBody(msgspec.Struct, kw_only=True):
+    """The 422 answer: a summary and one entry per error (line in the file, header = 1; column; message)."""
+
+    status_code: int
+    detail: str
+    errors: list[FieldError]
+
+
+async def _organised_edition(db: Database, slug: str, identity: Identity) -> EditionDetail:
+    edition = await get_edition(db, slug)
+    await ensure_organiser_of_edition(db, identity=identity, edition_id=edition.id)
+    return edition
+
+
+async def _read(upload: UploadFile | None) -> tuple[bytes, str]:
+    if upload is None:
+        return b"", ""
+    return await upload.read(), upload.filename or ""
+
+
+API_DESCRIPTION = """\
+Envoie un fichier CSV ou XLSX (champ multipart `file`) de candidats (`kind` = `candidats`) ou de jurés
+(`kind` = `jures`) pour l'édition `slug`.
+
+Tout ou rien : le fichier entier est vérifié avant toute écriture. À la moindre erreur, rien n'est écrit
+et la réponse 422 liste toutes les erreurs (jusqu'à 200) avec la ligne du fichier (en-tête = ligne 1),
+la colonne et un message en français. Sinon toutes les lignes sont enregistrées dans une seule transaction
+et un événement est ajouté au journal d'audit ; la réponse 201 donne le nombre de lignes importées.
+
+Avec `?dry_run=true`, le fichier est seulement vérifié : réponse 200 avec `rows`, le nombre de lignes qui
+seraient importées, et `imported` = 0.
+
+CSV : UTF-8 (avec ou sans BOM) ou Windows-1252, séparateur `;`, `,` ou tabulation. XLSX : première feuille.
+Colonnes des candidats : nom_structure, nom_porteur, courriel, code_insee (code INSEE, jamais le code
+postal), forme_juridique, date_creation, montant_demande, numero, creation, categorie, projet ; les
+colonnes obligatoires dépendent du type de candidats du concours. Colonnes des jurés : nom, courriel,
+qualite, jury, role (juré ou président), professionnel (oui ou non) ; les jurés sont rapprochés par
+courriel, sans doublon.
+"""
+
+
+class ImportsApi(Controller):
+    path = "/api/editions/{slug:str}/imports"
+    tags = ["imports"]
+    guards = [requires_organiser]
+
+    @post(
+        "/{kind:str}",
+        summary="Importer des candidats ou des jurés (CSV ou XLSX)",
+        description=API_DESCRIPTION,
+        status_code=201,
+        response_description="Import réalisé : toutes les lignes du fichier sont enregistrées.",
+        responses={
+            200: ResponseSpec(data_container=ImportReport, description="Vérification seule (dry_run=true)."),
+            401: ResponseSpec(data_container=ImportErrorBody, description="Connexion requise."),
+            403: ResponseSpec(data_container=ImportErrorBody,
+                              description="Réservé aux organisateurs du concours de l'édition."),
+            404: ResponseSpec(data_container=ImportErrorBody,
+                              description="Édition ou type d'import inconnu."),
+            413: ResponseSpec(data_container=ImportErrorBody, description="Fichier trop volumineux."),
+            422: ResponseSpec(
+                data_container=ImportErrorBody,
+                description="Fichier refusé : rien n'a été écrit ; chaque erreur donne sa ligne et sa "
+                            "colonne.",
+                examples=[Example(summary="Code postal au lieu du code INSEE", value={
+                    "status_code": 422,
+                    "detail": "Le fichier contient 1 erreur : rien n'a été importé.",
+                    "errors": [{"field": "code_insee", "line": 3,
+                                "message": "92000 est le code postal de Nanterre, pas son code INSEE : "
+                                           "indiquez 92050."}],
+                })],
+            ),
+        },
+    )
+    async def import_file(
+        self,
+        db: Database,
+        identity: Identity,
+        slug: str,
+        kind: Annotated[str, Parameter(description="candidats ou jures")],
+        data: Annotated[ImportUpload, Body(media_type=RequestEncodingType.MULTI_PART,
+                                           description="Le fichier, dans le champ `file`.")],
+        dry_run: Annotated[bool, Parameter(description="Vérifier sans rien écrire.")] = False,
+    ) -> Response[ImportReport]:
+        service.check_kind(kind)
+        await _organised_edition(db, slug, identity)
+        content, file_name = await _read(data.file)
+        if not content and not file_name:
+            missing = FieldError(field="file", message="Envoyez le fichier dans le champ « file ».")
+            raise Invalid("Aucun fichier reçu : rien n'a été importé.", errors=[missing])
+        report = await service.import_file(db, edition_slug=slug, kind=kind, data=content,
+                                           file_name=file_name, dry_run=dry_run, actor_id=identity.person_id,
+                                           actor_label=identity.name)
+        return Response(report, status_code=200 if dry_run else 201)
+
+
+class ImportPages(Controller):
+    path = "/organisation/editions/{slug:str}/import"
+    tags = ["organisation"]
+    guards = [requires_organiser]
+
+    @get("/", summary="Page d'import des candidats et des jurés")
+    async def form(self, db: Database, identity: Identity, slug: str, kind: str = "candidats") -> Template:
+        edition = await _organised_edition(db, slug, identity)
+        return await _page(db, edition=edition, kind=kind if kind in IMPORT_KINDS else "candidats")
+
+    @post("/", summary="Vérifier ou importer un fichier depuis la page", status_code=200)
+    async def submit(
+        self,
+        db: Database,
+        identity: Identity,
+        slug: str,
+        data: Annotated[ImportPageForm, Body(media_type=RequestEncodingType.MULTI_PART)],
+    ) -> Template:
+        edition = await _organised_edition(db, slug, identity)
+        kind = data.kind if data.kind in IMPORT_KINDS else "candidats"
+        dry_run = data.action != "importer"
+        content, file_name = await _read(data.file)
+        try:
+            report = await service.import_file(db, edition_slug=slug, kind=kind, data=content,
+                                               file_name=file_name, dry_run=dry_run,
+                                               actor_id=identity.person_id, actor_label=identity.name)
+        except Invalid as exc:
+            return await _page(db, edition=edition, kind=kind, file_name=file_name, failure=exc,
+                               status_code=422)
+        return await _page(db, edition=edition, kind=kind, file_name=file_name, report=report)
+
+    @get("/modele/{kind:str}", summary="Modèle de fichier CSV à remplir", media_type="text/csv")
+    async def template_file(self, db: Database, identity: Identity, slug: str, kind: str) -> Response[bytes]:
+        """A header-only CSV, UTF-8 with BOM and semicolons: what Excel on a French Windows opens as is."""
+        import_kind = service.check_kind(kind)
+        edition = await _organised_edition(db, slug, identity)
+        header = ";".join(column.name for column in columns_for(import_kind))
+        name = f"modele-{import_kind}-{edition.slug}.csv"
+        return Response(
+            ("\ufeff" + header + "\r\n").encode("utf-8"),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
+
+
+async def _page(
+    db: Database,
+    *,
+    edition: EditionDetail,
+    kind: str,
+    file_name: str = "",
+    report: ImportReport | None = None,
+    failure: Invalid | None = None,
+    status_code: int = 200,
+) -> Template:
+    context: dict[str, Any] = {
+        "edition": edition,
+        "kind": kind,
+        "kinds": KIND_LABELS,
+        "candidate_columns": _described(CANDIDATE_COLUMNS, required_for("candidats", edition.candidate_kind)),
+        "juror_columns": _described(JUROR_COLUMNS, required_for("jures", edition.candidate_kind)),
+        "categories": await service.list_categories(db, edition.id),
+        "panels": await service.list_panels(db, edition.id),
+        "file_name": file_name,
+        "report": report,
+        "failure": failure.message if failure else "",
+        "errors": failure.errors if failure else [],
+    }
+    return Template(TEMPLATE, context=context, status_code=status_code, media_type=MediaType.HTML)
+
+
+def _described(columns: tuple[Any, ...], required: tuple[tuple[str, ...], ...]) -> list[dict[str, str]]:
+    """Columns with their requirement spelled out ("obligatoire", "obligatoire, ou nom_porteur")."""
+    out = []
+    for column in columns:
+        group = next((g for g in required if column.name in g), None)
+        if group is None:
+            need = "facultative"
+        elif len(group) == 1:
+            need = "obligatoire"
+        else:
+            others = " ou ".join(name for name in group if name != column.name)
+            need = f"obligatoire, ou {others}"
+        out.append({"name": column.name, "label": column.label, "help": column.help, "need": need})
+    return out
