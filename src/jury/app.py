@@ -26,9 +26,11 @@ from jury.contests.web import ContestPages, ContestsApi
 from jury.db.pool import create_pool
 from jury.db.queries import Queries
 from jury.db.store import PostgresStore
+from jury.deliberation.web import DecisionPages, DecisionsApi, DeliberationApi, DeliberationPages
 from jury.errors import JuryError
 from jury.imports.web import ImportPages, ImportsApi
 from jury.log import request_logging_middleware
+from jury.results.web import StandingPages, StandingsApi
 from jury.rounds.web import RoundPages, RoundsApi, RoutingApi
 from jury.settings import Settings
 from jury.web.deps import provide_db
@@ -87,6 +89,12 @@ def create_app(settings: Settings, *, pool: asyncpg.Pool | None = None) -> Lites
             RoundPages,
             AssignmentsApi,
             AssignmentPages,
+            DeliberationApi,
+            DeliberationPages,
+            DecisionsApi,
+            DecisionPages,
+            StandingsApi,
+            StandingPages,
             create_static_files_router(
                 path="/static", directories=[settings.templates_dir / "static"], include_in_schema=False
             ),
