@@ -1,0 +1,82 @@
+-- name: assignment_round
+-- The round with its edition, for the scope check and the page header.
+select r.id, r.edition_id, r.name, r.kind, r.status, r.position, e.slug as edition_slug
+from rounds r
+join editions e on e.id = r.edition_id
+where r.id = :round_id
+
+-- name: lock_assignment_round
+-- Row lock on the round: two organisers applying plans at once would otherwise interleave their deletes
+-- and inserts, and a round being closed meanwhile must wait for (or block) the change.
+select status from rounds where id = :round_id for update
+
+-- name: assignment_edition_rounds
+-- The rounds of an edition, to switch between their assignment pages.
+select r.id, r.name, r.position, r.status
+from rounds r
+where r.edition_id = :edition_id
+order by r.position
+
+-- name: assignment_panels
+-- Panels of the round with their territorial zone, if any.
+select p.id, p.name, p.zone_id, z.code as zone_code, z.label as zone_label,
+       coalesce(z.ept_codes, '{}') as ept_codes
+from panels p
+left join zones z on z.id = p.zone_id
+where p.round_id = :round_id
+order by p.name, p.id
+
+-- name: assignment_members
+-- Everyone sitting on a panel of the round, chairs included: they mark candidates too.
+select pm.panel_id, pm.person_id, pe.full_name, pm.role
+from panel_members pm
+join panels p on p.id = pm.panel_id
+join people pe on pe.id = pm.person_id
+where p.round_id = :round_id
+order by pe.full_name, pm.person_id, pm.panel_id
+
+-- name: assignment_candidates
+-- Candidates of the round with the EPT of their commune, to cross-check their panel's zone; `competing`
+-- is false for withdrawn and ineligible ones, who get no jurors.
+select c.id, c.entry_number, cr.status not in ('withdrawn', 'ineligible') as competing,
+       case when length(trim(c.organisation_name)) > 0 then c.organisation_name else c.person_name end
+           as name,
+       coalesce(m.name, c.commune_label) as commune, m.ept_code, cr.panel_id
+from candidate_rounds cr
+join candidates c on c.id = cr.candidate_id
+left join communes m on m.insee_code = c.insee_code
+where cr.round_id = :round_id
+order by c.entry_number nulls last, name, c.id
+
+-- name: assignment_pairs
+-- Current assignments of the round (through its panels).
+select a.panel_id, a.person_id, a.candidate_id
+from assignments a
+join panels p on p.id = a.panel_id
+where p.round_id = :round_id
+order by a.person_id, a.candidate_id, a.panel_id
+
+-- name: assignment_conflicts
+-- Declared conflicts of interest for the round; a declaration of "no conflict" is not a conflict.
+select person_id, candidate_id
+from conflict_declarations
+where round_id = :round_id and has_conflict
+
+-- name: assignment_scored_pairs
+-- Pairs for which a juror already opened a score sheet: a new plan keeps them rather than orphan marks.
+select person_id, candidate_id
+from score_sheets
+where round_id = :round_id
+
+-- name: insert_assignment_pairs
+-- All new pairs of a plan in one statement (parallel arrays, same length).
+insert into assignments (panel_id, person_id, candidate_id)
+select * from unnest(:panel_ids::int[], :person_ids::int[], :candidate_ids::int[])
+on conflict do nothing
+
+-- name: delete_assignment_pairs
+-- Removes the given (person, candidate) pairs from every panel of the round.
+delete from assignments a
+using panels p, unnest(:person_ids::int[], :candidate_ids::int[]) as gone(person_id, candidate_id)
+where p.id = a.panel_id and p.round_id = :round_id
+  and a.person_id = gone.person_id and a.candidate_id = gone.candidate_id

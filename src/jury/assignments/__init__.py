@@ -1,0 +1,1 @@
+"""Which jurors mark which candidates: by hand, or proposed by the solver and confirmed by an organiser."""
