@@ -164,7 +164,8 @@ def test_jurors_of_a_crowded_zone_share_it_evenly_far_above_the_mean_load(seed):
 
     assert loads_of(plan)["nord-0"] == loads_of(plan)["nord-1"] == 20
     assert {loads_of(plan)[f"sud-{n}"] for n in range(10)} == {1}
-    assert any("Charges inégales" in w for w in plan.warnings)
+    # Balanced within each zone's jurors, which is all the solver promises: no warning.
+    assert not any("Charges inégales" in w for w in plan.warnings)
 
 
 # --- bridging jurors for territorial semi-finals -------------------------------------------------------

@@ -586,12 +586,19 @@ def _report(rnd: _Round, *, chosen: set[tuple[int, int]], bridges: list[int], se
             if seen[z] < rnd.required[z]
         ]
 
-    free_loads = [int(load[j]) for j in range(len(rnd.jurors)) if j not in bridges]
-    if free_loads and max(free_loads) - min(free_loads) > 1:
-        warnings.append(
-            f"Charges inégales (de {min(free_loads)} à {max(free_loads)} candidats par juré) : les zones, "
-            "les conflits d'intérêts ou les affectations conservées empêchent un meilleur équilibre."
-        )
+    # Balance is only promised among jurors who could take the same candidates: compare within each
+    # group of jurors sitting in the same zones, never a Nord juror with a Sud one.
+    groups: dict[object, list[int]] = {}
+    for j in range(len(rnd.jurors)):
+        if j not in bridges:
+            zones_of = rnd.jurors[j].zones
+            groups.setdefault(None if zones_of is None else tuple(sorted(zones_of)), []).append(int(load[j]))
+    for free_loads in groups.values():
+        if max(free_loads) - min(free_loads) > 1:
+            warnings.append(
+                f"Charges inégales (de {min(free_loads)} à {max(free_loads)} candidats par juré) : les conflits "
+                "d'intérêts ou les affectations conservées empêchent un meilleur équilibre."
+            )
 
     pairs = rnd.ids(chosen)
     kept = set(rnd.ids(rnd.locked))
