@@ -210,10 +210,11 @@ def route(
             reason=f"Commune hors du territoire du concours : {where}",
         )
     if zone is None:
-        if commune.ept_code is None:
-            detail = "rattachée à aucun EPT"
-        else:
-            detail = f"EPT {commune.ept_code} non couvert par cette édition"
+        detail = (
+            "rattachée à aucun EPT"
+            if commune.ept_code is None
+            else f"EPT {commune.ept_code} non couvert par cette édition"
+        )
         return Routing(
             insee_code=code,
             ept_code=commune.ept_code,
