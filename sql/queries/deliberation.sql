@@ -1,0 +1,228 @@
+-- Deliberation: access, notes, ballots, decisions, prizes and grants. Names start with delib_.
+
+-- name: delib_round
+-- A round with what deliberation needs; share-locked so its status cannot change until commit.
+select r.id, r.edition_id, e.slug as edition_slug, r.status, r.name, r.kind, r.position, r.blind,
+       e.tie_break_policy
+from rounds r join editions e on e.id = r.edition_id
+where r.id = :round_id
+for share of r
+
+-- name: delib_panel_round
+select round_id from panels where id = :panel_id
+
+-- name: delib_round_panels
+select id, name from panels where round_id = :round_id order by name, id
+
+-- name: delib_member_panels
+-- The panels of a round a person sits on, with the role held on each.
+select pm.panel_id, pm.role
+from panel_members pm join panels p on p.id = pm.panel_id
+where p.round_id = :round_id and pm.person_id = :person_id
+order by pm.panel_id
+
+-- name: delib_member_names
+select pm.person_id, p.full_name, pm.role
+from panel_members pm join people p on p.id = pm.person_id
+where pm.panel_id = :panel_id
+order by pm.role desc, p.full_name
+
+-- name: delib_conflicts_of_person
+-- Candidates a juror declared a conflict of interest with in a round: hidden from them everywhere.
+select candidate_id from conflict_declarations
+where round_id = :round_id and person_id = :person_id and has_conflict
+
+-- name: delib_conflicts_of_round
+select person_id, candidate_id from conflict_declarations where round_id = :round_id and has_conflict
+
+-- name: delib_panel_candidates
+-- The candidates a panel deliberates on (identity columns only: labels are built by the caller).
+select c.id, c.organisation_name, c.person_name, c.entry_number, cr.status
+from candidate_rounds cr join candidates c on c.id = cr.candidate_id
+where cr.panel_id = :panel_id
+order by c.entry_number nulls last, c.organisation_name, c.person_name, c.id
+
+-- name: delib_my_panels
+-- Panels of an edition a juror sits on, with the round's state, for the juror's deliberation index.
+select p.id as panel_id, p.name as panel_name, pm.role, r.id as round_id, r.name as round_name, r.status
+from panel_members pm join panels p on p.id = pm.panel_id join rounds r on r.id = p.round_id
+where pm.person_id = :person_id and r.edition_id = :edition_id
+order by r.position, p.name
+
+-- name: delib_organiser_panels
+-- Panels of the editions an organiser runs whose round deliberates or has deliberated.
+select p.id as panel_id, p.name as panel_name, 'organiser' as role, r.id as round_id, r.name as round_name,
+       r.status, e.slug as edition_slug
+from panels p join rounds r on r.id = p.round_id join editions e on e.id = r.edition_id
+where r.status in ('deliberation', 'closed')
+  and exists (select 1 from people x where x.id = :person_id
+              and (x.is_admin or exists (select 1 from organisers o
+                                         where o.person_id = x.id and o.contest_id = e.contest_id)))
+order by e.slug, r.position, p.name
+
+-- name: delib_candidate_entry
+-- Where a candidate stands in a round: their panel and status.
+select panel_id, status from candidate_rounds where candidate_id = :candidate_id and round_id = :round_id
+
+-- Notes ----------------------------------------------------------------------------------------------
+
+-- name: delib_insert_note
+insert into deliberation_notes (round_id, panel_id, person_id, candidate_id, text)
+values (:round_id, :panel_id, :person_id, :candidate_id, :text)
+returning id, created_at
+
+-- name: delib_notes
+-- Notes of some panels of a round, leaving out the candidates the reader must not see.
+select n.id, n.panel_id, n.candidate_id, n.person_id, p.full_name as author, n.text, n.created_at
+from deliberation_notes n join people p on p.id = n.person_id
+where n.round_id = :round_id
+  and n.panel_id = any(:panel_ids::int[])
+  and not (n.candidate_id = any(:hidden::int[]))
+order by n.created_at, n.id
+
+-- Ballots --------------------------------------------------------------------------------------------
+
+-- name: delib_insert_ballot
+insert into ballots (round_id, panel_id, kind, title, candidates, opened_by)
+values (:round_id, :panel_id, :kind, :title, :candidates, :opened_by)
+returning id
+
+-- name: delib_ballot_round
+select round_id, panel_id from ballots where id = :ballot_id
+
+-- name: delib_ballot_for_update
+-- Locks the ballot: votes, closing and the casting vote take their turn.
+select id, round_id, panel_id, kind, title, status, candidates, result
+from ballots where id = :ballot_id
+for update
+
+-- name: delib_ballots
+select b.id, b.round_id, b.panel_id, b.kind, b.title, b.status, b.candidates, b.result,
+       (select count(*) from ballot_votes v where v.ballot_id = b.id) as votes_cast,
+       (select count(*) from panel_members pm where pm.panel_id = b.panel_id) as voters
+from ballots b
+where b.round_id = :round_id and b.panel_id = any(:panel_ids::int[])
+order by b.id
+
+-- name: delib_my_votes
+select ballot_id, payload from ballot_votes where person_id = :person_id and ballot_id = any(:ballot_ids::int[])
+
+-- name: delib_upsert_vote
+-- Re-voting replaces the earlier vote while the ballot is open.
+insert into ballot_votes (ballot_id, person_id, payload)
+values (:ballot_id, :person_id, :payload)
+on conflict (ballot_id, person_id) do update set payload = excluded.payload, cast_at = now()
+returning (xmax = 0) as inserted
+
+-- name: delib_ballot_votes
+select person_id, payload from ballot_votes where ballot_id = :ballot_id order by person_id
+
+-- name: delib_close_ballot
+update ballots set status = 'closed', closed_by = :closed_by, closed_at = now(), result = :result
+where id = :ballot_id
+
+-- name: delib_set_ballot_result
+update ballots set result = :result where id = :ballot_id
+
+-- name: delib_insert_casting_vote
+insert into ballot_casting_votes (ballot_id, person_id, chair_order, reason)
+values (:ballot_id, :person_id, :chair_order, :reason)
+returning cast_at
+
+-- Decisions ------------------------------------------------------------------------------------------
+
+-- name: delib_next_round
+-- The round after this one in the edition; locked while candidates are entered into it.
+select id, name, status from rounds
+where edition_id = :edition_id and position > :position
+order by position
+limit 1
+for update
+
+-- name: delib_round_entries
+select candidate_id, panel_id, status from candidate_rounds where round_id = :round_id
+order by candidate_id
+for update
+
+-- name: delib_entries_in_round
+select candidate_id from candidate_rounds where round_id = :round_id and candidate_id = any(:candidate_ids::int[])
+
+-- name: delib_set_entry_status
+update candidate_rounds set status = :status, reason = :reason, updated_at = now()
+where candidate_id = :candidate_id and round_id = :round_id
+
+-- name: delib_insert_entry
+insert into candidate_rounds (candidate_id, round_id, status) values (:candidate_id, :round_id, 'pending')
+
+-- name: delib_insert_decision
+insert into decisions (edition_id, round_id, candidate_id, kind, reason, based_on, decided_by)
+values (:edition_id, :round_id, :candidate_id, :kind, :reason, :based_on, :decided_by)
+returning id
+
+-- name: delib_decisions_of_edition
+-- Every decision of an edition with who took it and, for prizes and grants, what was given.
+select d.id, d.kind, d.candidate_id, c.organisation_name, c.person_name, c.entry_number, d.round_id,
+       r.name as round_name, d.reason, d.based_on, p.full_name as decided_by_name, d.decided_at,
+       pr.name as prize_name, a.granted_eur
+from decisions d
+join candidates c on c.id = d.candidate_id
+left join rounds r on r.id = d.round_id
+left join people p on p.id = d.decided_by
+left join awards a on a.decision_id = d.id
+left join prizes pr on pr.id = a.prize_id
+where d.edition_id = :edition_id
+order by d.decided_at, d.id
+
+-- name: delib_deliberating_rounds
+-- Rounds of an edition whose candidates can still be confirmed for the next round.
+select r.id, r.name, r.position,
+       exists (select 1 from rounds n where n.edition_id = r.edition_id and n.position > r.position) as has_next
+from rounds r
+where r.edition_id = :edition_id and r.status = 'deliberation'
+order by r.position
+
+-- name: delib_round_candidates
+-- A round's candidates with their panel and status, for the organisers' decisions page.
+select c.id, c.organisation_name, c.person_name, c.entry_number, cr.status, cr.panel_id, p.name as panel_name
+from candidate_rounds cr
+join candidates c on c.id = cr.candidate_id
+left join panels p on p.id = cr.panel_id
+where cr.round_id = :round_id
+order by p.name nulls last, c.entry_number nulls last, c.organisation_name, c.person_name, c.id
+
+-- Prizes and grants ----------------------------------------------------------------------------------
+
+-- name: delib_lock_edition
+-- Serialises award sheets and grant allocations of one edition (totals and exclusivity are checked
+-- against what is already written).
+select id from editions where id = :edition_id for no key update
+
+-- name: delib_prizes
+select id, code, name, kind, place, amount_eur, max_winners, category_id, position
+from prizes where edition_id = :edition_id
+order by position, id
+
+-- name: delib_awards
+select a.id, a.prize_id, pr.code as prize_code, pr.name as prize, pr.kind as prize_kind, pr.place,
+       a.candidate_id, c.organisation_name, c.person_name, c.entry_number, a.granted_eur, a.decided_on,
+       a.decision_id
+from awards a join prizes pr on pr.id = a.prize_id join candidates c on c.id = a.candidate_id
+where pr.edition_id = :edition_id
+order by pr.position, pr.id, a.id
+
+-- name: delib_edition_candidates
+-- Candidates of an edition with what prizes and grants are checked against.
+select c.id, c.organisation_name, c.person_name, c.entry_number, c.category_id, c.legal_form,
+       coalesce(c.insee_code, '') as insee_code, coalesce(m.name, c.commune_label) as commune,
+       c.requested_eur
+from candidates c left join communes m on m.insee_code = c.insee_code
+where c.edition_id = :edition_id
+order by c.id
+
+-- name: delib_insert_award
+insert into awards (prize_id, candidate_id, decision_id, granted_eur, decided_on)
+values (:prize_id, :candidate_id, :decision_id, :granted_eur, :decided_on)
+returning id
+
+-- name: delib_communes_92
+select insee_code from communes where department_code = '92'

@@ -1,0 +1,158 @@
+-- name: standing_round
+-- The round a standing belongs to, with what the page header and the access checks need (no row lock:
+-- reading a standing must not queue behind a round move).
+select r.id, r.edition_id, r.name, r.kind, r.status, r.method, r.advance_count, r.blind,
+       e.slug as edition_slug, e.year as edition_year, c.name as contest_name
+from rounds r
+join editions e on e.id = r.edition_id
+join contests c on c.id = e.contest_id
+where r.id = :round_id
+
+-- name: round_observations
+-- One row per submitted, non-abstained sheet of the round: its weighted total on 0–100 and whether it
+-- failed an eliminatory criterion, grouped by the candidate's panel and category (0 stands for none).
+-- The total is `jury.scoring.totals.weighted_total` in SQL, operation for operation in float8 and summed
+-- in criterion order, so it equals the Python function bit for bit (tests/results/test_service_totals.py):
+-- abstained criteria (value null) are left out and the weights renormalised; eliminatory criteria never
+-- add points. `stray` counts values given for criteria of another category (a data error, refused).
+-- `panel_keys` / `category_keys` (null = all) narrow the read to some sections.
+select coalesce(cr.panel_id, 0) as panel_key,
+       coalesce(c.category_id, 0) as category_key,
+       s.person_id as juror_id,
+       s.candidate_id,
+       100.0::float8
+         * sum(k.weight::float8 * (v.value::float8 - k.scale_min::float8)
+               / (k.scale_max::float8 - k.scale_min::float8) order by k.position, k.id)
+           filter (where not k.eliminatory and v.value is not null)
+         / sum(k.weight::float8 order by k.position, k.id)
+           filter (where not k.eliminatory and v.value is not null) as total,
+       coalesce(bool_or(k.eliminatory and v.value = 0), false) as eliminated,
+       count(v.criterion_id) filter (where k.id is null) as stray
+from score_sheets s
+join candidate_rounds cr on cr.candidate_id = s.candidate_id and cr.round_id = s.round_id
+join candidates c on c.id = s.candidate_id
+left join sheet_scores v on v.sheet_id = s.id
+left join criteria k on k.id = v.criterion_id and k.category_id = c.category_id
+where s.round_id = :round_id
+  and s.status = 'submitted'
+  and not s.abstained
+  and (:panel_keys::int[] is null or coalesce(cr.panel_id, 0) = any(:panel_keys::int[]))
+  and (:category_keys::int[] is null or coalesce(c.category_id, 0) = any(:category_keys::int[]))
+group by s.id, cr.panel_id, c.category_id
+order by panel_key, category_key, juror_id, s.candidate_id
+
+-- name: round_sections
+-- Every (panel, category) section of a round with its counts, for the index of the standings page.
+-- Two hash aggregations rather than count(distinct …): a national contest has 90,000 sheets.
+-- `panel_key` and `category_key` (null = all) pick one section.
+with entrants as (
+    select cr.candidate_id, coalesce(cr.panel_id, 0) as panel_key, coalesce(c.category_id, 0) as category_key
+    from candidate_rounds cr
+    join candidates c on c.id = cr.candidate_id
+    where cr.round_id = :round_id
+      and (:panel_key::int is null or coalesce(cr.panel_id, 0) = :panel_key::int)
+      and (:category_key::int is null or coalesce(c.category_id, 0) = :category_key::int)
+), per_juror as (
+    select e.panel_key, e.category_key, s.person_id, count(*) as sheets
+    from score_sheets s
+    join entrants e on e.candidate_id = s.candidate_id
+    where s.round_id = :round_id and s.status = 'submitted' and not s.abstained
+    group by 1, 2, 3
+), marked as (
+    select panel_key, category_key, count(*) as jurors, sum(sheets) as sheets
+    from per_juror
+    group by 1, 2
+)
+select e.panel_key, e.category_key, count(*) as candidates,
+       coalesce(max(m.sheets), 0)::int as sheets, coalesce(max(m.jurors), 0)::int as jurors
+from entrants e
+left join marked m using (panel_key, category_key)
+group by 1, 2
+order by 1, 2
+
+-- name: round_labels
+-- Names of the round's panels and of its edition's categories.
+select 'panel' as kind, p.id, p.name, 0 as position
+from panels p
+where p.round_id = :round_id
+union all
+select 'category', cat.id, cat.name, cat.position
+from categories cat
+join rounds r on r.edition_id = cat.edition_id
+where r.id = :round_id
+
+-- name: standing_candidates
+-- How candidates are named in a standing: the organisation, else the person.
+select c.id, c.entry_number,
+       coalesce(nullif(trim(c.organisation_name), ''), c.person_name) as name
+from candidates c
+where c.id = any(:candidate_ids::int[])
+
+-- name: standing_people
+select p.id, p.full_name
+from people p
+where p.id = any(:person_ids::int[])
+
+-- name: juror_round_panels
+-- The panels of a round a person sits on.
+select pm.panel_id
+from panel_members pm
+join panels p on p.id = pm.panel_id
+where p.round_id = :round_id and pm.person_id = :person_id
+order by pm.panel_id
+
+-- name: juror_conflicts
+-- Candidates a person declared a conflict of interest with in a round.
+select candidate_id
+from conflict_declarations
+where round_id = :round_id and person_id = :person_id and has_conflict
+
+-- name: set_round_method
+update rounds set method = :method where id = :round_id
+
+-- name: get_standing_cache
+-- Cached results whose key (input digest + method + parameters) is still current.
+select cache_key, result::text as result
+from standing_cache
+where round_id = :round_id and cache_key = any(:cache_keys::text[])
+
+-- name: put_standing_cache
+-- Keeps only the last result per standing: the key changes whenever the marks or the method do.
+insert into standing_cache (round_id, panel_id, category_id, cache_key, input_digest, result)
+values (:round_id, :panel_id, :category_id, :cache_key, :input_digest, :result::text::json)
+on conflict (round_id, panel_id, category_id) do update
+set cache_key = excluded.cache_key, input_digest = excluded.input_digest, result = excluded.result,
+    computed_at = now()
+
+-- name: next_standing_version
+-- Callers hold the round's row lock, so two publications cannot take the same number.
+select coalesce(max(version), 0) + 1 from standings where round_id = :round_id
+
+-- name: insert_standing
+insert into standings (round_id, version, panel_id, category_id, method, parameters, seed, input_digest,
+                       observations, result, published_by)
+values (:round_id, :version, :panel_id, :category_id, :method, :parameters::text::jsonb, :seed,
+        :input_digest, :observations::text::json, :result::text::json, :published_by)
+
+-- name: published_standings
+-- One publication of a round (the latest when `version` is null), one row per standing.
+select s.id, s.version, s.panel_id, s.category_id, s.method, s.seed, s.input_digest,
+       s.result::text as result, s.published_by, p.full_name as published_by_name, s.published_at
+from standings s
+join people p on p.id = s.published_by
+where s.round_id = :round_id
+  and s.version = coalesce(:version::int, (select max(version) from standings where round_id = :round_id))
+order by s.panel_id nulls first, s.category_id nulls first
+
+-- name: published_versions
+select version, min(published_at) as published_at, count(*) as standings
+from standings
+where round_id = :round_id
+group by version
+order by version desc
+
+-- name: published_standing_ids
+select id, panel_id, category_id, method, input_digest
+from standings
+where round_id = :round_id and version = :version
+order by panel_id nulls first, category_id nulls first

@@ -1,0 +1,296 @@
+"""Progr'ESS grants: eligibility per candidate, a proposed split of the budget, the committee's amounts.
+
+The rules are the pure `grants` module's; this module feeds it the edition's settings (eligible legal
+forms, budget, ceiling), the communes of the 92 and the grants already recorded, so a second allocation
+can never push the edition over its budget. An allocation with any error writes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from jury.audit.service import append_event
+from jury.auth.identity import Identity
+from jury.contests.models import EditionDetail
+from jury.db.queries import Database
+from jury.deliberation.awards import awards_of_edition, check_round_entries
+from jury.deliberation.grants import check_eligibility, propose_allocation, validate_allocation
+from jury.deliberation.models import AwardRow, GrantsRequest, Proposal, ProposalLine
+from jury.deliberation.service import actor_label, organised_edition, today, unique_labels
+from jury.errors import Conflict, FieldError, Invalid
+
+
+class GrantSetting:
+    """Everything an allocation is checked against, read once per request."""
+
+    def __init__(
+        self,
+        *,
+        edition: EditionDetail,
+        communes: set[str],
+        candidates: dict[int, Any],
+        granted: dict[int, int],
+        prize: Any | None,
+    ) -> None:
+        if edition.budget_eur is None or edition.max_grant_eur is None:
+            raise Conflict("Le budget ou le plafond de subvention de cette édition n'est pas défini.")
+        self.edition = edition
+        self.budget: int = edition.budget_eur
+        self.max_grant: int = edition.max_grant_eur
+        self.communes = communes
+        self.candidates = candidates
+        self.labels = unique_labels(candidates.values(), blind=False)
+        self.granted = granted
+        self.prize = prize
+
+    def failures(self, candidate_id: int) -> list[str]:
+        row = self.candidates[candidate_id]
+        requested = row["requested_eur"]
+        result = check_eligibility(
+            legal_form=row["legal_form"],
+            allowed_forms=self.edition.eligible_legal_forms,
+            seat_insee=row["insee_code"],
+            communes_92=self.communes,
+            requested=0 if requested is None else requested,
+            max_grant=self.max_grant,
+        )
+        return [
+            "Montant demandé non renseigné"
+            if f.rule == "requested_amount" and requested is None
+            else f.message
+            for f in result.failures
+        ]
+
+
+async def _setting(db: Database, *, identity: Identity, slug: str, lock: bool) -> GrantSetting:
+    edition = await organised_edition(db, identity=identity, slug=slug)
+    if lock:
+        await db.execute("delib_lock_edition", edition_id=edition.id)
+    prizes = [p for p in await db.fetch("delib_prizes", edition_id=edition.id) if p["kind"] == "laureate"]
+    return GrantSetting(
+        edition=edition,
+        communes={r["insee_code"] for r in await db.fetch("delib_communes_92")},
+        candidates={c["id"]: c for c in await db.fetch("delib_edition_candidates", edition_id=edition.id)},
+        granted={
+            a["candidate_id"]: a["granted_eur"] or 0
+            for a in await db.fetch("delib_awards", edition_id=edition.id)
+            if a["prize_kind"] == "laureate"
+        },
+        prize=prizes[0] if prizes else None,
+    )
+
+
+async def proposal(
+    db: Database,
+    *,
+    identity: Identity,
+    slug: str,
+    order: Sequence[int] | None = None,
+    min_partial: int | None = None,
+) -> Proposal:
+    """Draft grants in `order` (the standing, from the caller); without it, in the order of applications."""
+    s = await _setting(db, identity=identity, slug=slug, lock=False)
+    if order is None:
+        order = list(s.candidates)
+    errors = [
+        FieldError(field=f"order[{i}]", message=f"Candidat n° {cid} inconnu dans cette édition.")
+        for i, cid in enumerate(order)
+        if cid not in s.candidates
+    ]
+    if len(set(order)) != len(order):
+        errors.append(FieldError(field="order", message="Un candidat est cité deux fois dans le classement."))
+    if errors:
+        raise Invalid("Le classement fourni n'est pas valide.", errors=errors)
+    failures = {cid: s.failures(cid) for cid in order}
+    already = sum(s.granted.values())
+    fundable = [cid for cid in order if not failures[cid] and cid not in s.granted]
+    allocation = propose_allocation(
+        ranked=[(s.labels[cid], s.candidates[cid]["requested_eur"]) for cid in fundable],
+        budget=max(s.budget - already, 0),
+        max_grant=s.max_grant,
+        min_partial=min_partial,
+    )
+    drafted = {g.candidate: g for g in allocation.grants}
+    lines = []
+    for cid in order:
+        row = s.candidates[cid]
+        grant = drafted.get(s.labels[cid])
+        if cid in s.granted:
+            status, proposed, note = "granted", 0, "Subvention déjà attribuée."
+        elif failures[cid]:
+            status, proposed, note = "ineligible", 0, "Non éligible."
+        else:
+            assert grant is not None
+            status, proposed, note = grant.status, grant.granted, grant.note
+        lines.append(
+            ProposalLine(
+                candidate_id=cid,
+                candidate=s.labels[cid],
+                legal_form=row["legal_form"],
+                commune=row["commune"],
+                requested_eur=row["requested_eur"],
+                eligible=not failures[cid],
+                failures=failures[cid],
+                already_granted_eur=s.granted.get(cid),
+                proposed_eur=proposed,
+                status=status,
+                note=note,
+            )
+        )
+    return Proposal(
+        budget_eur=s.budget,
+        max_grant_eur=s.max_grant,
+        already_granted_eur=already,
+        proposed_total_eur=allocation.total,
+        remaining_eur=s.budget - already - allocation.total,
+        lines=lines,
+    )
+
+
+async def record_grants(
+    db: Database, *, identity: Identity, slug: str, request: GrantsRequest
+) -> list[AwardRow]:
+    """Record the committee's amounts as laureate awards; every error is reported and nothing is written."""
+    s = await _setting(db, identity=identity, slug=slug, lock=True)
+    if not request.based_on.strip():
+        raise Invalid(
+            "Le classement de référence est obligatoire.",
+            errors=[
+                FieldError(
+                    field="based_on", message="Indiquez le classement sur lequel repose la répartition."
+                )
+            ],
+        )
+    if s.prize is None:
+        raise Conflict("Aucun prix « lauréat » n'est défini pour cette édition.")
+    errors = _line_errors(request, s)
+    amounts = {
+        s.labels[g.candidate_id]: g.granted_eur for g in request.grants if g.candidate_id in s.candidates
+    }
+    errors.extend(
+        FieldError(field="grants", message=m)
+        for m in validate_allocation(
+            grants={s.labels[cid]: amount for cid, amount in s.granted.items()} | amounts,
+            requests={
+                s.labels[cid]: r["requested_eur"]
+                for cid, r in s.candidates.items()
+                if r["requested_eur"] is not None
+            },
+            budget=s.budget,
+            max_grant=s.max_grant,
+        )
+    )
+    positive = [g for g in request.grants if g.candidate_id in s.candidates and g.granted_eur > 0]
+    if not positive:
+        errors.append(
+            FieldError(field="grants", message="Aucune subvention à attribuer (tous les montants sont nuls).")
+        )
+    limit = s.prize["max_winners"]
+    if limit is not None and len(s.granted) + len(positive) > limit:
+        errors.append(
+            FieldError(
+                field="grants", message=f"Nombre de lauréats supérieur au maximum de l'édition ({limit})."
+            )
+        )
+    if request.round_id is not None:
+        errors.extend(
+            await check_round_entries(
+                db,
+                round_id=request.round_id,
+                edition_id=s.edition.id,
+                candidate_ids=[g.candidate_id for g in positive],
+                labels=s.labels,
+            )
+        )
+    if errors:
+        raise Invalid("Répartition des subventions refusée : rien n'a été enregistré.", errors=errors)
+
+    decided_on = request.decided_on or today()
+    for grant in positive:
+        await _write_grant(
+            db,
+            identity=identity,
+            s=s,
+            request=request,
+            grant_eur=grant.granted_eur,
+            candidate_id=grant.candidate_id,
+            decided_on=decided_on,
+        )
+    return await awards_of_edition(db, edition_id=s.edition.id)
+
+
+def _line_errors(request: GrantsRequest, s: GrantSetting) -> list[FieldError]:
+    errors = []
+    seen: set[int] = set()
+    for index, grant in enumerate(request.grants):
+        field = f"grants[{index}]"
+        cid = grant.candidate_id
+        if cid not in s.candidates:
+            errors.append(FieldError(field=field, message=f"Candidat n° {cid} inconnu dans cette édition."))
+            continue
+        label = s.labels[cid]
+        if cid in seen:
+            errors.append(FieldError(field=field, message=f"{label} figure deux fois dans la répartition."))
+        seen.add(cid)
+        if grant.granted_eur <= 0:
+            continue
+        if cid in s.granted:
+            errors.append(FieldError(field=field, message=f"{label} est déjà lauréat de cette édition."))
+        errors.extend(FieldError(field=field, message=f"{label} : {m}") for m in s.failures(cid))
+    return errors
+
+
+async def _write_grant(
+    db: Database,
+    *,
+    identity: Identity,
+    s: GrantSetting,
+    request: GrantsRequest,
+    grant_eur: int,
+    candidate_id: int,
+    decided_on: dt.date,
+) -> None:
+    decision_id = await db.fetchval(
+        "delib_insert_decision",
+        edition_id=s.edition.id,
+        round_id=request.round_id,
+        candidate_id=candidate_id,
+        kind="laureate",
+        reason=request.reason,
+        based_on=request.based_on.strip(),
+        decided_by=identity.person_id,
+    )
+    award_id = await db.fetchval(
+        "delib_insert_award",
+        prize_id=s.prize["id"],
+        candidate_id=candidate_id,
+        decision_id=decision_id,
+        granted_eur=grant_eur,
+        decided_on=decided_on,
+    )
+    if request.round_id is not None:
+        await db.execute(
+            "delib_set_entry_status",
+            candidate_id=candidate_id,
+            round_id=request.round_id,
+            status="laureate",
+            reason=s.prize["name"],
+        )
+    await append_event(
+        db,
+        actor_id=identity.person_id,
+        actor_label=actor_label(identity),
+        action="deliberation.grant_awarded",
+        target=f"candidate:{candidate_id}",
+        payload={
+            "prize": s.prize["code"],
+            "award": award_id,
+            "decision": decision_id,
+            "granted_eur": grant_eur,
+            "decided_on": decided_on.isoformat(),
+            "based_on": request.based_on.strip(),
+            "reason": request.reason,
+        },
+    )

@@ -1,0 +1,241 @@
+"""Prizes of a final: category prizes and the Prix spécial (Made in 92), the podium (Gâteau).
+
+An award sheet is checked whole, together with the prizes already given in the edition, by the pure
+`prizes` rules; one error is enough to write nothing, and the answer lists every error at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from jury.audit.service import append_event
+from jury.auth.identity import Identity
+from jury.db.queries import Database
+from jury.deliberation.models import AwardLine, AwardRow, AwardsRequest
+from jury.deliberation.prizes import Award, PodiumPlace, Prize, validate_awards, validate_podium
+from jury.deliberation.service import (
+    actor_label,
+    candidate_label,
+    load_round,
+    organised_edition,
+    require_deliberation,
+    today,
+    unique_labels,
+)
+from jury.errors import FieldError, Invalid
+
+SHEET_KINDS = ("category", "special", "territorial")
+
+
+async def list_awards(db: Database, *, identity: Identity, slug: str) -> list[AwardRow]:
+    edition = await organised_edition(db, identity=identity, slug=slug)
+    return await awards_of_edition(db, edition_id=edition.id)
+
+
+async def awards_of_edition(db: Database, *, edition_id: int) -> list[AwardRow]:
+    return [
+        AwardRow(
+            id=r["id"],
+            prize_code=r["prize_code"],
+            prize=r["prize"],
+            prize_kind=r["prize_kind"],
+            place=r["place"],
+            candidate_id=r["candidate_id"],
+            candidate=candidate_label({**dict(r), "id": r["candidate_id"]}, blind=False),
+            granted_eur=r["granted_eur"],
+            decided_on=r["decided_on"],
+            decision_id=r["decision_id"],
+        )
+        for r in await db.fetch("delib_awards", edition_id=edition_id)
+    ]
+
+
+async def record_awards(
+    db: Database, *, identity: Identity, slug: str, request: AwardsRequest
+) -> list[AwardRow]:
+    edition = await organised_edition(db, identity=identity, slug=slug)
+    await db.execute("delib_lock_edition", edition_id=edition.id)
+    prizes = {p["code"]: p for p in await db.fetch("delib_prizes", edition_id=edition.id)}
+    candidates = {c["id"]: c for c in await db.fetch("delib_edition_candidates", edition_id=edition.id)}
+    labels = unique_labels(candidates.values(), blind=False)
+    existing = await db.fetch("delib_awards", edition_id=edition.id)
+
+    errors = _line_errors(
+        request.awards, prizes=prizes, candidates=candidates, labels=labels, existing=existing
+    )
+    if request.round_id is not None:
+        errors.extend(
+            await check_round_entries(
+                db,
+                round_id=request.round_id,
+                edition_id=edition.id,
+                candidate_ids=[a.candidate_id for a in request.awards if a.candidate_id in candidates],
+                labels=labels,
+            )
+        )
+    if not errors:
+        errors = [
+            FieldError(field="awards", message=m)
+            for m in _sheet_errors(
+                request,
+                prizes=prizes,
+                candidates=candidates,
+                labels=labels,
+                existing=existing,
+                allow_multiple=edition.allow_multiple_prizes,
+            )
+        ]
+    if errors:
+        raise Invalid("Attribution des prix refusée : rien n'a été enregistré.", errors=errors)
+
+    decided_on = request.decided_on or today()
+    for line in request.awards:
+        prize = prizes[line.prize]
+        decision_id = await db.fetchval(
+            "delib_insert_decision",
+            edition_id=edition.id,
+            round_id=request.round_id,
+            candidate_id=line.candidate_id,
+            kind="award",
+            reason=request.reason,
+            based_on=request.based_on.strip(),
+            decided_by=identity.person_id,
+        )
+        award_id = await db.fetchval(
+            "delib_insert_award",
+            prize_id=prize["id"],
+            candidate_id=line.candidate_id,
+            decision_id=decision_id,
+            granted_eur=None,
+            decided_on=decided_on,
+        )
+        if request.round_id is not None:
+            await db.execute(
+                "delib_set_entry_status",
+                candidate_id=line.candidate_id,
+                round_id=request.round_id,
+                status="laureate",
+                reason=prize["name"],
+            )
+        await append_event(
+            db,
+            actor_id=identity.person_id,
+            actor_label=actor_label(identity),
+            action="deliberation.award_granted",
+            target=f"candidate:{line.candidate_id}",
+            payload={
+                "prize": prize["code"],
+                "award": award_id,
+                "decision": decision_id,
+                "decided_on": decided_on.isoformat(),
+                "reason": request.reason,
+                "based_on": request.based_on.strip(),
+            },
+        )
+    return await awards_of_edition(db, edition_id=edition.id)
+
+
+def _line_errors(
+    lines: Sequence[AwardLine],
+    *,
+    prizes: Mapping[str, Any],
+    candidates: Mapping[int, Any],
+    labels: Mapping[int, str],
+    existing: Sequence[Any],
+) -> list[FieldError]:
+    """What no sheet rule covers: unknown prizes or candidates, category mismatches, repeats."""
+    given = {(a["prize_code"], a["candidate_id"]) for a in existing}
+    errors = []
+    for index, line in enumerate(lines):
+        field = f"awards[{index}]"
+        prize = prizes.get(line.prize)
+        if prize is None:
+            errors.append(FieldError(field=f"{field}.prize", message=f"Prix inconnu : « {line.prize} »."))
+        elif prize["kind"] == "laureate":
+            errors.append(
+                FieldError(
+                    field=f"{field}.prize",
+                    message=f"« {prize['name']} » s'attribue avec la répartition des subventions.",
+                )
+            )
+        candidate = candidates.get(line.candidate_id)
+        if candidate is None:
+            errors.append(
+                FieldError(
+                    field=f"{field}.candidate_id",
+                    message=f"Candidat n° {line.candidate_id} inconnu dans cette édition.",
+                )
+            )
+            continue
+        if prize is None:
+            continue
+        label = labels[line.candidate_id]
+        if prize["category_id"] is not None and candidate["category_id"] != prize["category_id"]:
+            errors.append(
+                FieldError(
+                    field=field, message=f"{label} ne concourt pas dans la catégorie du « {prize['name']} »."
+                )
+            )
+        if (line.prize, line.candidate_id) in given:
+            errors.append(FieldError(field=field, message=f"{label} a déjà reçu le « {prize['name']} »."))
+    return errors
+
+
+def _sheet_errors(
+    request: AwardsRequest,
+    *,
+    prizes: Mapping[str, Any],
+    candidates: Mapping[int, Any],
+    labels: Mapping[int, str],
+    existing: Sequence[Any],
+    allow_multiple: bool,
+) -> list[str]:
+    """The edition's whole sheet (already given + this request) through `validate_awards`/`validate_podium`."""
+    sheet = [(a["prize_code"], a["candidate_id"]) for a in existing]
+    sheet += [(line.prize, line.candidate_id) for line in request.awards]
+    regular = [p for p in prizes.values() if p["kind"] in SHEET_KINDS]
+    errors = validate_awards(
+        awards=[
+            Award(prize=code, candidate=labels[cid])
+            for code, cid in sheet
+            if prizes[code]["kind"] in SHEET_KINDS
+        ],
+        prizes=[Prize(code=p["code"], label=p["name"]) for p in regular],
+        allow_multiple=allow_multiple,
+    )
+    podium_prizes = [p for p in prizes.values() if p["kind"] == "podium"]
+    if any(prizes[line.prize]["kind"] == "podium" for line in request.awards):
+
+        def entry(cid: int) -> str:
+            number = candidates[cid]["entry_number"]
+            return str(number) if number is not None else labels[cid]
+
+        errors += validate_podium(
+            podium=[
+                PodiumPlace(place=prizes[code]["place"], entry=entry(cid))
+                for code, cid in sheet
+                if prizes[code]["kind"] == "podium"
+            ],
+            entries={entry(cid) for cid in candidates},
+            places=max(p["place"] for p in podium_prizes),
+            require_complete=not request.allow_vacant,
+        )
+    return errors
+
+
+async def check_round_entries(
+    db: Database, *, round_id: int, edition_id: int, candidate_ids: Sequence[int], labels: Mapping[int, str]
+) -> list[FieldError]:
+    """Laureates are marked on the round that decided them, which must still be deliberating."""
+    rnd = await load_round(db, round_id)
+    if rnd.edition_id != edition_id:
+        return [FieldError(field="round_id", message="Ce tour n'appartient pas à cette édition.")]
+    require_deliberation(rnd, what="Les décisions de ce tour")
+    errors = []
+    for cid in candidate_ids:
+        if await db.fetchrow("delib_candidate_entry", candidate_id=cid, round_id=round_id) is None:
+            errors.append(
+                FieldError(field="round_id", message=f"{labels[cid]} n'a pas concouru dans ce tour.")
+            )
+    return errors

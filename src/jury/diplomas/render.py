@@ -1,0 +1,380 @@
+"""Diploma context → HTML (Jinja) → PDF (WeasyPrint), inside a worker process.
+
+WeasyPrint is CPU-bound, not thread-safe and slow to warm up (fonts, stylesheet), so a `Renderer`
+is built once per process (`init_worker`, the pool's initializer) and reused for every diploma.
+A batch is laid out as ONE multi-page document and then split into one PDF per diploma with
+`Document.copy([page]).write_pdf()`: HTML parsing, the style cascade and the document set-up are
+paid once per batch. Measured: batches are 1.3–1.5× cheaper per diploma than one document each,
+not several times; what remains is per page (text layout, painting — the SVG logos are the largest
+item — and subsetting the fonts into each PDF). Splitting the batch's single PDF with pypdf was
+slower than `copy` (pypdf rewrites the shared font objects into every part).
+
+Competitor names are user data: Jinja autoescapes them, and the URL fetcher serves only files of the
+templates folder, so no text can make the renderer read a local file or call the network.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import datetime as dt
+import io
+import mimetypes
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+import jinja2
+import pypdf
+import segno
+from markupsafe import Markup, escape
+from weasyprint import CSS, HTML, Document
+from weasyprint import __version__ as weasyprint_version
+from weasyprint.text.ffi import harfbuzz_subset
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+from jury.diplomas.formatting import format_euros, french_date
+from jury.diplomas.models import DiplomaContext
+from jury.diplomas.ordinal import Gender, ordinal_suffix
+
+FONT_FACES: tuple[tuple[str, str, int, str], ...] = (
+    # (family, file in fonts/, weight, style). Family names are ours, so no system font can stand in.
+    # Every face used costs a subset + embedding in every PDF (~3 ms), so there are only three.
+    ("Jury Garamond", "EBGaramond12-Regular.ttf", 400, "normal"),
+    ("Jury Garamond", "EBGaramond12-Italic.ttf", 400, "italic"),
+    ("Jury Lato", "Lato-Regular.ttf", 400, "normal"),
+)
+
+SIZE_STEPS = (28, 40, 56, 80)
+"""Upper bounds (characters) of size classes len-1 … len-4; longer text is len-5 (see diploma.css)."""
+
+QR_DARK = "#1f2328"
+QR_MASK = 0
+
+
+class DiplomaRenderError(RuntimeError):
+    """Rendering failed; raised instead of WeasyPrint's BaseException so that asyncio and the
+    process pool treat it as an ordinary error."""
+
+
+class DiplomaLayoutError(DiplomaRenderError):
+    """A diploma did not fit on exactly one page."""
+
+
+class RefusedURLError(ValueError):
+    """A template or a stylesheet referenced something outside the templates folder."""
+
+
+class TemplatesOnlyFetcher(URLFetcher):
+    """Serves files under one folder and `data:` URLs; refuses everything else (other files,
+    http(s), ftp…). Files are read once per process: fonts and logos never change while running."""
+
+    def __init__(self, root: Path) -> None:
+        # fail_on_errors: a diploma without its logo or font must not be issued silently.
+        super().__init__(fail_on_errors=True, allowed_protocols={"file", "data"})
+        self.root = root.resolve()
+        self._files: dict[Path, tuple[bytes, str]] = {}
+
+    def resolve(self, url: str) -> Path:
+        """The local path a file:// URL designates, if it lies under the root; raise otherwise."""
+        parts = urlsplit(url)
+        if parts.scheme.lower() != "file":
+            raise RefusedURLError(f"refused {url!r}: only files of the diploma templates may be used")
+        if parts.netloc not in ("", "localhost"):
+            raise RefusedURLError(f"refused {url!r}: not a local file")
+        path = Path(url2pathname(parts.path)).resolve()
+        if not path.is_relative_to(self.root) or not path.is_file():
+            raise RefusedURLError(f"refused {url!r}: not a file under {self.root}")
+        return path
+
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
+        if url[:5].lower() == "data:":
+            return super().fetch(url, headers)
+        path = self.resolve(url)
+        if path not in self._files:
+            mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            self._files[path] = (path.read_bytes(), mime)
+        body, mime = self._files[path]
+        return URLFetcherResponse(path.as_uri(), body, {"Content-Type": mime})
+
+
+# ---------------------------------------------------------------- Jinja filters
+
+
+def size_class(text: str | None, *, steps: Sequence[int] = SIZE_STEPS) -> str:
+    """'len-1' … 'len-5' by length, so CSS can shrink long names instead of overflowing the page."""
+    length = len(text or "")
+    for index, limit in enumerate(steps, start=1):
+        if length <= limit:
+            return f"len-{index}"
+    return f"len-{len(steps) + 1}"
+
+
+def ordinal_markup(n: int, *, gender: Gender = "masculine", noun: str = "") -> Markup:
+    """'10<span class="ord">e</span> édition': the suffix is raised by CSS, not by <sup>, so the
+    PDF text layer reads '10e édition'."""
+    suffix = ordinal_suffix(n, gender=gender)
+    html = Markup('{}<span class="ord">{}</span>').format(n, suffix)
+    return html + Markup("&nbsp;") + escape(noun) if noun else html
+
+
+def keep_hyphenated(text: str, *, longest: int = 24) -> Markup:
+    """Keep short hyphenated words ('Hauts-de-Seine', 'Issy-les-Moulineaux') on one line: a break
+    after their hyphens reads as a typo on a certificate. Long compounds may still wrap."""
+    words = []
+    for word in text.split(" "):
+        if "-" in word and len(word) <= longest:
+            words.append(Markup('<span class="nobr">{}</span>').format(word))
+        else:
+            words.append(escape(word))
+    return Markup(" ").join(words)
+
+
+def display_url(url: str) -> str:
+    """'concours.example.fr/verifier': where to type the code printed above it; the full address
+    with the code is in the QR code and would not fit the column."""
+    without_scheme = url.split("://", 1)[-1]
+    return without_scheme.rsplit("/", 1)[0]
+
+
+def french_date_markup(day: dt.date) -> Markup:
+    """french_date() with the '1er' of the first day raised like the other ordinals."""
+    text = french_date(day)
+    if day.day == 1:
+        return ordinal_markup(1) + escape(text.removeprefix("1er"))
+    return escape(text)
+
+
+def qr_code(payload: str) -> segno.QRCode:
+    """Error level M survives a crease or a stain on paper. The mask is fixed: choosing the "best"
+    of eight costs several milliseconds per diploma, and every mask scans."""
+    return segno.make_qr(payload, error="m", boost_error=False, mask=QR_MASK)
+
+
+def qr_data_uri(payload: str) -> str:
+    """One pixel per module, drawn unscaled-sharp by `image-rendering: pixelated`: a PNG of a few
+    hundred bytes is far cheaper for WeasyPrint to lay out and paint than an SVG path of the modules."""
+    return qr_code(payload).png_data_uri(scale=1, border=0, dark=QR_DARK)
+
+
+def find_logos(logos_dir: Path) -> dict[str, str]:
+    """Logo stem → URL relative to the templates folder. An organiser replaces a placeholder by
+    dropping `<stem>.svg` over it or `<stem>.png` beside it (a PNG wins). Cost, measured: WeasyPrint
+    repaints an SVG for every diploma and lays out SVG <text> letter by letter (the two placeholder
+    logos are about a third of a diploma's time), and re-encodes a PNG into every PDF (a large RGBA
+    PNG costs as much; a ~500 px greyscale or RGB PNG without alpha costs almost nothing)."""
+    found: dict[str, str] = {}
+    for path in sorted(logos_dir.glob("*.svg")) + sorted(logos_dir.glob("*.png")):
+        found[path.stem] = f"logos/{path.name}"
+    return found
+
+
+def build_environment(templates_dir: Path, *, logos: dict[str, str] | None = None) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates_dir),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
+    )
+    env.filters.update(
+        size_class=size_class,
+        french_date=french_date_markup,
+        euros=format_euros,
+        keep_hyphenated=keep_hyphenated,
+        display_url=display_url,
+        edition=lambda n: ordinal_markup(n, gender="feminine", noun="édition"),
+        prize_place=lambda n: ordinal_markup(n, gender="masculine", noun="prix"),
+    )
+    logos = find_logos(templates_dir / "logos") if logos is None else logos
+
+    def logo(stem: str) -> str:
+        try:
+            return logos[stem]
+        except KeyError:
+            raise FileNotFoundError(
+                f"no logo {stem}.svg or {stem}.png in {templates_dir / 'logos'}"
+            ) from None
+
+    env.globals["logo"] = logo
+    return env
+
+
+def font_face_css(fonts_dir: Path) -> str:
+    """@font-face rules with absolute file:// URLs, so nothing depends on the working directory."""
+    rules = []
+    for family, filename, weight, style in FONT_FACES:
+        path = fonts_dir / filename
+        if not path.is_file():
+            raise FileNotFoundError(f"diploma font missing: {path}")
+        rules.append(
+            f'@font-face {{ font-family: "{family}"; src: url("{path.resolve().as_uri()}"); '
+            f"font-weight: {weight}; font-style: {style}; }}"
+        )
+    return "\n".join(rules) + "\n"
+
+
+def pdf_title(ctx: DiplomaContext) -> str:
+    """The PDF's title, as a viewer's tab or a file list shows it; names the laureate as the
+    diploma does (Made in 92 distinguishes the company, the others the person)."""
+    if ctx.contest == "made-in-92":
+        laureate = ctx.laureate_organisation or ctx.laureate_person
+    else:
+        laureate = ctx.laureate_person or ctx.laureate_organisation
+    return f"Diplôme — {laureate} — {ctx.contest_name} {ctx.year}"
+
+
+# ---------------------------------------------------------------- renderer
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class RenderStats:
+    """Returned by `Renderer.describe()` for the pool's health check and the benchmark."""
+
+    pid: int
+    parent_pid: int
+    templates_dir: str
+    weasyprint_version: str
+    harfbuzz_subset: bool
+
+
+class Renderer:
+    """One per process: Jinja environment, font configuration, stylesheet and fetcher are built once."""
+
+    def __init__(self, templates_dir: Path, *, split: str = "copy") -> None:
+        """split: how a batch document becomes one PDF per diploma: 'copy' writes each page with
+        Document.copy() (measured faster), 'pypdf' writes the batch once and splits it with pypdf."""
+        self.templates_dir = Path(templates_dir).resolve()
+        if not (self.templates_dir / "base.html").is_file():
+            raise FileNotFoundError(f"no diploma templates in {self.templates_dir}")
+        if split not in ("copy", "pypdf"):
+            raise ValueError("split is 'copy' or 'pypdf'")
+        self.split = split
+        self.base_url = self.templates_dir.as_uri() + "/"
+        self.env = build_environment(self.templates_dir)
+        self.fetcher = TemplatesOnlyFetcher(self.templates_dir)
+        self.font_config = FontConfiguration()
+        css_text = font_face_css(self.templates_dir / "fonts")
+        css_text += (self.templates_dir / "diploma.css").read_text(encoding="utf-8")
+        self.stylesheet = CSS(
+            string=css_text, base_url=self.base_url, font_config=self.font_config, url_fetcher=self.fetcher
+        )
+        self._file_images: dict = {}
+        """WeasyPrint image cache entries of template files (logos), kept for the process's life.
+        (A raster logo's entry keeps a reference to the first document's cache dict: one QR code.)"""
+
+    # -- HTML
+
+    def section_html(self, ctx: DiplomaContext) -> Markup:
+        template = self.env.get_template(ctx.template_name)
+        return Markup(template.render(diploma=ctx, qr_src=qr_data_uri(ctx.verification_url)))
+
+    def document_html(self, contexts: Sequence[DiplomaContext]) -> str:
+        if not contexts:
+            raise ValueError("nothing to render")
+        title = pdf_title(contexts[0]) if len(contexts) == 1 else f"Diplômes ({len(contexts)})"
+        sections = [self.section_html(ctx) for ctx in contexts]
+        return self.env.get_template("_document.html").render(title=title, sections=sections)
+
+    # -- PDF
+
+    def layout(self, html: str) -> Document:
+        """Lay out any HTML with this renderer's fonts, stylesheet and fetcher."""
+        # A fresh cache per document, seeded with the logos: the QR codes are data: URLs unique to
+        # each diploma and would otherwise pile up in a long-lived cache.
+        cache = dict(self._file_images)
+        try:
+            document = HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher).render(
+                font_config=self.font_config, stylesheets=[self.stylesheet], cache=cache
+            )
+        except FatalURLFetchingError as exc:
+            raise DiplomaRenderError(str(exc.__cause__ or exc)) from exc.__cause__
+        for key, value in cache.items():
+            if isinstance(key, str) and key.startswith("file:"):
+                self._file_images.setdefault(key, value)
+        return document
+
+    def render_one(self, ctx: DiplomaContext) -> bytes:
+        """One diploma as its own document, e.g. for a laureate's download link."""
+        document = self.layout(self.document_html([ctx]))
+        if len(document.pages) != 1:
+            raise DiplomaLayoutError(f"diploma {ctx.verification_code} takes {len(document.pages)} pages")
+        return document.write_pdf()
+
+    def render_batch(self, contexts: Sequence[DiplomaContext]) -> list[bytes]:
+        """Many diplomas laid out as one document, returned as one PDF each, in input order."""
+        contexts = list(contexts)
+        document = self.layout(self.document_html(contexts))
+        if len(document.pages) != len(contexts):
+            self._raise_for_overflow(contexts, len(document.pages))
+        if self.split == "pypdf":
+            return self._split_with_pypdf(document, contexts)
+        results = []
+        for page, ctx in zip(document.pages, contexts, strict=True):
+            part = document.copy([page])
+            part.metadata = copy.copy(document.metadata)
+            part.metadata.title = pdf_title(ctx)
+            results.append(part.write_pdf())
+        return results
+
+    def _split_with_pypdf(self, document: Document, contexts: Sequence[DiplomaContext]) -> list[bytes]:
+        reader = pypdf.PdfReader(io.BytesIO(document.write_pdf()))
+        results = []
+        for page, ctx in zip(reader.pages, contexts, strict=True):
+            writer = pypdf.PdfWriter()
+            writer.add_page(page)
+            writer.add_metadata({"/Title": pdf_title(ctx), "/Producer": "jury (WeasyPrint)"})
+            out = io.BytesIO()
+            writer.write(out)
+            results.append(out.getvalue())
+        return results
+
+    def _raise_for_overflow(self, contexts: Sequence[DiplomaContext], pages: int) -> None:
+        """Name the culprit: a page count mismatch would otherwise give laureates each other's pages."""
+        for ctx in contexts:
+            count = len(self.layout(self.document_html([ctx])).pages)
+            if count != 1:
+                raise DiplomaLayoutError(f"diploma {ctx.verification_code} takes {count} pages")
+        raise DiplomaLayoutError(f"{len(contexts)} diplomas gave {pages} pages")
+
+    def describe(self) -> RenderStats:
+        return RenderStats(
+            pid=os.getpid(),
+            parent_pid=os.getppid(),
+            templates_dir=str(self.templates_dir),
+            weasyprint_version=weasyprint_version,
+            harfbuzz_subset=harfbuzz_subset is not None,
+        )
+
+
+# ---------------------------------------------------------------- per-process entry points (picklable)
+
+_renderer: Renderer | None = None
+
+
+def init_worker(templates_dir: str | os.PathLike[str], split: str = "copy") -> None:
+    """ProcessPoolExecutor initializer: pay the set-up once per worker, not once per diploma."""
+    global _renderer
+    _renderer = Renderer(Path(templates_dir), split=split)
+
+
+def current_renderer() -> Renderer:
+    if _renderer is None:
+        raise RuntimeError("diploma renderer not initialised in this process: call init_worker() first")
+    return _renderer
+
+
+def render_one(ctx: DiplomaContext) -> bytes:
+    return current_renderer().render_one(ctx)
+
+
+def render_batch(contexts: Sequence[DiplomaContext]) -> list[bytes]:
+    return current_renderer().render_batch(contexts)
+
+
+def describe() -> RenderStats:
+    return current_renderer().describe()

@@ -1,0 +1,124 @@
+"""Standings as CSV and XLSX files, with the same columns as the page.
+
+Spreadsheets execute a cell that starts with `=`, `+`, `-` or `@` (and some also after a tab or a
+carriage return) as a formula, so a candidate named `=HYPERLINK(…)` could make an organiser's computer
+open a link or leak data. Every *text* cell starting with one of these gets an apostrophe in front.
+Numeric cells are written by this module from numbers, never from user input, and stay numbers (a
+negative calibrated score must remain a number, not become text).
+
+The CSV is the French spreadsheet dialect: `;` separators, decimal commas and a UTF-8 byte-order mark,
+so that a double click opens it correctly in a French Excel or LibreOffice.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+from jury.results.models import StandingView
+
+COLUMNS = (
+    "Jury",
+    "Catégorie",
+    "Rang calibré",
+    "Évolution",
+    "Candidat",
+    "N° d'inscription",
+    "Notes",
+    "Moyenne brute",
+    "Rang brut",
+    "Score calibré",
+    "Intervalle bas (2,5 %)",
+    "Intervalle haut (97,5 %)",
+    "P(qualifié)",
+    "Zone limite",
+    "Éliminé par (jurés)",
+)
+DECIMALS = {7: 2, 9: 2, 10: 2, 11: 2, 12: 3}
+DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+
+Cell = str | int | float | None
+
+
+def neutralise(text: str) -> str:
+    return "'" + text if text.startswith(DANGEROUS) else text
+
+
+def rank_change(raw_rank: int | None, rank: int | None) -> str:
+    """'↑ 2' when calibration moved the candidate up two places, '↓ 1', 'stable' when unchanged (not
+    '=': a spreadsheet would read it as the start of a formula)."""
+    if raw_rank is None or rank is None:
+        return ""
+    moved = raw_rank - rank
+    return "stable" if moved == 0 else f"↑ {moved}" if moved > 0 else f"↓ {-moved}"
+
+
+def rows(standings: Sequence[StandingView]) -> list[list[Cell]]:
+    """One row per candidate and standing, typed (numbers stay numbers), text already neutralised."""
+    out: list[list[Cell]] = []
+    for standing in standings:
+        for line in standing.lines:
+            out.append(
+                [
+                    neutralise(standing.panel_name),
+                    neutralise(standing.category_name),
+                    line.rank,
+                    neutralise(rank_change(line.raw_rank, line.rank)),
+                    neutralise(line.name),
+                    line.entry_number,
+                    line.marks,
+                    line.raw,
+                    line.raw_rank,
+                    line.score,
+                    line.low,
+                    line.high,
+                    line.p_top_k,
+                    "oui" if line.borderline else "",
+                    line.eliminated_by,
+                ]
+            )
+    return out
+
+
+def to_csv(standings: Sequence[StandingView]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for row in rows(standings):
+        writer.writerow([_csv_cell(i, value) for i, value in enumerate(row)])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _csv_cell(index: int, value: Cell) -> str:
+    if value is None:
+        return ""
+    if index in DECIMALS and isinstance(value, float):
+        return f"{value:.{DECIMALS[index]}f}".replace(".", ",")
+    return str(value)
+
+
+def to_xlsx(standings: Sequence[StandingView]) -> bytes:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Classement")
+    header = []
+    for title in COLUMNS:
+        cell = WriteOnlyCell(sheet, value=title)
+        cell.font = Font(bold=True)
+        header.append(cell)
+    sheet.append(header)
+    for row in rows(standings):
+        cells = []
+        for index, value in enumerate(row):
+            cell = WriteOnlyCell(sheet, value=value)
+            if index in DECIMALS:
+                cell.number_format = "0." + "0" * DECIMALS[index]
+            cells.append(cell)
+        sheet.append(cells)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,192 @@
+"""Value types of standings: what is computed and stored (ids only), and what the API and pages show.
+
+`StandingResult` is what goes into `standings.result` and `standing_cache.result`. It holds ids and
+figures only, never names, so that renaming a candidate changes neither a published standing nor its
+comparison with a recomputation, and so that it round-trips through JSON exactly (floats are written in
+their shortest exact form and read back to the same double).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import msgspec
+
+
+class Line(msgspec.Struct, frozen=True, kw_only=True):
+    """One candidate of a standing.
+
+    `raw` is the plain mean of the jurors' totals and `raw_rank` its rank within the same ranking group
+    as `rank`, so `raw_rank - rank` is how far calibration moved the candidate (positive = up).
+    `score`/`rank` are None for a candidate whose sheets carry no total (every criterion abstained).
+    `eliminated_by` counts the jurors whose sheet failed an eliminatory criterion: the candidate is
+    flagged, not removed (see `jury.results.service`). `component` is the linked group of jurors the
+    candidate was ranked in (None without a mark).
+    """
+
+    candidate_id: int
+    marks: int
+    raw: float | None
+    raw_rank: int | None
+    score: float | None
+    rank: int | None
+    component: int | None
+    low: float | None = None
+    high: float | None = None
+    p_top_k: float | None = None
+    borderline: bool = False
+    eliminated_by: int = 0
+
+
+class JurorLine(msgspec.Struct, frozen=True, kw_only=True):
+    juror_id: int
+    component: int
+    count: int
+    severity: float
+    scale: float
+    residual_sd: float | None
+
+
+class OutlierLine(msgspec.Struct, frozen=True, kw_only=True):
+    juror_id: int
+    candidate_id: int
+    score: float
+    expected: float
+    z: float
+
+
+class DesignSummary(msgspec.Struct, frozen=True, kw_only=True):
+    connected: bool
+    fiedler: float
+    components: int
+    jurors: int
+    candidates: int
+
+
+class StandingResult(msgspec.Struct, frozen=True, kw_only=True):
+    """A computed standing, as stored; equal results mean equal figures, to the last bit."""
+
+    method: str
+    parameters: dict[str, Any]
+    seed: int
+    top_k: int | None
+    global_ranking: bool
+    assumption: str | None
+    design: DesignSummary
+    lines: list[Line]
+    jurors: list[JurorLine]
+    outliers: list[OutlierLine]
+
+
+# --- What the API and the page show -------------------------------------------------------------------
+
+
+class LineView(Line, frozen=True, kw_only=True):
+    name: str
+    entry_number: int | None
+
+
+class JurorView(JurorLine, frozen=True, kw_only=True):
+    name: str
+
+
+class OutlierView(OutlierLine, frozen=True, kw_only=True):
+    juror_name: str
+    candidate_name: str
+
+
+class StandingView(msgspec.Struct, frozen=True, kw_only=True):
+    """One standing (a panel × category section of a round) with names, ready to show.
+
+    `jurors` and `outliers` are filled for organisers only: they describe individual jurors' marks.
+    """
+
+    round_id: int
+    section: str
+    panel_id: int | None
+    panel_name: str
+    category_id: int | None
+    category_name: str
+    input_digest: str
+    method: str
+    parameters: dict[str, Any]
+    seed: int
+    top_k: int | None
+    global_ranking: bool
+    assumption: str | None
+    design: DesignSummary
+    design_message: str
+    lines: list[LineView]
+    jurors: list[JurorView]
+    outliers: list[OutlierView]
+
+
+class Publication(msgspec.Struct, frozen=True, kw_only=True):
+    """A published set of standings of a round (one `version`)."""
+
+    round_id: int
+    version: int
+    published_at: dt.datetime
+    published_by: str
+    standings: list[StandingView]
+
+
+class PublishedItem(msgspec.Struct, frozen=True, kw_only=True):
+    id: int
+    panel_id: int | None
+    category_id: int | None
+    method: str
+    input_digest: str
+
+
+class PublishReceipt(msgspec.Struct, frozen=True, kw_only=True):
+    round_id: int
+    version: int
+    standings: list[PublishedItem]
+
+
+class Verification(msgspec.Struct, frozen=True, kw_only=True):
+    """A published standing recomputed from the sheets as they are now.
+
+    `same_input` says whether the sheets still give the published digest; `same_result` whether the
+    recomputation gives exactly the published figures (expected whenever `same_input` is true).
+    """
+
+    standing_id: int
+    panel_id: int | None
+    category_id: int | None
+    published_digest: str
+    current_digest: str | None
+    same_input: bool
+    same_result: bool
+
+
+class MethodChange(msgspec.Struct, frozen=True, kw_only=True):
+    round_id: int
+    previous: str
+    method: str
+
+
+class SectionSummary(msgspec.Struct, frozen=True, kw_only=True):
+    section: str
+    panel_id: int | None
+    panel_name: str
+    category_id: int | None
+    category_name: str
+    candidates: int
+    sheets: int
+    jurors: int
+
+
+class StandingPage(msgspec.Struct, frozen=True, kw_only=True):
+    """Everything the organisers' page shows; `charts` maps a section to its SVG data URIs."""
+
+    round: dict[str, Any]
+    methods: list[tuple[str, str]]
+    sections: list[SectionSummary]
+    selected: str | None
+    standings: list[StandingView]
+    charts: dict[str, dict[str, str]]
+    versions: list[dict[str, Any]]
+    bootstrap: int

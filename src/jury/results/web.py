@@ -1,0 +1,151 @@
+"""Standings: the JSON API (organisers and, from deliberation on, jurors), the organisers' page and
+its CSV/XLSX exports."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import anyio.to_thread
+import msgspec
+from litestar import Controller, MediaType, Response, get, post, put
+from litestar.params import JSONBody, QueryParameter, URLEncodedBody
+from litestar.response import Redirect, Template
+
+from jury.auth.guards import requires_organiser, requires_sign_in
+from jury.auth.identity import Identity
+from jury.db.queries import Database
+from jury.results import export, service
+from jury.results.models import MethodChange, Publication, PublishReceipt, StandingView, Verification
+from jury.results.normalise import METHODS
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class MethodRequest(msgspec.Struct, kw_only=True):
+    method: str
+
+
+class StandingsApi(Controller):
+    path = "/api/rounds"
+    tags = ["classements"]
+    guards = [requires_sign_in]
+
+    @get(
+        "/{round_id:int}/standings",
+        summary="Classements d'un tour, par jury et catégorie",
+        description=(
+            "Organisateurs : tout, avec le diagnostic des jurés. Jurés : seulement en délibération ou tour "
+            "clos, seulement leurs jurys, sans les candidats pour lesquels ils ont déclaré un conflit "
+            "d'intérêts. `panel` / `category` (0 = aucun) restreignent la réponse."
+        ),
+    )
+    async def current(
+        self,
+        db: Database,
+        identity: Identity,
+        round_id: int,
+        panel: int | None = None,
+        category: int | None = None,
+    ) -> list[StandingView]:
+        return await service.standings(
+            db, identity=identity, round_id=round_id, panel=panel, category=category
+        )
+
+    @get(
+        "/{round_id:int}/standings/published",
+        summary="Classements publiés d'un tour (la dernière publication, ou `version`)",
+    )
+    async def published(
+        self, db: Database, identity: Identity, round_id: int, version: int | None = None
+    ) -> Publication:
+        return await service.published(db, identity=identity, round_id=round_id, version=version)
+
+    @post(
+        "/{round_id:int}/standings/publish",
+        summary="Publier les classements du tour (figés, reproductibles, audités)",
+        guards=[requires_organiser],
+        status_code=201,
+    )
+    async def publish(self, db: Database, identity: Identity, round_id: int) -> PublishReceipt:
+        return await service.publish(db, identity=identity, round_id=round_id)
+
+    @get(
+        "/{round_id:int}/standings/published/verification",
+        summary="Recalculer une publication depuis les fiches et comparer",
+        guards=[requires_organiser],
+    )
+    async def verification(
+        self, db: Database, identity: Identity, round_id: int, version: int | None = None
+    ) -> list[Verification]:
+        return await service.verify_published(db, identity=identity, round_id=round_id, version=version)
+
+    @put(
+        "/{round_id:int}/standings/method",
+        summary="Choisir la méthode de calcul des classements du tour",
+        description=f"Méthodes : {', '.join(METHODS)}.",
+        guards=[requires_organiser],
+    )
+    async def method(
+        self, db: Database, identity: Identity, round_id: int, data: JSONBody[MethodRequest]
+    ) -> MethodChange:
+        return await service.set_method(db, identity=identity, round_id=round_id, method=data.method)
+
+
+class StandingPages(Controller):
+    path = "/organisation/rounds"
+    tags = ["organisation"]
+    guards = [requires_organiser]
+
+    @get("/{round_id:int}/classement", summary="Classements d'un tour (organisateurs)")
+    async def page(
+        self,
+        db: Database,
+        identity: Identity,
+        round_id: int,
+        section: Annotated[str | None, QueryParameter(name="section", max_length=40)] = None,
+    ) -> Template:
+        context = await service.organiser_page(db, identity=identity, round_id=round_id, section=section)
+        return Template(
+            "organiser/standings.html",
+            context={"page": context, "change": export.rank_change},
+            media_type=MediaType.HTML,
+        )
+
+    @get("/{round_id:int}/classement.csv", summary="Classements du tour en CSV", media_type="text/csv")
+    async def csv(self, db: Database, identity: Identity, round_id: int) -> Response[bytes]:
+        standings = await service.standings(db, identity=identity, round_id=round_id)
+        return _download(
+            export.to_csv(standings), f"classement-tour-{round_id}.csv", "text/csv; charset=utf-8"
+        )
+
+    @get("/{round_id:int}/classement.xlsx", summary="Classements du tour en XLSX", media_type=XLSX)
+    async def xlsx(self, db: Database, identity: Identity, round_id: int) -> Response[bytes]:
+        standings = await service.standings(db, identity=identity, round_id=round_id)
+        content = await anyio.to_thread.run_sync(export.to_xlsx, standings)  # openpyxl is slow on big rounds
+        return _download(content, f"classement-tour-{round_id}.xlsx", XLSX)
+
+    @post("/{round_id:int}/classement/methode", summary="Changer la méthode (formulaire)", status_code=303)
+    async def method(
+        self,
+        db: Database,
+        identity: Identity,
+        round_id: int,
+        data: URLEncodedBody[MethodRequest],
+    ) -> Redirect:
+        await service.set_method(db, identity=identity, round_id=round_id, method=data.method)
+        return Redirect(f"/organisation/rounds/{round_id}/classement", status_code=303)
+
+    @post(
+        "/{round_id:int}/classement/publier", summary="Publier les classements (formulaire)", status_code=303
+    )
+    async def publish(self, db: Database, identity: Identity, round_id: int) -> Redirect:
+        await service.publish(db, identity=identity, round_id=round_id)
+        return Redirect(f"/organisation/rounds/{round_id}/classement", status_code=303)
+
+
+def _download(content: bytes, name: str, media_type: str) -> Response[bytes]:
+    return Response(
+        content,
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

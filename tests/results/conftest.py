@@ -1,0 +1,217 @@
+"""Builders for standings tests: a contest, a round, panels, jurors, candidates and sheets, inserted with
+plain SQL so that every mark is known by hand."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from tests.helpers import make_contest, make_organiser
+
+from jury.db.queries import Database
+from jury.scoring.totals import Criterion
+
+
+class RoundBuilder:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.criteria: dict[int, dict[str, dict]] = {}  # category id → code → row
+        self.people: dict[str, int] = {}
+        self.candidates: dict[str, int] = {}
+        self.panels: dict[str, int] = {}
+        self.categories: dict[str, int] = {}
+        self.category_of: dict[int, int] = {}
+        self.panel_of: dict[int, int] = {}
+        self.sheets: dict[tuple[str, str], int] = {}
+        self._entry = 0
+
+    async def setup(
+        self, *, contest: str = "made-in-92", year: int = 2025, advance_count: int | None = 1
+    ) -> None:
+        self.contest = contest
+        self.edition = await self.db.conn.fetchval(
+            "insert into editions (contest_id, slug, number, year) select id, $1, 10, $2 "
+            "from contests where slug = $3 returning id",
+            f"{contest}-{year}",
+            year,
+            contest,
+        )
+        self.round = await self.db.conn.fetchval(
+            "insert into rounds (edition_id, kind, name, position, advance_count) "
+            "values ($1, 'semi_final', 'Demi-finale', 1, $2) returning id",
+            self.edition,
+            advance_count,
+        )
+
+    async def category(self, code: str, criteria: list[tuple[str, float, float, float, bool]]) -> int:
+        """criteria: (code, min, max, weight, eliminatory), in position order."""
+        category = await self.db.conn.fetchval(
+            "insert into categories (edition_id, code, name, position) values ($1, $2, $3, $4) returning id",
+            self.edition,
+            code,
+            code.capitalize(),
+            len(self.categories) + 1,
+        )
+        self.categories[code] = category
+        self.criteria[category] = {}
+        for position, (name, low, high, weight, eliminatory) in enumerate(criteria, start=1):
+            row = await self.db.conn.fetchrow(
+                "insert into criteria (category_id, code, label, scale_min, scale_max, scale_step, weight, "
+                "eliminatory, position) values ($1, $2, $3, $4, $5, 1, $6, $7, $8) "
+                "returning id, scale_min, scale_max, weight, eliminatory",
+                category,
+                name,
+                name.capitalize(),
+                Decimal(str(low)),
+                Decimal(str(high)),
+                Decimal(str(weight)),
+                eliminatory,
+                position,
+            )
+            self.criteria[category][name] = dict(row)
+        return category
+
+    async def panel(self, name: str) -> int:
+        self.panels[name] = await self.db.conn.fetchval(
+            "insert into panels (round_id, name) values ($1, $2) returning id", self.round, name
+        )
+        return self.panels[name]
+
+    async def juror(self, name: str, *, panels: list[str]) -> int:
+        person = await self.db.conn.fetchval(
+            "insert into people (full_name, email) values ($1, $2) returning id",
+            name,
+            f"{name.lower().replace(' ', '.')}@exemple.fr",
+        )
+        self.people[name] = person
+        for panel in panels:
+            await self.db.conn.execute(
+                "insert into panel_members (panel_id, person_id) values ($1, $2)", self.panels[panel], person
+            )
+        return person
+
+    async def candidate(self, name: str, *, panel: str | None, category: str) -> int:
+        self._entry += 1
+        candidate = await self.db.conn.fetchval(
+            "insert into candidates (edition_id, kind, organisation_name, email, category_id, entry_number) "
+            "values ($1, 'company', $2, 'contact@exemple.fr', $3, $4) returning id",
+            self.edition,
+            name,
+            self.categories[category],
+            self._entry,
+        )
+        await self.db.conn.execute(
+            "insert into candidate_rounds (candidate_id, round_id, panel_id) values ($1, $2, $3)",
+            candidate,
+            self.round,
+            self.panels[panel] if panel else None,
+        )
+        self.candidates[name] = candidate
+        self.category_of[candidate] = self.categories[category]
+        if panel:
+            self.panel_of[candidate] = self.panels[panel]
+        return candidate
+
+    async def sheet(
+        self,
+        juror: str,
+        candidate: str,
+        values: dict[str, float | None],
+        *,
+        status: str = "submitted",
+        abstained: bool = False,
+        panel: str | None = None,
+    ) -> int:
+        candidate_id = self.candidates[candidate]
+        panel_id = self.panels[panel] if panel else self.panel_of[candidate_id]
+        sheet = await self.db.conn.fetchval(
+            "insert into score_sheets (round_id, panel_id, person_id, candidate_id, status, abstained, "
+            "abstention_reason, submitted_at) values ($1, $2, $3, $4, $5, $6, $7, "
+            "case when $5 = 'submitted' then now() end) returning id",
+            self.round,
+            panel_id,
+            self.people[juror],
+            candidate_id,
+            status,
+            abstained,
+            "Je connais le porteur" if abstained else "",
+        )
+        criteria = self.criteria[self.category_of[candidate_id]]
+        for code, value in values.items():
+            row = criteria[code]
+            await self.db.conn.execute(
+                "insert into sheet_scores (sheet_id, criterion_id, scale_min, scale_max, value) "
+                "values ($1, $2, $3, $4, $5)",
+                sheet,
+                row["id"],
+                row["scale_min"],
+                row["scale_max"],
+                Decimal(str(value)) if value is not None else None,
+            )
+        self.sheets[(juror, candidate)] = sheet
+        return sheet
+
+    def criteria_of(self, category: str) -> list[Criterion]:
+        rows = self.criteria[self.categories[category]].values()
+        return [
+            Criterion(
+                id=row["id"],
+                weight=float(row["weight"]),
+                min=float(row["scale_min"]),
+                max=float(row["scale_max"]),
+                eliminatory=row["eliminatory"],
+            )
+            for row in rows
+        ]
+
+    def values(self, category: str, values: dict[str, float | None]) -> dict[int, float | None]:
+        criteria = self.criteria[self.categories[category]]
+        return {criteria[code]["id"]: value for code, value in values.items()}
+
+    async def set_status(self, status: str) -> None:
+        await self.db.conn.execute("update rounds set status = $1 where id = $2", status, self.round)
+
+
+@pytest.fixture
+async def builder(db: Database) -> RoundBuilder:
+    await make_contest(db)
+    await make_organiser(db, email="cci@exemple.fr", contests=["made-in-92"])
+    built = RoundBuilder(db)
+    await built.setup()
+    return built
+
+
+GRID = [
+    ("innovation", 0, 10, 2, False),
+    ("impact", 0, 20, 1, False),
+    ("theme", 0, 1, 1, True),
+]
+
+
+@pytest.fixture
+async def small_round(builder: RoundBuilder) -> RoundBuilder:
+    """One panel, one category, three jurors, three candidates; totals computed by hand in the tests.
+
+    A→Solaris 8/10/1 = 70; A→Ventus 5/20/1 = 66.67; A→=HYPERLINK 4/8/1 = 40;
+    B→Solaris 9/14/1 = 83.33; B→Ventus —/12/1 = 60 (innovation abstained); B→=HYPERLINK 6/6/0 = 50, fails
+    the eliminatory theme; C→Solaris abstained sheet; C→Ventus 7/16/1 = 73.33; C→=HYPERLINK draft.
+    """
+    b = builder
+    await b.category("energie", GRID)
+    await b.panel("Nord")
+    for name in ("Alice Martin", "Bruno Petit", "Chloé Durand"):
+        await b.juror(name, panels=["Nord"])
+    await b.candidate("Solaris", panel="Nord", category="energie")
+    await b.candidate("Ventus", panel="Nord", category="energie")
+    await b.candidate('=HYPERLINK("http://evil.example","clic")', panel="Nord", category="energie")
+    evil = '=HYPERLINK("http://evil.example","clic")'
+    await b.sheet("Alice Martin", "Solaris", {"innovation": 8, "impact": 10, "theme": 1})
+    await b.sheet("Alice Martin", "Ventus", {"innovation": 5, "impact": 20, "theme": 1})
+    await b.sheet("Alice Martin", evil, {"innovation": 4, "impact": 8, "theme": 1})
+    await b.sheet("Bruno Petit", "Solaris", {"innovation": 9, "impact": 14, "theme": 1})
+    await b.sheet("Bruno Petit", "Ventus", {"innovation": None, "impact": 12, "theme": 1})
+    await b.sheet("Bruno Petit", evil, {"innovation": 6, "impact": 6, "theme": 0})
+    await b.sheet("Chloé Durand", "Solaris", {"innovation": 10, "impact": 20, "theme": 1}, abstained=True)
+    await b.sheet("Chloé Durand", "Ventus", {"innovation": 7, "impact": 16, "theme": 1})
+    await b.sheet("Chloé Durand", evil, {"innovation": 10, "impact": 20, "theme": 1}, status="draft")
+    return b
