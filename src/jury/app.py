@@ -32,6 +32,14 @@ from jury.imports.web import ImportPages, ImportsApi
 from jury.log import request_logging_middleware
 from jury.results.web import StandingPages, StandingsApi
 from jury.rounds.web import RoundPages, RoundsApi, RoutingApi
+from jury.scoring.web import (
+    ConflictRegisterApi,
+    ConflictRegisterPages,
+    JurorApi,
+    JurorPages,
+    ProgressApi,
+    ProgressPages,
+)
 from jury.settings import Settings
 from jury.web.deps import provide_db
 from jury.web.errors import http_error_handler, internal_error_handler, jury_error_handler
@@ -95,6 +103,12 @@ def create_app(settings: Settings, *, pool: asyncpg.Pool | None = None) -> Lites
             DecisionPages,
             StandingsApi,
             StandingPages,
+            JurorApi,
+            JurorPages,
+            ProgressApi,
+            ProgressPages,
+            ConflictRegisterApi,
+            ConflictRegisterPages,
             create_static_files_router(
                 path="/static", directories=[settings.templates_dir / "static"], include_in_schema=False
             ),

@@ -1,0 +1,273 @@
+-- Jurors' score sheets, conflict-of-interest declarations and the organisers' progress dashboard.
+-- Every query a juror's request runs is filtered by that juror's person id: no query here reads another
+-- juror's marks for a juror, and in blind rounds the candidate's name, organisation, creation and e-mail
+-- are not even selected (null), so they cannot leak through a template or a JSON field by mistake.
+
+-- name: scoring_round
+-- The round with its edition, for the scope checks.
+select r.id, r.edition_id, r.name, r.kind, r.status, r.blind, r.position, e.slug as edition_slug
+from rounds r
+join editions e on e.id = r.edition_id
+where r.id = :round_id
+
+-- name: scoring_lock_round
+-- Share lock on the round for the rest of the write: a round being closed (an update of this row) waits
+-- for the sheets in flight, and a sheet written after the close sees the new status.
+select status from rounds where id = :round_id for share
+
+-- name: scoring_juror_assignments
+-- The juror's assigned candidates in the visible rounds of their edition, with their own sheet's state and
+-- whether they declared on conflicts for that candidate yet. Conflicted pairs are never listed.
+select r.id as round_id, r.name as round_name, r.kind as round_kind, r.status as round_status,
+       r.blind, p.id as panel_id, p.name as panel_name,
+       c.id as candidate_id, c.entry_number,
+       case when r.blind then null
+            else coalesce(nullif(trim(c.organisation_name), ''), c.person_name) end as name,
+       case when r.blind then null
+            else coalesce(nullif(trim(c.creation_name), ''), nullif(trim(c.project_title), '')) end as title,
+       cat.name as category,
+       s.status as sheet_status, s.version, s.updated_at,
+       d.candidate_id is not null as declared
+from assignments a
+join panels p on p.id = a.panel_id
+join rounds r on r.id = p.round_id
+join candidates c on c.id = a.candidate_id and c.edition_id = r.edition_id
+left join categories cat on cat.id = c.category_id
+left join score_sheets s on s.round_id = r.id and s.person_id = a.person_id and s.candidate_id = c.id
+left join conflict_declarations d on d.round_id = r.id and d.person_id = a.person_id and d.candidate_id = c.id
+where a.person_id = :person_id
+  and r.edition_id = :edition_id
+  and r.status in ('open', 'deliberation', 'closed')
+  and not coalesce(d.has_conflict, false)
+order by r.position, p.name, p.id, c.entry_number nulls last, c.id
+
+-- name: scoring_pair
+-- One (juror, round, candidate): the candidate as the juror may see it, the panel the pair is assigned
+-- in (null when not assigned) and whether the juror declared a conflict with the candidate.
+select c.id, c.entry_number, c.category_id, cat.name as category,
+       case when r.blind then null
+            else coalesce(nullif(trim(c.organisation_name), ''), c.person_name) end as name,
+       case when r.blind then null
+            else coalesce(nullif(trim(c.creation_name), ''), nullif(trim(c.project_title), '')) end as title,
+       (select min(a.panel_id)
+          from assignments a join panels p on p.id = a.panel_id
+         where p.round_id = r.id and a.person_id = :person_id and a.candidate_id = c.id) as panel_id,
+       exists (select 1 from conflict_declarations d
+                where d.round_id = r.id and d.person_id = :person_id and d.candidate_id = c.id
+                  and d.has_conflict) as conflicted
+from rounds r
+join candidates c on c.id = :candidate_id and c.edition_id = r.edition_id
+left join categories cat on cat.id = c.category_id
+where r.id = :round_id
+
+-- name: scoring_lock_assignment
+-- Share lock on the pair's assignment: a conflict declared at the same moment (which deletes it) waits for
+-- the sheet being written, then deletes that sheet too; a sheet written after the declaration finds no
+-- assignment. Returns the panel, or nothing when the pair is not (or no longer) assigned.
+select a.panel_id
+from assignments a
+join panels p on p.id = a.panel_id
+where p.round_id = :round_id and a.person_id = :person_id and a.candidate_id = :candidate_id
+order by a.panel_id
+limit 1
+for share of a
+
+-- name: scoring_pending_declarations
+-- How many of the juror's assigned candidates in the round still lack a declaration.
+select count(distinct a.candidate_id)
+from assignments a
+join panels p on p.id = a.panel_id
+left join conflict_declarations d
+       on d.round_id = p.round_id and d.person_id = a.person_id and d.candidate_id = a.candidate_id
+where p.round_id = :round_id and a.person_id = :person_id and d.candidate_id is null
+
+-- name: scoring_criteria
+-- The grid of a category, in the order organisers set.
+select id, code, label, help, scale_min, scale_max, scale_step, weight, comment_required, eliminatory
+from criteria
+where category_id = :category_id
+order by position, id
+
+-- name: scoring_sheet
+-- The juror's own sheet for a candidate in a round (never anyone else's: person_id is always given).
+select id, round_id, candidate_id, panel_id, status, version, comment, abstained, abstention_reason,
+       updated_at, submitted_at
+from score_sheets
+where round_id = :round_id and person_id = :person_id and candidate_id = :candidate_id
+
+-- name: scoring_sheet_scores
+select criterion_id, value, comment
+from sheet_scores
+where sheet_id = :sheet_id
+order by criterion_id
+
+-- name: scoring_insert_sheet
+-- First save of a sheet. Two first saves racing: the second waits on the unique index, then inserts
+-- nothing and gets no row back (a version conflict).
+insert into score_sheets (round_id, panel_id, person_id, candidate_id, status, abstained, abstention_reason,
+                          comment, version, idempotency_key, submitted_at)
+values (:round_id, :panel_id, :person_id, :candidate_id, :status, :abstained, :abstention_reason,
+        :comment, 1, :idempotency_key, case when :status = 'submitted' then now() end)
+on conflict (round_id, person_id, candidate_id) do nothing
+returning id
+
+-- name: scoring_update_sheet
+-- Later saves: only over the version the tablet edited. A concurrent writer that committed first has moved
+-- the version on, so this matches no row (PostgreSQL re-checks the condition after the row lock).
+update score_sheets
+set status = :status,
+    abstained = :abstained,
+    abstention_reason = :abstention_reason,
+    comment = :comment,
+    version = version + 1,
+    idempotency_key = :idempotency_key,
+    updated_at = now(),
+    submitted_at = case when :status = 'submitted' then now() end
+where id = :sheet_id and version = :expected_version
+returning id
+
+-- name: scoring_delete_sheet_scores
+delete from sheet_scores where sheet_id = :sheet_id
+
+-- name: scoring_insert_sheet_scores
+-- All marks of a sheet in one statement (parallel arrays); the scale is copied from the criterion so the
+-- table's own check refuses a value outside it.
+insert into sheet_scores (sheet_id, criterion_id, scale_min, scale_max, value, comment)
+select :sheet_id, k.id, k.scale_min, k.scale_max, v.value, v.comment
+from unnest(:criterion_ids::int[], :marks::numeric[], :comments::text[]) as v(criterion_id, value, comment)
+join criteria k on k.id = v.criterion_id
+
+-- name: scoring_claim_key
+-- Claims an idempotency key for this write. If another request holds it, this waits for that request to
+-- end: committed, the key is taken (no row back: answer with what it stored); rolled back, it is free.
+insert into sheet_submissions (key, person_id, round_id, candidate_id)
+values (:key, :person_id, :round_id, :candidate_id)
+on conflict (key) do nothing
+returning key
+
+-- name: scoring_stored_submission
+select person_id, round_id, candidate_id, status_code, response
+from sheet_submissions
+where key = :key
+
+-- name: scoring_store_submission
+update sheet_submissions
+set sheet_id = :sheet_id, status_code = :status_code, response = :response
+where key = :key
+
+-- name: scoring_round_declarations
+-- For the declaration page: the juror's assigned candidates in the round plus those they already declared
+-- a conflict with (no longer assigned), with their declaration if any.
+with mine as (
+    select a.candidate_id
+    from assignments a join panels p on p.id = a.panel_id
+    where p.round_id = :round_id and a.person_id = :person_id
+    union
+    select candidate_id from conflict_declarations where round_id = :round_id and person_id = :person_id
+)
+select c.id, c.entry_number, cat.name as category,
+       case when r.blind then null
+            else coalesce(nullif(trim(c.organisation_name), ''), c.person_name) end as name,
+       case when r.blind then null
+            else coalesce(nullif(trim(c.creation_name), ''), nullif(trim(c.project_title), '')) end as title,
+       d.has_conflict, coalesce(d.reason, '') as reason, d.declared_at
+from mine m
+join rounds r on r.id = :round_id
+join candidates c on c.id = m.candidate_id and c.edition_id = r.edition_id
+left join categories cat on cat.id = c.category_id
+left join conflict_declarations d
+       on d.round_id = r.id and d.person_id = :person_id and d.candidate_id = c.id
+order by c.entry_number nulls last, c.id
+
+-- name: scoring_upsert_declaration
+-- "No conflict" may become "conflict" (a juror who recognises a candidate later); the reverse is the
+-- organisers' call, so an existing conflict is never overwritten here (no row back).
+insert into conflict_declarations (round_id, person_id, candidate_id, has_conflict, reason)
+values (:round_id, :person_id, :candidate_id, :has_conflict, :reason)
+on conflict (round_id, person_id, candidate_id) do update
+    set has_conflict = excluded.has_conflict, reason = excluded.reason, declared_at = now()
+    where not conflict_declarations.has_conflict
+returning declared_at
+
+-- name: scoring_remove_assignment
+-- A declared conflict takes the juror off the candidate in every panel of the round.
+delete from assignments a
+using panels p
+where p.id = a.panel_id and p.round_id = :round_id
+  and a.person_id = :person_id and a.candidate_id = :candidate_id
+returning a.panel_id
+
+-- name: scoring_delete_sheet
+-- A sheet started before the juror noticed the conflict must not count: it goes, with an audit event.
+delete from score_sheets
+where round_id = :round_id and person_id = :person_id and candidate_id = :candidate_id
+returning id, version, status
+
+-- name: scoring_edition_register
+-- The register of declarations of an edition, for organisers (they know the candidates, even in blind
+-- rounds). Conflicts first.
+select d.round_id, r.name as round_name, d.person_id, pe.full_name as juror_name,
+       d.candidate_id, c.entry_number,
+       coalesce(nullif(trim(c.organisation_name), ''), c.person_name) as candidate_name,
+       d.has_conflict, d.reason, d.declared_at
+from conflict_declarations d
+join rounds r on r.id = d.round_id
+join people pe on pe.id = d.person_id
+join candidates c on c.id = d.candidate_id
+where r.edition_id = :edition_id
+order by d.has_conflict desc, r.position, pe.full_name, c.entry_number nulls last, c.id
+
+-- name: scoring_progress_members
+-- Everyone sitting on a panel of the round, with their panels, their declarations and their conflicts.
+select pm.person_id, pe.full_name,
+       array_agg(distinct p.name order by p.name) as panels,
+       (select count(*) from conflict_declarations d
+         where d.round_id = :round_id and d.person_id = pm.person_id and d.has_conflict) as conflicts
+from panel_members pm
+join panels p on p.id = pm.panel_id
+join people pe on pe.id = pm.person_id
+where p.round_id = :round_id
+group by pm.person_id, pe.full_name
+order by pe.full_name, pm.person_id
+
+-- name: scoring_progress_pairs
+-- Every assigned pair of the round with the state of its sheet (one row per pair, whatever the panel).
+select distinct on (a.person_id, a.candidate_id)
+       p.name as panel, a.person_id, pe.full_name as juror_name, c.id as candidate_id, c.entry_number,
+       coalesce(nullif(trim(c.organisation_name), ''), c.person_name) as candidate_name,
+       s.status as sheet_status, coalesce(s.abstained, false) as abstained, s.updated_at,
+       d.candidate_id is not null as declared
+from assignments a
+join panels p on p.id = a.panel_id
+join people pe on pe.id = a.person_id
+join candidates c on c.id = a.candidate_id
+left join score_sheets s on s.round_id = p.round_id and s.person_id = a.person_id and s.candidate_id = c.id
+left join conflict_declarations d
+       on d.round_id = p.round_id and d.person_id = a.person_id and d.candidate_id = c.id
+where p.round_id = :round_id
+order by a.person_id, a.candidate_id, p.name
+
+-- name: scoring_progress_candidates
+-- The candidates competing in the round (withdrawn and ineligible ones expect no sheet), and any other
+-- candidate that has assignments in it, with their panel and their number of declared conflicts.
+with competing as (
+    select cr.candidate_id, cr.panel_id
+    from candidate_rounds cr
+    where cr.round_id = :round_id and cr.status not in ('withdrawn', 'ineligible')
+    union
+    select a.candidate_id, min(a.panel_id)
+    from assignments a join panels p on p.id = a.panel_id
+    where p.round_id = :round_id
+      and not exists (select 1 from candidate_rounds cr
+                       where cr.round_id = :round_id and cr.candidate_id = a.candidate_id)
+    group by a.candidate_id
+)
+select c.id as candidate_id, c.entry_number,
+       coalesce(nullif(trim(c.organisation_name), ''), c.person_name) as name,
+       coalesce(p.name, '') as panel,
+       (select count(*) from conflict_declarations d
+         where d.round_id = :round_id and d.candidate_id = c.id and d.has_conflict) as conflicts
+from competing k
+join candidates c on c.id = k.candidate_id
+left join panels p on p.id = k.panel_id
+order by p.name nulls last, c.entry_number nulls last, c.id

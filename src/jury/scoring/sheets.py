@@ -1,0 +1,546 @@
+"""Jurors' score sheets: what a juror may see and write, and a write path that survives flaky Wi-Fi.
+
+Who sees what. A juror is signed in for one edition; they see the rounds of that edition that are open
+(writable) or past it (read-only), and in them only the candidates assigned to them that they did not
+declare a conflict with. Every query is filtered by their person id, so another juror's sheet cannot be
+read through these functions at all. In a blind round names are not even selected.
+
+Writes. A tablet may send the same write several times (it never got the answer) and two tablets of the
+same juror may write the same sheet. Three mechanisms keep every acknowledged sheet and never a duplicate:
+
+* the idempotency key, claimed first in the transaction (`sheet_submissions`): a second request with the
+  same key waits for the first to finish and then answers with the bytes the first one stored, even if
+  the sheet changed since (the tablet must learn that *its* write landed, not what the sheet is now);
+* the version: a write says which version it edited and only replaces that one (`update … where version
+  = :expected`); a stale write gets 409 with the sheet as stored now, never a silent overwrite;
+* share locks on the round and on the assignment: closing the round or declaring a conflict waits for a
+  write in flight, and a write that comes after sees the new state.
+
+A refused write (validation, version, permission) raises, which rolls the whole transaction back — the
+claim of the key included — so only accepted answers are stored and replayed.
+"""
+
+from __future__ import annotations
+
+import math
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import msgspec
+
+from jury.audit.service import append_event
+from jury.auth.identity import Identity
+from jury.db.queries import Database
+from jury.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
+from jury.scoring.models import (
+    MAX_COMMENT,
+    AssignedCandidate,
+    CandidateRef,
+    CriterionView,
+    MyAssignments,
+    PanelGroup,
+    RoundGroup,
+    RoundRef,
+    Sheet,
+    SheetPage,
+    SheetSubmission,
+)
+from jury.scoring.totals import weighted_total
+
+__all__ = [
+    "NOT_OPEN",
+    "DeclarationsMissing",
+    "SaveOutcome",
+    "VersionConflict",
+    "my_assignments",
+    "save_sheet",
+    "sheet_page",
+    "validate_submission",
+]
+
+VISIBLE_TO_JURORS = ("open", "deliberation", "closed")
+MAX_CHOICES = 21
+NOT_OPEN = "Le tour n'est plus ouvert à la notation."
+STALE = "Une version plus récente de cette feuille existe : rien n'a été enregistré."
+
+
+class VersionConflict(Conflict):
+    """A write over a version that is no longer the stored one; carries the stored sheet for the answer."""
+
+    def __init__(self, current: Sheet | None) -> None:
+        super().__init__(STALE)
+        self.current = current
+
+
+class DeclarationsMissing(Conflict):
+    """Sheets of a round stay closed until the juror has declared on conflicts for all its candidates."""
+
+    def __init__(self, round_id: int) -> None:
+        super().__init__(
+            "Déclarez d'abord vos éventuels conflits d'intérêts pour les candidats de ce tour "
+            "(« aucun conflit » ou « conflit »)."
+        )
+        self.round_id = round_id
+
+
+class SaveOutcome(msgspec.Struct, frozen=True, kw_only=True):
+    """The answer to a write, exactly as stored for the key: replays return these very bytes."""
+
+    status_code: int
+    body: bytes
+    replayed: bool
+
+    def sheet(self) -> Sheet:
+        return msgspec.json.decode(self.body, type=Sheet)
+
+
+@dataclass(frozen=True, slots=True)
+class Grid:
+    """A criterion with exact decimal bounds for validation, and its view for pages and totals."""
+
+    view: CriterionView
+    low: Decimal
+    high: Decimal
+    step: Decimal
+
+
+# --- Reading ---------------------------------------------------------------------------------------------
+
+
+def round_ref(row: Mapping[str, Any]) -> RoundRef:
+    return RoundRef(
+        id=row["id"],
+        name=row["name"],
+        kind=row["kind"],
+        status=row["status"],
+        blind=row["blind"],
+        writable=row["status"] == "open",
+    )
+
+
+def _candidate_ref(row: Mapping[str, Any], *, id_field: str = "id") -> CandidateRef:
+    return CandidateRef(
+        id=row[id_field],
+        entry_number=row["entry_number"],
+        name=row["name"],
+        title=row["title"],
+        category=row["category"],
+    )
+
+
+async def juror_round(db: Database, *, identity: Identity, round_id: int) -> Any:
+    """The round if this juror's tablet may see it: same edition, and open or past it (drafts are the
+    organisers' business). Anything else is 'unknown' so that ids of other editions say nothing."""
+    if identity.kind != "juror" or identity.edition_id is None:
+        raise Forbidden("Réservé aux jurés.")
+    row = await db.fetchrow("scoring_round", round_id=round_id)
+    if row is None or row["edition_id"] != identity.edition_id or row["status"] not in VISIBLE_TO_JURORS:
+        raise NotFound("Tour inconnu ou pas encore ouvert à la notation.")
+    return row
+
+
+async def _pair(db: Database, *, identity: Identity, round_id: int, candidate_id: int) -> Any:
+    row = await db.fetchrow(
+        "scoring_pair", round_id=round_id, candidate_id=candidate_id, person_id=identity.person_id
+    )
+    if row is None:
+        raise NotFound("Candidat inconnu dans ce tour.")
+    return row
+
+
+def _ensure_may_score(pair: Mapping[str, Any]) -> None:
+    if pair["conflicted"]:
+        raise Forbidden("Vous avez déclaré un conflit d'intérêts avec ce candidat : vous ne le notez pas.")
+    if pair["panel_id"] is None:
+        raise Forbidden("Ce candidat ne vous est pas affecté.")
+
+
+def _choices(*, low: Decimal, high: Decimal, step: Decimal) -> list[float] | None:
+    count = int((high - low) / step) + 1
+    if count > MAX_CHOICES:
+        return None
+    return [float(low + i * step) for i in range(count)]
+
+
+async def _grids(db: Database, category_id: int | None) -> list[Grid]:
+    if category_id is None:
+        return []
+    grids = []
+    for row in await db.fetch("scoring_criteria", category_id=category_id):
+        low, high, step = row["scale_min"], row["scale_max"], row["scale_step"]
+        view = CriterionView(
+            id=row["id"],
+            code=row["code"],
+            label=row["label"],
+            help=row["help"],
+            min=float(low),
+            max=float(high),
+            step=float(step),
+            weight=float(row["weight"]),
+            comment_required=row["comment_required"],
+            eliminatory=row["eliminatory"],
+            choices=_choices(low=low, high=high, step=step),
+        )
+        grids.append(Grid(view=view, low=low, high=high, step=step))
+    return grids
+
+
+def _total(grids: Sequence[Grid], values: Mapping[int, float | None]) -> tuple[float | None, bool]:
+    known = {g.view.id for g in grids}
+    try:
+        result = weighted_total(
+            criteria=[g.view for g in grids], values={k: v for k, v in values.items() if k in known}
+        )
+    except ValueError:  # a grid edited under a stored sheet: show no total rather than a wrong one
+        return None, False
+    total = None if result.total is None else round(result.total, 2)
+    return total, result.eliminated
+
+
+async def _load_sheet(
+    db: Database, *, person_id: int, round_id: int, candidate_id: int, grids: Sequence[Grid]
+) -> Sheet | None:
+    row = await db.fetchrow(
+        "scoring_sheet", round_id=round_id, person_id=person_id, candidate_id=candidate_id
+    )
+    if row is None:
+        return None
+    scores = await db.fetch("scoring_sheet_scores", sheet_id=row["id"])
+    values = {s["criterion_id"]: None if s["value"] is None else float(s["value"]) for s in scores}
+    comments = {s["criterion_id"]: s["comment"] for s in scores if s["comment"]}
+    total, eliminated = _total(grids, values)
+    return Sheet(
+        id=row["id"],
+        round_id=row["round_id"],
+        candidate_id=row["candidate_id"],
+        status=row["status"],
+        version=row["version"],
+        values=values,
+        comments=comments,
+        comment=row["comment"],
+        abstained=row["abstained"],
+        abstention_reason=row["abstention_reason"],
+        total=total,
+        eliminated=eliminated,
+        updated_at=row["updated_at"],
+        submitted_at=row["submitted_at"],
+    )
+
+
+async def my_assignments(db: Database, *, identity: Identity) -> MyAssignments:
+    """The juror's home: rounds → panels → candidates, with their own sheets' states only."""
+    if identity.kind != "juror" or identity.edition_id is None:
+        raise Forbidden("Réservé aux jurés.")
+    rows = await db.fetch(
+        "scoring_juror_assignments", person_id=identity.person_id, edition_id=identity.edition_id
+    )
+    rounds: dict[int, dict[str, Any]] = {}
+    seen: set[tuple[int, int]] = set()
+    for row in rows:
+        pair = (row["round_id"], row["candidate_id"])
+        if pair in seen:  # a juror sitting on two panels of a round: one line per candidate
+            continue
+        seen.add(pair)
+        group = rounds.setdefault(
+            row["round_id"],
+            {
+                "round": RoundRef(
+                    id=row["round_id"],
+                    name=row["round_name"],
+                    kind=row["round_kind"],
+                    status=row["round_status"],
+                    blind=row["blind"],
+                    writable=row["round_status"] == "open",
+                ),
+                "panels": {},
+                "pending": 0,
+                "evaluated": 0,
+            },
+        )
+        panel = group["panels"].setdefault(row["panel_id"], {"name": row["panel_name"], "candidates": []})
+        panel["candidates"].append(
+            AssignedCandidate(
+                candidate=_candidate_ref(row, id_field="candidate_id"),
+                state=row["sheet_status"] or "todo",
+                version=row["version"] or 0,
+                updated_at=row["updated_at"],
+            )
+        )
+        group["pending"] += 0 if row["declared"] else 1
+        group["evaluated"] += row["sheet_status"] == "submitted"
+    return MyAssignments(
+        edition_id=identity.edition_id,
+        rounds=[
+            RoundGroup(
+                round=group["round"],
+                declarations_pending=group["pending"] if group["round"].writable else 0,
+                evaluated=group["evaluated"],
+                expected=sum(len(p["candidates"]) for p in group["panels"].values()),
+                panels=[
+                    PanelGroup(id=panel_id, name=p["name"], candidates=p["candidates"])
+                    for panel_id, p in group["panels"].items()
+                ],
+            )
+            for group in rounds.values()
+        ],
+    )
+
+
+async def _ensure_declared(db: Database, *, identity: Identity, round_id: int) -> None:
+    pending = await db.fetchval(
+        "scoring_pending_declarations", round_id=round_id, person_id=identity.person_id
+    )
+    if pending:
+        raise DeclarationsMissing(round_id)
+
+
+async def sheet_page(db: Database, *, identity: Identity, round_id: int, candidate_id: int) -> SheetPage:
+    """The grid and the juror's own sheet. In an open round, only once conflicts are declared."""
+    round_row = await juror_round(db, identity=identity, round_id=round_id)
+    pair = await _pair(db, identity=identity, round_id=round_id, candidate_id=candidate_id)
+    _ensure_may_score(pair)
+    if round_row["status"] == "open":
+        await _ensure_declared(db, identity=identity, round_id=round_id)
+    grids = await _grids(db, pair["category_id"])
+    sheet = await _load_sheet(
+        db, person_id=identity.person_id, round_id=round_id, candidate_id=candidate_id, grids=grids
+    )
+    return SheetPage(
+        round=round_ref(round_row),
+        candidate=_candidate_ref(pair),
+        panel_id=pair["panel_id"],
+        criteria=[g.view for g in grids],
+        sheet=sheet,
+        version=sheet.version if sheet else 0,
+    )
+
+
+# --- Validation ------------------------------------------------------------------------------------------
+
+
+def number_fr(value: Decimal | float) -> str:
+    """7.50 → '7,5', 10.00 → '10': how a French juror writes a mark."""
+    text = format(Decimal(str(value)).normalize(), "f")
+    return text.replace(".", ",")
+
+
+def validate_submission(submission: SheetSubmission, grids: Sequence[Grid]) -> list[FieldError]:
+    """Every problem at once, each naming its field, so the juror fixes the sheet in one go.
+
+    Marks are always checked against the scale and its step (a stored mark must be valid even in a
+    draft); completeness — every criterion marked, required comments — only when the sheet is submitted,
+    so a juror can save half a sheet when the pitch is interrupted. An abstention needs a reason always.
+    """
+    errors: list[FieldError] = []
+    by_id = {g.view.id: g for g in grids}
+    for criterion_id in submission.values:
+        if criterion_id not in by_id:
+            errors.append(
+                FieldError(field=f"values.{criterion_id}", message="Critère inconnu pour ce candidat.")
+            )
+    for criterion_id in submission.comments:
+        if criterion_id not in by_id:
+            errors.append(
+                FieldError(field=f"comments.{criterion_id}", message="Critère inconnu pour ce candidat.")
+            )
+    submitting = submission.status == "submitted" and not submission.abstained
+    for grid in grids:
+        view = grid.view
+        raw = submission.values.get(view.id)
+        field = f"values.{view.id}"
+        if raw is None:
+            if submitting:
+                errors.append(FieldError(field=field, message=f"{view.label} : note manquante"))
+        else:
+            errors.extend(_check_mark(grid, raw, field=field))
+        comment = submission.comments.get(view.id, "")
+        if len(comment) > MAX_COMMENT:
+            errors.append(
+                FieldError(
+                    field=f"comments.{view.id}",
+                    message=f"{view.label} : commentaire trop long ({MAX_COMMENT} caractères au plus)",
+                )
+            )
+        elif submitting and view.comment_required and not comment.strip():
+            errors.append(
+                FieldError(
+                    field=f"comments.{view.id}", message=f"Commentaire obligatoire pour « {view.label} »"
+                )
+            )
+    if len(submission.comment) > MAX_COMMENT:
+        errors.append(
+            FieldError(field="comment", message=f"Commentaire trop long ({MAX_COMMENT} caractères au plus)")
+        )
+    if submission.abstained and not submission.abstention_reason.strip():
+        errors.append(FieldError(field="abstention_reason", message="Motif d'abstention obligatoire"))
+    if len(submission.abstention_reason) > MAX_COMMENT:
+        errors.append(
+            FieldError(
+                field="abstention_reason", message=f"Motif trop long ({MAX_COMMENT} caractères au plus)"
+            )
+        )
+    return errors
+
+
+def _check_mark(grid: Grid, raw: float, *, field: str) -> list[FieldError]:
+    label = grid.view.label
+    bounds = f"entre {number_fr(grid.low)} et {number_fr(grid.high)}"
+    if not math.isfinite(raw):
+        return [FieldError(field=field, message=f"{label} : la note doit être comprise {bounds}")]
+    try:
+        value = Decimal(str(raw))
+    except InvalidOperation:
+        return [FieldError(field=field, message=f"{label} : la note doit être comprise {bounds}")]
+    if not grid.low <= value <= grid.high:
+        return [FieldError(field=field, message=f"{label} : la note doit être comprise {bounds}")]
+    if (value - grid.low) % grid.step != 0:
+        step = number_fr(grid.step)
+        return [
+            FieldError(field=field, message=f"{label} : la note doit aller de {step} en {step} ({bounds})")
+        ]
+    return []
+
+
+# --- Writing ---------------------------------------------------------------------------------------------
+
+
+async def save_sheet(
+    db: Database, *, identity: Identity, round_id: int, candidate_id: int, submission: SheetSubmission
+) -> SaveOutcome:
+    """Stores one write of the juror's sheet, or answers a replay of an earlier one with its stored answer.
+
+    201 when the write created the sheet, 200 when it replaced a version. Raises `VersionConflict` (409,
+    with the stored sheet), `Invalid` (422, every field error), `Conflict` (409: round not open, conflicts
+    not declared), `Forbidden` (403: not assigned, conflict declared) or `NotFound`.
+    """
+    await juror_round(db, identity=identity, round_id=round_id)
+    pair = await _pair(db, identity=identity, round_id=round_id, candidate_id=candidate_id)
+    key = submission.idempotency_key
+    replay = await _claim(db, identity=identity, round_id=round_id, candidate_id=candidate_id, key=key)
+    if replay is not None:
+        return replay
+
+    status = await db.fetchval("scoring_lock_round", round_id=round_id)
+    _ensure_may_score(pair)
+    panel_id = await db.fetchval(
+        "scoring_lock_assignment", round_id=round_id, person_id=identity.person_id, candidate_id=candidate_id
+    )
+    if panel_id is None:  # the conflict was declared, or the pair removed, since the first read
+        raise Forbidden("Ce candidat ne vous est pas affecté.")
+    if status != "open":
+        raise Conflict(NOT_OPEN)
+    await _ensure_declared(db, identity=identity, round_id=round_id)
+    grids = await _grids(db, pair["category_id"])
+    if not grids:
+        raise Conflict("Aucune grille d'évaluation n'est définie pour la catégorie de ce candidat.")
+
+    where = {"person_id": identity.person_id, "round_id": round_id, "candidate_id": candidate_id}
+    current = await _load_sheet(db, **where, grids=grids)
+    if submission.version != (current.version if current else 0):
+        raise VersionConflict(current)
+    errors = validate_submission(submission, grids)
+    if errors:
+        raise Invalid("La feuille n'est pas enregistrée : corrigez les champs signalés.", errors=errors)
+
+    fields = {
+        "status": submission.status,
+        "abstained": submission.abstained,
+        "abstention_reason": submission.abstention_reason.strip(),
+        "comment": submission.comment.strip(),
+        "idempotency_key": key,
+    }
+    if current is None:
+        sheet_id = await db.fetchval("scoring_insert_sheet", **where, panel_id=panel_id, **fields)
+    else:
+        sheet_id = await db.fetchval(
+            "scoring_update_sheet", sheet_id=current.id, expected_version=current.version, **fields
+        )
+    if sheet_id is None:  # another write of this sheet committed between our read and our write
+        raise VersionConflict(await _load_sheet(db, **where, grids=grids))
+
+    await _write_marks(db, sheet_id=sheet_id, submission=submission, grids=grids)
+    sheet = await _load_sheet(db, **where, grids=grids)
+    assert sheet is not None
+    outcome = SaveOutcome(
+        status_code=201 if current is None else 200, body=msgspec.json.encode(sheet), replayed=False
+    )
+    await db.execute(
+        "scoring_store_submission",
+        key=key,
+        sheet_id=sheet.id,
+        status_code=outcome.status_code,
+        response=outcome.body,
+    )
+    await append_event(
+        db,
+        actor_id=identity.person_id,
+        actor_label=f"juror:{identity.person_id}",
+        action="sheet.submitted" if sheet.status == "submitted" else "sheet.saved",
+        target=f"sheet:{sheet.id}",
+        # Marks and version only: comments are free text and may name people.
+        payload={
+            "round_id": round_id,
+            "version": sheet.version,
+            "status": sheet.status,
+            "abstained": sheet.abstained,
+            "values": {str(k): v for k, v in sorted(sheet.values.items())},
+        },
+    )
+    return outcome
+
+
+async def _claim(
+    db: Database, *, identity: Identity, round_id: int, candidate_id: int, key: uuid.UUID
+) -> SaveOutcome | None:
+    """None when this request owns the key now; the stored answer when an earlier request used it."""
+    claimed = await db.fetchval(
+        "scoring_claim_key",
+        key=key,
+        person_id=identity.person_id,
+        round_id=round_id,
+        candidate_id=candidate_id,
+    )
+    if claimed is not None:
+        return None
+    stored = await db.fetchrow("scoring_stored_submission", key=key)
+    if stored is None or (stored["person_id"], stored["round_id"], stored["candidate_id"]) != (
+        identity.person_id,
+        round_id,
+        candidate_id,
+    ):
+        # Someone else's key (or another sheet's): refuse without saying whose.
+        raise Invalid(
+            "Clé d'idempotence déjà utilisée pour une autre feuille.",
+            errors=[
+                FieldError(field="idempotency_key", message="Générez une nouvelle clé pour cette feuille.")
+            ],
+        )
+    if stored["status_code"] is None:  # cannot happen once the claiming write committed; be explicit
+        raise Conflict("Cette écriture est encore en cours de traitement : réessayez.")
+    return SaveOutcome(status_code=stored["status_code"], body=bytes(stored["response"]), replayed=True)
+
+
+async def _write_marks(
+    db: Database, *, sheet_id: int, submission: SheetSubmission, grids: Sequence[Grid]
+) -> None:
+    await db.execute("scoring_delete_sheet_scores", sheet_id=sheet_id)
+    ids, marks, comments = [], [], []
+    for grid in grids:
+        value = submission.values.get(grid.view.id)
+        comment = submission.comments.get(grid.view.id, "").strip()
+        if value is None and not comment:
+            continue
+        ids.append(grid.view.id)
+        marks.append(None if value is None else Decimal(str(value)))
+        comments.append(comment)
+    if ids:
+        await db.execute(
+            "scoring_insert_sheet_scores",
+            sheet_id=sheet_id,
+            criterion_ids=ids,
+            marks=marks,
+            comments=comments,
+        )

@@ -1,0 +1,568 @@
+"""Jurors' tablet pages and JSON API for score sheets and conflicts; organisers' dashboard and register.
+
+The pages work without JavaScript (plain form posts, each with a key generated here); `juror.js` turns the
+sheet form into an offline-safe client of the JSON API, with its own keys kept in the tablet's outbox.
+Both go through the same service call, so the rules cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import math
+import uuid
+from decimal import Decimal
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Controller, MediaType, Request, Response, get, post, put
+from litestar.datastructures import FormMultiDict, State
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import JSONBody, QueryParameter
+from litestar.response import Redirect, Template
+
+from jury.auth.guards import requires_juror, requires_organiser
+from jury.auth.identity import Identity
+from jury.contests.service import get_edition
+from jury.db.queries import Database
+from jury.errors import Invalid
+from jury.scoring import conflicts, progress, sheets
+from jury.scoring.models import (
+    DeclarationIn,
+    DeclarationsIn,
+    MyAssignments,
+    RegisterEntry,
+    RoundDeclarations,
+    RoundProgress,
+    ScoringError,
+    ScoringInvalid,
+    Sheet,
+    SheetPage,
+    SheetSubmission,
+    VersionConflictBody,
+)
+from jury.scoring.sheets import DeclarationsMissing, VersionConflict, number_fr
+
+__all__ = [
+    "ConflictRegisterApi",
+    "ConflictRegisterPages",
+    "JurorApi",
+    "JurorPages",
+    "ProgressApi",
+    "ProgressPages",
+]
+
+ROUND_STATUS = {
+    "draft": "en préparation",
+    "open": "notation ouverte",
+    "deliberation": "délibération",
+    "closed": "clos",
+}
+STATE_LABELS = {"todo": "à évaluer", "draft": "brouillon", "submitted": "validée"}
+DONE = {
+    "brouillon": "Brouillon enregistré.",
+    "validee": "Feuille validée et transmise.",
+    "declarations": "Déclarations enregistrées.",
+}
+
+
+def _errors(*codes: int) -> dict[int, ResponseSpec]:
+    described = {
+        401: (ScoringError, "Connexion requise."),
+        403: (ScoringError, "Candidat non affecté à ce juré, ou conflit d'intérêts déclaré avec lui."),
+        404: (ScoringError, "Tour ou candidat inconnu pour l'édition de cette tablette."),
+        409: (ScoringError, "Tour pas ouvert à la notation, ou conflits d'intérêts pas encore déclarés."),
+        422: (
+            ScoringInvalid,
+            "Données refusées : chaque erreur nomme son champ, en français ; rien n'est écrit.",
+        ),
+    }
+    return {
+        code: ResponseSpec(data_container=described[code][0], description=described[code][1])
+        for code in codes
+    }
+
+
+def _version_conflict(_: Request, exc: VersionConflict) -> Response:
+    body = VersionConflictBody(status_code=409, detail=exc.message, current=exc.current)
+    return Response(content=msgspec.json.encode(body), status_code=409, media_type=MediaType.JSON)
+
+
+PUT_DESCRIPTION = """\
+Enregistre la feuille du juré pour ce candidat : brouillon (`status: "draft"`) ou validation
+(`status: "submitted"`). Les notes sont vérifiées contre l'échelle du critère (bornes et pas) ; à la
+validation, chaque critère doit être noté et les commentaires obligatoires remplis, sauf abstention (qui
+exige un motif).
+
+**Idempotence.** `idempotency_key` est un UUID créé par la tablette *avant* le premier envoi et renvoyé
+tel quel à chaque nouvel essai. La première écriture acceptée avec une clé est conservée : un nouvel envoi
+de la même clé reçoit exactement la même réponse (même code, même corps, en-tête `Idempotent-Replay: true`),
+même si la feuille a changé depuis. Les refus (4xx) ne sont pas conservés.
+
+**Versions.** `version` est la version que la tablette a modifiée (0 pour une nouvelle feuille). Si la
+feuille a changé depuis (autre tablette), la réponse est 409 avec la feuille actuelle dans `current` :
+rien n'est écrasé. 201 à la création, 200 ensuite.
+
+Modifiable tant que le tour est ouvert (`open`) ; ensuite 409 « Le tour n'est plus ouvert à la notation ».
+"""
+
+
+class JurorApi(Controller):
+    path = "/api/jure"
+    tags = ["jurés"]
+    guards = [requires_juror]
+    exception_handlers = {VersionConflict: _version_conflict}
+
+    @get(
+        "/feuilles",
+        summary="Mes candidats et l'état de mes feuilles",
+        description="Les candidats affectés au juré dans les tours ouverts (ou passés, en lecture seule) de "
+        "l'édition de sa tablette, par tour et par jury, avec l'état de ses propres feuilles. Dans un tour "
+        "à l'aveugle, `name` et `title` sont nuls : seul le numéro d'inscription est donné.",
+        responses=_errors(401, 403),
+    )
+    async def list_sheets(self, db: Database, identity: Identity) -> MyAssignments:
+        return await sheets.my_assignments(db, identity=identity)
+
+    @get(
+        "/feuilles/{round_id:int}/{candidate_id:int}",
+        summary="La grille et ma feuille pour un candidat",
+        description="Critères de la catégorie (échelle, pas, pondération, commentaire obligatoire), la "
+        "feuille du juré (ou null) et la `version` à renvoyer. 409 tant que les conflits d'intérêts du tour "
+        "ne sont pas déclarés.",
+        responses=_errors(401, 403, 404, 409),
+    )
+    async def get_sheet(
+        self, db: Database, identity: Identity, round_id: int, candidate_id: int
+    ) -> SheetPage:
+        return await sheets.sheet_page(db, identity=identity, round_id=round_id, candidate_id=candidate_id)
+
+    @put(
+        "/feuilles/{round_id:int}/{candidate_id:int}",
+        summary="Enregistrer ou valider ma feuille (idempotent, versionné)",
+        description=PUT_DESCRIPTION,
+        status_code=200,
+        responses={
+            201: ResponseSpec(data_container=Sheet, description="Feuille créée."),
+            409: ResponseSpec(
+                data_container=VersionConflictBody,
+                description="Version périmée (`current` : la feuille actuelle), tour fermé ou conflits non "
+                "déclarés (`current` absent).",
+            ),
+        }
+        | _errors(401, 403, 404, 422),
+    )
+    async def put_sheet(
+        self,
+        db: Database,
+        identity: Identity,
+        round_id: int,
+        candidate_id: int,
+        data: JSONBody[SheetSubmission],
+    ) -> Response[Sheet]:
+        outcome = await sheets.save_sheet(
+            db, identity=identity, round_id=round_id, candidate_id=candidate_id, submission=data
+        )
+        return Response(
+            content=outcome.body,
+            status_code=outcome.status_code,
+            media_type=MediaType.JSON,
+            headers={"Idempotent-Replay": "true"} if outcome.replayed else None,
+        )
+
+    @get(
+        "/tours/{round_id:int}/conflits",
+        summary="Mes déclarations de conflits d'intérêts pour un tour",
+        responses=_errors(401, 403, 404),
+    )
+    async def get_declarations(self, db: Database, identity: Identity, round_id: int) -> RoundDeclarations:
+        return await conflicts.round_declarations(db, identity=identity, round_id=round_id)
+
+    @put(
+        "/tours/{round_id:int}/conflits",
+        summary="Déclarer « aucun conflit » ou « conflit » (avec motif) pour des candidats du tour",
+        description="Tout ou rien. Un conflit retire l'affectation du juré à ce candidat (et une feuille "
+        "commencée) ; il ne peut être retiré que par les organisateurs. Les feuilles du tour s'ouvrent quand "
+        "chaque candidat affecté a sa déclaration (`complete`).",
+        status_code=200,
+        responses=_errors(401, 403, 404, 409, 422),
+    )
+    async def put_declarations(
+        self, db: Database, identity: Identity, round_id: int, data: JSONBody[DeclarationsIn]
+    ) -> RoundDeclarations:
+        return await conflicts.declare(
+            db, identity=identity, round_id=round_id, declarations=data.declarations
+        )
+
+
+# --- Pages for the tablet -----------------------------------------------------------------------------------
+
+
+def _plain(value: float) -> str:
+    """A mark as an HTML form value: '7.5', '10'."""
+    return format(Decimal(str(value)).normalize(), "f")
+
+
+def _form_from_sheet(sheet: Sheet | None) -> dict[str, Any]:
+    if sheet is None:
+        return {"values": {}, "comments": {}, "comment": "", "abstained": False, "abstention_reason": ""}
+    return {
+        "values": {k: _plain(v) for k, v in sheet.values.items() if v is not None},
+        "comments": dict(sheet.comments),
+        "comment": sheet.comment,
+        "abstained": sheet.abstained,
+        "abstention_reason": sheet.abstention_reason,
+    }
+
+
+def _parse_mark(text: str) -> float | None:
+    text = text.strip().replace(",", ".")
+    if not text:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        return math.nan  # refused by the validation with the criterion's bounds in the message
+
+
+def _submission_from_form(form: FormMultiDict, page: SheetPage) -> tuple[SheetSubmission, dict[str, Any]]:
+    """The posted form as the API's body (with a fresh key of the server's) and as the form to show again."""
+    shown: dict[str, Any] = {"values": {}, "comments": {}}
+    values: dict[int, float | None] = {}
+    comments: dict[int, str] = {}
+    for criterion in page.criteria:
+        raw = str(form.get(f"value-{criterion.id}") or "")
+        values[criterion.id] = _parse_mark(raw)
+        if raw.strip():
+            shown["values"][criterion.id] = raw.strip()
+        comment = str(form.get(f"comment-{criterion.id}") or "")
+        if comment:
+            comments[criterion.id] = comment
+            shown["comments"][criterion.id] = comment
+    try:
+        version = int(str(form.get("version") or "0"))
+    except ValueError:
+        version = -1
+    shown |= {
+        "comment": str(form.get("comment") or ""),
+        "abstained": bool(form.get("abstained")),
+        "abstention_reason": str(form.get("abstention_reason") or ""),
+    }
+    submission = SheetSubmission(
+        version=max(version, 0)
+        if version >= 0
+        else 10**9,  # unreadable version: a conflict, not an overwrite
+        idempotency_key=uuid.uuid4(),
+        values=values,
+        comments=comments,
+        comment=shown["comment"],
+        abstained=shown["abstained"],
+        abstention_reason=shown["abstention_reason"],
+        status="submitted" if form.get("action") == "submit" else "draft",
+    )
+    return submission, shown
+
+
+def _sheet_template(
+    page: SheetPage,
+    *,
+    juror_id: int,
+    form: dict[str, Any] | None = None,
+    errors: list[Any] | None = None,
+    message: str | None = None,
+    conflict: dict[str, Any] | None = None,
+    status_code: int = 200,
+) -> Template:
+    form = form if form is not None else _form_from_sheet(page.sheet)
+    criteria = []
+    for c in page.criteria:
+        criteria.append(
+            {
+                "c": c,
+                "choices": None
+                if c.choices is None
+                else [{"value": _plain(v), "label": number_fr(v)} for v in c.choices],
+                "min": _plain(c.min),
+                "max": _plain(c.max),
+                "step": _plain(c.step),
+                "weight": _plain(c.weight),
+                "range": f"{number_fr(c.min)} à {number_fr(c.max)}",
+            }
+        )
+    by_field = {e.field: e.message for e in errors or []}
+    total = None if page.sheet is None or page.sheet.total is None else number_fr(round(page.sheet.total, 1))
+    return Template(
+        "juror/sheet.html",
+        context={
+            "page": page,
+            "criteria": criteria,
+            "form": form,
+            "errors": errors or [],
+            "by_field": by_field,
+            "message": message,
+            "conflict": conflict,
+            "total": total,
+            "state_label": STATE_LABELS[page.sheet.status if page.sheet else "todo"],
+            "round_status": ROUND_STATUS[page.round.status],
+            "juror_id": juror_id,
+        },
+        status_code=status_code,
+        media_type=MediaType.HTML,
+    )
+
+
+def _declarations_from_form(form: FormMultiDict, current: RoundDeclarations) -> list[DeclarationIn]:
+    out = []
+    for row in current.candidates:
+        if row.has_conflict:
+            continue  # final: shown, not editable
+        choice = form.get(f"choice-{row.candidate.id}")
+        if choice not in ("none", "conflict"):
+            continue  # left unanswered: the service names it
+        out.append(
+            DeclarationIn(
+                candidate_id=row.candidate.id,
+                has_conflict=choice == "conflict",
+                reason=str(form.get(f"reason-{row.candidate.id}") or "") if choice == "conflict" else "",
+            )
+        )
+    return out
+
+
+class JurorPages(Controller):
+    path = "/jure"
+    tags = ["jurés"]
+    guards = [requires_juror]
+    include_in_schema = False
+
+    @get("/", summary="Mes candidats")
+    async def home(
+        self,
+        db: Database,
+        identity: Identity,
+        fait: Annotated[str | None, QueryParameter(max_length=20)] = None,
+    ) -> Template:
+        mine = await sheets.my_assignments(db, identity=identity)
+        return Template(
+            "juror/home.html",
+            context={
+                "mine": mine,
+                "states": STATE_LABELS,
+                "round_status": ROUND_STATUS,
+                "message": DONE.get(fait or ""),
+                "juror_id": identity.person_id,
+            },
+            media_type=MediaType.HTML,
+        )
+
+    @get("/sw.js", summary="Service worker des tablettes (pages consultables hors connexion)")
+    async def service_worker(self, state: State) -> Response[bytes]:
+        """Served from /jure/ rather than /static/ so that its scope covers the juror pages."""
+        script = (state.settings.templates_dir / "static" / "sw.js").read_bytes()
+        return Response(
+            script,
+            media_type="text/javascript; charset=utf-8",
+            headers={"Cache-Control": "no-cache"},
+        )
+
+    @get("/tours/{round_id:int}/conflits", summary="Déclarer mes conflits d'intérêts")
+    async def declarations_page(self, db: Database, identity: Identity, round_id: int) -> Template:
+        current = await conflicts.round_declarations(db, identity=identity, round_id=round_id)
+        return _declarations_template(current, form=None, errors=[])
+
+    @post(
+        "/tours/{round_id:int}/conflits",
+        summary="Déclarer mes conflits d'intérêts (formulaire)",
+        status_code=303,
+    )
+    async def declare(
+        self, request: Request, db: Database, identity: Identity, round_id: int
+    ) -> Template | Redirect:
+        form = await request.form()
+        current = await conflicts.round_declarations(db, identity=identity, round_id=round_id)
+        declarations = _declarations_from_form(form, current)
+        try:
+            async with db.transaction():
+                await conflicts.declare(
+                    db, identity=identity, round_id=round_id, declarations=declarations, require_all=True
+                )
+        except Invalid as exc:
+            return _declarations_template(current, form=form, errors=exc.errors, status_code=exc.status_code)
+        return Redirect("/jure/?fait=declarations", status_code=303)
+
+    @get("/feuilles/{round_id:int}/{candidate_id:int}", summary="Feuille d'évaluation")
+    async def sheet(
+        self,
+        db: Database,
+        identity: Identity,
+        round_id: int,
+        candidate_id: int,
+        fait: Annotated[str | None, QueryParameter(max_length=20)] = None,
+    ) -> Template | Redirect:
+        try:
+            page = await sheets.sheet_page(
+                db, identity=identity, round_id=round_id, candidate_id=candidate_id
+            )
+        except DeclarationsMissing:
+            return Redirect(f"/jure/tours/{round_id}/conflits", status_code=303)
+        return _sheet_template(page, juror_id=identity.person_id, message=DONE.get(fait or ""))
+
+    @post(
+        "/feuilles/{round_id:int}/{candidate_id:int}",
+        summary="Enregistrer une feuille (formulaire)",
+        status_code=303,
+    )
+    async def save(
+        self, request: Request, db: Database, identity: Identity, round_id: int, candidate_id: int
+    ) -> Template | Redirect:
+        try:
+            page = await sheets.sheet_page(
+                db, identity=identity, round_id=round_id, candidate_id=candidate_id
+            )
+        except DeclarationsMissing:
+            return Redirect(f"/jure/tours/{round_id}/conflits", status_code=303)
+        submission, shown = _submission_from_form(await request.form(), page)
+        try:
+            async with db.transaction():  # a savepoint: a refused write leaves nothing, not even its key
+                outcome = await sheets.save_sheet(
+                    db, identity=identity, round_id=round_id, candidate_id=candidate_id, submission=submission
+                )
+        except VersionConflict as exc:
+            newer = await sheets.sheet_page(
+                db, identity=identity, round_id=round_id, candidate_id=candidate_id
+            )
+            return _sheet_template(
+                newer,
+                juror_id=identity.person_id,
+                message=exc.message + " Voici la version enregistrée ; vos saisies sont rappelées plus bas.",
+                conflict=shown,
+                status_code=409,
+            )
+        except Invalid as exc:
+            return _sheet_template(
+                page, juror_id=identity.person_id, form=shown, errors=exc.errors, status_code=exc.status_code
+            )
+        done = "validee" if outcome.sheet().status == "submitted" else "brouillon"
+        return Redirect(f"/jure/feuilles/{round_id}/{candidate_id}?fait={done}", status_code=303)
+
+
+def _declarations_template(
+    current: RoundDeclarations, *, form: FormMultiDict | None, errors: list[Any], status_code: int = 200
+) -> Template:
+    rows = []
+    for row in current.candidates:
+        cid = row.candidate.id
+        if form is not None:
+            choice = form.get(f"choice-{cid}")
+            reason = str(form.get(f"reason-{cid}") or "")
+        else:
+            choice = None if row.has_conflict is None else ("conflict" if row.has_conflict else "none")
+            reason = row.reason
+        rows.append({"row": row, "choice": choice, "reason": reason})
+    return Template(
+        "juror/conflicts.html",
+        context={
+            "current": current,
+            "rows": rows,
+            "errors": errors,
+            "by_candidate": {
+                e.field.split(".")[1]: e.message for e in errors if e.field.startswith("candidate.")
+            },
+        },
+        status_code=status_code,
+        media_type=MediaType.HTML,
+    )
+
+
+# --- Organisers --------------------------------------------------------------------------------------------
+
+
+def _download(content: bytes, name: str) -> Response[bytes]:
+    return Response(
+        content,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+class ProgressApi(Controller):
+    path = "/api/rounds/{round_id:int}/progress"
+    tags = ["suivi"]
+    guards = [requires_organiser]
+
+    @get(
+        "/",
+        summary="Avancement de la notation d'un tour",
+        description="Feuilles validées / attendues par juré et par candidat, déclarations en attente, "
+        "conflits, et candidats avec moins de jurés que la cible du tour (`hole`).",
+        responses=_errors(401, 403, 404),
+    )
+    async def get_progress(self, db: Database, identity: Identity, round_id: int) -> RoundProgress:
+        return await progress.round_progress(db, identity=identity, round_id=round_id)
+
+
+class ProgressPages(Controller):
+    path = "/organisation/rounds/{round_id:int}"
+    tags = ["organisation"]
+    guards = [requires_organiser]
+    include_in_schema = False
+
+    @get("/suivi", summary="Suivi de la notation d'un tour")
+    async def page(self, db: Database, identity: Identity, round_id: int) -> Template:
+        state = await progress.round_progress(db, identity=identity, round_id=round_id)
+        return Template(
+            "organiser/progress.html",
+            context={"p": state, "round_status": ROUND_STATUS, "states": STATE_LABELS},
+            media_type=MediaType.HTML,
+        )
+
+    @get("/suivi/tableau", summary="Tableau de suivi (fragment rafraîchi toutes les 10 s)")
+    async def table(self, db: Database, identity: Identity, round_id: int) -> Template:
+        state = await progress.round_progress(db, identity=identity, round_id=round_id)
+        return Template(
+            "organiser/_progress_table.html",
+            context={"p": state, "round_status": ROUND_STATUS, "states": STATE_LABELS},
+            media_type=MediaType.HTML,
+        )
+
+    @get("/suivi.csv", summary="Suivi de la notation en CSV", media_type="text/csv")
+    async def csv(self, db: Database, identity: Identity, round_id: int) -> Response[bytes]:
+        state = await progress.round_progress(db, identity=identity, round_id=round_id)
+        return _download(progress.progress_csv(state), f"suivi-tour-{round_id}.csv")
+
+
+class ConflictRegisterPages(Controller):
+    path = "/organisation/editions/{slug:str}"
+    tags = ["organisation"]
+    guards = [requires_organiser]
+
+    @get("/conflits", summary="Registre des conflits d'intérêts d'une édition", include_in_schema=False)
+    async def page(self, db: Database, identity: Identity, slug: str) -> Template:
+        edition = await get_edition(db, slug)
+        entries = await conflicts.edition_register(db, identity=identity, edition_id=edition.id)
+        return Template(
+            "organiser/conflicts.html",
+            context={"edition": edition, "entries": entries, "paris": conflicts.PARIS},
+            media_type=MediaType.HTML,
+        )
+
+    @get("/conflits.csv", summary="Registre des conflits d'intérêts (CSV)", media_type="text/csv")
+    async def csv(self, db: Database, identity: Identity, slug: str) -> Response[bytes]:
+        edition = await get_edition(db, slug)
+        entries = await conflicts.edition_register(db, identity=identity, edition_id=edition.id)
+        return _download(conflicts.register_csv(entries), f"conflits-{slug}.csv")
+
+
+class ConflictRegisterApi(Controller):
+    path = "/api/editions/{slug:str}/conflicts"
+    tags = ["suivi"]
+    guards = [requires_organiser]
+
+    @get(
+        "/",
+        summary="Registre des conflits d'intérêts d'une édition",
+        description="Toutes les déclarations des jurés de l'édition (« conflit » avec motif, ou « aucun "
+        "conflit »), conflits d'abord.",
+        responses=_errors(401, 403, 404),
+    )
+    async def register(self, db: Database, identity: Identity, slug: str) -> list[RegisterEntry]:
+        edition = await get_edition(db, slug)
+        return await conflicts.edition_register(db, identity=identity, edition_id=edition.id)
