@@ -26,6 +26,7 @@ from jury.contests.web import ContestPages, ContestsApi
 from jury.db.pool import create_pool
 from jury.db.queries import Queries
 from jury.db.store import PostgresStore
+from jury.deliberation.minutes_web import AdvancementApi, AdvancementPages, MinutesPages, minutes_lifespan
 from jury.deliberation.web import DecisionPages, DecisionsApi, DeliberationApi, DeliberationPages
 from jury.errors import JuryError
 from jury.imports.web import ImportPages, ImportsApi
@@ -103,6 +104,9 @@ def create_app(settings: Settings, *, pool: asyncpg.Pool | None = None) -> Lites
             DecisionPages,
             StandingsApi,
             StandingPages,
+            AdvancementApi,
+            AdvancementPages,
+            MinutesPages,
             JurorApi,
             JurorPages,
             ProgressApi,
@@ -118,7 +122,7 @@ def create_app(settings: Settings, *, pool: asyncpg.Pool | None = None) -> Lites
             "sessions": store.with_namespace("sessions"),
             "rate_limit": store.with_namespace("rate_limit"),
         },
-        lifespan=[database],
+        lifespan=[database, minutes_lifespan],
         state=_initial_state(settings=settings, queries=queries),
         middleware=[
             request_logging_middleware,

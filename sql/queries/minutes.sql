@@ -1,0 +1,86 @@
+-- Procès-verbal of a panel's deliberation and the advancement preview. Names start with minutes_.
+
+-- name: minutes_round
+-- The round with what the minutes' heading and the standing's calibration need (no lock: reading only).
+select r.id, r.edition_id, r.name, r.kind, r.status, r.method, r.advance_count, r.blind, r.scheduled_on,
+       r.position, e.slug as edition_slug, e.number as edition_number, e.year as edition_year,
+       e.place, c.name as contest_name,
+       n.name as next_round_name, n.status as next_round_status
+from rounds r
+join editions e on e.id = r.edition_id
+join contests c on c.id = e.contest_id
+left join lateral (select x.name, x.status from rounds x
+                   where x.edition_id = r.edition_id and x.position > r.position
+                   order by x.position limit 1) n on true
+where r.id = :round_id
+
+-- name: minutes_panel
+select id, round_id, name, venue from panels where id = :panel_id
+
+-- name: minutes_members
+-- The panel's members, chair first: the jurors present at the deliberation.
+select pm.person_id, p.full_name, p.title, pm.role
+from panel_members pm join people p on p.id = pm.person_id
+where pm.panel_id = :panel_id
+order by (pm.role = 'chair') desc, p.full_name, p.id
+
+-- name: minutes_conflicts
+-- Conflicts of interest declared by the panel's members about the panel's candidates.
+select cd.person_id, p.full_name, cd.candidate_id, cd.reason, cd.declared_at
+from conflict_declarations cd
+join people p on p.id = cd.person_id
+join panel_members pm on pm.person_id = cd.person_id and pm.panel_id = :panel_id
+join candidate_rounds cr on cr.candidate_id = cd.candidate_id and cr.round_id = cd.round_id
+where cd.round_id = :round_id and cd.has_conflict and cr.panel_id = :panel_id
+order by p.full_name, cd.candidate_id
+
+-- name: minutes_entries
+-- The panel's candidates with their identity columns (labels are built by the caller) and status.
+select c.id, c.organisation_name, c.person_name, c.entry_number, cr.status, cr.reason
+from candidate_rounds cr join candidates c on c.id = cr.candidate_id
+where cr.round_id = :round_id and cr.panel_id = :panel_id
+order by c.entry_number nulls last, c.organisation_name, c.person_name, c.id
+
+-- name: minutes_categories
+select id, name, position from categories where edition_id = :edition_id order by position, id
+
+-- name: minutes_published
+-- The panel's standings in the round's latest publication (none when nothing was published).
+select s.version, s.category_id, s.method, s.input_digest, s.result::text as result, s.published_at,
+       p.full_name as published_by_name
+from standings s
+join people p on p.id = s.published_by
+where s.round_id = :round_id
+  and s.panel_id = :panel_id
+  and s.version = (select max(version) from standings where round_id = :round_id)
+order by s.category_id nulls first
+
+-- name: minutes_ballots
+-- The panel's ballots with their stored results and the name of whoever gave the casting vote.
+select b.id, b.kind, b.title, b.status, b.candidates, b.result, b.opened_at, b.closed_at,
+       (select count(*) from ballot_votes v where v.ballot_id = b.id) as votes_cast,
+       cp.full_name as casting_name
+from ballots b
+left join ballot_casting_votes cv on cv.ballot_id = b.id
+left join people cp on cp.id = cv.person_id
+where b.round_id = :round_id and b.panel_id = :panel_id
+order by b.id
+
+-- name: minutes_decisions
+-- Decisions of the round about the panel's candidates, with who took them and, for prizes, what.
+select d.id, d.kind, d.candidate_id, d.reason, d.based_on, d.decided_at, p.full_name as decided_by_name,
+       pr.name as prize_name, a.granted_eur
+from decisions d
+join candidate_rounds cr on cr.candidate_id = d.candidate_id and cr.round_id = d.round_id
+left join people p on p.id = d.decided_by
+left join awards a on a.decision_id = d.id
+left join prizes pr on pr.id = a.prize_id
+where d.round_id = :round_id and cr.panel_id = :panel_id
+order by d.decided_at, d.id
+
+-- name: minutes_round_entries
+-- Every candidate of a round with their panel and status, for the advancement preview.
+select c.id, c.organisation_name, c.person_name, c.entry_number, cr.status, cr.panel_id
+from candidate_rounds cr join candidates c on c.id = cr.candidate_id
+where cr.round_id = :round_id
+order by c.entry_number nulls last, c.organisation_name, c.person_name, c.id

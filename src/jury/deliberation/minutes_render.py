@@ -1,0 +1,216 @@
+"""Procès-verbal context → HTML (Jinja) → PDF (WeasyPrint), in a spawned worker process.
+
+The context is plain data (msgspec structs of strings and numbers) so that it pickles to the worker and
+so that the template needs no database and no formatting logic: every figure arrives already written in
+French. WeasyPrint is imported only inside the worker, never by the web process, for the same reasons as
+the diplomas (`jury.diplomas.pool`): it is CPU-bound, holds the GIL and its Pango/GLib state must not be
+forked. The fonts are the diplomas' (OFL, under templates/diplomas/fonts), served by the diplomas'
+restricted URL fetcher rooted at that folder, so no text in the minutes can make the renderer read another
+file or call the network.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+
+import jinja2
+import msgspec
+
+MAX_TASKS_PER_CHILD = 50  # WeasyPrint keeps memory it does not give back: recycle the worker now and then
+
+
+class MinutesRenderError(RuntimeError):
+    """Rendering failed; raised instead of WeasyPrint's BaseException so the pool treats it as an error."""
+
+
+# --- Context --------------------------------------------------------------------------------------------
+
+
+class Member(msgspec.Struct, frozen=True, kw_only=True):
+    name: str
+    title: str
+    chair: bool
+
+
+class ConflictLine(msgspec.Struct, frozen=True, kw_only=True):
+    juror: str
+    candidate: str
+    reason: str
+
+
+class StandingLine(msgspec.Struct, frozen=True, kw_only=True):
+    rank: str
+    candidate: str
+    score: str
+    raw: str
+    marks: int
+    p_top_k: str
+    remarks: str
+
+
+class Standing(msgspec.Struct, frozen=True, kw_only=True):
+    category: str
+    method: str
+    method_label: str
+    digest: str
+    origin: str  # which publication, or "classement courant"
+    quota: str
+    lines: list[StandingLine]
+
+
+class BallotLine(msgspec.Struct, frozen=True, kw_only=True):
+    title: str
+    kind: str
+    status: str
+    votes: str
+    order: list[str]
+    winners: str
+    casting_vote: str
+    separations: list[str]
+    notes: list[str]
+    excluded: list[str]
+
+
+class DecisionLine(msgspec.Struct, frozen=True, kw_only=True):
+    kind: str
+    candidate: str
+    reason: str
+    based_on: str
+    decided_by: str
+    decided_at: str
+
+
+class MinutesContext(msgspec.Struct, frozen=True, kw_only=True):
+    title: str
+    contest: str
+    edition: str
+    round: str
+    panel: str
+    venue: str
+    date: str
+    generated: str
+    provisional: bool
+    blind: bool
+    members: list[Member]
+    chair: str
+    conflicts: list[ConflictLine]
+    standings: list[Standing]
+    ballots: list[BallotLine]
+    decisions: list[DecisionLine]
+    omitted: str  # why this copy leaves some lines out (a chair's own conflicts), or ""
+
+
+# --- HTML (no WeasyPrint) -------------------------------------------------------------------------------
+
+
+def build_environment(templates_dir: Path) -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(Path(templates_dir) / "minutes"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
+    )
+
+
+def minutes_html(context: MinutesContext, *, environment: jinja2.Environment) -> str:
+    return environment.get_template("pv.html").render(pv=context)
+
+
+# --- PDF (in the worker) --------------------------------------------------------------------------------
+
+
+class _Renderer:
+    """One per worker: environment, fonts, stylesheet and fetcher are set up once, not per document."""
+
+    def __init__(self, templates_dir: Path) -> None:
+        from weasyprint import CSS
+        from weasyprint.text.fonts import FontConfiguration
+
+        from jury.diplomas.render import TemplatesOnlyFetcher, font_face_css
+
+        self.templates_dir = Path(templates_dir).resolve()
+        fonts = self.templates_dir / "diplomas" / "fonts"
+        self.environment = build_environment(self.templates_dir)
+        self.base_url = (self.templates_dir / "minutes").as_uri() + "/"
+        self.fetcher = TemplatesOnlyFetcher(fonts)
+        self.font_config = FontConfiguration()
+        css = font_face_css(fonts) + (self.templates_dir / "minutes" / "pv.css").read_text(encoding="utf-8")
+        self.stylesheet = CSS(
+            string=css, base_url=self.base_url, font_config=self.font_config, url_fetcher=self.fetcher
+        )
+
+    def render(self, context: MinutesContext) -> bytes:
+        from weasyprint import HTML
+        from weasyprint.urls import FatalURLFetchingError
+
+        html = minutes_html(context, environment=self.environment)
+        try:
+            document = HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher).render(
+                font_config=self.font_config, stylesheets=[self.stylesheet]
+            )
+        except FatalURLFetchingError as exc:
+            raise MinutesRenderError(str(exc.__cause__ or exc)) from None
+        return document.write_pdf()
+
+
+_renderer: _Renderer | None = None
+
+
+def init_worker(templates_dir: str) -> None:
+    global _renderer
+    _renderer = _Renderer(Path(templates_dir))
+
+
+def render_pdf(context: MinutesContext) -> bytes:
+    """Entry point run in the worker (picklable by name)."""
+    if _renderer is None:
+        raise RuntimeError("minutes renderer not initialised in this process")
+    return _renderer.render(context)
+
+
+# --- Async front (in the web process) -------------------------------------------------------------------
+
+
+class MinutesPool:
+    """A one-worker spawned process pool, created on first use: minutes are rare, one worker is plenty,
+    and the web process pays no start-up cost until someone asks for a procès-verbal."""
+
+    def __init__(self, templates_dir: Path, *, max_workers: int = 1) -> None:
+        self.templates_dir = Path(templates_dir).resolve()
+        if not (self.templates_dir / "minutes" / "pv.html").is_file():
+            raise FileNotFoundError(f"no minutes template in {self.templates_dir}")
+        self.max_workers = max_workers
+        self._executor: ProcessPoolExecutor | None = None
+
+    def _get_executor(self) -> ProcessPoolExecutor:
+        if self._executor is None:
+            self._executor = ProcessPoolExecutor(
+                max_workers=self.max_workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=init_worker,
+                initargs=(str(self.templates_dir),),
+                max_tasks_per_child=MAX_TASKS_PER_CHILD,
+            )
+        return self._executor
+
+    async def render(self, context: MinutesContext) -> bytes:
+        executor = self._get_executor()
+        try:
+            return await asyncio.get_running_loop().run_in_executor(executor, render_pdf, context)
+        except BrokenProcessPool:
+            # A worker died (killed, out of memory): this request fails, the next one gets a new pool.
+            if self._executor is executor:
+                self._executor = None
+                executor.shutdown(wait=False, cancel_futures=True)
+            raise
+
+    async def close(self) -> None:
+        executor, self._executor = self._executor, None
+        if executor is not None:
+            await asyncio.to_thread(executor.shutdown, wait=True, cancel_futures=True)

@@ -1,0 +1,96 @@
+"""Advancement preview (JSON and page) and the procès-verbal PDF of a panel's deliberation.
+
+The page's confirmation form posts to the existing form endpoint of the decisions page
+(`DecisionPages.advance`, the form twin of `POST /api/rounds/{round_id}/advance`): there is one way to
+confirm qualifiers, and this page only fills it in from the standing.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import AsyncGenerator
+from contextlib import asynccontextmanager
+
+from litestar import Controller, Litestar, MediaType, Request, Response, get
+from litestar.response import Template
+
+from jury.auth.guards import requires_organiser, requires_sign_in
+from jury.auth.identity import Identity
+from jury.db.queries import Database
+from jury.deliberation import advancement, minutes
+from jury.deliberation.advancement import AdvancementPreview
+from jury.deliberation.minutes_render import MinutesPool
+
+
+class AdvancementApi(Controller):
+    path = "/api/rounds"
+    tags = ["délibération"]
+    guards = [requires_organiser]
+
+    @get(
+        "/{round_id:int}/advancement",
+        summary="Aperçu des qualifiés selon le classement calibré (rien n'est enregistré)",
+        description="Organisateurs du concours. Par jury : les N premiers (N = nombre de qualifiés du tour) "
+        "encore en lice, P(top N), zone limite, méthode et empreinte à citer dans « based_on » lors de la "
+        "confirmation (POST /api/rounds/{round_id}/advance).",
+    )
+    async def preview(self, db: Database, identity: Identity, round_id: int) -> AdvancementPreview:
+        return await advancement.preview(db, identity=identity, round_id=round_id)
+
+
+class AdvancementPages(Controller):
+    path = "/organisation/rounds"
+    tags = ["organisation"]
+    guards = [requires_organiser]
+    include_in_schema = False
+
+    @get("/{round_id:int}/qualification", summary="Qualifiés du tour : aperçu et confirmation")
+    async def page(self, db: Database, identity: Identity, round_id: int) -> Template:
+        context = await advancement.preview(db, identity=identity, round_id=round_id)
+        return Template(
+            "organiser/advancement.html",
+            context={"preview": context, "statuses": advancement.STATUS_LABELS},
+            media_type=MediaType.HTML,
+        )
+
+
+class MinutesPages(Controller):
+    path = "/organisation/rounds"
+    tags = ["délibération"]
+    guards = [requires_sign_in]
+    include_in_schema = False
+
+    @get(
+        "/{round_id:int}/panels/{panel_id:int}/proces-verbal.pdf",
+        summary="Procès-verbal de délibération d'un jury (PDF)",
+        media_type="application/pdf",
+    )
+    async def pdf(
+        self, request: Request, db: Database, identity: Identity, round_id: int, panel_id: int
+    ) -> Response[bytes]:
+        context = await minutes.minutes_context(db, identity=identity, round_id=round_id, panel_id=panel_id)
+        content = await request.app.state.minutes_pool.render(context)
+        name = _filename(f"proces-verbal-{context.round}-{context.panel}")
+        return Response(
+            content,
+            media_type="application/pdf",
+            headers={"Content-Disposition": f'inline; filename="{name}.pdf"', "Cache-Control": "no-store"},
+        )
+
+
+@asynccontextmanager
+async def minutes_lifespan(app: Litestar) -> AsyncGenerator[None, None]:
+    """The app's minutes renderer: its worker starts on first use (most days nobody prints minutes) and
+    stops with the app."""
+    app.state.minutes_pool = MinutesPool(app.state.settings.templates_dir)
+    try:
+        yield
+    finally:
+        await app.state.minutes_pool.close()
+
+
+def _filename(text: str) -> str:
+    """An ASCII file name: accents dropped, anything else a dash (panel names are free text)."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^A-Za-z0-9]+", "-", ascii_text).strip("-").lower() or "proces-verbal"
