@@ -41,8 +41,8 @@ values (:contest_id, :slug, :number, :year, :theme, :opens_on, :closes_on, :deci
 returning id
 
 -- name: demo_insert_signatory
-insert into signatories (edition_id, position, full_name, title)
-values (:edition_id, :position, :full_name, :title)
+insert into signatories (edition_id, position, full_name, title, distinction)
+values (:edition_id, :position, :full_name, :title, :distinction)
 
 -- name: demo_insert_zone
 insert into zones (edition_id, code, label, ept_codes)

@@ -21,6 +21,7 @@ from litestar.template.config import TemplateConfig
 
 from jury import __version__
 from jury.assignments.web import AssignmentPages, AssignmentsApi
+from jury.audit.web import AuditPages
 from jury.auth.web import AccessCardPages, SignInPages, provide_identity
 from jury.contests.web import ContestPages, ContestsApi
 from jury.db.pool import create_pool
@@ -28,6 +29,7 @@ from jury.db.queries import Queries
 from jury.db.store import PostgresStore
 from jury.deliberation.minutes_web import AdvancementApi, AdvancementPages, MinutesPages, minutes_lifespan
 from jury.deliberation.web import DecisionPages, DecisionsApi, DeliberationApi, DeliberationPages
+from jury.diplomas.web import DiplomaPages, PublicDiplomaPages, diploma_lifespan
 from jury.errors import JuryError
 from jury.imports.web import ImportPages, ImportsApi
 from jury.log import request_logging_middleware
@@ -43,7 +45,13 @@ from jury.scoring.web import (
 )
 from jury.settings import Settings
 from jury.web.deps import provide_db
-from jury.web.errors import http_error_handler, internal_error_handler, jury_error_handler
+from jury.web.errors import (
+    http_error_handler,
+    internal_error_handler,
+    jury_error_handler,
+    out_of_range_handler,
+    undecodable_request_handler,
+)
 from jury.web.health import healthz
 from jury.web.home import home
 from jury.web.security import security_middleware_factory
@@ -98,31 +106,35 @@ def create_app(settings: Settings, *, pool: asyncpg.Pool | None = None) -> Lites
             RoundPages,
             AssignmentsApi,
             AssignmentPages,
+            AuditPages,
             DeliberationApi,
             DeliberationPages,
             DecisionsApi,
             DecisionPages,
-            StandingsApi,
-            StandingPages,
             AdvancementApi,
             AdvancementPages,
             MinutesPages,
+            StandingsApi,
+            StandingPages,
             JurorApi,
             JurorPages,
             ProgressApi,
             ProgressPages,
             ConflictRegisterApi,
             ConflictRegisterPages,
+            DiplomaPages,
+            PublicDiplomaPages,
             create_static_files_router(
                 path="/static", directories=[settings.templates_dir / "static"], include_in_schema=False
             ),
+            *_bench_routes(settings),
         ],
         dependencies={"db": Provide(provide_db), "identity": Provide(provide_identity, sync_to_thread=False)},
         stores={
             "sessions": store.with_namespace("sessions"),
             "rate_limit": store.with_namespace("rate_limit"),
         },
-        lifespan=[database, minutes_lifespan],
+        lifespan=[database, diploma_lifespan, minutes_lifespan],
         state=_initial_state(settings=settings, queries=queries),
         middleware=[
             request_logging_middleware,
@@ -134,6 +146,8 @@ def create_app(settings: Settings, *, pool: asyncpg.Pool | None = None) -> Lites
         exception_handlers={
             JuryError: jury_error_handler,
             HTTPException: http_error_handler,
+            asyncpg.DataError: out_of_range_handler,
+            UnicodeDecodeError: undecodable_request_handler,
             Exception: internal_error_handler,
         },
         openapi_config=OpenAPIConfig(
@@ -153,6 +167,15 @@ def _is_sign_in_attempt(request: Request) -> bool:
     return (request.method == "POST" and request.url.path in {"/connexion", "/acces"}) or (
         request.method == "GET" and request.url.path.startswith("/acces/")
     )
+
+
+def _bench_routes(settings: Settings) -> list:
+    """The benchmark's unauthenticated baseline exists only when asked for, never by default."""
+    if not settings.bench_routes:
+        return []
+    from jury.bench_routes import bench_baseline
+
+    return [bench_baseline]
 
 
 def _initial_state(*, settings: Settings, queries: Queries):

@@ -152,3 +152,130 @@ def create_organiser(
         except JuryError as exc:
             raise click.ClickException(exc.message) from None
     click.echo(f"Organisateur n° {person_id} : {email}")
+
+
+@main.group()
+def audit() -> None:
+    """Journal d'audit : vérification de la chaîne."""
+
+
+@audit.command("verify")
+@data_dir_option
+@click.pass_context
+def audit_verify(ctx: click.Context, data_dir: Path | None) -> None:
+    """Recalcule toute la chaîne d'audit ; code de sortie 1 au premier maillon rompu."""
+    from jury.audit.service import verify
+    from jury.runtime import database_settings, run_in_database
+
+    settings = _settings(ctx, data_dir=data_dir)
+
+    async def check(db):
+        return await verify(db), await db.fetchval("last_audit_hash")
+
+    with database_settings(settings) as settings:
+        report, head = asyncio.run(run_in_database(settings, check))
+    if not report.ok:
+        click.echo(f"Chaîne rompue à l'événement n° {report.first_broken_id} : {report.reason}", err=True)
+        sys.exit(1)
+    noun = "événement vérifié" if report.checked == 1 else "événements vérifiés"
+    click.echo(f"Chaîne d'audit intègre : {report.checked} {noun}.")
+    if head:
+        # Writing this down (in a procès-verbal, say) is what later reveals a truncated chain.
+        click.echo(f"Dernier maillon : {head}")
+
+
+@main.command()
+@data_dir_option
+@click.option("--edition", "edition_slug", required=True, help="Slug de l'édition à purger.")
+@click.option("--dry-run", is_flag=True, help="Compter ce qui serait effacé, sans rien modifier.")
+@click.option("--force", is_flag=True, help="Purger avant la fin de la durée de conservation.")
+@click.pass_context
+def purge(ctx: click.Context, data_dir: Path | None, edition_slug: str, dry_run: bool, force: bool) -> None:
+    """Efface les données personnelles d'une édition dont la durée de conservation est écoulée."""
+    import datetime as dt
+
+    from jury.errors import JuryError
+    from jury.retention.service import edition_id_by_slug, purge_personal_data
+    from jury.runtime import database_settings, run_in_database
+
+    settings = _settings(ctx, data_dir=data_dir)
+
+    async def work(db):
+        edition_id = await edition_id_by_slug(db, slug=edition_slug)
+        return await purge_personal_data(
+            db, edition_id=edition_id, now=dt.datetime.now(dt.UTC), force=force, dry_run=dry_run
+        )
+
+    with database_settings(settings) as settings:
+        try:
+            report = asyncio.run(run_in_database(settings, work))
+        except JuryError as exc:
+            hint = " Ajoutez --force pour passer outre." if "refusée" in exc.message else ""
+            raise click.ClickException(exc.message + hint) from None
+    verb = "seraient effacés" if report.dry_run else "effacés"
+    simulation = " (simulation, rien n'a été modifié)" if report.dry_run else ""
+    click.echo(f"Édition {report.slug}{simulation} :")
+    click.echo(f"  coordonnées de candidats {verb} : {report.contacts}")
+    click.echo(f"  noms de candidats non lauréats {verb} : {report.names}")
+    click.echo(f"  lauréats dont le nom est conservé : {report.laureates_kept}")
+    click.echo(f"  commentaires de fiches {verb} : {report.sheet_comments}")
+    click.echo(f"  commentaires par critère {verb} : {report.score_comments}")
+    click.echo(f"  notes de délibération {verb} : {report.notes}")
+    click.echo(f"  motifs de conflit d'intérêts {verb} : {report.conflict_reasons}")
+    click.echo(f"  réponses conservées pour les tablettes {verb} : {report.submissions}")
+    revoked = "seraient révoqués" if report.dry_run else "révoqués"
+    click.echo(f"  codes d'accès {revoked} : {report.access_codes}")
+
+
+@main.command()
+@data_dir_option
+@click.option("--edition", "edition_slug", required=True, help="Slug de l'édition, p. ex. progress-2023.")
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Dossier où écrire un PDF par diplôme.",
+)
+@click.pass_context
+def diplomas(ctx: click.Context, data_dir: Path | None, edition_slug: str, out_dir: Path) -> None:
+    """Écrit le PDF de chaque diplôme d'une édition (délivrés d'abord si besoin)."""
+    from jury.diplomas.service import RendererHolder, export_edition
+    from jury.errors import JuryError
+    from jury.runtime import database_settings, run_in_database
+
+    settings = _settings(ctx, data_dir=data_dir)
+    bars: list = []
+
+    async def on_total(total: int) -> None:
+        if total:
+            bars.append(click.progressbar(length=total, label="Rendu des diplômes", file=sys.stderr))
+            bars[0].__enter__()
+
+    async def on_progress(done: int, _total: int) -> None:
+        bars[0].update(done - bars[0].pos)
+
+    async def work(db):
+        holder = RendererHolder(settings.templates_dir / "diplomas", max_workers=settings.render_workers)
+        try:
+            return await export_edition(
+                db,
+                slug=edition_slug,
+                settings=settings,
+                out_dir=out_dir,
+                renderer=holder,
+                on_total=on_total,
+                on_progress=on_progress,
+            )
+        finally:
+            await holder.close()
+
+    with database_settings(settings) as settings:
+        try:
+            written = asyncio.run(run_in_database(settings, work))
+        except JuryError as exc:
+            raise click.ClickException(exc.message) from None
+        finally:
+            for bar in bars:
+                bar.__exit__(None, None, None)
+    click.echo(f"{len(written)} diplôme(s) écrit(s) dans {out_dir}")

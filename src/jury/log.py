@@ -16,6 +16,12 @@ from typing import Any
 import structlog
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+# Paths that carry a credential: a juror's access code, a winner's private link. Logged without it.
+_SECRET_PATHS = re.compile(r"^(/acces|/diplome)/[^/]+")
+
+
+def redact_path(path: str) -> str:
+    return _SECRET_PATHS.sub(lambda m: f"{m.group(1)}/…", path)
 
 
 def configure_logging(*, log_format: str = "auto", level: str = "info") -> None:
@@ -91,7 +97,7 @@ def request_logging_middleware(app: Any) -> Any:
             log.info(
                 "request",
                 method=scope["method"],
-                path=scope["path"],
+                path=redact_path(scope["path"]),
                 status=status,
                 duration_ms=round((time.perf_counter() - started) * 1000, 2),
             )

@@ -41,6 +41,14 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     sign_in_attempts_per_minute: int = 10
     templates_dir: Path = msgspec.field(default_factory=lambda: _resource_dir("templates"))
     sql_dir: Path = msgspec.field(default_factory=lambda: _resource_dir("sql"))
+    render_workers: int = 2
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_from: str = ""
+    smtp_starttls: bool = False
+    bench_routes: bool = False
 
     @property
     def postgres_dir(self) -> Path:
@@ -77,6 +85,14 @@ ENVIRONMENT: dict[str, tuple[str, type]] = {
     "JURY_SIGN_IN_ATTEMPTS_PER_MINUTE": ("sign_in_attempts_per_minute", int),
     "JURY_TEMPLATES_DIR": ("templates_dir", Path),
     "JURY_SQL_DIR": ("sql_dir", Path),
+    "JURY_RENDER_WORKERS": ("render_workers", int),
+    "JURY_SMTP_HOST": ("smtp_host", str),
+    "JURY_SMTP_PORT": ("smtp_port", int),
+    "JURY_SMTP_USER": ("smtp_user", str),
+    "JURY_SMTP_PASSWORD": ("smtp_password", str),
+    "JURY_SMTP_FROM": ("smtp_from", str),
+    "JURY_SMTP_STARTTLS": ("smtp_starttls", bool),
+    "JURY_BENCH_ROUTES": ("bench_routes", bool),
 }
 
 

@@ -13,8 +13,9 @@ from litestar.testing import AsyncTestClient
 from jury.db.queries import Database
 
 
-def csv_bytes(rows: Sequence[Sequence[object]], *, delimiter: str = ";",
-              encoding: str = "utf-8-sig") -> bytes:
+def csv_bytes(
+    rows: Sequence[Sequence[object]], *, delimiter: str = ";", encoding: str = "utf-8-sig"
+) -> bytes:
     """Excel's "CSV UTF-8 (délimité par des points-virgules)" by default: BOM, semicolons, CRLF."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
@@ -39,7 +40,8 @@ async def count_rows(db: Database, table: str) -> int:
     return await db.conn.fetchval(f"select count(*) from {table}")
 
 
-async def post_file(client: AsyncTestClient, *, edition: str, kind: str, name: str, content: bytes,
-                    dry_run: bool = False) -> Response:
+async def post_file(
+    client: AsyncTestClient, *, edition: str, kind: str, name: str, content: bytes, dry_run: bool = False
+) -> Response:
     path = f"/api/editions/{edition}/imports/{kind}" + ("?dry_run=true" if dry_run else "")
     return await client.post(path, files={"file": (name, content)})

@@ -7,8 +7,13 @@ import codecs
 from tests.imports.files import count_rows, csv_bytes
 
 HTML = {"Accept": "text/html"}
-VALID = csv_bytes([["nom_structure", "courriel", "code_insee"],
-                   ["Nobsolete", "lea@nobsolete.fr", "92022"], ["Dos Palomas", "contact@dospalomas.fr", "95018"]])
+VALID = csv_bytes(
+    [
+        ["nom_structure", "courriel", "code_insee"],
+        ["Nobsolete", "lea@nobsolete.fr", "92022"],
+        ["Dos Palomas", "contact@dospalomas.fr", "95018"],
+    ]
+)
 PAGE = "/organisation/editions/made-in-92-2024/import"
 
 
@@ -47,17 +52,26 @@ async def test_importer_writes_every_row_and_says_so(import_client, db):
 
 
 async def test_errors_are_shown_as_a_table_of_line_column_and_message(import_client, db):
-    content = csv_bytes([["nom_structure", "courriel", "code_insee"],
-                         ["Nobsolete", "lea@nobsolete.fr", "92022"], ["Studio", "studio@exemple", "75056"]])
+    content = csv_bytes(
+        [
+            ["nom_structure", "courriel", "code_insee"],
+            ["Nobsolete", "lea@nobsolete.fr", "92022"],
+            ["Studio", "studio@exemple", "75056"],
+        ]
+    )
 
     response = await submit(import_client, action="importer", content=content)
 
     assert response.status_code == 422
     assert "Le fichier contient 2 erreurs : rien n&#39;a été importé." in response.text
-    assert "<tr><td>3</td><td>courriel</td><td>Adresse électronique invalide : « studio@exemple ».</td></tr>" \
+    assert (
+        "<tr><td>3</td><td>courriel</td><td>Adresse électronique invalide : « studio@exemple ».</td></tr>"
         in response.text
-    assert "<tr><td>3</td><td>code_insee</td><td>Commune inconnue : aucune commune de code INSEE 75056 parmi " \
+    )
+    assert (
+        "<tr><td>3</td><td>code_insee</td><td>Commune inconnue : aucune commune de code INSEE 75056 parmi "
         "les communes acceptées.</td></tr>" in response.text
+    )
     assert await count_rows(db, "candidates") == 0
 
 
@@ -79,7 +93,9 @@ async def test_submitting_without_a_file_asks_for_one(import_client, db):
 async def test_the_template_file_is_a_semicolon_csv_with_a_bom_and_every_column(import_client):
     response = await import_client.get(f"{PAGE}/modele/jures")
     assert response.status_code == 200
-    assert response.headers["content-disposition"] == 'attachment; filename="modele-jures-made-in-92-2024.csv"'
+    assert (
+        response.headers["content-disposition"] == 'attachment; filename="modele-jures-made-in-92-2024.csv"'
+    )
     assert response.content == codecs.BOM_UTF8 + b"nom;courriel;qualite;jury;role;professionnel\r\n"
 
 

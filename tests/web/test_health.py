@@ -23,3 +23,12 @@ async def test_request_id_is_echoed_and_generated(client):
     assert echoed.headers["x-request-id"] == "abc12345-test"
     generated = await client.get("/healthz", headers={"X-Request-ID": "bad id!"})
     assert len(generated.headers["x-request-id"]) == 32
+
+
+def test_request_log_hides_access_codes_and_link_tokens():
+    from jury.log import redact_path
+
+    assert redact_path("/acces/ABCD-2345") == "/acces/…"
+    assert redact_path("/diplome/s3cr3t-token/pdf") == "/diplome/…/pdf"
+    assert redact_path("/acces") == "/acces"
+    assert redact_path("/organisation/") == "/organisation/"

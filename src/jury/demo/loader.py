@@ -113,7 +113,13 @@ class _Writer:
         await db.executemany(
             "demo_insert_signatory",
             [
-                {"edition_id": edition_id, "position": i, "full_name": s.full_name, "title": s.title}
+                {
+                    "edition_id": edition_id,
+                    "position": i,
+                    "full_name": s.full_name,
+                    "title": s.title,
+                    "distinction": s.distinction,
+                }
                 for i, s in enumerate(e.signatories, start=1)
             ],
         )

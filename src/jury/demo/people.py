@@ -23,10 +23,10 @@ PRESIDENT_DEPARTEMENT = Signatory(
     full_name="Georges Siffredi", title="Le Président du Département des Hauts-de-Seine"
 )
 PRESIDENT_CCI = Signatory(full_name="Benoît Feytit", title="Le Président de la CCI Hauts-de-Seine")
-PRESIDENT_JURY_GATEAU = Signatory(
-    full_name="Stéphane Glacier", title="Le Président du jury, Meilleur Ouvrier de France pâtissier"
-)
 MOF_TITLE = "Meilleur Ouvrier de France pâtissier"
+PRESIDENT_JURY_GATEAU = Signatory(
+    full_name="Stéphane Glacier", title="Le Président du jury", distinction=MOF_TITLE
+)
 JURY_CHAIR_GATEAU = Person(full_name="Stéphane Glacier", email="stephane.glacier@exemple.fr", title=MOF_TITLE)
 
 

@@ -169,6 +169,9 @@ class Award(msgspec.Struct, frozen=True, kw_only=True):
 class Signatory(msgspec.Struct, frozen=True, kw_only=True):
     full_name: str
     title: str
+    distinction: str = ""
+    """A State title printed under the name (the Gâteau's chair is a Meilleur Ouvrier de France); a
+    diploma refuses it in the quality line."""
 
 
 class Edition(msgspec.Struct, kw_only=True):

@@ -33,58 +33,112 @@ class Column(msgspec.Struct, frozen=True, kw_only=True):
 
 
 CANDIDATE_COLUMNS: tuple[Column, ...] = (
-    Column(name="nom_structure", label="Structure",
-           help="Nom de l'entreprise, de l'association ou de la boutique.",
-           aliases=("structure", "nom_de_la_structure", "raison_sociale", "entreprise")),
-    Column(name="nom_porteur", label="Porteur",
-           help="Prénom et nom du porteur de projet ou de l'artisan.",
-           aliases=("porteur", "nom_du_porteur", "porteur_de_projet")),
-    Column(name="courriel", label="Courriel", help="Adresse électronique de contact.",
-           aliases=("email", "e_mail", "mail", "adresse_electronique", "adresse_mail")),
-    Column(name="code_insee", label="Code INSEE",
-           help="Code INSEE de la commune (5 caractères, par exemple 92050 pour Nanterre), "
-                "jamais le code postal.",
-           aliases=("insee", "code_commune", "code_commune_insee")),
-    Column(name="forme_juridique", label="Forme juridique",
-           help="Forme juridique ; elle doit figurer parmi les formes éligibles de l'édition.",
-           aliases=("statut_juridique",)),
-    Column(name="date_creation", label="Date de création", help="JJ/MM/AAAA ou AAAA-MM-JJ.",
-           aliases=("date_de_creation",)),
-    Column(name="montant_demande", label="Montant demandé",
-           help="En euros, nombre entier : « 15 000 », « 15000 » ou « 15000 € ».",
-           aliases=("montant", "montant_demande_eur", "subvention_demandee")),
-    Column(name="numero", label="Numéro",
-           help="Numéro d'anonymat pour la dégustation à l'aveugle, entier positif unique dans l'édition.",
-           aliases=("numero_de_passage", "numero_d_anonymat", "no")),
-    Column(name="creation", label="Création", help="Nom de la création (le gâteau).",
-           aliases=("nom_de_la_creation", "gateau")),
-    Column(name="categorie", label="Catégorie", help="Code ou nom d'une catégorie de l'édition.",
-           aliases=("category", "prix")),
-    Column(name="projet", label="Projet", help="Titre du projet.",
-           aliases=("titre_du_projet", "nom_du_projet")),
+    Column(
+        name="nom_structure",
+        label="Structure",
+        help="Nom de l'entreprise, de l'association ou de la boutique.",
+        aliases=("structure", "nom_de_la_structure", "raison_sociale", "entreprise"),
+    ),
+    Column(
+        name="nom_porteur",
+        label="Porteur",
+        help="Prénom et nom du porteur de projet ou de l'artisan.",
+        aliases=("porteur", "nom_du_porteur", "porteur_de_projet"),
+    ),
+    Column(
+        name="courriel",
+        label="Courriel",
+        help="Adresse électronique de contact.",
+        aliases=("email", "e_mail", "mail", "adresse_electronique", "adresse_mail"),
+    ),
+    Column(
+        name="code_insee",
+        label="Code INSEE",
+        help="Code INSEE de la commune (5 caractères, par exemple 92050 pour Nanterre), "
+        "jamais le code postal.",
+        aliases=("insee", "code_commune", "code_commune_insee"),
+    ),
+    Column(
+        name="forme_juridique",
+        label="Forme juridique",
+        help="Forme juridique ; elle doit figurer parmi les formes éligibles de l'édition.",
+        aliases=("statut_juridique",),
+    ),
+    Column(
+        name="date_creation",
+        label="Date de création",
+        help="JJ/MM/AAAA ou AAAA-MM-JJ.",
+        aliases=("date_de_creation",),
+    ),
+    Column(
+        name="montant_demande",
+        label="Montant demandé",
+        help="En euros, nombre entier : « 15 000 », « 15000 » ou « 15000 € ».",
+        aliases=("montant", "montant_demande_eur", "subvention_demandee"),
+    ),
+    Column(
+        name="numero",
+        label="Numéro",
+        help="Numéro d'anonymat pour la dégustation à l'aveugle, entier positif unique dans l'édition.",
+        aliases=("numero_de_passage", "numero_d_anonymat", "no"),
+    ),
+    Column(
+        name="creation",
+        label="Création",
+        help="Nom de la création (le gâteau).",
+        aliases=("nom_de_la_creation", "gateau"),
+    ),
+    Column(
+        name="categorie",
+        label="Catégorie",
+        help="Code ou nom d'une catégorie de l'édition.",
+        aliases=("category", "prix"),
+    ),
+    Column(
+        name="projet", label="Projet", help="Titre du projet.", aliases=("titre_du_projet", "nom_du_projet")
+    ),
 )
 
 JUROR_COLUMNS: tuple[Column, ...] = (
     Column(name="nom", label="Nom", help="Prénom et nom du juré.", aliases=("nom_complet", "prenom_nom")),
-    Column(name="courriel", label="Courriel",
-           help="Adresse électronique ; un juré déjà connu sous cette adresse est mis à jour, pas dupliqué.",
-           aliases=("email", "e_mail", "mail", "adresse_electronique", "adresse_mail")),
-    Column(name="qualite", label="Qualité",
-           help="Titre ou fonction, par exemple « Meilleur Ouvrier de France pâtissier ».",
-           aliases=("titre", "fonction")),
+    Column(
+        name="courriel",
+        label="Courriel",
+        help="Adresse électronique ; un juré déjà connu sous cette adresse est mis à jour, pas dupliqué.",
+        aliases=("email", "e_mail", "mail", "adresse_electronique", "adresse_mail"),
+    ),
+    Column(
+        name="qualite",
+        label="Qualité",
+        help="Titre ou fonction, par exemple « Meilleur Ouvrier de France pâtissier ».",
+        aliases=("titre", "fonction"),
+    ),
     Column(name="jury", label="Jury", help="Nom d'un jury de l'édition (facultatif).", aliases=("panel",)),
-    Column(name="role", label="Rôle", help="« juré » ou « président » (facultatif, juré par défaut).",
-           aliases=("fonction_dans_le_jury",)),
-    Column(name="professionnel", label="Professionnel", help="« oui » ou « non » (facultatif).",
-           aliases=("pro", "est_professionnel")),
+    Column(
+        name="role",
+        label="Rôle",
+        help="« juré » ou « président » (facultatif, juré par défaut).",
+        aliases=("fonction_dans_le_jury",),
+    ),
+    Column(
+        name="professionnel",
+        label="Professionnel",
+        help="« oui » ou « non » (facultatif).",
+        aliases=("pro", "est_professionnel"),
+    ),
 )
 
 # Each entry is a group of alternatives: at least one column of the group must be present and filled.
 REQUIRED_CANDIDATE_COLUMNS: dict[str, tuple[tuple[str, ...], ...]] = {
     "company": (("nom_structure",), ("courriel",), ("code_insee",)),
     "artisan": (("nom_porteur", "nom_structure"), ("courriel",), ("code_insee",), ("numero",)),
-    "organisation": (("nom_structure",), ("courriel",), ("code_insee",), ("forme_juridique",),
-                     ("montant_demande",)),
+    "organisation": (
+        ("nom_structure",),
+        ("courriel",),
+        ("code_insee",),
+        ("forme_juridique",),
+        ("montant_demande",),
+    ),
 }
 REQUIRED_JUROR_COLUMNS: tuple[tuple[str, ...], ...] = (("nom",), ("courriel",))
 
@@ -238,5 +292,7 @@ class Problems:
 
 def file_error(message: str, *, line: int | None = None, field: str = FILE) -> Invalid:
     """A problem that stops reading the file at all (encoding, type, emptiness)."""
-    return Invalid("Le fichier n'a pas pu être lu : rien n'a été importé.",
-                   errors=[FieldError(field=field, message=message, line=line)])
+    return Invalid(
+        "Le fichier n'a pas pu être lu : rien n'a été importé.",
+        errors=[FieldError(field=field, message=message, line=line)],
+    )

@@ -51,8 +51,9 @@ def read_table(data: bytes, file_name: str, *, known_headers: Collection[str] = 
         raise file_error("Aucun fichier choisi.")
     extension = PurePath(name).suffix.lower()
     if data.startswith(_OLE_MAGIC) or extension == ".xls":
-        raise file_error("Ancien format Excel (.xls) non pris en charge : enregistrez le classeur au format "
-                         ".xlsx ou .csv.")
+        raise file_error(
+            "Ancien format Excel (.xls) non pris en charge : enregistrez le classeur au format .xlsx ou .csv."
+        )
     if extension not in CSV_EXTENSIONS | XLSX_EXTENSIONS:
         shown = extension or "sans extension"
         raise file_error(f"Type de fichier non pris en charge ({shown}) : déposez un fichier .csv ou .xlsx.")
@@ -73,28 +74,40 @@ def decode(data: bytes) -> tuple[str, str]:
         raise file_error(f"Le fichier est encodé en UTF-16 : {_RESAVE}.", line=1)
     nul = data.find(b"\x00")
     if nul >= 0:
-        raise file_error(f"Octet nul ligne {_line_of(data, nul)} : ce n'est pas un fichier CSV texte "
-                         f"(UTF-16 sans marque ou fichier binaire ?) ; {_RESAVE}.", line=_line_of(data, nul))
+        raise file_error(
+            f"Octet nul ligne {_line_of(data, nul)} : ce n'est pas un fichier CSV texte "
+            f"(UTF-16 sans marque ou fichier binaire ?) ; {_RESAVE}.",
+            line=_line_of(data, nul),
+        )
     if data.startswith(codecs.BOM_UTF8):
         try:
-            return data[len(codecs.BOM_UTF8):].decode("utf-8"), "utf-8-sig"
+            return data[len(codecs.BOM_UTF8) :].decode("utf-8"), "utf-8-sig"
         except UnicodeDecodeError as exc:
             line = _line_of(data, exc.start + len(codecs.BOM_UTF8))
-            raise file_error(f"Le fichier s'annonce en UTF-8 mais la ligne {line} contient des caractères "
-                             f"dans un autre encodage : {_RESAVE}.", line=line) from None
+            raise file_error(
+                f"Le fichier s'annonce en UTF-8 mais la ligne {line} contient des caractères "
+                f"dans un autre encodage : {_RESAVE}.",
+                line=line,
+            ) from None
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as exc:
         utf8_failure = _line_of(data, exc.start)
     if _UTF8_SEQUENCE.search(data):
-        raise file_error(f"Encodages mélangés : le fichier est en UTF-8 mais la ligne {utf8_failure} "
-                         f"contient des caractères dans un autre encodage ; {_RESAVE}.", line=utf8_failure)
+        raise file_error(
+            f"Encodages mélangés : le fichier est en UTF-8 mais la ligne {utf8_failure} "
+            f"contient des caractères dans un autre encodage ; {_RESAVE}.",
+            line=utf8_failure,
+        )
     try:
         return data.decode("cp1252"), "cp1252"
     except UnicodeDecodeError as exc:
         line = _line_of(data, exc.start)
-        raise file_error(f"Encodage non reconnu : la ligne {line} n'est lisible ni en UTF-8 ni en "
-                         f"Windows-1252 ; {_RESAVE}.", line=line) from None
+        raise file_error(
+            f"Encodage non reconnu : la ligne {line} n'est lisible ni en UTF-8 ni en "
+            f"Windows-1252 ; {_RESAVE}.",
+            line=line,
+        ) from None
 
 
 def _choose_delimiter(header: str, sample: str, known: frozenset[str]) -> str:
@@ -119,8 +132,9 @@ def _read_csv(data: bytes, *, known_headers: frozenset[str]) -> Table:
     control = _CONTROL.search(text)
     if control:
         line = text.count("\n", 0, control.start()) + 1
-        raise file_error(f"Caractère de contrôle ligne {line} : ce n'est pas un fichier CSV texte ; "
-                         f"{_RESAVE}.", line=line)
+        raise file_error(
+            f"Caractère de contrôle ligne {line} : ce n'est pas un fichier CSV texte ; {_RESAVE}.", line=line
+        )
     lines = text.split("\n")
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
     if first is None:
@@ -145,8 +159,9 @@ def _read_csv(data: bytes, *, known_headers: frozenset[str]) -> Table:
         except StopIteration:
             break
         except csv.Error as exc:
-            raise file_error(f"Ligne {start} illisible ({_csv_reason(exc)}) : vérifiez les guillemets.",
-                             line=start) from None
+            raise file_error(
+                f"Ligne {start} illisible ({_csv_reason(exc)}) : vérifiez les guillemets.", line=start
+            ) from None
         cells = tuple(cell.strip() for cell in record)
         if not any(cells):
             continue
@@ -161,12 +176,22 @@ def _read_csv(data: bytes, *, known_headers: frozenset[str]) -> Table:
     named = [cell for cell in header if cell]
     if len(named) == 1 and _SEPARATOR_LIKE.search(named[0]):
         shown = named[0] if len(named[0]) <= 60 else named[0][:57] + "…"
-        raise file_error(f"Séparateur de colonnes non reconnu : l'en-tête « {shown} » forme une seule "
-                         "colonne. Séparez les colonnes par des points-virgules (;), des virgules (,) ou des "
-                         "tabulations.", line=header_line, field=SEPARATOR_FIELD)
+        raise file_error(
+            f"Séparateur de colonnes non reconnu : l'en-tête « {shown} » forme une seule "
+            "colonne. Séparez les colonnes par des points-virgules (;), des virgules (,) ou des "
+            "tabulations.",
+            line=header_line,
+            field=SEPARATOR_FIELD,
+        )
     _require_rows(rows, header_line)
-    return Table(file_type="csv", encoding=encoding, delimiter=delimiter, header_line=header_line,
-                 header=header, rows=tuple(rows))
+    return Table(
+        file_type="csv",
+        encoding=encoding,
+        delimiter=delimiter,
+        header_line=header_line,
+        header=header,
+        rows=tuple(rows),
+    )
 
 
 def _csv_reason(exc: csv.Error) -> str:
@@ -180,15 +205,18 @@ def _csv_reason(exc: csv.Error) -> str:
 
 def _require_rows(rows: list[Row], header_line: int) -> None:
     if not rows:
-        raise file_error("Le fichier ne contient que la ligne d'en-tête : aucune ligne à importer.",
-                         line=header_line)
+        raise file_error(
+            "Le fichier ne contient que la ligne d'en-tête : aucune ligne à importer.", line=header_line
+        )
 
 
 def _read_xlsx(data: bytes) -> Table:
     import openpyxl  # imported here: only XLSX uploads pay for it
 
-    invalid = file_error("Ce fichier n'est pas un classeur Excel valide (.xlsx) : ouvrez-le dans Excel ou "
-                         "LibreOffice et enregistrez-le à nouveau au format .xlsx.")
+    invalid = file_error(
+        "Ce fichier n'est pas un classeur Excel valide (.xlsx) : ouvrez-le dans Excel ou "
+        "LibreOffice et enregistrez-le à nouveau au format .xlsx."
+    )
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # zip, XML and openpyxl's own errors share no base class
@@ -224,8 +252,14 @@ def _read_xlsx(data: bytes) -> Table:
     if not header:
         raise file_error("Le fichier est vide : la première feuille du classeur ne contient aucune donnée.")
     _require_rows(rows, header_line)
-    return Table(file_type="xlsx", encoding=None, delimiter=None, header_line=header_line, header=header,
-                 rows=tuple(rows))
+    return Table(
+        file_type="xlsx",
+        encoding=None,
+        delimiter=None,
+        header_line=header_line,
+        header=header,
+        rows=tuple(rows),
+    )
 
 
 def _trim(cells: Iterable[str]) -> tuple[str, ...]:

@@ -41,10 +41,18 @@ def check_kind(kind: str) -> ImportKind:
     return kind  # type: ignore[return-value]
 
 
-async def candidate_rules(db: Database, *, edition_id: int, candidate_kind: str,
-                          eligible_legal_forms: list[str], max_grant_eur: int | None) -> CandidateRules:
-    communes = [Commune(insee_code=r["insee_code"], name=r["name"], postal_codes=tuple(r["postal_codes"]))
-                for r in await db.fetch("import_communes")]
+async def candidate_rules(
+    db: Database,
+    *,
+    edition_id: int,
+    candidate_kind: str,
+    eligible_legal_forms: list[str],
+    max_grant_eur: int | None,
+) -> CandidateRules:
+    communes = [
+        Commune(insee_code=r["insee_code"], name=r["name"], postal_codes=tuple(r["postal_codes"]))
+        for r in await db.fetch("import_communes")
+    ]
     taken = await db.fetch("import_taken_entry_numbers", edition_id=edition_id)
     return CandidateRules(
         candidate_kind=candidate_kind,
@@ -67,8 +75,9 @@ async def list_categories(db: Database, edition_id: int) -> list[CategoryRef]:
 
 async def juror_rules(db: Database, *, edition_id: int) -> JurorRules:
     chairs = await db.fetch("import_panel_chairs", edition_id=edition_id)
-    return JurorRules(panels=tuple(await list_panels(db, edition_id)),
-                      chairs=tuple(ChairRef(**dict(r)) for r in chairs))
+    return JurorRules(
+        panels=tuple(await list_panels(db, edition_id)), chairs=tuple(ChairRef(**dict(r)) for r in chairs)
+    )
 
 
 async def import_file(
@@ -94,17 +103,31 @@ async def import_file(
         await db.execute("lock_edition_imports", edition_id=edition.id)
 
     if import_kind == "candidats":
-        rules = await candidate_rules(db, edition_id=edition.id, candidate_kind=edition.candidate_kind,
-                                      eligible_legal_forms=edition.eligible_legal_forms,
-                                      max_grant_eur=edition.max_grant_eur)
+        rules = await candidate_rules(
+            db,
+            edition_id=edition.id,
+            candidate_kind=edition.candidate_kind,
+            eligible_legal_forms=edition.eligible_legal_forms,
+            max_grant_eur=edition.max_grant_eur,
+        )
         candidates = validate.validate_candidates(table, rules)
         if dry_run:
             return ImportReport(kind=import_kind, dry_run=True, rows=len(candidates), imported=0)
         async with _all_or_nothing(db):
-            ids = await _insert_candidates(db, edition_id=edition.id, kind=edition.candidate_kind,
-                                           records=candidates)
-            await _audit(db, action="candidates.import", edition_slug=edition.slug, table=table, data=data,
-                         file_name=file_name, ids=ids, actor_id=actor_id, actor_label=actor_label)
+            ids = await _insert_candidates(
+                db, edition_id=edition.id, kind=edition.candidate_kind, records=candidates
+            )
+            await _audit(
+                db,
+                action="candidates.import",
+                edition_slug=edition.slug,
+                table=table,
+                data=data,
+                file_name=file_name,
+                ids=ids,
+                actor_id=actor_id,
+                actor_label=actor_label,
+            )
         return ImportReport(kind=import_kind, dry_run=False, rows=len(candidates), imported=len(ids))
 
     jurors = validate.validate_jurors(table, await juror_rules(db, edition_id=edition.id))
@@ -112,15 +135,35 @@ async def import_file(
     known = {row["email"] for row in await db.fetch("import_known_emails", emails=emails)}
     memberships = len({(r.email.casefold(), r.panel_id) for r in jurors if r.panel_id is not None})
     if dry_run:
-        return ImportReport(kind=import_kind, dry_run=True, rows=len(jurors), imported=0,
-                            new_people=len(set(emails) - known), memberships=memberships)
+        return ImportReport(
+            kind=import_kind,
+            dry_run=True,
+            rows=len(jurors),
+            imported=0,
+            new_people=len(set(emails) - known),
+            memberships=memberships,
+        )
     async with _all_or_nothing(db):
         person_ids, created = await _upsert_jurors(db, records=jurors)
-        await _audit(db, action="jurors.import", edition_slug=edition.slug, table=table, data=data,
-                     file_name=file_name, ids=sorted(set(person_ids)), actor_id=actor_id,
-                     actor_label=actor_label)
-    return ImportReport(kind=import_kind, dry_run=False, rows=len(jurors), imported=len(jurors),
-                        new_people=created, memberships=memberships)
+        await _audit(
+            db,
+            action="jurors.import",
+            edition_slug=edition.slug,
+            table=table,
+            data=data,
+            file_name=file_name,
+            ids=sorted(set(person_ids)),
+            actor_id=actor_id,
+            actor_label=actor_label,
+        )
+    return ImportReport(
+        kind=import_kind,
+        dry_run=False,
+        rows=len(jurors),
+        imported=len(jurors),
+        new_people=created,
+        memberships=memberships,
+    )
 
 
 @asynccontextmanager
@@ -133,12 +176,15 @@ async def _all_or_nothing(db: Database) -> AsyncIterator[None]:
         async with db.transaction():
             yield
     except asyncpg.IntegrityConstraintViolationError as exc:
-        raise Invalid("L'édition a changé pendant l'import (numéro, président ou candidat enregistré "
-                      "entre-temps) : rien n'a été importé, réessayez.") from exc
+        raise Invalid(
+            "L'édition a changé pendant l'import (numéro, président ou candidat enregistré "
+            "entre-temps) : rien n'a été importé, réessayez."
+        ) from exc
 
 
-async def _insert_candidates(db: Database, *, edition_id: int, kind: str,
-                             records: list[CandidateRecord]) -> list[int]:
+async def _insert_candidates(
+    db: Database, *, edition_id: int, kind: str, records: list[CandidateRecord]
+) -> list[int]:
     rows = await db.fetch(
         "insert_imported_candidates",
         edition_id=edition_id,
@@ -169,22 +215,37 @@ async def _upsert_jurors(db: Database, *, records: list[JurorRecord]) -> tuple[l
         key = record.email.casefold()
         if key in person_ids:
             continue
-        row = await db.fetchrow("upsert_imported_person", full_name=record.full_name, email=record.email,
-                                title=record.title)
+        row = await db.fetchrow(
+            "upsert_imported_person", full_name=record.full_name, email=record.email, title=record.title
+        )
         assert row is not None
         person_ids[key] = row["id"]
         created += int(row["created"])
     for record in sorted(records, key=lambda r: _ROLE_ORDER[r.role]):
         if record.panel_id is None:
             continue
-        await db.execute("upsert_imported_membership", panel_id=record.panel_id,
-                         person_id=person_ids[record.email.casefold()], role=record.role,
-                         is_professional=record.is_professional)
+        await db.execute(
+            "upsert_imported_membership",
+            panel_id=record.panel_id,
+            person_id=person_ids[record.email.casefold()],
+            role=record.role,
+            is_professional=record.is_professional,
+        )
     return list(person_ids.values()), created
 
 
-async def _audit(db: Database, *, action: str, edition_slug: str, table: Table, data: bytes, file_name: str,
-                 ids: list[int], actor_id: int | None, actor_label: str) -> None:
+async def _audit(
+    db: Database,
+    *,
+    action: str,
+    edition_slug: str,
+    table: Table,
+    data: bytes,
+    file_name: str,
+    ids: list[int],
+    actor_id: int | None,
+    actor_label: str,
+) -> None:
     """The one audit call of an import: what file (by hash, not content), into which edition, which rows."""
     await append_event(
         db,

@@ -43,9 +43,17 @@ _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 NARROW_NBSP = "\u202f"
 
 ROLE_WORDS = {
-    "jure": "juror", "juree": "juror", "membre": "juror", "membre du jury": "juror", "juror": "juror",
-    "president": "chair", "presidente": "chair", "president du jury": "chair", "presidente du jury": "chair",
-    "presidence": "chair", "chair": "chair",
+    "jure": "juror",
+    "juree": "juror",
+    "membre": "juror",
+    "membre du jury": "juror",
+    "juror": "juror",
+    "president": "chair",
+    "presidente": "chair",
+    "president du jury": "chair",
+    "presidente du jury": "chair",
+    "presidence": "chair",
+    "chair": "chair",
 }
 YES = frozenset({"oui", "o", "yes", "y", "vrai", "true", "1", "x"})
 NO = frozenset({"non", "n", "no", "faux", "false", "0"})
@@ -59,8 +67,9 @@ def euros(amount: int) -> str:
 class _Sheet:
     """The header mapped to canonical columns, and row access by column name."""
 
-    def __init__(self, table: Table, *, kind: ImportKind, required: tuple[tuple[str, ...], ...],
-                 problems: Problems) -> None:
+    def __init__(
+        self, table: Table, *, kind: ImportKind, required: tuple[tuple[str, ...], ...], problems: Problems
+    ) -> None:
         self.table = table
         self.problems = problems
         self.index: dict[str, int] = {}
@@ -69,29 +78,41 @@ class _Sheet:
         line = table.header_line
         for position, raw in enumerate(table.header):
             if not raw:
-                used = next((row.line for row in table.rows
-                             if position < len(row.cells) and row.cells[position]), None)
+                used = next(
+                    (row.line for row in table.rows if position < len(row.cells) and row.cells[position]),
+                    None,
+                )
                 if used is not None:
-                    problems.add(line=line, field=f"colonne {position + 1}",
-                                 message=f"Colonne sans nom alors qu'elle contient des valeurs "
-                                         f"(ligne {used}) : nommez-la ou supprimez-la.")
+                    problems.add(
+                        line=line,
+                        field=f"colonne {position + 1}",
+                        message=f"Colonne sans nom alors qu'elle contient des valeurs "
+                        f"(ligne {used}) : nommez-la ou supprimez-la.",
+                    )
                 continue
             name = lookup.get(header_key(raw))
             if name is None:
                 close = difflib.get_close_matches(header_key(raw), list(lookup), n=1, cutoff=0.75)
                 hint = f" Vouliez-vous dire « {lookup[close[0]]} » ?" if close else ""
-                problems.add(line=line, field=raw,
-                             message=f"Colonne inconnue « {raw} ».{hint} Colonnes possibles : {known}.")
+                problems.add(
+                    line=line,
+                    field=raw,
+                    message=f"Colonne inconnue « {raw} ».{hint} Colonnes possibles : {known}.",
+                )
             elif name in self.index:
-                problems.add(line=line, field=name,
-                             message=f"Colonne « {name} » en double (colonnes {self.index[name] + 1} "
-                                     f"et {position + 1}).")
+                problems.add(
+                    line=line,
+                    field=name,
+                    message=f"Colonne « {name} » en double (colonnes {self.index[name] + 1} "
+                    f"et {position + 1}).",
+                )
             else:
                 self.index[name] = position
         for group in required:
             if not any(name in self.index for name in group):
-                problems.add(line=line, field=group[0],
-                             message=f"Colonne obligatoire absente : {' ou '.join(group)}.")
+                problems.add(
+                    line=line, field=group[0], message=f"Colonne obligatoire absente : {' ou '.join(group)}."
+                )
 
     def rows(self) -> Iterable[Row]:
         """Rows whose shape is sound; a row split by another delimiter is reported once, not per column."""
@@ -99,19 +120,25 @@ class _Sheet:
         for row in self.table.rows:
             extra = [cell for cell in row.cells[width:] if cell]
             if extra:
-                self.problems.add(line=row.line, field=SEPARATOR_FIELD,
-                                  message=f"{width + len(extra)} valeurs pour {width} colonnes d'en-tête : "
-                                          "vérifiez les séparateurs et les guillemets de cette ligne.")
+                self.problems.add(
+                    line=row.line,
+                    field=SEPARATOR_FIELD,
+                    message=f"{width + len(extra)} valeurs pour {width} colonnes d'en-tête : "
+                    "vérifiez les séparateurs et les guillemets de cette ligne.",
+                )
                 continue
             delimiter = self.table.delimiter
             filled = [cell for cell in row.cells if cell]
             if delimiter and width > 1 and len(filled) == 1 and row.cells[0]:
                 other = next((d for d in DELIMITERS if d != delimiter and d in row.cells[0]), None)
                 if other:
-                    self.problems.add(line=row.line, field=SEPARATOR_FIELD,
-                                      message=f"Cette ligne est séparée par des {DELIMITER_PLURALS[other]} "
-                                              f"alors que l'en-tête l'est par des "
-                                              f"{DELIMITER_PLURALS[delimiter]}.")
+                    self.problems.add(
+                        line=row.line,
+                        field=SEPARATOR_FIELD,
+                        message=f"Cette ligne est séparée par des {DELIMITER_PLURALS[other]} "
+                        f"alors que l'en-tête l'est par des "
+                        f"{DELIMITER_PLURALS[delimiter]}.",
+                    )
                     continue
             yield row
 
@@ -125,13 +152,17 @@ class _Sheet:
         return row.cells[position]
 
 
-def _check_required(sheet: _Sheet, row: Row, required: tuple[tuple[str, ...], ...],
-                    problems: Problems) -> None:
+def _check_required(
+    sheet: _Sheet, row: Row, required: tuple[tuple[str, ...], ...], problems: Problems
+) -> None:
     for group in required:
         present = [name for name in group if sheet.has(name)]
         if present and not any(sheet.get(row, name) for name in present):
-            message = ("Valeur obligatoire manquante." if len(present) == 1
-                       else f"Valeur obligatoire manquante : renseignez {' ou '.join(present)}.")
+            message = (
+                "Valeur obligatoire manquante."
+                if len(present) == 1
+                else f"Valeur obligatoire manquante : renseignez {' ou '.join(present)}."
+            )
             problems.add(line=row.line, field=present[0], message=message)
 
 
@@ -160,18 +191,22 @@ class _Communes:
         if code in self.by_postal:
             found = self.by_postal[code]
             if len(found) == 1:
-                return None, (f"{code} est le code postal de {found[0].name}, pas son code INSEE : "
-                              f"indiquez {found[0].insee_code}.")
+                return None, (
+                    f"{code} est le code postal de {found[0].name}, pas son code INSEE : "
+                    f"indiquez {found[0].insee_code}."
+                )
             choices = ", ".join(f"{c.insee_code} pour {c.name}" for c in found)
             return None, f"{code} est un code postal, pas un code INSEE : indiquez {choices}."
         if _INSEE.match(code):
-            return None, (f"Commune inconnue : aucune commune de code INSEE {code} parmi les communes "
-                          "acceptées.")
+            return None, (
+                f"Commune inconnue : aucune commune de code INSEE {code} parmi les communes acceptées."
+            )
         named = self.by_name.get(fold(raw))
         if named is not None:
             return None, f"« {raw} » est un nom de commune : indiquez son code INSEE, {named.insee_code}."
-        return None, (f"Code INSEE invalide : « {raw} » (5 caractères attendus, par exemple 92050 pour "
-                      "Nanterre).")
+        return None, (
+            f"Code INSEE invalide : « {raw} » (5 caractères attendus, par exemple 92050 pour Nanterre)."
+        )
 
 
 def parse_amount(raw: str) -> tuple[int | None, str | None]:
@@ -253,8 +288,11 @@ def validate_candidates(table: Table, rules: CandidateRules) -> list[CandidateRe
             if fold(legal_form) in forms:
                 legal_form = forms[fold(legal_form)]
             else:
-                add("forme_juridique", f"Forme juridique « {legal_form} » non éligible à cette édition "
-                                       f"(formes acceptées : {', '.join(rules.eligible_legal_forms)}).")
+                add(
+                    "forme_juridique",
+                    f"Forme juridique « {legal_form} » non éligible à cette édition "
+                    f"(formes acceptées : {', '.join(rules.eligible_legal_forms)}).",
+                )
 
         founded_on = None
         if raw := sheet.get(row, "date_creation"):
@@ -271,10 +309,16 @@ def validate_candidates(table: Table, rules: CandidateRules) -> list[CandidateRe
             requested_eur, error = parse_amount(raw)
             if error:
                 add("montant_demande", error)
-            elif requested_eur is not None and rules.max_grant_eur is not None \
-                    and requested_eur > rules.max_grant_eur:
-                add("montant_demande", f"Montant de {euros(requested_eur)} supérieur au plafond de l'édition "
-                                       f"({euros(rules.max_grant_eur)}).")
+            elif (
+                requested_eur is not None
+                and rules.max_grant_eur is not None
+                and requested_eur > rules.max_grant_eur
+            ):
+                add(
+                    "montant_demande",
+                    f"Montant de {euros(requested_eur)} supérieur au plafond de l'édition "
+                    f"({euros(rules.max_grant_eur)}).",
+                )
 
         entry_number = None
         if raw := sheet.get(row, "numero"):
@@ -282,8 +326,10 @@ def validate_candidates(table: Table, rules: CandidateRules) -> list[CandidateRe
             if error:
                 add("numero", error)
             elif entry_number in numbers_seen:
-                add("numero", f"Numéro {entry_number} déjà utilisé ligne {numbers_seen[entry_number]} "
-                              "du fichier.")
+                add(
+                    "numero",
+                    f"Numéro {entry_number} déjà utilisé ligne {numbers_seen[entry_number]} du fichier.",
+                )
             elif entry_number in rules.taken_entry_numbers:
                 add("numero", f"Numéro {entry_number} déjà attribué à un candidat de l'édition.")
             if entry_number is not None:
@@ -293,24 +339,28 @@ def validate_candidates(table: Table, rules: CandidateRules) -> list[CandidateRe
         if raw := sheet.get(row, "categorie"):
             category_id = categories.get(fold(raw))
             if category_id is None:
-                add("categorie", f"Catégorie inconnue : « {raw} » (catégories de l'édition : "
-                                 f"{category_list}).")
+                add(
+                    "categorie",
+                    f"Catégorie inconnue : « {raw} » (catégories de l'édition : {category_list}).",
+                )
 
         if problems.total == before:
-            records.append(CandidateRecord(
-                line=row.line,
-                organisation_name=sheet.get(row, "nom_structure"),
-                person_name=sheet.get(row, "nom_porteur"),
-                email=email,
-                insee_code=insee_code or "",
-                legal_form=legal_form,
-                founded_on=founded_on,
-                requested_eur=requested_eur,
-                entry_number=entry_number,
-                creation_name=sheet.get(row, "creation"),
-                category_id=category_id,
-                project_title=sheet.get(row, "projet"),
-            ))
+            records.append(
+                CandidateRecord(
+                    line=row.line,
+                    organisation_name=sheet.get(row, "nom_structure"),
+                    person_name=sheet.get(row, "nom_porteur"),
+                    email=email,
+                    insee_code=insee_code or "",
+                    legal_form=legal_form,
+                    founded_on=founded_on,
+                    requested_eur=requested_eur,
+                    entry_number=entry_number,
+                    creation_name=sheet.get(row, "creation"),
+                    category_id=category_id,
+                    project_title=sheet.get(row, "projet"),
+                )
+            )
     problems.raise_if_any()
     return records
 
@@ -330,8 +380,9 @@ def _panel_matcher(panels: tuple[PanelRef, ...]) -> Callable[[str], tuple[PanelR
         if not found:
             return None, f"Jury inconnu : « {raw} » (jurys de l'édition : {listing})."
         example = f"{found[0].round_name} / {found[0].name}"
-        return None, (f"Jury « {raw} » ambigu : il existe dans plusieurs tours ; écrivez par exemple "
-                      f"« {example} ».")
+        return None, (
+            f"Jury « {raw} » ambigu : il existe dans plusieurs tours ; écrivez par exemple « {example} »."
+        )
 
     return match
 
@@ -394,17 +445,26 @@ def validate_jurors(table: Table, rules: JurorRules) -> list[JurorRecord]:
                 add("professionnel", f"Valeur inattendue : « {raw} » (« oui » ou « non » attendu).")
 
         if problems.total == before:
-            records.append(JurorRecord(line=row.line, full_name=name, email=email,
-                                       title=sheet.get(row, "qualite"), panel_id=panel_id,
-                                       role=role, is_professional=is_professional))  # type: ignore[arg-type]
+            records.append(
+                JurorRecord(
+                    line=row.line,
+                    full_name=name,
+                    email=email,
+                    title=sheet.get(row, "qualite"),
+                    panel_id=panel_id,
+                    role=role,
+                    is_professional=is_professional,
+                )
+            )  # type: ignore[arg-type]
 
     _check_chairs(records, rules, panel_names, problems)
     problems.raise_if_any()
     return records
 
 
-def _check_chairs(records: list[JurorRecord], rules: JurorRules, panel_names: dict[int, str],
-                  problems: Problems) -> None:
+def _check_chairs(
+    records: list[JurorRecord], rules: JurorRules, panel_names: dict[int, str], problems: Problems
+) -> None:
     """One chair per panel: in the file, and against a chair already seated unless the file demotes them."""
     chair_lines: dict[int, int] = {}
     demoted = {(r.panel_id, r.email.casefold()) for r in records if r.role == "juror"}
@@ -414,15 +474,23 @@ def _check_chairs(records: list[JurorRecord], rules: JurorRules, panel_names: di
             continue
         panel = panel_names[record.panel_id]
         if record.panel_id in chair_lines:
-            problems.add(line=record.line, field="role",
-                         message=f"Le jury « {panel} » a déjà un président dans ce fichier "
-                                 f"(ligne {chair_lines[record.panel_id]}).")
+            problems.add(
+                line=record.line,
+                field="role",
+                message=f"Le jury « {panel} » a déjà un président dans ce fichier "
+                f"(ligne {chair_lines[record.panel_id]}).",
+            )
             continue
         chair_lines[record.panel_id] = record.line
         current = seated.get(record.panel_id)
-        if current and current.email != record.email.casefold() \
-                and (record.panel_id, current.email) not in demoted:
-            problems.add(line=record.line, field="role",
-                         message=f"Le jury « {panel} » a déjà un président, {current.full_name} : ajoutez-le "
-                                 "au fichier avec le rôle « juré » pour le remplacer.")
-
+        if (
+            current
+            and current.email != record.email.casefold()
+            and (record.panel_id, current.email) not in demoted
+        ):
+            problems.add(
+                line=record.line,
+                field="role",
+                message=f"Le jury « {panel} » a déjà un président, {current.full_name} : ajoutez-le "
+                "au fichier avec le rôle « juré » pour le remplacer.",
+            )

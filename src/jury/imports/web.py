@@ -58,7 +58,7 @@ class ImportErrorBody(msgspec.Struct, kw_only=True):
 
     status_code: int
     detail: str
-    errors: list[FieldError]
+    errors: list[FieldError] = msgspec.field(default_factory=list)  # absent when there is nothing to list
 
 
 async def _organised_edition(db: Database, slug: str, identity: Identity) -> EditionDetail:
@@ -108,22 +108,35 @@ class ImportsApi(Controller):
         responses={
             200: ResponseSpec(data_container=ImportReport, description="Vérification seule (dry_run=true)."),
             401: ResponseSpec(data_container=ImportErrorBody, description="Connexion requise."),
-            403: ResponseSpec(data_container=ImportErrorBody,
-                              description="Réservé aux organisateurs du concours de l'édition."),
-            404: ResponseSpec(data_container=ImportErrorBody,
-                              description="Édition ou type d'import inconnu."),
+            403: ResponseSpec(
+                data_container=ImportErrorBody,
+                description="Réservé aux organisateurs du concours de l'édition.",
+            ),
+            404: ResponseSpec(
+                data_container=ImportErrorBody, description="Édition ou type d'import inconnu."
+            ),
             413: ResponseSpec(data_container=ImportErrorBody, description="Fichier trop volumineux."),
             422: ResponseSpec(
                 data_container=ImportErrorBody,
                 description="Fichier refusé : rien n'a été écrit ; chaque erreur donne sa ligne et sa "
-                            "colonne.",
-                examples=[Example(summary="Code postal au lieu du code INSEE", value={
-                    "status_code": 422,
-                    "detail": "Le fichier contient 1 erreur : rien n'a été importé.",
-                    "errors": [{"field": "code_insee", "line": 3,
-                                "message": "92000 est le code postal de Nanterre, pas son code INSEE : "
-                                           "indiquez 92050."}],
-                })],
+                "colonne.",
+                examples=[
+                    Example(
+                        summary="Code postal au lieu du code INSEE",
+                        value={
+                            "status_code": 422,
+                            "detail": "Le fichier contient 1 erreur : rien n'a été importé.",
+                            "errors": [
+                                {
+                                    "field": "code_insee",
+                                    "line": 3,
+                                    "message": "92000 est le code postal de Nanterre, pas son code INSEE : "
+                                    "indiquez 92050.",
+                                }
+                            ],
+                        },
+                    )
+                ],
             ),
         },
     )
@@ -133,8 +146,10 @@ class ImportsApi(Controller):
         identity: Identity,
         slug: str,
         kind: Annotated[str, Parameter(description="candidats ou jures")],
-        data: Annotated[ImportUpload, Body(media_type=RequestEncodingType.MULTI_PART,
-                                           description="Le fichier, dans le champ `file`.")],
+        data: Annotated[
+            ImportUpload,
+            Body(media_type=RequestEncodingType.MULTI_PART, description="Le fichier, dans le champ `file`."),
+        ],
         dry_run: Annotated[bool, Parameter(description="Vérifier sans rien écrire.")] = False,
     ) -> Response[ImportReport]:
         service.check_kind(kind)
@@ -143,9 +158,16 @@ class ImportsApi(Controller):
         if not content and not file_name:
             missing = FieldError(field="file", message="Envoyez le fichier dans le champ « file ».")
             raise Invalid("Aucun fichier reçu : rien n'a été importé.", errors=[missing])
-        report = await service.import_file(db, edition_slug=slug, kind=kind, data=content,
-                                           file_name=file_name, dry_run=dry_run, actor_id=identity.person_id,
-                                           actor_label=identity.name)
+        report = await service.import_file(
+            db,
+            edition_slug=slug,
+            kind=kind,
+            data=content,
+            file_name=file_name,
+            dry_run=dry_run,
+            actor_id=identity.person_id,
+            actor_label=identity.name,
+        )
         return Response(report, status_code=200 if dry_run else 201)
 
 
@@ -172,12 +194,20 @@ class ImportPages(Controller):
         dry_run = data.action != "importer"
         content, file_name = await _read(data.file)
         try:
-            report = await service.import_file(db, edition_slug=slug, kind=kind, data=content,
-                                               file_name=file_name, dry_run=dry_run,
-                                               actor_id=identity.person_id, actor_label=identity.name)
+            report = await service.import_file(
+                db,
+                edition_slug=slug,
+                kind=kind,
+                data=content,
+                file_name=file_name,
+                dry_run=dry_run,
+                actor_id=identity.person_id,
+                actor_label=identity.name,
+            )
         except Invalid as exc:
-            return await _page(db, edition=edition, kind=kind, file_name=file_name, failure=exc,
-                               status_code=422)
+            return await _page(
+                db, edition=edition, kind=kind, file_name=file_name, failure=exc, status_code=422
+            )
         return await _page(db, edition=edition, kind=kind, file_name=file_name, report=report)
 
     @get("/modele/{kind:str}", summary="Modèle de fichier CSV à remplir", media_type="text/csv")

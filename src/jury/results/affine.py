@@ -24,7 +24,7 @@ Arrays carry a leading batch axis B so that a bootstrap refits all replicates at
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -40,23 +40,48 @@ MIN_SCALE = 0.1  # a juror anti-correlated with the panel is not allowed to flip
 class Linked:
     """Marks of one connected component, with local indices, sorted so that sums are order-independent."""
 
-    juror: np.ndarray  # (m,) int
-    candidate: np.ndarray  # (m,) int
+    juror: np.ndarray  # (m,) int, or (B, m) when every batch row is a different section of the same shape
+    candidate: np.ndarray  # (m,) int, or (B, m)
     n_jurors: int
     n_candidates: int
+    # Flattened `bincount` indices per (which, rows), built once: a fit calls `per_juror` ~100 times.
+    _flat: dict = field(default_factory=dict, compare=False, repr=False)
 
     def per_juror(self, values: np.ndarray) -> np.ndarray:
         """Sums (..., m) values per juror (`bincount` rather than a product with an incidence matrix:
         it stays single-threaded, and BLAS threads only contend on a busy server)."""
-        return sum_by(self.juror, values, self.n_jurors)
+        return self._sum(0, self.juror, values, self.n_jurors)
 
     def per_candidate(self, values: np.ndarray) -> np.ndarray:
-        return sum_by(self.candidate, values, self.n_candidates)
+        return self._sum(1, self.candidate, values, self.n_candidates)
+
+    def _sum(self, which: int, index: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
+        """`sum_by` with the flattened index cached (same sums, in the same order)."""
+        lead = values.shape[:-1]
+        rows = math.prod(lead)
+        flat = self._flat.get((which, lead))
+        if flat is None:
+            if index.ndim == 1:
+                flat = (np.arange(rows)[:, None] * size + index[None, :]).ravel()
+            else:  # one index row per batch row: broadcast over the stacked quantities
+                flat = (np.arange(rows).reshape(*lead, 1) * size + index).ravel()
+            self._flat[(which, lead)] = flat
+        return np.bincount(flat, weights=values.ravel(), minlength=rows * size).reshape(*lead, size)
+
+    def at_juror(self, x: np.ndarray) -> np.ndarray:
+        """(B, n_jurors) → (B, m): each mark's juror's value."""
+        return x[:, self.juror] if self.juror.ndim == 1 else np.take_along_axis(x, self.juror, axis=1)
+
+    def at_candidate(self, x: np.ndarray) -> np.ndarray:
+        """(B, n_candidates) → (B, m): each mark's candidate's value."""
+        if self.candidate.ndim == 1:
+            return x[:, self.candidate]
+        return np.take_along_axis(x, self.candidate, axis=1)
 
     @property
     def dof(self) -> float:
         """Residual degrees of freedom of the additive model, floored so saturated designs stay finite."""
-        m = len(self.juror)
+        m = self.juror.shape[-1]
         return max(m - (self.n_candidates + self.n_jurors - 1), m / 4.0, 1.0)
 
 
@@ -88,44 +113,60 @@ def sum_by(index: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
     return sums.reshape(*lead, size)
 
 
-def fit(data: Linked, y: np.ndarray, *, affine: bool, robust: bool = False) -> Fit:
+def fit(data: Linked, y: np.ndarray, *, affine: bool, robust: bool = False, independent: bool = False) -> Fit:
     """Fits the additive model (`affine=False`: `a ≡ 1`, equal weights, one exact solve) or the
-    regularised affine one. `y` has shape (B, m)."""
+    regularised affine one. `y` has shape (B, m).
+
+    `independent=True` (used when the rows are different sections, see `normalise_many`): a row stops
+    being updated as soon as it has converged, exactly as if it had been fitted alone, so that a
+    section's result never depends on the sections batched with it. Without it (bootstrap replicates)
+    every row iterates until all have converged, as before."""
     batch = y.shape[0]
     ones_w = np.ones_like(y)
     a = np.ones((batch, data.n_jurors))
     f, b = _solve_f_b(data, y, a, ones_w)
     var_floor = 1e-6 * y.var(axis=1, keepdims=True) + 1e-12
     if not affine:
-        fitted = f[:, data.candidate] + b[:, data.juror]
+        fitted = data.at_candidate(f) + data.at_juror(b)
         sigma = np.sqrt(_juror_variances(data, y - fitted, ones_w, var_floor))
         return _finish(f, a, b, sigma, fitted, ones_w)
 
     huber = np.ones_like(y)
-    var = _juror_variances(data, y - f[:, data.candidate] - b[:, data.juror], huber, var_floor)
+    var = _juror_variances(data, y - data.at_candidate(f) - data.at_juror(b), huber, var_floor)
     # The slow part is the fixed point between precision weights and residuals (the scales alone settle
     # in about 20 updates). After ITERATIONS updates the scores are within about 0.1 % of the marks'
     # spread of it, far below the resolution of any mark; easy designs stop earlier, once nothing moves
     # by more than a billionth of that spread.
     spread = y.std(axis=1) + 1e-12
+    active = np.ones(batch, dtype=bool)
     for _ in range(ITERATIONS):
-        previous_f, previous_a = f, a
-        w = huber / var[:, data.juror]
+        previous = f, a, b, var, huber
+        w = huber / data.at_juror(var)
         f, b = _solve_f_b(data, y, a, w)
         a, b = update_scales(data, y, f, w)
         f, a, b = _normalise(f, a, b)
-        resid = y - a[:, data.juror] * f[:, data.candidate] - b[:, data.juror]
+        resid = y - data.at_juror(a) * data.at_candidate(f) - data.at_juror(b)
         var = _juror_variances(data, resid, huber, var_floor)
         if robust:
-            z = np.abs(resid) / np.sqrt(var[:, data.juror])
+            z = np.abs(resid) / np.sqrt(data.at_juror(var))
             huber = np.minimum(1.0, HUBER_C / np.maximum(z, 1e-12))
-        moved = np.maximum(np.abs(f - previous_f).max(axis=1), np.abs(a - previous_a).max(axis=1) * spread)
-        if np.all(moved < CONVERGED * spread):
+        moved = np.maximum(np.abs(f - previous[0]).max(axis=1), np.abs(a - previous[1]).max(axis=1) * spread)
+        if not independent:
+            if np.all(moved < CONVERGED * spread):
+                break
+            continue
+        if not active.all():  # rows that had converged keep the state they stopped at
+            frozen = ~active[:, None]
+            f, a, b, var, huber = (
+                np.where(frozen, old, new) for old, new in zip(previous, (f, a, b, var, huber), strict=True)
+            )
+        active &= ~(moved < CONVERGED * spread)
+        if not active.any():
             break
-    w = huber / var[:, data.juror]
+    w = huber / data.at_juror(var)
     f, b = _solve_f_b(data, y, a, w)
     f, a, b = _normalise(f, a, b)
-    fitted = a[:, data.juror] * f[:, data.candidate] + b[:, data.juror]
+    fitted = data.at_juror(a) * data.at_candidate(f) + data.at_juror(b)
     return _finish(f, a, b, np.sqrt(var), fitted, w)
 
 
@@ -163,29 +204,32 @@ def _solve_f_b(data: Linked, y, a, w):
     normal matrix is diagonal), which leaves one system of the size of the jury."""
     jj, cc, n_c, n_j = data.juror, data.candidate, data.n_candidates, data.n_jurors
     batch = y.shape[0]
-    ak = a[:, jj]
+    ak = data.at_juror(a)
     cross_k = w * ak  # entry (candidate, juror) of the f–b block, one per mark
-    d, rhs_f = data.per_candidate(np.stack([cross_k * ak, cross_k * y]))  # d: diagonal of the f block
-    e, rhs_b = data.per_juror(np.stack([w, w * y]))  # e: diagonal of the b block
+    d, rhs_f = data.per_candidate(_stack(cross_k * ak, cross_k * y))  # d: diagonal of the f block
+    e, rhs_b = data.per_juror(_stack(w, w * y))  # e: diagonal of the b block
     cross = np.zeros((batch, n_c, n_j))
-    cross[:, cc, jj] = cross_k
+    if jj.ndim == 1:
+        cross[:, cc, jj] = cross_k
+    else:
+        cross[np.arange(batch)[:, None], cc, jj] = cross_k
     scaled = cross / np.sqrt(d)[:, :, None]
     schur = -np.matmul(scaled.transpose(0, 2, 1), scaled)
     schur[:, np.arange(n_j), np.arange(n_j)] += e
     # Pin the invariant direction (f + δ, b − a·δ) by penalising the sum of b; re-centred below.
-    schur += e.mean(axis=1)[:, None, None]
+    schur += _row_mean(e)[:, :, None]
     rhs = rhs_b - np.matmul((rhs_f / d)[:, None, :], cross)[:, 0, :]
     b = np.linalg.solve(schur, rhs[:, :, None])[:, :, 0]
     f = (rhs_f - np.matmul(cross, b[:, :, None])[:, :, 0]) / d
-    shift = f.mean(axis=1, keepdims=True)
+    shift = _row_mean(f)
     return f - shift, b + a * shift
 
 
 def update_scales(data: Linked, y, f, w):
     """Per juror ridge regression of the marks on `f`, with prior N(1, SCALE_PRIOR_SD²) on the slope."""
-    fk = f[:, data.candidate]
+    fk = data.at_candidate(f)
     wf = w * fk
-    s_w, s_f, s_ff, s_y, s_fy = data.per_juror(np.stack([w, wf, wf * fk, w * y, wf * y]))
+    s_w, s_f, s_ff, s_y, s_fy = data.per_juror(_stack(w, wf, wf * fk, w * y, wf * y))
     lam = 1.0 / SCALE_PRIOR_SD**2
     det = (s_ff + lam) * s_w - s_f * s_f
     a = (s_w * (s_fy + lam) - s_f * s_y) / det
@@ -195,18 +239,32 @@ def update_scales(data: Linked, y, f, w):
 
 
 def _normalise(f, a, b):
-    mean_a = a.mean(axis=1, keepdims=True)
+    mean_a = _row_mean(a)
     a = a / mean_a
     f = f * mean_a
-    shift = f.mean(axis=1, keepdims=True)
+    shift = _row_mean(f)
     return f - shift, a, b + a * shift
 
 
 def _juror_variances(data: Linked, resid, huber, var_floor):
-    inflate = len(data.juror) / data.dof
-    rss, count = data.per_juror(np.stack([huber * resid * resid, huber]))
+    inflate = data.juror.shape[-1] / data.dof
+    rss, count = data.per_juror(_stack(huber * resid * resid, huber))
     rss = rss * inflate
     pooled = rss.sum(axis=1, keepdims=True) / count.sum(axis=1, keepdims=True)
     pooled = np.maximum(pooled, var_floor)
     var = (rss + PSEUDO_OBSERVATIONS * pooled) / (count + PSEUDO_OBSERVATIONS)
     return np.maximum(var, var_floor)
+
+
+def _stack(*arrays: np.ndarray) -> np.ndarray:
+    """`np.stack` of same-shaped arrays without its generic checks (a fit calls it ~100 times)."""
+    out = np.empty((len(arrays), *arrays[0].shape))
+    for i, array in enumerate(arrays):
+        out[i] = array
+    return out
+
+
+def _row_mean(x: np.ndarray) -> np.ndarray:
+    """`x.mean(axis=1, keepdims=True)` with the same arithmetic (a sum, then one division), minus the
+    overhead of `np.mean`'s generic path."""
+    return np.add.reduce(x, axis=1, keepdims=True) / x.shape[1]

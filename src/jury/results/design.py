@@ -17,7 +17,10 @@ import numpy as np
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-__all__ = ["Component", "DesignCheck", "check_design", "id_sort_key"]
+__all__ = ["Component", "DesignCheck", "check_design", "check_indexed", "id_sort_key"]
+
+DENSE_NODES = 5_000  # jurors + candidates up to which components come from a plain union–find
+DENSE_CELLS = 4_000_000  # jurors × candidates up to which the overlap matrix is computed densely
 
 
 def id_sort_key(value: Hashable) -> tuple[str, Any]:
@@ -64,33 +67,84 @@ def check_design(pairs: Iterable[tuple[Hashable, Hashable]]) -> DesignCheck:
 
     j_index = {juror: i for i, juror in enumerate(jurors)}
     c_index = {candidate: i for i, candidate in enumerate(candidates)}
-    n_j, n_c = len(jurors), len(candidates)
-    rows = np.array([j_index[j] for j, _ in unique])
-    cols = np.array([c_index[c] for _, c in unique])
-    incidence = coo_matrix((np.ones(len(unique)), (rows, cols)), shape=(n_j, n_c)).tocsr()
+    rows = np.fromiter((j_index[j] for j, _ in unique), dtype=np.intp, count=len(unique))
+    cols = np.fromiter((c_index[c] for _, c in unique), dtype=np.intp, count=len(unique))
+    return check_indexed(jurors, candidates, rows, cols)
 
-    # Bipartite graph: jurors are nodes 0..n_j-1, candidates n_j..n_j+n_c-1.
-    graph = coo_matrix((np.ones(len(unique)), (rows, cols + n_j)), shape=(n_j + n_c, n_j + n_c)).tocsr()
-    n_comp, labels = connected_components(graph, directed=False)
-    components = []
-    for label in range(n_comp):
-        members = np.flatnonzero(labels == label)
-        components.append(
-            Component(
-                jurors=[jurors[i] for i in members if i < n_j],
-                candidates=[candidates[i - n_j] for i in members if i >= n_j],
+
+def check_indexed(jurors: list, candidates: list, rows: np.ndarray, cols: np.ndarray) -> DesignCheck:
+    """`check_design` for callers that already hold the sorted ids and one `(rows[k], cols[k])` index
+    pair per distinct mark (as `jury.results.normalise` does): skips hashing and sorting the ids again.
+
+    Small designs (the usual section: a handful of jurors) take a dense path, a union–find for the
+    components and a dense overlap matrix for the Fiedler value, which gives exactly the same figures
+    as the sparse one (the overlap counts are integers) without scipy.sparse's per-call overhead.
+    """
+    n_j, n_c = len(jurors), len(candidates)
+    if len(rows) == 0:
+        return DesignCheck(components=[], connected=False, fiedler=0.0)
+    if n_j + n_c <= DENSE_NODES:
+        labels = _union_find_labels(rows, cols + n_j, n_j + n_c)
+        n_comp = int(labels.max()) + 1
+    else:
+        graph = coo_matrix((np.ones(len(rows)), (rows, cols + n_j)), shape=(n_j + n_c, n_j + n_c)).tocsr()
+        n_comp, labels = connected_components(graph, directed=False)
+    if n_comp == 1:
+        components = [Component(jurors=list(jurors), candidates=list(candidates))]
+    else:
+        components = []
+        for label in range(n_comp):
+            members = np.flatnonzero(labels == label)
+            components.append(
+                Component(
+                    jurors=[jurors[i] for i in members if i < n_j],
+                    candidates=[candidates[i - n_j] for i in members if i >= n_j],
+                )
             )
+        components.sort(
+            key=lambda comp: (-(len(comp.jurors) + len(comp.candidates)), id_sort_key(comp.jurors[0]))
         )
-    components.sort(
-        key=lambda comp: (-(len(comp.jurors) + len(comp.candidates)), id_sort_key(comp.jurors[0]))
-    )
     connected = n_comp == 1
-    fiedler = _normalised_fiedler(incidence) if connected and n_j >= 2 else 0.0
+    fiedler = 0.0
+    if connected and n_j >= 2:
+        if n_j * n_c <= DENSE_CELLS:
+            incidence = np.zeros((n_j, n_c))
+            incidence[rows, cols] = 1.0
+            overlap = incidence @ incidence.T
+        else:
+            sparse = coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(n_j, n_c)).tocsr()
+            overlap = (sparse @ sparse.T).toarray()
+        fiedler = _normalised_fiedler(overlap)
     return DesignCheck(components=components, connected=connected, fiedler=fiedler)
 
 
-def _normalised_fiedler(incidence) -> float:
-    overlap = (incidence @ incidence.T).toarray()
+def _union_find_labels(left: np.ndarray, right: np.ndarray, n: int) -> np.ndarray:
+    """Component labels 0..k-1 of an undirected graph on n nodes (edges `left[k]`–`right[k]`), numbered
+    in order of each component's smallest node. Every node here has at least one edge."""
+    parent = list(range(n))
+
+    def root(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for u, v in zip(left.tolist(), right.tolist(), strict=True):
+        ru, rv = root(u), root(v)
+        if ru != rv:
+            if ru < rv:
+                parent[rv] = ru
+            else:
+                parent[ru] = rv
+    labels = np.empty(n, dtype=np.intp)
+    numbers: dict[int, int] = {}
+    for x in range(n):
+        labels[x] = numbers.setdefault(root(x), len(numbers))
+    return labels
+
+
+def _normalised_fiedler(overlap: np.ndarray) -> float:
+    """`overlap`: the dense juror × juror matrix of shared candidates (loads on the diagonal)."""
     loads = np.diag(overlap).copy()
     np.fill_diagonal(overlap, 0.0)
     laplacian = np.diag(overlap.sum(axis=1)) - overlap

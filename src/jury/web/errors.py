@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import asyncpg
 import structlog
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
@@ -85,4 +86,18 @@ def internal_error_handler(request: Request, exc: Exception) -> Response:
         status=500,
         message="Une erreur inattendue s'est produite. L'équipe technique a été prévenue.",
         errors=[],
+    )
+
+
+def out_of_range_handler(request: Request, exc: asyncpg.DataError) -> Response:
+    """A value the database cannot even hold (an id beyond its integer range): nothing can match it."""
+    log.info("data_out_of_range", path=request.url.path, error=str(exc)[:200])
+    return _answer(request, status=404, message="Cette page n'existe pas.", errors=[])
+
+
+def undecodable_request_handler(request: Request, exc: UnicodeDecodeError) -> Response:
+    """A form field that is not text (Litestar decodes multipart fields sent without a file name as UTF-8)."""
+    log.info("undecodable_request", path=request.url.path, error=str(exc)[:200])
+    return _answer(
+        request, status=400, message="Requête invalide : un champ n'est pas du texte UTF-8.", errors=[]
     )

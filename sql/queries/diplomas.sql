@@ -1,0 +1,92 @@
+-- Diplomas: issuing from awards, the PDF cache, winners' links, verification and generation jobs.
+
+-- name: diploma_edition
+-- The edition a diploma page or command is about, with its contest.
+select e.id, e.slug, e.number, e.year, e.status, ct.id as contest_id, ct.slug as contest, ct.name as contest_name
+from editions e join contests ct on ct.id = e.contest_id
+where e.slug = :slug
+
+-- name: diploma_lock_edition
+-- Serialises issuing in one edition, so two requests never draw codes for the same award.
+select pg_advisory_xact_lock(hashtext('diplomas'), :edition_id)
+
+-- name: diploma_awards_without_diploma
+select award_id from diploma_sources where edition_id = :edition_id and diploma_id is null order by award_id
+
+-- name: diploma_insert
+-- Nothing when the code is already taken (drawn again) or the award has its diploma (issued meanwhile).
+insert into diplomas (award_id, verification_code)
+values (:award_id, :verification_code)
+on conflict do nothing
+returning id
+
+-- name: diploma_sources_of_edition
+select * from diploma_sources
+where edition_id = :edition_id and diploma_id is not null
+order by prize_kind, place nulls last, prize, award_id
+
+-- name: diploma_awards_of_edition
+select * from diploma_sources where edition_id = :edition_id order by place nulls last, prize, award_id
+
+-- name: diploma_source_by_id
+select * from diploma_sources where diploma_id = :diploma_id
+
+-- name: diploma_source_by_code
+select * from diploma_sources where verification_code = :code
+
+-- name: diploma_signatories
+select full_name, title, distinction from signatories where edition_id = :edition_id order by position
+
+-- name: diploma_set_rendered
+update diplomas set content_digest = :content_digest, pdf_path = :pdf_path, rendered_at = now()
+where id = :diploma_id
+
+-- name: diploma_revoke
+update diplomas set revoked_at = now(), revoked_reason = :reason
+where id = :diploma_id and revoked_at is null
+returning revoked_at
+
+-- name: diploma_insert_link
+insert into diploma_links (token_hash, diploma_id, expires_at)
+values (:token_hash, :diploma_id, :expires_at)
+returning id
+
+-- name: diploma_link_by_hash
+-- A link with its diploma; the caller tells expired and revoked links apart.
+select l.id as link_id, l.expires_at, l.revoked_at as link_revoked_at, l.expires_at <= now() as expired, s.*
+from diploma_links l join diploma_sources s on s.diploma_id = l.diploma_id
+where l.token_hash = :token_hash
+
+-- name: diploma_links_of_edition
+select l.id, l.diploma_id, l.created_at, l.expires_at, l.revoked_at, l.emailed_at,
+       l.expires_at is not null and l.expires_at <= now() as expired
+from diploma_links l join diploma_sources s on s.diploma_id = l.diploma_id
+where s.edition_id = :edition_id
+order by l.id
+
+-- name: diploma_revoke_link
+update diploma_links l set revoked_at = now()
+from diploma_sources s
+where l.id = :link_id and s.diploma_id = l.diploma_id and s.edition_id = :edition_id and l.revoked_at is null
+returning l.id, l.diploma_id
+
+-- name: diploma_link_emailed
+update diploma_links set emailed_at = now() where id = :link_id
+
+-- name: diploma_insert_job
+insert into diploma_jobs (edition_id, total) values (:edition_id, :total) returning id
+
+-- name: diploma_job_total
+update diploma_jobs set total = :total where id = :job_id
+
+-- name: diploma_job_progress
+update diploma_jobs set done = :done where id = :job_id
+
+-- name: diploma_job_finish
+update diploma_jobs set status = :status, error = :error, finished_at = now(),
+       done = case when :status = 'finished' then total else done end
+where id = :job_id
+
+-- name: diploma_latest_job
+select id, edition_id, total, done, status, error, created_at, finished_at
+from diploma_jobs where edition_id = :edition_id order by id desc limit 1

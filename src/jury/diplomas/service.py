@@ -1,0 +1,508 @@
+"""Diplomas from decided awards: issuing, the stored PDFs, winners' links, verification, revocation.
+
+A diploma row is issued once per award and keeps its verification code for ever; its PDF is only a
+cache in storage. The cache is trusted while the row's `content_digest` equals the digest of what would
+be printed now (the context and the template files), so a corrected decision or a new template is
+re-rendered on the next download or generation, and never before.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import hashlib
+import secrets
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import asyncpg
+import msgspec
+import structlog
+
+from jury.audit.service import append_event
+from jury.auth.identity import Identity
+from jury.auth.service import ensure_organiser_of_edition
+from jury.db.queries import Database, Queries
+from jury.diplomas import storage
+from jury.diplomas.contexts import build_context, content_digest, signatories_of
+from jury.diplomas.models import DiplomaContext, new_verification_code
+from jury.diplomas.pool import DiplomaRenderer
+from jury.errors import Invalid, JuryError, NotFound
+from jury.settings import Settings
+
+log = structlog.get_logger(__name__)
+
+Source = Mapping[str, Any]
+"""A row of the `diploma_sources` view: one award, its diploma (if issued) and what it prints."""
+
+
+class Edition(msgspec.Struct, frozen=True, kw_only=True):
+    id: int
+    slug: str
+    number: int
+    year: int
+    status: str
+    contest_id: int
+    contest: str
+    contest_name: str
+
+
+class LinkRefused(JuryError):
+    """A winner's link that no longer opens: 404 unknown or revoked, 410 expired or diploma revoked."""
+
+    def __init__(self, message: str, *, status_code: int, source: Source | None = None) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+        self.source = source
+
+
+class NewLink(msgspec.Struct, frozen=True, kw_only=True):
+    """A link just created: the only moment its token exists outside the winner's inbox."""
+
+    link_id: int
+    diploma_id: int
+    token: str
+    laureate: str
+    email: str
+
+
+# --- the renderer, one per process -----------------------------------------------------------------------
+
+
+class RendererHolder:
+    """Starts the process pool on first use: a web process that never renders a diploma never pays for
+    spawning WeasyPrint workers, and one that does shares a single pool between requests and jobs."""
+
+    def __init__(self, templates_dir: Path, *, max_workers: int) -> None:
+        self.templates_dir = Path(templates_dir)
+        self.max_workers = max(1, max_workers)
+        self._renderer: DiplomaRenderer | None = None
+        self._lock = asyncio.Lock()
+
+    async def get(self) -> DiplomaRenderer:
+        if self._renderer is None:
+            async with self._lock:
+                if self._renderer is None:
+                    renderer = DiplomaRenderer(self.templates_dir, max_workers=self.max_workers)
+                    await renderer.start(warm_up=False)
+                    self._renderer = renderer
+        return self._renderer
+
+    async def close(self) -> None:
+        renderer, self._renderer = self._renderer, None
+        if renderer is not None:
+            await renderer.close()
+
+
+# --- editions and issuing ------------------------------------------------------------------------------
+
+
+async def get_edition(db: Database, *, slug: str) -> Edition:
+    row = await db.fetchrow("diploma_edition", slug=slug)
+    if row is None:
+        raise NotFound(f"Édition inconnue : {slug}.")
+    return Edition(**dict(row))
+
+
+async def organised_edition(db: Database, *, identity: Identity, slug: str) -> Edition:
+    edition = await get_edition(db, slug=slug)
+    await ensure_organiser_of_edition(db, identity=identity, edition_id=edition.id)
+    return edition
+
+
+async def issue_diplomas(
+    db: Database, *, edition_id: int, actor_id: int | None = None, actor_label: str = "system"
+) -> list[int]:
+    """One diploma per award of the edition that has none yet; returns the new diplomas' ids.
+
+    Safe to call again and from two places at once: an edition-wide lock serialises issuers and an
+    award with a diploma is skipped. A drawn code already in use is simply drawn again.
+    """
+    await db.execute("diploma_lock_edition", edition_id=edition_id)
+    issued: list[int] = []
+    for row in await db.fetch("diploma_awards_without_diploma", edition_id=edition_id):
+        for _attempt in range(20):
+            code = new_verification_code()
+            diploma_id = await db.fetchval("diploma_insert", award_id=row["award_id"], verification_code=code)
+            if diploma_id is not None:
+                break
+        else:  # pragma: no cover - 60-bit codes do not collide twenty times
+            raise RuntimeError("could not draw a free verification code")
+        issued.append(diploma_id)
+        await append_event(
+            db,
+            actor_id=actor_id,
+            actor_label=actor_label,
+            action="diploma.issue",
+            target=f"diploma:{diploma_id}",
+            payload={"award_id": row["award_id"], "edition_id": edition_id, "verification_code": code},
+        )
+    return issued
+
+
+async def sources_of_edition(db: Database, *, edition_id: int) -> list[Source]:
+    return list(await db.fetch("diploma_sources_of_edition", edition_id=edition_id))
+
+
+async def source_by_id(db: Database, *, diploma_id: int) -> Source:
+    row = await db.fetchrow("diploma_source_by_id", diploma_id=diploma_id)
+    if row is None:
+        raise NotFound("Diplôme introuvable.")
+    return row
+
+
+async def context_of(db: Database, source: Source, *, settings: Settings) -> DiplomaContext:
+    signatories = signatories_of(await db.fetch("diploma_signatories", edition_id=source["edition_id"]))
+    return build_context(source, signatories=signatories, base_url=settings.base_url)
+
+
+def laureate_of(source: Source) -> str:
+    person, organisation = (source["person_name"] or "").strip(), (source["organisation_name"] or "").strip()
+    return " — ".join(part for part in (person, organisation) if part)
+
+
+def prize_label(source: Source) -> str:
+    if source["prize_kind"] == "podium" and source["place"]:
+        return f"{source['place']}{'er' if source['place'] == 1 else 'e'} prix"
+    return source["prize"]
+
+
+def diploma_state(source: Source, *, settings: Settings) -> str:
+    """'révoqué', 'prêt' (a stored PDF exists) or 'à générer'; a stale PDF is found out on download."""
+    if source["revoked_at"] is not None:
+        return "révoqué"
+    if source["pdf_path"] and storage.pdf_path(settings.storage_dir, source["verification_code"]).is_file():
+        return "prêt"
+    return "à générer"
+
+
+# --- PDFs ------------------------------------------------------------------------------------------------
+
+
+def _templates_dir(settings: Settings) -> Path:
+    return settings.templates_dir / "diplomas"
+
+
+async def _stale(
+    db: Database, sources: Sequence[Source], *, settings: Settings
+) -> list[tuple[Source, DiplomaContext, str, Path]]:
+    stale = []
+    for source in sources:
+        ctx = await context_of(db, source, settings=settings)
+        digest = content_digest(ctx, templates_dir=_templates_dir(settings))
+        path = storage.pdf_path(settings.storage_dir, source["verification_code"])
+        if digest != source["content_digest"] or not path.is_file():
+            stale.append((source, ctx, digest, path))
+    return stale
+
+
+async def _store(db: Database, *, source: Source, digest: str, path: Path, pdf: bytes) -> None:
+    await storage.write_pdf(path, pdf)
+    await db.execute(
+        "diploma_set_rendered", diploma_id=source["diploma_id"], content_digest=digest, pdf_path=str(path)
+    )
+
+
+async def diploma_pdf(
+    db: Database, source: Source, *, settings: Settings, renderer: DiplomaRenderer | RendererHolder
+) -> bytes:
+    """The stored PDF of one diploma, rendered first when missing or out of date."""
+    stale = await _stale(db, [source], settings=settings)
+    if stale:
+        [(_, ctx, digest, path)] = stale
+        pdf = await (await _renderer(renderer)).render(ctx)
+        await _store(db, source=source, digest=digest, path=path, pdf=pdf)
+        log.info("diploma rendered", diploma_id=source["diploma_id"], bytes=len(pdf))
+        return pdf
+    return await storage.read_pdf(storage.pdf_path(settings.storage_dir, source["verification_code"]))
+
+
+async def render_edition(
+    db: Database,
+    *,
+    edition_id: int,
+    settings: Settings,
+    renderer: DiplomaRenderer | RendererHolder,
+    on_progress: Callable[[int, int], Awaitable[None]] | None = None,
+    on_total: Callable[[int], Awaitable[None]] | None = None,
+) -> list[tuple[Source, Path]]:
+    """Bring every stored PDF of the edition up to date; returns every diploma with its file."""
+    sources = await sources_of_edition(db, edition_id=edition_id)
+    stale = await _stale(db, sources, settings=settings)
+    if on_total is not None:
+        await on_total(len(stale))
+    if stale:
+        pdfs = await (await _renderer(renderer)).render_many(
+            [ctx for _, ctx, _, _ in stale], on_progress=on_progress
+        )
+        for (source, _, digest, path), pdf in zip(stale, pdfs, strict=True):
+            await _store(db, source=source, digest=digest, path=path, pdf=pdf)
+    return [(s, storage.pdf_path(settings.storage_dir, s["verification_code"])) for s in sources]
+
+
+async def _renderer(renderer: DiplomaRenderer | RendererHolder) -> DiplomaRenderer:
+    return await renderer.get() if isinstance(renderer, RendererHolder) else renderer
+
+
+# --- generation jobs (progress in PostgreSQL, work in a task of this process) ---------------------------
+
+
+async def start_generation(
+    pool: asyncpg.Pool,
+    queries: Queries,
+    *,
+    edition_id: int,
+    settings: Settings,
+    renderer: RendererHolder,
+    actor_id: int | None,
+    actor_label: str,
+) -> tuple[int, asyncio.Task[None]]:
+    """Create the job row (committed at once, so every replica sees it) and start the work."""
+    async with pool.acquire() as conn:
+        job_id = await Database(conn, queries).fetchval("diploma_insert_job", edition_id=edition_id, total=0)
+    task = asyncio.create_task(
+        _generate(
+            pool,
+            queries,
+            job_id=job_id,
+            edition_id=edition_id,
+            settings=settings,
+            renderer=renderer,
+            actor_id=actor_id,
+            actor_label=actor_label,
+        ),
+        name=f"diplomas-{edition_id}-{job_id}",
+    )
+    return job_id, task
+
+
+async def _generate(
+    pool: asyncpg.Pool,
+    queries: Queries,
+    *,
+    job_id: int,
+    edition_id: int,
+    settings: Settings,
+    renderer: RendererHolder,
+    actor_id: int | None,
+    actor_label: str,
+) -> None:
+    async def progress_db(name: str, **params: Any) -> None:
+        # Autocommitted on a connection of its own: the page polls while the work is in progress.
+        async with pool.acquire() as conn:
+            await Database(conn, queries).execute(name, **params)
+
+    async def set_total(total: int) -> None:
+        await progress_db("diploma_job_total", job_id=job_id, total=total)
+
+    try:
+        async with pool.acquire() as conn:
+            db = Database(conn, queries)
+            async with conn.transaction():
+                await issue_diplomas(db, edition_id=edition_id, actor_id=actor_id, actor_label=actor_label)
+            async with conn.transaction():
+                await render_edition(
+                    db,
+                    edition_id=edition_id,
+                    settings=settings,
+                    renderer=renderer,
+                    on_total=set_total,
+                    on_progress=lambda done, _total: progress_db(
+                        "diploma_job_progress", job_id=job_id, done=done
+                    ),
+                )
+        await progress_db("diploma_job_finish", job_id=job_id, status="finished", error="")
+    except asyncio.CancelledError:
+        await asyncio.shield(
+            progress_db("diploma_job_finish", job_id=job_id, status="failed", error="Génération interrompue.")
+        )
+        raise
+    except Exception as exc:
+        log.exception("diploma generation failed", job_id=job_id, edition_id=edition_id)
+        await progress_db(
+            "diploma_job_finish",
+            job_id=job_id,
+            status="failed",
+            error=f"Échec de la génération : {exc}"[:500],
+        )
+
+
+async def latest_job(db: Database, *, edition_id: int) -> Mapping[str, Any] | None:
+    return await db.fetchrow("diploma_latest_job", edition_id=edition_id)
+
+
+# --- winners' links ------------------------------------------------------------------------------------
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def create_links(
+    db: Database,
+    *,
+    edition: Edition,
+    identity: Identity,
+    diploma_ids: Sequence[int] | None = None,
+    expires_at: dt.datetime | None = None,
+) -> list[NewLink]:
+    """A fresh private link for each (chosen) diploma of the edition that is not revoked. Tokens are
+    returned once and never stored: only their SHA-256 is, so nobody can read a link back later."""
+    links = []
+    for source in await sources_of_edition(db, edition_id=edition.id):
+        if source["revoked_at"] is not None or (
+            diploma_ids is not None and source["diploma_id"] not in diploma_ids
+        ):
+            continue
+        token = secrets.token_urlsafe(32)
+        link_id = await db.fetchval(
+            "diploma_insert_link",
+            token_hash=hash_token(token),
+            diploma_id=source["diploma_id"],
+            expires_at=expires_at,
+        )
+        await append_event(
+            db,
+            actor_id=identity.person_id,
+            actor_label=f"{identity.kind}:{identity.person_id}",
+            action="diploma.link.create",
+            target=f"diploma:{source['diploma_id']}",
+            payload={"link_id": link_id, "expires_at": expires_at.isoformat() if expires_at else None},
+        )
+        links.append(
+            NewLink(
+                link_id=link_id,
+                diploma_id=source["diploma_id"],
+                token=token,
+                laureate=laureate_of(source),
+                email=source["email"],
+            )
+        )
+    return links
+
+
+async def open_link(db: Database, *, token: str) -> Source:
+    """The diploma behind a winner's link, or why the link no longer opens."""
+    row = await db.fetchrow("diploma_link_by_hash", token_hash=hash_token(token))
+    if row is None or row["link_revoked_at"] is not None:
+        raise LinkRefused("Ce lien n'est pas (ou plus) valable.", status_code=404)
+    if row["expired"]:
+        raise LinkRefused("Ce lien a expiré. Demandez-en un nouveau aux organisateurs.", status_code=410)
+    if row["revoked_at"] is not None:
+        raise LinkRefused(
+            f"Ce diplôme a été révoqué le {french_datetime(row['revoked_at'])} : {row['revoked_reason']}",
+            status_code=410,
+            source=row,
+        )
+    return row
+
+
+async def links_of_edition(db: Database, *, edition_id: int) -> list[Mapping[str, Any]]:
+    return list(await db.fetch("diploma_links_of_edition", edition_id=edition_id))
+
+
+async def revoke_link(db: Database, *, edition: Edition, identity: Identity, link_id: int) -> None:
+    row = await db.fetchrow("diploma_revoke_link", link_id=link_id, edition_id=edition.id)
+    if row is None:
+        raise NotFound("Lien introuvable ou déjà révoqué.")
+    await append_event(
+        db,
+        actor_id=identity.person_id,
+        actor_label=f"{identity.kind}:{identity.person_id}",
+        action="diploma.link.revoke",
+        target=f"diploma:{row['diploma_id']}",
+        payload={"link_id": link_id},
+    )
+
+
+async def revoke_diploma(
+    db: Database, *, edition: Edition, identity: Identity, diploma_id: int, reason: str
+) -> None:
+    reason = reason.strip()
+    if not reason:
+        raise Invalid("Indiquez le motif de la révocation.")
+    source = await source_by_id(db, diploma_id=diploma_id)
+    if source["edition_id"] != edition.id:
+        raise NotFound("Diplôme introuvable.")
+    if await db.fetchval("diploma_revoke", diploma_id=diploma_id, reason=reason) is None:
+        raise Invalid("Ce diplôme est déjà révoqué.")
+    await append_event(
+        db,
+        actor_id=identity.person_id,
+        actor_label=f"{identity.kind}:{identity.person_id}",
+        action="diploma.revoke",
+        target=f"diploma:{diploma_id}",
+        payload={"reason": reason, "verification_code": source["verification_code"]},
+    )
+
+
+async def verification(db: Database, *, code: str) -> Source:
+    row = await db.fetchrow("diploma_source_by_code", code=code.strip().upper())
+    if row is None:
+        raise NotFound("Aucun diplôme ne porte ce code de vérification.")
+    return row
+
+
+MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def french_datetime(value: dt.datetime | dt.date) -> str:
+    """'1er mars 2026': a revocation at 00:30 in Nanterre is dated that day, not the day before (UTC)."""
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        value = value.astimezone(PARIS)
+    day = value.day
+    return f"{'1er' if day == 1 else day} {MONTHS[value.month - 1]} {value.year}"
+
+
+# --- the command line ------------------------------------------------------------------------------------
+
+
+async def export_edition(
+    db: Database,
+    *,
+    slug: str,
+    settings: Settings,
+    out_dir: Path,
+    renderer: DiplomaRenderer | RendererHolder,
+    on_total: Callable[[int], Awaitable[None]] | None = None,
+    on_progress: Callable[[int, int], Awaitable[None]] | None = None,
+) -> list[Path]:
+    """`jury diplomas`: issue what is missing, bring stored PDFs up to date, copy them to `out_dir`.
+    Revoked diplomas are not written: a copy on disk would outlive the revocation."""
+    edition = await get_edition(db, slug=slug)
+    await issue_diplomas(db, edition_id=edition.id, actor_label="cli")
+    stored = await render_edition(
+        db,
+        edition_id=edition.id,
+        settings=settings,
+        renderer=renderer,
+        on_total=on_total,
+        on_progress=on_progress,
+    )
+    out_dir = Path(out_dir)
+    written = []
+    for source, path in stored:
+        if source["revoked_at"] is not None:
+            continue
+        target = out_dir / f"{edition.slug}-{source['verification_code']}.pdf"
+        await storage.write_pdf(target, await storage.read_pdf(path))
+        written.append(target)
+    return written

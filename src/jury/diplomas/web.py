@@ -1,0 +1,324 @@
+"""Diplomas over HTTP: the organisers' page, the winners' private links and the public verification.
+
+Handlers translate; the services decide. Rendering never happens on the event loop: PDFs come from the
+process's one `RendererHolder` (started on first use, closed by `diploma_lifespan`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import AsyncGenerator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from litestar import Controller, Litestar, MediaType, Request, Response, get, post
+from litestar.response import Redirect, Template
+
+from jury.auth.guards import requires_organiser
+from jury.auth.identity import Identity
+from jury.db.queries import Database
+from jury.diplomas import mail, service
+from jury.diplomas.service import RendererHolder
+from jury.errors import Invalid, NotFound
+from jury.settings import Settings
+
+
+@asynccontextmanager
+async def diploma_lifespan(app: Litestar) -> AsyncGenerator[None, None]:
+    """One renderer per process, started lazily; generation tasks are cancelled before it closes."""
+    settings: Settings = app.state.settings
+    app.state.diplomas = RendererHolder(
+        settings.templates_dir / "diplomas", max_workers=settings.render_workers
+    )
+    app.state.diploma_tasks = set()
+    try:
+        yield
+    finally:
+        tasks = list(app.state.diploma_tasks)
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            await asyncio.gather(*tasks, return_exceptions=True)
+        await app.state.diplomas.close()
+
+
+def _settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def _pdf_response(pdf: bytes, *, code: str) -> Response:
+    return Response(
+        content=pdf,
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="diplome-{code}.pdf"',
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+def _summary(source: Any) -> dict[str, Any]:
+    return {
+        "contest_name": source["contest_name"],
+        "edition_number": source["edition_number"],
+        "year": source["year"],
+        "prize": service.prize_label(source),
+        "laureate": service.laureate_of(source),
+        "creation_name": source["creation_name"],
+        "project_title": source["project_title"],
+        "granted_eur": source["granted_eur"] if source["contest"] == "progress" else None,
+        "commune": source["commune"],
+        "decided_on": service.french_datetime(source["decided_on"]),
+        "code": source["verification_code"],
+        "revoked_on": service.french_datetime(source["revoked_at"]) if source["revoked_at"] else None,
+        "revoked_reason": source["revoked_reason"],
+    }
+
+
+# --- organisers -------------------------------------------------------------------------------------------
+
+
+class DiplomaPages(Controller):
+    path = "/organisation/editions/{slug:str}/diplomes"
+    tags = ["organisation"]
+    guards = [requires_organiser]
+    include_in_schema = False
+
+    @get("/", summary="Diplômes d'une édition")
+    async def page(self, request: Request, db: Database, identity: Identity, slug: str) -> Template:
+        return await _page(request, db, identity=identity, slug=slug)
+
+    @get("/progression", summary="Avancement de la génération (fragment)")
+    async def progress(self, request: Request, db: Database, identity: Identity, slug: str) -> Response:
+        """Only the page's `progress` block, so the fragment and the full page cannot drift apart."""
+        edition = await service.organised_edition(db, identity=identity, slug=slug)
+        job = await service.latest_job(db, edition_id=edition.id)
+        template = request.app.template_engine.engine.get_template("organiser/diplomas.html")
+        context = template.new_context({"edition": edition, "job": job, "request": request})
+        html = "".join(template.blocks["progress"](context))
+        return Response(content=html, media_type=MediaType.HTML, headers={"Cache-Control": "no-store"})
+
+    @post("/generer", summary="Générer les diplômes", status_code=303)
+    async def generate(self, request: Request, db: Database, identity: Identity, slug: str) -> Redirect:
+        edition = await service.organised_edition(db, identity=identity, slug=slug)
+        job = await service.latest_job(db, edition_id=edition.id)
+        if job is None or job["status"] != "running" or not request.app.state.diploma_tasks:
+            _, task = await service.start_generation(
+                request.app.state.pool,
+                request.app.state.queries,
+                edition_id=edition.id,
+                settings=_settings(request),
+                renderer=request.app.state.diplomas,
+                actor_id=identity.person_id,
+                actor_label=f"{identity.kind}:{identity.person_id}",
+            )
+            tasks: set[asyncio.Task[None]] = request.app.state.diploma_tasks
+            tasks.add(task)
+            task.add_done_callback(tasks.discard)
+        return Redirect(f"/organisation/editions/{slug}/diplomes/", status_code=303)
+
+    @post("/liens", summary="Créer les liens privés des lauréats", status_code=200)
+    async def links(self, request: Request, db: Database, identity: Identity, slug: str) -> Template:
+        edition = await service.organised_edition(db, identity=identity, slug=slug)
+        form = await request.form()
+        try:
+            links = await service.create_links(
+                db,
+                edition=edition,
+                identity=identity,
+                diploma_ids=_ids(form.getall("diploma_id", [])),
+                expires_at=_expiry(form.get("days", "")),
+            )
+        except Invalid as exc:
+            return await _page(request, db, identity=identity, slug=slug, error=exc.message)
+        return await _page(request, db, identity=identity, slug=slug, new_links=links)
+
+    @post("/envoyer", summary="Envoyer les liens par e-mail", status_code=200)
+    async def send(self, request: Request, db: Database, identity: Identity, slug: str) -> Template:
+        settings = _settings(request)
+        edition = await service.organised_edition(db, identity=identity, slug=slug)
+        form = await request.form()
+        try:
+            mail.check_configured(settings)
+            links = await service.create_links(
+                db,
+                edition=edition,
+                identity=identity,
+                diploma_ids=_ids(form.getall("diploma_id", [])),
+                expires_at=_expiry(form.get("days", "")),
+            )
+            messages = [
+                mail.compose(
+                    settings,
+                    to=link.email,
+                    laureate=link.laureate,
+                    contest_name=edition.contest_name,
+                    year=edition.year,
+                    url=mail.link_url(settings, link.token),
+                )
+                for link in links
+            ]
+            await mail.send_messages(settings, messages)
+            for link in links:
+                await db.execute("diploma_link_emailed", link_id=link.link_id)
+        except Invalid as exc:
+            return await _page(request, db, identity=identity, slug=slug, error=exc.message)
+        return await _page(
+            request, db, identity=identity, slug=slug, notice=f"{len(links)} e-mail(s) envoyé(s)."
+        )
+
+    @post("/{diploma_id:int}/revoquer", summary="Révoquer un diplôme", status_code=303)
+    async def revoke(
+        self, request: Request, db: Database, identity: Identity, slug: str, diploma_id: int
+    ) -> Template | Redirect:
+        edition = await service.organised_edition(db, identity=identity, slug=slug)
+        form = await request.form()
+        try:
+            await service.revoke_diploma(
+                db,
+                edition=edition,
+                identity=identity,
+                diploma_id=diploma_id,
+                reason=str(form.get("reason", "")),
+            )
+        except Invalid as exc:
+            return await _page(request, db, identity=identity, slug=slug, error=exc.message)
+        return Redirect(f"/organisation/editions/{slug}/diplomes/", status_code=303)
+
+    @post("/liens/{link_id:int}/revoquer", summary="Révoquer un lien", status_code=303)
+    async def revoke_link(self, db: Database, identity: Identity, slug: str, link_id: int) -> Redirect:
+        edition = await service.organised_edition(db, identity=identity, slug=slug)
+        await service.revoke_link(db, edition=edition, identity=identity, link_id=link_id)
+        return Redirect(f"/organisation/editions/{slug}/diplomes/", status_code=303)
+
+    @get("/{diploma_id:int}/pdf", summary="Télécharger un diplôme (organisateurs)")
+    async def pdf(
+        self, request: Request, db: Database, identity: Identity, slug: str, diploma_id: int
+    ) -> Response:
+        edition = await service.organised_edition(db, identity=identity, slug=slug)
+        source = await service.source_by_id(db, diploma_id=diploma_id)
+        if source["edition_id"] != edition.id:
+            raise NotFound("Diplôme introuvable.")
+        pdf = await service.diploma_pdf(
+            db, source, settings=_settings(request), renderer=request.app.state.diplomas
+        )
+        return _pdf_response(pdf, code=source["verification_code"])
+
+
+def _ids(values: list[Any]) -> list[int] | None:
+    ids = [int(v) for v in values if str(v).isdigit()]
+    return ids or None
+
+
+def _expiry(raw: Any) -> dt.datetime | None:
+    raw = str(raw or "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or not 1 <= int(raw) <= 3650:
+        raise Invalid("La durée de validité est un nombre de jours entre 1 et 3650.")
+    return dt.datetime.now(dt.UTC) + dt.timedelta(days=int(raw))
+
+
+async def _page(
+    request: Request,
+    db: Database,
+    *,
+    identity: Identity,
+    slug: str,
+    new_links: list[service.NewLink] | None = None,
+    notice: str = "",
+    error: str = "",
+) -> Template:
+    settings = _settings(request)
+    edition = await service.organised_edition(db, identity=identity, slug=slug)
+    awards = list(await db.fetch("diploma_awards_of_edition", edition_id=edition.id))
+    links = await service.links_of_edition(db, edition_id=edition.id)
+    rows = [
+        {
+            "id": a["diploma_id"],
+            "laureate": service.laureate_of(a),
+            "prize": service.prize_label(a),
+            "email": a["email"],
+            "state": service.diploma_state(a, settings=settings) if a["diploma_id"] else "à générer",
+            "code": a["verification_code"],
+            "revoked_reason": a["revoked_reason"],
+            "links": [link for link in links if link["diploma_id"] == a["diploma_id"]],
+        }
+        for a in awards
+    ]
+    return Template(
+        "organiser/diplomas.html",
+        context={
+            "edition": edition,
+            "rows": rows,
+            "job": await service.latest_job(db, edition_id=edition.id),
+            "new_links": [
+                {"laureate": link.laureate, "email": link.email, "url": mail.link_url(settings, link.token)}
+                for link in new_links or []
+            ],
+            "notice": notice,
+            "error": error,
+            "smtp": bool(settings.smtp_host and settings.smtp_from),
+        },
+        status_code=422 if error else 200,
+    )
+
+
+# --- winners and the public -----------------------------------------------------------------------------
+
+
+class PublicDiplomaPages(Controller):
+    path = "/"
+    tags = ["diplômes"]
+    include_in_schema = False
+
+    @get("/diplome/{token:str}", summary="Page privée d'un lauréat")
+    async def winner(self, db: Database, token: str) -> Template:
+        try:
+            source = await service.open_link(db, token=token)
+        except service.LinkRefused as exc:
+            return _refused(exc)
+        return Template(
+            "public/diploma_link.html",
+            context={"d": _summary(source), "token": token, "refused": None},
+            headers={"Cache-Control": "private, no-store", "Referrer-Policy": "no-referrer"},
+        )
+
+    @get("/diplome/{token:str}/pdf", summary="Télécharger son diplôme")
+    async def winner_pdf(self, request: Request, db: Database, token: str) -> Response:
+        try:
+            source = await service.open_link(db, token=token)
+        except service.LinkRefused as exc:
+            return _refused(exc)
+        pdf = await service.diploma_pdf(
+            db, source, settings=_settings(request), renderer=request.app.state.diplomas
+        )
+        return _pdf_response(pdf, code=source["verification_code"])
+
+    @get("/verifier/{code:str}", summary="Vérifier un diplôme")
+    async def verify(self, db: Database, code: str) -> Template:
+        try:
+            source = await service.verification(db, code=code)
+        except NotFound as exc:
+            return Template(
+                "public/error.html",
+                context={"status": 404, "title": "Diplôme inconnu", "message": exc.message, "errors": []},
+                status_code=404,
+                media_type=MediaType.HTML,
+            )
+        return Template("public/verify.html", context={"d": _summary(source)})
+
+
+def _refused(exc: service.LinkRefused) -> Template:
+    return Template(
+        "public/diploma_link.html",
+        context={
+            "d": _summary(exc.source) if exc.source is not None else None,
+            "token": None,
+            "refused": exc.message,
+        },
+        status_code=exc.status_code,
+        media_type=MediaType.HTML,
+        headers={"Cache-Control": "private, no-store", "Referrer-Policy": "no-referrer"},
+    )
