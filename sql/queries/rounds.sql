@@ -66,3 +66,23 @@ where candidate_id = :candidate_id and round_id = :round_id
 insert into decisions (edition_id, round_id, candidate_id, kind, reason, decided_by)
 values (:edition_id, :round_id, :candidate_id, 'override', :reason, :decided_by)
 returning id
+
+-- name: correction_sheet
+-- A submitted sheet of a closed round, with the chair of its panel, for a correction.
+select s.id, s.version, s.panel_id, r.status as round_status, r.edition_id,
+       exists (select 1 from panel_members pm where pm.panel_id = s.panel_id
+               and pm.person_id = :chair_id and pm.role = 'chair') as is_chair
+from score_sheets s join rounds r on r.id = s.round_id
+where s.round_id = :round_id and s.person_id = :person_id and s.candidate_id = :candidate_id
+for update of s
+
+-- name: correction_criteria
+select c.id, c.label, c.scale_min, c.scale_max, c.scale_step
+from sheet_scores ss join criteria c on c.id = ss.criterion_id
+where ss.sheet_id = :sheet_id
+
+-- name: correct_sheet_score
+update sheet_scores set value = :value where sheet_id = :sheet_id and criterion_id = :criterion_id
+
+-- name: bump_sheet_version
+update score_sheets set version = version + 1, updated_at = now() where id = :sheet_id returning version

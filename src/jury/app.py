@@ -34,7 +34,7 @@ from jury.errors import JuryError
 from jury.imports.web import ImportPages, ImportsApi
 from jury.log import request_logging_middleware
 from jury.results.web import StandingPages, StandingsApi
-from jury.rounds.web import RoundPages, RoundsApi, RoutingApi
+from jury.rounds.web import CorrectionsApi, RoundPages, RoundsApi, RoutingApi
 from jury.scoring.web import (
     ConflictRegisterApi,
     ConflictRegisterPages,
@@ -103,6 +103,7 @@ def create_app(settings: Settings, *, pool: asyncpg.Pool | None = None) -> Lites
             AccessCardPages,
             RoundsApi,
             RoutingApi,
+            CorrectionsApi,
             RoundPages,
             AssignmentsApi,
             AssignmentPages,

@@ -56,6 +56,7 @@ ROUTE_POLICY: dict[str, str] = {
     "GET /organisation/editions/{slug}/cartes": "organiser",
     "POST /organisation/editions/{slug}/cartes": "organiser",
     "POST /api/rounds/{round_id}/status": "organiser",
+    "POST /api/rounds/{round_id}/corrections": "chair",
     "POST /organisation/rounds/{round_id}/etat": "organiser",
     "POST /api/rounds/{round_id}/overrides": "organiser",
     "POST /api/rounds/{round_id}/routing": "organiser",

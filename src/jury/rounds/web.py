@@ -7,13 +7,15 @@ from typing import Annotated, Literal
 import msgspec
 from litestar import Controller, post
 from litestar.enums import RequestEncodingType
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Body
 from litestar.response import Redirect
 
 from jury.auth.guards import requires_organiser, requires_sign_in
 from jury.auth.identity import Identity
 from jury.db.queries import Database
-from jury.rounds import routing, service
+from jury.rounds import corrections, routing, service
+from jury.rounds.corrections import Correction
 from jury.rounds.routing import RoutingReport
 from jury.rounds.service import RoundMove
 
@@ -71,6 +73,58 @@ class RoutingApi(Controller):
             round_id=round_id,
             candidate_id=data.candidate_id,
             panel_id=data.panel_id,
+            reason=data.reason,
+        )
+
+
+class CorrectionRequest(msgspec.Struct, kw_only=True):
+    person_id: int
+    candidate_id: int
+    values: dict[int, float]
+    reason: Annotated[str, msgspec.Meta(max_length=2000)]
+
+
+class ErrorBody(msgspec.Struct, kw_only=True):
+    status_code: int
+    detail: str
+    errors: list[dict[str, str]] = msgspec.field(default_factory=list)
+
+
+CORRECTION_ERRORS = {
+    401: ResponseSpec(data_container=ErrorBody, description="Connexion requise."),
+    403: ResponseSpec(
+        data_container=ErrorBody, description="Réservé à la présidence du jury de cette feuille."
+    ),
+    404: ResponseSpec(data_container=ErrorBody, description="Feuille introuvable."),
+    409: ResponseSpec(data_container=ErrorBody, description="Le tour n'est pas clos."),
+    422: ResponseSpec(
+        data_container=ErrorBody, description="Motif manquant ou note hors barème : rien n'est écrit."
+    ),
+}
+
+
+class CorrectionsApi(Controller):
+    path = "/api/rounds"
+    tags = ["tours"]
+    guards = [requires_sign_in]
+
+    @post(
+        "/{round_id:int}/corrections",
+        summary="Corriger une feuille après la clôture (présidence du jury)",
+        status_code=200,
+        description="Motif écrit obligatoire ; la correction est inscrite au journal d'audit.",
+        responses=CORRECTION_ERRORS,
+    )
+    async def correct(
+        self, db: Database, identity: Identity, round_id: int, data: CorrectionRequest
+    ) -> Correction:
+        return await corrections.correct_sheet(
+            db,
+            identity=identity,
+            round_id=round_id,
+            person_id=data.person_id,
+            candidate_id=data.candidate_id,
+            values=data.values,
             reason=data.reason,
         )
 
