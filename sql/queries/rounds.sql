@@ -86,3 +86,25 @@ update sheet_scores set value = :value where sheet_id = :sheet_id and criterion_
 
 -- name: bump_sheet_version
 update score_sheets set version = version + 1, updated_at = now() where id = :sheet_id returning version
+
+-- name: eligibility_inputs
+-- Candidates of an eligibility round with what the pass/fail rules look at.
+select cr.candidate_id, c.legal_form, coalesce(c.insee_code, '') as insee_code,
+       coalesce(c.requested_eur, 0) as requested_eur, e.eligible_legal_forms, e.max_grant_eur
+from candidate_rounds cr
+join candidates c on c.id = cr.candidate_id
+join rounds r on r.id = cr.round_id
+join editions e on e.id = r.edition_id
+where cr.round_id = :round_id
+order by cr.candidate_id
+
+-- name: communes_of_department
+select insee_code from communes where department_code = :department
+
+-- name: set_eligibility
+update candidate_rounds set status = :status, reason = :reason, updated_at = now()
+where candidate_id = :candidate_id and round_id = :round_id
+
+-- name: insert_eligibility_decision
+insert into decisions (edition_id, round_id, candidate_id, kind, reason, decided_by)
+values (:edition_id, :round_id, :candidate_id, 'ineligible', :reason, :decided_by)

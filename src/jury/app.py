@@ -34,7 +34,7 @@ from jury.errors import JuryError
 from jury.imports.web import ImportPages, ImportsApi
 from jury.log import request_logging_middleware
 from jury.results.web import StandingPages, StandingsApi
-from jury.rounds.web import CorrectionsApi, RoundPages, RoundsApi, RoutingApi
+from jury.rounds.web import CorrectionsApi, EligibilityApi, RoundPages, RoundsApi, RoutingApi
 from jury.scoring.web import (
     ConflictRegisterApi,
     ConflictRegisterPages,
@@ -104,6 +104,7 @@ def create_app(settings: Settings, *, pool: asyncpg.Pool | None = None) -> Lites
             RoundsApi,
             RoutingApi,
             CorrectionsApi,
+            EligibilityApi,
             RoundPages,
             AssignmentsApi,
             AssignmentPages,

@@ -57,6 +57,7 @@ ROUTE_POLICY: dict[str, str] = {
     "POST /organisation/editions/{slug}/cartes": "organiser",
     "POST /api/rounds/{round_id}/status": "organiser",
     "POST /api/rounds/{round_id}/corrections": "chair",
+    "POST /api/rounds/{round_id}/eligibility": "organiser",
     "POST /organisation/rounds/{round_id}/etat": "organiser",
     "POST /api/rounds/{round_id}/overrides": "organiser",
     "POST /api/rounds/{round_id}/routing": "organiser",

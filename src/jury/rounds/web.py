@@ -14,8 +14,9 @@ from litestar.response import Redirect
 from jury.auth.guards import requires_organiser, requires_sign_in
 from jury.auth.identity import Identity
 from jury.db.queries import Database
-from jury.rounds import corrections, routing, service
+from jury.rounds import corrections, eligibility, routing, service
 from jury.rounds.corrections import Correction
+from jury.rounds.eligibility import EligibilityOutcome
 from jury.rounds.routing import RoutingReport
 from jury.rounds.service import RoundMove
 
@@ -127,6 +128,22 @@ class CorrectionsApi(Controller):
             values=data.values,
             reason=data.reason,
         )
+
+
+class EligibilityApi(Controller):
+    path = "/api/rounds"
+    tags = ["tours"]
+    guards = [requires_organiser]
+
+    @post(
+        "/{round_id:int}/eligibility",
+        summary="Appliquer les critères d'éligibilité à un tour d'éligibilité",
+        status_code=200,
+        responses={code: CORRECTION_ERRORS[code] for code in (401, 403, 404, 409)},
+        description="Forme juridique admise, siège dans les Hauts-de-Seine, demande ≤ plafond ; motifs inscrits.",
+    )
+    async def eligibility(self, db: Database, identity: Identity, round_id: int) -> list[EligibilityOutcome]:
+        return await eligibility.record_eligibility(db, identity=identity, round_id=round_id)
 
 
 class RoundPages(Controller):
