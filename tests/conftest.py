@@ -35,7 +35,9 @@ def with_database(url: str, name: str) -> str:
 
 
 def _migrations_hash() -> str:
-    digest = hashlib.sha256()
+    from importlib.metadata import version
+
+    digest = hashlib.sha256(version("pgqueuer").encode())  # the migrator also converges PgQueuer's tables
     for path in sorted(MIGRATIONS.glob("*.sql")):
         digest.update(path.name.encode() + path.read_bytes())
     return digest.hexdigest()[:12]

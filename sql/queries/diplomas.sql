@@ -73,11 +73,29 @@ returning l.id, l.diploma_id
 -- name: diploma_link_emailed
 update diploma_links set emailed_at = now() where id = :link_id
 
+-- name: diploma_lock_jobs
+-- Serialises "generate" clicks of one edition across replicas, for the transaction.
+select pg_advisory_xact_lock(hashtext('jury:diploma-jobs'), :edition_id)
+
+-- name: diploma_pending_job
+select id from diploma_jobs
+where edition_id = :edition_id and status in ('queued', 'running') order by id desc limit 1
+
 -- name: diploma_insert_job
 insert into diploma_jobs (edition_id, total) values (:edition_id, :total) returning id
 
+-- name: diploma_job_queued
+update diploma_jobs set queue_job_id = :queue_job_id where id = :job_id
+
+-- name: diploma_job_start
+-- A worker takes the job up (again, after a crashed worker): the attempt is counted, the error cleared.
+update diploma_jobs set status = 'running', attempts = attempts + 1, started_at = now(), error = '',
+       finished_at = null
+where id = :job_id
+returning attempts
+
 -- name: diploma_job_total
-update diploma_jobs set total = :total where id = :job_id
+update diploma_jobs set total = :total, done = 0 where id = :job_id
 
 -- name: diploma_job_progress
 update diploma_jobs set done = :done where id = :job_id
@@ -88,5 +106,5 @@ update diploma_jobs set status = :status, error = :error, finished_at = now(),
 where id = :job_id
 
 -- name: diploma_latest_job
-select id, edition_id, total, done, status, error, created_at, finished_at
+select id, edition_id, total, done, status, error, attempts, created_at, started_at, finished_at
 from diploma_jobs where edition_id = :edition_id order by id desc limit 1

@@ -84,3 +84,22 @@ select c.id, c.organisation_name, c.person_name, c.entry_number, cr.status, cr.p
 from candidate_rounds cr join candidates c on c.id = cr.candidate_id
 where cr.round_id = :round_id
 order by c.entry_number nulls last, c.organisation_name, c.person_name, c.id
+
+-- name: minutes_job_for_content
+-- The procès-verbal of this very content, rendered or on its way (a failed one is asked again).
+select id, status from minutes_jobs
+where panel_id = :panel_id and content_digest = :content_digest and status <> 'failed'
+order by id desc limit 1
+
+-- name: minutes_insert_job
+insert into minutes_jobs (round_id, panel_id, content_digest) values (:round_id, :panel_id, :content_digest)
+returning id
+
+-- name: minutes_job_state
+select status, pdf, error from minutes_jobs where id = :job_id
+
+-- name: minutes_job_start
+update minutes_jobs set status = 'running', attempts = attempts + 1, error = '' where id = :job_id
+
+-- name: minutes_job_finish
+update minutes_jobs set status = :status, pdf = :pdf, error = :error, finished_at = now() where id = :job_id

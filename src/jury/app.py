@@ -56,6 +56,7 @@ from jury.web.health import healthz
 from jury.web.home import home
 from jury.web.security import security_middleware_factory
 from jury.web.templating import make_environment
+from jury.worker import in_process_consumer
 
 
 def create_app(settings: Settings, *, pool: asyncpg.Pool | None = None) -> Litestar:
@@ -136,7 +137,7 @@ def create_app(settings: Settings, *, pool: asyncpg.Pool | None = None) -> Lites
             "sessions": store.with_namespace("sessions"),
             "rate_limit": store.with_namespace("rate_limit"),
         },
-        lifespan=[database, diploma_lifespan, minutes_lifespan],
+        lifespan=[database, diploma_lifespan, minutes_lifespan, in_process_consumer],
         state=_initial_state(settings=settings, queries=queries),
         middleware=[
             request_logging_middleware,

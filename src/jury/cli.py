@@ -279,3 +279,36 @@ def diplomas(ctx: click.Context, data_dir: Path | None, edition_slug: str, out_d
             for bar in bars:
                 bar.__exit__(None, None, None)
     click.echo(f"{len(written)} diplôme(s) écrit(s) dans {out_dir}")
+
+
+@main.command()
+@click.option(
+    "--render-workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processus de rendu PDF de ce worker (défaut : JURY_RENDER_WORKERS).",
+)
+@click.pass_context
+def worker(ctx: click.Context, render_workers: int | None) -> None:
+    """Traite les lots de diplômes et les procès-verbaux mis en file (PostgreSQL, DATABASE_URL requis)."""
+    import signal
+
+    from jury.worker import run_worker
+
+    settings = _settings(ctx, render_workers=render_workers)
+    if not settings.database_url:
+        raise click.UsageError(
+            "jury worker a besoin de DATABASE_URL : il partage la base des serveurs `jury serve` "
+            "(avec la base embarquée, `jury serve` traite lui-même les tâches)."
+        )
+
+    async def main_loop() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        await run_worker(settings, stop=stop)
+
+    log.info("worker starting", render_workers=settings.render_workers)
+    asyncio.run(main_loop())
+    log.info("worker stopped")

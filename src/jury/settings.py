@@ -49,6 +49,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     smtp_from: str = ""
     smtp_starttls: bool = False
     bench_routes: bool = False
+    in_process_jobs: bool = True
+    job_heartbeat_seconds: float = 30.0
+    minutes_wait_seconds: float = 20.0
 
     @property
     def postgres_dir(self) -> Path:
@@ -93,6 +96,9 @@ ENVIRONMENT: dict[str, tuple[str, type]] = {
     "JURY_SMTP_FROM": ("smtp_from", str),
     "JURY_SMTP_STARTTLS": ("smtp_starttls", bool),
     "JURY_BENCH_ROUTES": ("bench_routes", bool),
+    "JURY_IN_PROCESS_JOBS": ("in_process_jobs", bool),
+    "JURY_JOB_HEARTBEAT_SECONDS": ("job_heartbeat_seconds", float),
+    "JURY_MINUTES_WAIT_SECONDS": ("minutes_wait_seconds", float),
 }
 
 
@@ -112,6 +118,14 @@ def _parse(raw: str, kind: type, name: str) -> object:
             return int(raw)
         except ValueError:
             raise SettingsError(f"{name}: expected an integer, got {raw!r}") from None
+    if kind is float:
+        try:
+            value = float(raw)
+        except ValueError:
+            value = -1.0
+        if not value > 0:
+            raise SettingsError(f"{name}: expected a positive number of seconds, got {raw!r}")
+        return value
     return kind(raw)
 
 

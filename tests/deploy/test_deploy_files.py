@@ -47,7 +47,7 @@ DEPLOY_README = DEPLOY / "README.md"
 APP_PORT = 8000
 # Commands the deploy files may name before the CLI has them, each with the reason; the check of such a
 # command turns itself on once `jury --help` lists it.
-PENDING_COMMANDS = {"worker": "jury worker arrives with the job queue"}
+PENDING_COMMANDS: dict[str, str] = {}
 # Variables a deployment uses that are not jury settings: compose's own inputs and uvicorn's.
 DEPLOY_ONLY_VARIABLES = {
     "POSTGRES_PASSWORD",
@@ -627,7 +627,7 @@ def test_compose_migrates_once_before_the_app_and_the_worker():
     for name in ("app", "worker"):
         assert services[name]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
     assert "command" not in services["app"], "the app runs the image's CMD, which does not migrate"
-    assert compose_argv(services["worker"]) == ["jury", "worker"]
+    assert compose_argv(services["worker"]) == ["jury", "worker", "--render-workers", "2"]
 
 
 def test_compose_app_is_replicated_from_the_dockerfile():
@@ -850,7 +850,9 @@ def test_worker_deployment_runs_jury_worker():
     worker = workload_running("worker")
     assert worker["kind"] == "Deployment"
     (container,) = pod_spec(worker)["containers"]
-    assert container_argv(container) == ["jury", "worker"]
+    assert container_argv(container) == ["jury", "worker", "--render-workers", "2"]
+    # One render process per core of the limit: the pod sees the node's cores, not its limit.
+    assert int(container["resources"]["limits"]["cpu"]) == 2
 
 
 def test_service_selects_the_app_pods_only():

@@ -119,8 +119,9 @@ async def test_stored_pdf_is_reused_then_rerendered_after_a_changed_decision(
     await service.diploma_pdf(db, source, settings=settings, renderer=renderer)
     first = await service.source_by_id(db, diploma_id=source["diploma_id"])
     path = Path(first["pdf_path"])
-    assert path == settings.storage_dir / "diplomas" / f"{source['verification_code']}.pdf"
-    assert path.is_file() and first["content_digest"]
+    code, digest = source["verification_code"], first["content_digest"]
+    assert path == settings.storage_dir / "diplomas" / f"{code}-{digest[:16]}.pdf"
+    assert path.is_file() and digest
 
     await service.diploma_pdf(db, first, settings=settings, renderer=renderer)
     again = await service.source_by_id(db, diploma_id=source["diploma_id"])
@@ -134,7 +135,37 @@ async def test_stored_pdf_is_reused_then_rerendered_after_a_changed_decision(
     assert after["content_digest"] != first["content_digest"]
     assert after["rendered_at"] > first["rendered_at"]
     assert normalise(format_euros(new_amount)) in facts.text
-    assert normalise(format_euros(new_amount)) in read_pdf(path.read_bytes()).text
+    new_path = Path(after["pdf_path"])
+    assert new_path != path and not path.exists(), "the outdated version is removed once replaced"
+    assert normalise(format_euros(new_amount)) in read_pdf(new_path.read_bytes()).text
+
+
+@pytest.mark.pdf
+async def test_a_stored_file_not_yet_recorded_is_adopted_not_rendered_again(
+    demo: Database, settings: Settings, renderer: DiplomaRenderer
+) -> None:
+    """A worker killed between writing a PDF and recording it: the next attempt keeps the file."""
+    db = demo
+    edition_id = await _edition_id(db, "progress-2023")
+    await service.issue_diplomas(db, edition_id=edition_id)
+    source = (await service.sources_of_edition(db, edition_id=edition_id))[0]
+    await service.diploma_pdf(db, source, settings=settings, renderer=renderer)
+    stored = await service.source_by_id(db, diploma_id=source["diploma_id"])
+    before = Path(stored["pdf_path"]).stat()
+    await db.conn.execute(
+        "update diplomas set content_digest = null, pdf_path = null, rendered_at = null where id = $1",
+        source["diploma_id"],
+    )
+
+    stored_paths = await service.render_edition(db, edition_id=edition_id, settings=settings, renderer=renderer)
+
+    adopted = await service.source_by_id(db, diploma_id=source["diploma_id"])
+    assert adopted["content_digest"] == stored["content_digest"]
+    assert adopted["pdf_path"] == stored["pdf_path"]
+    after = Path(stored["pdf_path"]).stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    assert len(stored_paths) == len(await service.sources_of_edition(db, edition_id=edition_id))
+    assert all(path is not None and path.is_file() for _, path in stored_paths)
 
 
 async def test_a_changed_template_file_changes_the_digest(

@@ -56,7 +56,9 @@ async def apply_migrations(database_url: str, directory: Path) -> list[str]:
     try:
         await conn.execute("select pg_advisory_lock(hashtext($1))", LOCK_NAME)
         try:
-            return await _apply_locked(conn, migrations)
+            done = await _apply_locked(conn, migrations)
+            await _converge_job_queue(conn)
+            return done
         finally:
             await conn.execute("select pg_advisory_unlock(hashtext($1))", LOCK_NAME)
     finally:
@@ -103,3 +105,14 @@ async def _apply_locked(conn: asyncpg.Connection, migrations: list[Migration]) -
         log.info("migration applied", migration=migration.id)
         done.append(migration.id)
     return done
+
+
+async def _converge_job_queue(conn: asyncpg.Connection) -> None:
+    """PgQueuer's tables belong to PgQueuer: its own planner brings them to what the installed release
+    declares (created on a fresh database, altered after an upgrade of the library, untouched otherwise),
+    under our migration lock so that replicas starting together do it once."""
+    from pgqueuer import Queries
+
+    plan = await Queries.from_asyncpg_connection(conn).apply_upgrade()
+    if plan.statements:
+        log.info("job queue schema converged", statements=len(plan.statements))

@@ -18,7 +18,7 @@ from litestar.response import Template
 from jury.auth.guards import requires_organiser, requires_sign_in
 from jury.auth.identity import Identity
 from jury.db.queries import Database
-from jury.deliberation import advancement, minutes
+from jury.deliberation import advancement, minutes, minutes_jobs
 from jury.deliberation.advancement import AdvancementPreview
 from jury.deliberation.minutes_render import MinutesPool
 
@@ -68,9 +68,28 @@ class MinutesPages(Controller):
     )
     async def pdf(
         self, request: Request, db: Database, identity: Identity, round_id: int, panel_id: int
-    ) -> Response[bytes]:
+    ) -> Response[bytes] | Template:
+        """The PDF when the worker delivers it within JURY_MINUTES_WAIT_SECONDS, else a page that
+        reloads itself until it does (the job goes on, and the reload finds it by its content)."""
         context = await minutes.minutes_context(db, identity=identity, round_id=round_id, panel_id=panel_id)
-        content = await request.app.state.minutes_pool.render(context)
+        settings = request.app.state.settings
+        _, content = await minutes_jobs.request_pdf(
+            request.app.state.pool,
+            request.app.state.queries,
+            round_id=round_id,
+            panel_id=panel_id,
+            context=context,
+            templates_dir=settings.templates_dir,
+            wait_seconds=settings.minutes_wait_seconds,
+        )
+        if content is None:
+            return Template(
+                "organiser/minutes_pending.html",
+                context={"context": context},
+                status_code=202,
+                media_type=MediaType.HTML,
+                headers={"Retry-After": "5", "Cache-Control": "no-store"},
+            )
         name = _filename(f"proces-verbal-{context.round}-{context.panel}")
         return Response(
             content,

@@ -35,6 +35,9 @@ if TYPE_CHECKING:
 ProgressCallback = Callable[[int, int], Awaitable[None] | None]
 """on_progress(done, total), called on the event loop after each finished batch."""
 
+BatchCallback = Callable[[int, list[bytes]], Awaitable[None]]
+"""on_batch(start, pdfs): the PDFs of contexts[start : start + len(pdfs)], as soon as they are rendered."""
+
 T = TypeVar("T")
 
 DEFAULT_BATCH_SIZE = 16
@@ -137,9 +140,11 @@ class DiplomaRenderer:
         contexts: Sequence[DiplomaContext],
         *,
         batch_size: int | None = None,
+        on_batch: BatchCallback | None = None,
         on_progress: ProgressCallback | None = None,
     ) -> list[bytes]:
-        """Many diplomas, one PDF each, in the order of `contexts`."""
+        """Many diplomas, one PDF each, in the order of `contexts`. `on_batch(start, pdfs)` receives each
+        batch as soon as it is rendered (before `on_progress`), so a caller can store it at once."""
         contexts = list(contexts)
         total = len(contexts)
         if total == 0:
@@ -163,6 +168,8 @@ class DiplomaRenderer:
                 for task in finished:
                     index = pending.pop(task)
                     results[index] = task.result()
+                    if on_batch is not None:
+                        await on_batch(index * size, results[index])
                     done += len(batches[index])
                     if on_progress is not None:
                         outcome = on_progress(done, total)

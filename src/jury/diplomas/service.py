@@ -17,14 +17,13 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import asyncpg
 import msgspec
 import structlog
 
 from jury.audit.service import append_event
 from jury.auth.identity import Identity
 from jury.auth.service import ensure_organiser_of_edition
-from jury.db.queries import Database, Queries
+from jury.db.queries import Database
 from jury.diplomas import storage
 from jury.diplomas.contexts import build_context, content_digest, signatories_of
 from jury.diplomas.models import DiplomaContext, new_verification_code
@@ -173,7 +172,8 @@ def diploma_state(source: Source, *, settings: Settings) -> str:
     """'révoqué', 'prêt' (a stored PDF exists) or 'à générer'; a stale PDF is found out on download."""
     if source["revoked_at"] is not None:
         return "révoqué"
-    if source["pdf_path"] and storage.pdf_path(settings.storage_dir, source["verification_code"]).is_file():
+    path = _stored_path(source, settings=settings)
+    if path is not None and path.is_file():
         return "prêt"
     return "à générer"
 
@@ -188,21 +188,37 @@ def _templates_dir(settings: Settings) -> Path:
 async def _stale(
     db: Database, sources: Sequence[Source], *, settings: Settings
 ) -> list[tuple[Source, DiplomaContext, str, Path]]:
+    """The diplomas whose stored PDF is missing or out of date. A file already stored under the current
+    digest (by a worker that died before recording it) is adopted, not rendered again."""
     stale = []
     for source in sources:
         ctx = await context_of(db, source, settings=settings)
         digest = content_digest(ctx, templates_dir=_templates_dir(settings))
-        path = storage.pdf_path(settings.storage_dir, source["verification_code"])
-        if digest != source["content_digest"] or not path.is_file():
+        path = storage.pdf_path(settings.storage_dir, source["verification_code"], digest)
+        if not path.is_file():
             stale.append((source, ctx, digest, path))
+        elif digest != source["content_digest"]:
+            await _record(db, source=source, digest=digest, path=path)
     return stale
+
+
+async def _record(db: Database, *, source: Source, digest: str, path: Path) -> None:
+    await db.execute(
+        "diploma_set_rendered", diploma_id=source["diploma_id"], content_digest=digest, pdf_path=str(path)
+    )
+    await storage.remove_other_versions(path)
 
 
 async def _store(db: Database, *, source: Source, digest: str, path: Path, pdf: bytes) -> None:
     await storage.write_pdf(path, pdf)
-    await db.execute(
-        "diploma_set_rendered", diploma_id=source["diploma_id"], content_digest=digest, pdf_path=str(path)
-    )
+    await _record(db, source=source, digest=digest, path=path)
+    log.info("diploma stored", diploma_id=source["diploma_id"], path=path.name, bytes=len(pdf))
+
+
+def _stored_path(source: Source, *, settings: Settings) -> Path | None:
+    if not source["content_digest"]:
+        return None
+    return storage.pdf_path(settings.storage_dir, source["verification_code"], source["content_digest"])
 
 
 async def diploma_pdf(
@@ -214,9 +230,9 @@ async def diploma_pdf(
         [(_, ctx, digest, path)] = stale
         pdf = await (await _renderer(renderer)).render(ctx)
         await _store(db, source=source, digest=digest, path=path, pdf=pdf)
-        log.info("diploma rendered", diploma_id=source["diploma_id"], bytes=len(pdf))
         return pdf
-    return await storage.read_pdf(storage.pdf_path(settings.storage_dir, source["verification_code"]))
+    source = await source_by_id(db, diploma_id=source["diploma_id"])  # an adopted file is recorded now
+    return await storage.read_pdf(_stored_path(source, settings=settings))
 
 
 async def render_edition(
@@ -228,105 +244,32 @@ async def render_edition(
     on_progress: Callable[[int, int], Awaitable[None]] | None = None,
     on_total: Callable[[int], Awaitable[None]] | None = None,
 ) -> list[tuple[Source, Path]]:
-    """Bring every stored PDF of the edition up to date; returns every diploma with its file."""
+    """Bring every stored PDF of the edition up to date; returns every diploma with its file.
+
+    Each batch is stored (and recorded, autocommitted when `db` is outside a transaction) as soon as it is
+    rendered, so work done before a crash is kept."""
     sources = await sources_of_edition(db, edition_id=edition_id)
     stale = await _stale(db, sources, settings=settings)
     if on_total is not None:
         await on_total(len(stale))
-    if stale:
-        pdfs = await (await _renderer(renderer)).render_many(
-            [ctx for _, ctx, _, _ in stale], on_progress=on_progress
-        )
-        for (source, _, digest, path), pdf in zip(stale, pdfs, strict=True):
+
+    async def store_batch(start: int, pdfs: list[bytes]) -> None:
+        for (source, _, digest, path), pdf in zip(stale[start : start + len(pdfs)], pdfs, strict=True):
             await _store(db, source=source, digest=digest, path=path, pdf=pdf)
-    return [(s, storage.pdf_path(settings.storage_dir, s["verification_code"])) for s in sources]
+
+    if stale:
+        await (await _renderer(renderer)).render_many(
+            [ctx for _, ctx, _, _ in stale], on_batch=store_batch, on_progress=on_progress
+        )
+    sources = await sources_of_edition(db, edition_id=edition_id)
+    return [(s, _stored_path(s, settings=settings)) for s in sources]
 
 
 async def _renderer(renderer: DiplomaRenderer | RendererHolder) -> DiplomaRenderer:
     return await renderer.get() if isinstance(renderer, RendererHolder) else renderer
 
 
-# --- generation jobs (progress in PostgreSQL, work in a task of this process) ---------------------------
-
-
-async def start_generation(
-    pool: asyncpg.Pool,
-    queries: Queries,
-    *,
-    edition_id: int,
-    settings: Settings,
-    renderer: RendererHolder,
-    actor_id: int | None,
-    actor_label: str,
-) -> tuple[int, asyncio.Task[None]]:
-    """Create the job row (committed at once, so every replica sees it) and start the work."""
-    async with pool.acquire() as conn:
-        job_id = await Database(conn, queries).fetchval("diploma_insert_job", edition_id=edition_id, total=0)
-    task = asyncio.create_task(
-        _generate(
-            pool,
-            queries,
-            job_id=job_id,
-            edition_id=edition_id,
-            settings=settings,
-            renderer=renderer,
-            actor_id=actor_id,
-            actor_label=actor_label,
-        ),
-        name=f"diplomas-{edition_id}-{job_id}",
-    )
-    return job_id, task
-
-
-async def _generate(
-    pool: asyncpg.Pool,
-    queries: Queries,
-    *,
-    job_id: int,
-    edition_id: int,
-    settings: Settings,
-    renderer: RendererHolder,
-    actor_id: int | None,
-    actor_label: str,
-) -> None:
-    async def progress_db(name: str, **params: Any) -> None:
-        # Autocommitted on a connection of its own: the page polls while the work is in progress.
-        async with pool.acquire() as conn:
-            await Database(conn, queries).execute(name, **params)
-
-    async def set_total(total: int) -> None:
-        await progress_db("diploma_job_total", job_id=job_id, total=total)
-
-    try:
-        async with pool.acquire() as conn:
-            db = Database(conn, queries)
-            async with conn.transaction():
-                await issue_diplomas(db, edition_id=edition_id, actor_id=actor_id, actor_label=actor_label)
-            async with conn.transaction():
-                await render_edition(
-                    db,
-                    edition_id=edition_id,
-                    settings=settings,
-                    renderer=renderer,
-                    on_total=set_total,
-                    on_progress=lambda done, _total: progress_db(
-                        "diploma_job_progress", job_id=job_id, done=done
-                    ),
-                )
-        await progress_db("diploma_job_finish", job_id=job_id, status="finished", error="")
-    except asyncio.CancelledError:
-        await asyncio.shield(
-            progress_db("diploma_job_finish", job_id=job_id, status="failed", error="Génération interrompue.")
-        )
-        raise
-    except Exception as exc:
-        log.exception("diploma generation failed", job_id=job_id, edition_id=edition_id)
-        await progress_db(
-            "diploma_job_finish",
-            job_id=job_id,
-            status="failed",
-            error=f"Échec de la génération : {exc}"[:500],
-        )
+# --- generation jobs (the queue's side is in `jobs`) ---------------------------------------------------
 
 
 async def latest_job(db: Database, *, edition_id: int) -> Mapping[str, Any] | None:
@@ -503,6 +446,6 @@ async def export_edition(
         if source["revoked_at"] is not None:
             continue
         target = out_dir / f"{edition.slug}-{source['verification_code']}.pdf"
-        await storage.write_pdf(target, await storage.read_pdf(path))
+        await storage.copy_out(path, target)
         written.append(target)
     return written

@@ -6,7 +6,6 @@ process's one `RendererHolder` (started on first use, closed by `diploma_lifespa
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
@@ -18,7 +17,7 @@ from litestar.response import Redirect, Template
 from jury.auth.guards import requires_organiser
 from jury.auth.identity import Identity
 from jury.db.queries import Database
-from jury.diplomas import mail, service
+from jury.diplomas import jobs, mail, service
 from jury.diplomas.service import RendererHolder
 from jury.errors import Invalid, NotFound
 from jury.settings import Settings
@@ -26,20 +25,15 @@ from jury.settings import Settings
 
 @asynccontextmanager
 async def diploma_lifespan(app: Litestar) -> AsyncGenerator[None, None]:
-    """One renderer per process, started lazily; generation tasks are cancelled before it closes."""
+    """One renderer per process, started lazily (downloads and, when this process consumes jobs, the
+    batches share it)."""
     settings: Settings = app.state.settings
     app.state.diplomas = RendererHolder(
         settings.templates_dir / "diplomas", max_workers=settings.render_workers
     )
-    app.state.diploma_tasks = set()
     try:
         yield
     finally:
-        tasks = list(app.state.diploma_tasks)
-        for task in tasks:
-            task.cancel()
-        if tasks:
-            await asyncio.gather(*tasks, return_exceptions=True)
         await app.state.diplomas.close()
 
 
@@ -101,21 +95,14 @@ class DiplomaPages(Controller):
 
     @post("/generer", summary="Générer les diplômes", status_code=303)
     async def generate(self, request: Request, db: Database, identity: Identity, slug: str) -> Redirect:
+        """Queues a batch (or joins the one already queued or running); a worker does the work."""
         edition = await service.organised_edition(db, identity=identity, slug=slug)
-        job = await service.latest_job(db, edition_id=edition.id)
-        if job is None or job["status"] != "running" or not request.app.state.diploma_tasks:
-            _, task = await service.start_generation(
-                request.app.state.pool,
-                request.app.state.queries,
-                edition_id=edition.id,
-                settings=_settings(request),
-                renderer=request.app.state.diplomas,
-                actor_id=identity.person_id,
-                actor_label=f"{identity.kind}:{identity.person_id}",
-            )
-            tasks: set[asyncio.Task[None]] = request.app.state.diploma_tasks
-            tasks.add(task)
-            task.add_done_callback(tasks.discard)
+        await jobs.request_generation(
+            db,
+            edition_id=edition.id,
+            actor_id=identity.person_id,
+            actor_label=f"{identity.kind}:{identity.person_id}",
+        )
         return Redirect(f"/organisation/editions/{slug}/diplomes/", status_code=303)
 
     @post("/liens", summary="Créer les liens privés des lauréats", status_code=200)

@@ -1,0 +1,146 @@
+"""The one place that wires a job consumer: PgQueuer's `QueueManager` on a dedicated connection, with
+the handlers of diploma batches and procès-verbaux.
+
+`jury worker` runs it alone; `jury serve` runs one inside the app unless `JURY_IN_PROCESS_JOBS=false`
+(a single machine then needs no second process; a scaled-out deployment runs workers beside stateless
+replicas). A worker that dies holds its job only until its heartbeat is stale
+(`JURY_JOB_HEARTBEAT_SECONDS`); the next dequeue of any worker takes it up again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncGenerator, AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import timedelta
+
+import asyncpg
+import structlog
+from litestar import Litestar
+from pgqueuer import Job, QueueManager
+from pgqueuer import Queries as QueueQueries
+
+from jury.db.pool import create_pool
+from jury.db.queries import Queries
+from jury.deliberation import minutes_jobs
+from jury.deliberation.minutes_render import MinutesPool
+from jury.diplomas import jobs as diploma_jobs
+from jury.diplomas.service import RendererHolder
+from jury.settings import Settings
+
+log = structlog.get_logger(__name__)
+
+JOBS_AT_ONCE = 2
+"""Jobs one consumer runs together: each already keeps every render process busy."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class JobResources:
+    settings: Settings
+    pool: asyncpg.Pool
+    queries: Queries
+    diplomas: RendererHolder
+    minutes: MinutesPool
+
+
+def build_queue_manager(connection: asyncpg.Connection, resources: JobResources) -> QueueManager:
+    manager = QueueManager(QueueQueries.from_asyncpg_connection(connection))
+
+    @manager.entrypoint(diploma_jobs.ENTRYPOINT)
+    async def generate_diplomas(job: Job) -> None:
+        await diploma_jobs.run_generation(
+            job.payload or b"",
+            pool=resources.pool,
+            queries=resources.queries,
+            settings=resources.settings,
+            renderer=resources.diplomas,
+        )
+
+    @manager.entrypoint(minutes_jobs.ENTRYPOINT)
+    async def render_minutes(job: Job) -> None:
+        await minutes_jobs.run_rendering(
+            job.payload or b"", pool=resources.pool, queries=resources.queries, renderer=resources.minutes
+        )
+
+    return manager
+
+
+@asynccontextmanager
+async def consuming(resources: JobResources) -> AsyncIterator[asyncio.Task[None]]:
+    """Consume jobs while the block runs; yields the consumer's task (done only if it failed). On exit,
+    jobs in progress are finished first, as a stopping container would want."""
+    heartbeat = timedelta(seconds=resources.settings.job_heartbeat_seconds)
+    connection = await asyncpg.connect(resources.settings.database_url)
+    manager = build_queue_manager(connection, resources)
+    task = asyncio.create_task(
+        manager.run(
+            # A stale job of a dead worker is found by polling; notifications bring new ones at once.
+            dequeue_timeout=heartbeat,
+            batch_size=1,
+            max_concurrent_tasks=JOBS_AT_ONCE,
+            heartbeat_timeout=heartbeat,
+            log_aggregation_interval=timedelta(0),
+        ),
+        name="jury-job-consumer",
+    )
+    log.info("job consumer started", heartbeat_seconds=heartbeat.total_seconds())
+    try:
+        yield task
+    finally:
+        manager.shutdown.set()
+        try:
+            await task
+        except Exception:
+            log.exception("job consumer failed")
+        finally:
+            await connection.close()
+            log.info("job consumer stopped")
+
+
+@asynccontextmanager
+async def in_process_consumer(app: Litestar) -> AsyncGenerator[None, None]:
+    """`jury serve`'s own consumer, sharing the app's pool and renderers (after their lifespans)."""
+    settings: Settings = app.state.settings
+    if not settings.in_process_jobs:
+        yield
+        return
+    resources = JobResources(
+        settings=settings,
+        pool=app.state.pool,
+        queries=app.state.queries,
+        diplomas=app.state.diplomas,
+        minutes=app.state.minutes_pool,
+    )
+    async with consuming(resources):
+        yield
+
+
+async def run_worker(settings: Settings, *, stop: asyncio.Event) -> None:
+    """`jury worker`: consume until `stop` is set; a consumer that fails (database gone) ends the process
+    with an error, so that the orchestrator restarts it."""
+    pool = await create_pool(settings.database_url or "", min_size=1, max_size=settings.pool_max_size)
+    diplomas = RendererHolder(settings.templates_dir / "diplomas", max_workers=settings.render_workers)
+    minutes = MinutesPool(settings.templates_dir)
+    resources = JobResources(
+        settings=settings,
+        pool=pool,
+        queries=Queries(settings.queries_dir),
+        diplomas=diplomas,
+        minutes=minutes,
+    )
+    try:
+        async with consuming(resources) as consumer:
+            stopping = asyncio.create_task(stop.wait())
+            await asyncio.wait({consumer, stopping}, return_when=asyncio.FIRST_COMPLETED)
+            stopping.cancel()
+            if consumer.done():
+                consumer.result()  # re-raise why it stopped
+                raise RuntimeError("the job consumer stopped on its own")
+    finally:
+        with contextlib.suppress(Exception):
+            await diplomas.close()
+        with contextlib.suppress(Exception):
+            await minutes.close()
+        await pool.close()
