@@ -22,7 +22,7 @@ select distinct action from audit_events order by action
 -- name: audit_browse
 -- The trail as organisers read it: filtered, newest first, one page (or everything when `page_size` is
 -- null, for the export). An event belongs to the edition its target names, directly (`edition:slug`) or
--- through its round, candidate, score sheet or ballot. An administrator sees every event; an organiser
+-- through its round, candidate, score sheet, ballot or diploma. An administrator sees every event; an organiser
 -- only those whose target resolves to an edition of a contest they organise, so an event whose target
 -- does not resolve (an unknown kind, a deleted row) stays with the administrators. Dates are days in
 -- Paris, `date_to` included.
@@ -38,7 +38,8 @@ with events as (
       and (:date_to::date is null
            or a.occurred_at < (:date_to::date + 1)::timestamp at time zone 'Europe/Paris')
 ), resolved as (
-    select ev.*, coalesce(ed.id, r.edition_id, c.edition_id, sr.edition_id, br.edition_id) as edition_id
+    select ev.*,
+           coalesce(ed.id, r.edition_id, c.edition_id, sr.edition_id, br.edition_id, dz.edition_id) as edition_id
     from events ev
     left join editions ed on ev.kind = 'edition' and ed.slug = ev.ref
     left join rounds r
@@ -51,6 +52,10 @@ with events as (
     left join ballots b
         on b.id = case when ev.kind = 'ballot' and ev.ref ~ '^[0-9]{1,9}$' then ev.ref::integer end
     left join rounds br on br.id = b.round_id
+    left join diplomas dp
+        on dp.id = case when ev.kind = 'diploma' and ev.ref ~ '^[0-9]{1,9}$' then ev.ref::integer end
+    left join awards aw on aw.id = dp.award_id
+    left join prizes dz on dz.id = aw.prize_id
 )
 select res.id, res.occurred_at,
        to_char(res.occurred_at at time zone 'Europe/Paris', 'YYYY-MM-DD HH24:MI:SS') as local_time,

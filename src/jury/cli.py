@@ -129,26 +129,36 @@ def create_organiser(
     password: str,
 ) -> None:
     """Crée (ou met à jour) un compte organisateur."""
+    from jury.audit.service import append_event
     from jury.auth.service import create_organiser as create
     from jury.errors import JuryError
     from jury.runtime import database_settings, run_in_database
 
+    async def work(db) -> int:
+        """Who may organise what is a change of state like any other: it goes into the audit trail
+        (the person's id and the contests, not the name, e-mail or password)."""
+        person_id = await create(
+            db,
+            full_name=full_name,
+            email=email,
+            password=password,
+            contest_slugs=list(contests),
+            is_admin=admin,
+        )
+        await append_event(
+            db,
+            actor_id=None,
+            actor_label="cli",
+            action="organiser.upsert",
+            target=f"person:{person_id}",
+            payload={"contests": sorted(contests), "is_admin": admin},
+        )
+        return person_id
+
     settings = _settings(ctx, data_dir=data_dir)
     with database_settings(settings) as settings:
         try:
-            person_id = asyncio.run(
-                run_in_database(
-                    settings,
-                    lambda db: create(
-                        db,
-                        full_name=full_name,
-                        email=email,
-                        password=password,
-                        contest_slugs=list(contests),
-                        is_admin=admin,
-                    ),
-                )
-            )
+            person_id = asyncio.run(run_in_database(settings, work))
         except JuryError as exc:
             raise click.ClickException(exc.message) from None
     click.echo(f"Organisateur n° {person_id} : {email}")

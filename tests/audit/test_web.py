@@ -11,6 +11,7 @@ from tests.helpers import make_organiser, sign_in
 from tests.retention.world import make_world
 
 from jury.audit.service import append_event
+from jury.diplomas.service import issue_diplomas
 
 EVIL = '=HYPERLINK("http://evil.example","clic")'
 
@@ -25,6 +26,8 @@ async def two_contests(db):
     await make_organiser(db, email="cma@exemple.fr", contests=["gateau-des-hauts-de-seine"])
     await make_organiser(db, email="admin@exemple.fr", contests=[], admin=True)
     async with db.transaction():
+        for world in (a, b):
+            [world.diploma] = await issue_diplomas(db, edition_id=world.edition, actor_label="cli")
         for target in ("kv:sessions", "round:999999", "edition:supprimee-2020"):
             await append_event(
                 db, actor_id=None, actor_label="système", action="system.task", target=target, payload={}
@@ -39,6 +42,7 @@ def targets_of(world) -> set[str]:
         f"candidate:{world.other}",
         f"sheet:{world.sheets[world.laureate]}",
         f"ballot:{world.ballot}",
+        f"diploma:{world.diploma}",
     }
 
 
@@ -58,7 +62,7 @@ async def test_an_organiser_sees_only_the_events_of_their_contests(client, two_c
 
     page = await client.get("/organisation/audit")
     assert page.status_code == 200
-    assert "5 événements" in page.text
+    assert "6 événements" in page.text
     for leak in ("Bernard", b.slug, "kv:sessions", "round:999999", "supprimee"):
         assert leak not in page.text
     # Asking for the other contest's targets by name gives nothing either.
@@ -161,7 +165,8 @@ async def test_the_export_neutralises_formulas(client, two_contests):
     await sign_in(client, email="cci@exemple.fr")
     response = await client.get("/organisation/audit.csv")
     rows = parse_csv(response)
-    assert {r["Nom de l'acteur"] for r in rows} == {"'" + EVIL}
+    # The juror's events carry the formula-shaped name; the diploma's issue was the command line's (no name).
+    assert {r["Nom de l'acteur"] for r in rows} == {"'" + EVIL, ""}
     assert 'attachment; filename="journal-audit-' in response.headers["content-disposition"]
     text = response.content.decode("utf-8-sig")
     assert all(

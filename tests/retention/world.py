@@ -29,6 +29,7 @@ class World:
     artisan: int
     sheets: dict[int, int] = field(default_factory=dict)  # candidate id → sheet id
     ballot: int = 0
+    diploma: int = 0  # set by the tests that issue the laureate's diploma
 
 
 async def make_world(
