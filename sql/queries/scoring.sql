@@ -54,7 +54,14 @@ select c.id, c.entry_number, c.category_id, cat.name as category,
          where p.round_id = r.id and a.person_id = :person_id and a.candidate_id = c.id) as panel_id,
        exists (select 1 from conflict_declarations d
                 where d.round_id = r.id and d.person_id = :person_id and d.candidate_id = c.id
-                  and d.has_conflict) as conflicted
+                  and d.has_conflict) as conflicted,
+       -- How many of the juror's assigned candidates in the round still lack a declaration.
+       (select count(distinct a.candidate_id)
+          from assignments a
+          join panels p on p.id = a.panel_id
+          left join conflict_declarations d
+                 on d.round_id = p.round_id and d.person_id = a.person_id and d.candidate_id = a.candidate_id
+         where p.round_id = r.id and a.person_id = :person_id and d.candidate_id is null) as pending_declarations
 from rounds r
 join candidates c on c.id = :candidate_id and c.edition_id = r.edition_id
 left join categories cat on cat.id = c.category_id
@@ -72,15 +79,6 @@ order by a.panel_id
 limit 1
 for share of a
 
--- name: scoring_pending_declarations
--- How many of the juror's assigned candidates in the round still lack a declaration.
-select count(distinct a.candidate_id)
-from assignments a
-join panels p on p.id = a.panel_id
-left join conflict_declarations d
-       on d.round_id = p.round_id and d.person_id = a.person_id and d.candidate_id = a.candidate_id
-where p.round_id = :round_id and a.person_id = :person_id and d.candidate_id is null
-
 -- name: scoring_criteria
 -- The grid of a category, in the order organisers set.
 select id, code, label, help, scale_min, scale_max, scale_step, weight, comment_required, eliminatory
@@ -89,17 +87,15 @@ where category_id = :category_id
 order by position, id
 
 -- name: scoring_sheet
--- The juror's own sheet for a candidate in a round (never anyone else's: person_id is always given).
-select id, round_id, candidate_id, panel_id, status, version, comment, abstained, abstention_reason,
-       updated_at, submitted_at
-from score_sheets
-where round_id = :round_id and person_id = :person_id and candidate_id = :candidate_id
-
--- name: scoring_sheet_scores
-select criterion_id, value, comment
-from sheet_scores
-where sheet_id = :sheet_id
-order by criterion_id
+-- The juror's own sheet for a candidate in a round (never anyone else's: person_id is always given), with
+-- its marks in one round trip (a sheet is read twice on every write).
+select s.id, s.round_id, s.candidate_id, s.panel_id, s.status, s.version, s.comment, s.abstained,
+       s.abstention_reason, s.updated_at, s.submitted_at,
+       coalesce((select jsonb_agg(jsonb_build_object('criterion_id', x.criterion_id, 'value', x.value,
+                                                     'comment', x.comment) order by x.criterion_id)
+                   from sheet_scores x where x.sheet_id = s.id), '[]'::jsonb) as scores
+from score_sheets s
+where s.round_id = :round_id and s.person_id = :person_id and s.candidate_id = :candidate_id
 
 -- name: scoring_insert_sheet
 -- First save of a sheet. Two first saves racing: the second waits on the unique index, then inserts

@@ -13,7 +13,6 @@ from litestar import Litestar, Request
 from litestar.di import Provide
 from litestar.exceptions import HTTPException
 from litestar.middleware.rate_limit import RateLimitConfig
-from litestar.middleware.session.server_side import ServerSideSessionConfig
 from litestar.openapi.config import OpenAPIConfig
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
@@ -52,9 +51,12 @@ from jury.web.errors import (
     out_of_range_handler,
     undecodable_request_handler,
 )
+from jury.web.forms import require_text_fields
 from jury.web.health import healthz
 from jury.web.home import home
+from jury.web.openapi_errors import document_error_responses
 from jury.web.security import security_middleware_factory
+from jury.web.sessions import LazySessionConfig
 from jury.web.templating import make_environment
 from jury.worker import in_process_consumer
 
@@ -76,11 +78,13 @@ def create_app(settings: Settings, *, pool: asyncpg.Pool | None = None) -> Lites
 
     environment = make_environment(settings.templates_dir)
     store = PostgresStore(pool_getter=lambda: app.state.pool, queries=queries)
-    sessions = ServerSideSessionConfig(
+    sessions = LazySessionConfig(
         store="sessions",
         key="jury_session",
         max_age=settings.session_idle_minutes * 60,
-        renew_on_access=True,  # idle expiry: every request pushes the deadline back
+        # Idle expiry without a write per request: the session is written back after each response, and the
+        # store skips the write unless the value changed or the deadline moves by a minute or more.
+        renew_on_access=False,
         httponly=True,
         secure=settings.base_url.startswith("https://"),
         samesite="lax",
@@ -159,9 +163,11 @@ def create_app(settings: Settings, *, pool: asyncpg.Pool | None = None) -> Lites
             description="Jugement et délibération des concours des Hauts-de-Seine.",
         ),
         request_max_body_size=settings.max_upload_bytes,
+        before_request=require_text_fields,  # text fields are UTF-8 without NUL, or 400 naming the field
         logging_config=None,
         debug=False,
     )
+    document_error_responses(app)
     return app
 
 

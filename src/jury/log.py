@@ -24,6 +24,27 @@ def redact_path(path: str) -> str:
     return _SECRET_PATHS.sub(lambda m: f"{m.group(1)}/…", path)
 
 
+# The same credentials anywhere in a logged text (an exception's message, a URL a library prints), and the
+# password of a connection URL (`postgresql://jury:<password>@host/db`).
+_SECRET_IN_TEXT = re.compile(r"(/acces|/diplome)/[^/\s\"'?#]+")
+_URL_PASSWORD = re.compile(r"(\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s:/@]*:)[^\s@/]+@")
+
+
+def _redact(value: Any) -> Any:
+    if isinstance(value, str):
+        return _URL_PASSWORD.sub(r"\1***@", _SECRET_IN_TEXT.sub(lambda m: f"{m.group(1)}/…", value))
+    if isinstance(value, dict):
+        return {k: _redact(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_redact(v) for v in value]
+    return value
+
+
+def redact_secrets(_logger: Any, _method: str, event_dict: dict[str, Any]) -> dict[str, Any]:
+    """Last processor before rendering: scrub credentials from every string of the event, tracebacks too."""
+    return _redact(event_dict)
+
+
 def configure_logging(*, log_format: str = "auto", level: str = "info") -> None:
     """Configure structlog and route stdlib loggers (uvicorn, asyncpg, weasyprint) through it."""
     as_json = log_format == "json" or (log_format == "auto" and not sys.stderr.isatty())
@@ -33,11 +54,21 @@ def configure_logging(*, log_format: str = "auto", level: str = "info") -> None:
         structlog.processors.TimeStamper(fmt="iso", utc=True),
     ]
     renderer: Any
+    # Tracebacks without local variables: a frame's locals hold what the request carried (a password, an
+    # access code, a diploma token, the DATABASE_URL with its password), and logs are not a secret store.
     if as_json:
-        shared.append(structlog.processors.dict_tracebacks)
+        shared.append(
+            structlog.processors.ExceptionRenderer(
+                structlog.tracebacks.ExceptionDictTransformer(show_locals=False)
+            )
+        )
         renderer = structlog.processors.JSONRenderer()
     else:
-        renderer = structlog.dev.ConsoleRenderer()
+        renderer = structlog.dev.ConsoleRenderer(
+            exception_formatter=structlog.dev.RichTracebackFormatter(show_locals=False)
+            if structlog.dev.rich is not None
+            else structlog.dev.plain_traceback
+        )
     numeric_level = logging.getLevelName(level.upper())
     if not isinstance(numeric_level, int):
         numeric_level = logging.INFO
@@ -53,6 +84,7 @@ def configure_logging(*, log_format: str = "auto", level: str = "info") -> None:
             foreign_pre_chain=shared,
             processors=[
                 structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                redact_secrets,
                 renderer,
             ],
         )

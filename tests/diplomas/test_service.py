@@ -157,7 +157,9 @@ async def test_a_stored_file_not_yet_recorded_is_adopted_not_rendered_again(
         source["diploma_id"],
     )
 
-    stored_paths = await service.render_edition(db, edition_id=edition_id, settings=settings, renderer=renderer)
+    stored_paths = await service.render_edition(
+        db, edition_id=edition_id, settings=settings, renderer=renderer
+    )
 
     adopted = await service.source_by_id(db, diploma_id=source["diploma_id"])
     assert adopted["content_digest"] == stored["content_digest"]

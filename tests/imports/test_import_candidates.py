@@ -259,7 +259,7 @@ async def test_an_import_appends_one_audit_event_naming_the_organiser_and_the_ed
     events = await db.conn.fetch("select actor_id, actor_label, action, target from audit_events")
     organiser_id = await db.conn.fetchval("select id from people where email = 'organisation@exemple.fr'")
     assert [tuple(e) for e in events] == [
-        (organiser_id, "organisation", "candidates.import", "edition:made-in-92-2024")
+        (organiser_id, f"organiser:{organiser_id}", "candidates.import", "edition:made-in-92-2024")
     ]
 
 

@@ -9,8 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Annotated, Any
 
-import msgspec
-from litestar import Controller, Response, delete, get, post
+from litestar import Controller, MediaType, Response, delete, get, post
 from litestar.enums import RequestEncodingType
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Body, JSONBody, QueryParameter
@@ -31,6 +30,7 @@ from jury.auth.identity import Identity
 from jury.contests.service import get_edition
 from jury.db.queries import Database
 from jury.errors import Conflict, Invalid, NotFound
+from jury.web.openapi_errors import error_responses
 
 TEMPLATE = "organiser/assignments.html"
 STATUS_LABELS = {
@@ -46,11 +46,6 @@ DONE = {
 }
 
 
-class ErrorBody(msgspec.Struct, kw_only=True):
-    status_code: int
-    detail: str
-
-
 def _errors(*codes: int) -> dict[int, ResponseSpec]:
     described = {
         401: "Connexion requise.",
@@ -59,7 +54,19 @@ def _errors(*codes: int) -> dict[int, ResponseSpec]:
         409: "Tour clos, ou plan modifié depuis l'aperçu : rien n'a été écrit.",
         422: "Affectation refusée (conflit d'intérêts déclaré, juré d'un autre jury) : message en français.",
     }
-    return {code: ResponseSpec(data_container=ErrorBody, description=described[code]) for code in codes}
+    return error_responses({code: described[code] for code in codes})
+
+
+# The forms answer a refusal by showing the assignment page again, with the message and the refusal's status
+# (an unknown juror or candidate too, but its 404 is also the plain error answer of an unknown round).
+PAGE_REFUSALS = {
+    409: "Tour clos, affectation déjà notée, ou plan modifié depuis l'aperçu : rien n'a été écrit.",
+    422: "Affectation refusée (conflit d'intérêts déclaré, juré d'un autre jury) : message en français.",
+}
+
+
+def _page_refusals(*codes: int) -> dict[int, ResponseSpec]:
+    return error_responses({code: PAGE_REFUSALS[code] for code in codes}, page=True)
 
 
 PLAN_DESCRIPTION = """\
@@ -196,6 +203,10 @@ class AssignmentPages(Controller):
         "/rounds/{round_id:int}/affectations/automatique",
         summary="Prévisualiser ou confirmer un plan d'affectation automatique (formulaire)",
         status_code=200,
+        media_type=MediaType.HTML,
+        response_description="Aperçu du plan, à confirmer.",
+        responses={303: ResponseSpec(data_container=None, description="Plan confirmé et enregistré.")}
+        | _page_refusals(409),
     )
     async def automatic(
         self,
@@ -246,6 +257,7 @@ class AssignmentPages(Controller):
         "/rounds/{round_id:int}/affectations/ajout",
         summary="Affecter un juré à un candidat (formulaire)",
         status_code=303,
+        responses=_page_refusals(409, 422),
     )
     async def add(
         self,
@@ -267,6 +279,7 @@ class AssignmentPages(Controller):
         "/rounds/{round_id:int}/affectations/retrait",
         summary="Retirer une affectation (formulaire)",
         status_code=303,
+        responses=_page_refusals(409),
     )
     async def remove(
         self,
@@ -283,7 +296,11 @@ class AssignmentPages(Controller):
             )
         return Redirect(f"/organisation/rounds/{round_id}/affectations?fait=retrait", status_code=303)
 
-    @get("/editions/{slug:str}/affectations", summary="Affectations d'une édition : premier tour ouvert")
+    @get(
+        "/editions/{slug:str}/affectations",
+        summary="Affectations d'une édition : premier tour ouvert",
+        status_code=303,
+    )
     async def edition(self, db: Database, identity: Identity, slug: str) -> Redirect:
         edition = await get_edition(db, slug)
         rounds = await service.edition_rounds(db, identity=identity, edition_id=edition.id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import msgspec
 
+from jury.audit.service import append_event
 from jury.auth import codes
 from jury.auth.identity import Identity
 from jury.auth.passwords import hash_password, verify_password
@@ -100,6 +101,42 @@ async def issue_codes(db: Database, *, edition_id: int, person_ids: list[int]) -
 
 async def revoke_code(db: Database, *, edition_id: int, person_id: int) -> bool:
     return await db.fetchval("revoke_access_code", edition_id=edition_id, person_id=person_id) is not None
+
+
+async def issue_cards(
+    db: Database, *, identity: Identity, edition_id: int, edition_slug: str, person_ids: list[int]
+) -> list[IssuedCard]:
+    """An organiser (re)issues cards: `issue_codes` plus its audit event, in the caller's transaction.
+
+    The event names the jurors by id only; the codes themselves never reach the trail.
+    """
+    cards = await issue_codes(db, edition_id=edition_id, person_ids=person_ids)
+    await append_event(
+        db,
+        actor_id=identity.person_id,
+        actor_label=f"organiser:{identity.person_id}",
+        action="access_codes.issued",
+        target=f"edition:{edition_slug}",
+        payload={"person_ids": [card.person_id for card in cards]},
+    )
+    return cards
+
+
+async def revoke_card(
+    db: Database, *, identity: Identity, edition_id: int, edition_slug: str, person_id: int
+) -> bool:
+    """An organiser revokes a juror's card; audited when a code was active (otherwise nothing changed)."""
+    revoked = await revoke_code(db, edition_id=edition_id, person_id=person_id)
+    if revoked:
+        await append_event(
+            db,
+            actor_id=identity.person_id,
+            actor_label=f"organiser:{identity.person_id}",
+            action="access_code.revoked",
+            target=f"edition:{edition_slug}",
+            payload={"person_id": person_id},
+        )
+    return revoked
 
 
 async def sign_in_with_code(db: Database, *, typed: str) -> Identity:

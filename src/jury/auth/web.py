@@ -18,6 +18,14 @@ from jury.auth.identity import Identity
 from jury.contests.service import get_edition
 from jury.db.queries import Database
 from jury.errors import JuryError
+from jury.web.openapi_errors import NOTHING_TO_LOOK_UP, error_responses
+
+# Sign-in answers: a redirect once signed in, the form again (HTML) with the reason when refused, and the
+# throttle of `jury.app._is_sign_in_attempt` on repeated attempts.
+THROTTLED = error_responses({429: "Trop de tentatives : réessayez dans une minute."})
+BAD_CODE = error_responses(
+    {422: "Code d'accès inconnu ou révoqué : le formulaire s'affiche à nouveau."}, page=True
+)
 
 
 class SignInForm(msgspec.Struct):
@@ -51,7 +59,17 @@ class SignInPages(Controller):
     async def sign_in_page(self) -> Template:
         return Template("public/sign_in.html", context={"error": None, "email": ""})
 
-    @post("/connexion", summary="Connexion d'un organisateur", status_code=200)
+    @post(
+        "/connexion",
+        summary="Connexion d'un organisateur",
+        status_code=303,
+        response_description="Connecté : vers l'accueil des organisateurs.",
+        responses=THROTTLED
+        | error_responses({403: "Ce compte n'organise aucun concours (ou requête d'origine extérieure)."})
+        | error_responses(
+            {422: "Adresse e-mail ou mot de passe incorrect : le formulaire s'affiche à nouveau."}, page=True
+        ),
+    )
     async def sign_in(
         self,
         request: Request,
@@ -78,7 +96,13 @@ class SignInPages(Controller):
     async def code_page(self) -> Template:
         return Template("juror/access.html", context={"error": None})
 
-    @post("/acces", summary="Connexion d'une tablette avec un code d'accès", status_code=200)
+    @post(
+        "/acces",
+        summary="Connexion d'une tablette avec un code d'accès",
+        status_code=303,
+        response_description="Connectée : vers l'accueil du juré.",
+        responses=THROTTLED | BAD_CODE,
+    )
     async def code_sign_in(
         self,
         request: Request,
@@ -92,7 +116,14 @@ class SignInPages(Controller):
         _start_session(request, identity)
         return Redirect("/jure/", status_code=303)
 
-    @get("/acces/{code:str}", summary="Connexion par le QR code d'une carte d'accès")
+    @get(
+        "/acces/{code:str}",
+        summary="Connexion par le QR code d'une carte d'accès",
+        status_code=303,
+        response_description="Connectée : vers l'accueil du juré.",
+        responses=THROTTLED | BAD_CODE,
+        opt={NOTHING_TO_LOOK_UP: True},  # an unknown code is a refused credential (422), not a missing page
+    )
     async def code_link(self, request: Request, db: Database, code: str) -> Template | Redirect:
         try:
             identity = await service.sign_in_with_code(db, typed=code)
@@ -136,7 +167,13 @@ class AccessCardPages(Controller):
         edition = await get_edition(db, slug)
         await service.ensure_organiser_of_edition(db, identity=identity, edition_id=edition.id)
         if data.action == "revoke" and data.person_id is not None:
-            await service.revoke_code(db, edition_id=edition.id, person_id=data.person_id)
+            await service.revoke_card(
+                db,
+                identity=identity,
+                edition_id=edition.id,
+                edition_slug=edition.slug,
+                person_id=data.person_id,
+            )
             return Template(
                 "organiser/cards.html",
                 context={
@@ -152,7 +189,9 @@ class AccessCardPages(Controller):
             targets = [j.person_id for j in jurors if not j.has_code]
         else:
             targets = [j.person_id for j in jurors]
-        cards = await service.issue_codes(db, edition_id=edition.id, person_ids=targets)
+        cards = await service.issue_cards(
+            db, identity=identity, edition_id=edition.id, edition_slug=edition.slug, person_ids=targets
+        )
         base = state.settings.base_url.rstrip("/")
         printable = [
             {"card": c, "url": f"{base}/acces/{c.code}", "qr": qr_data_uri(f"{base}/acces/{c.code}")}

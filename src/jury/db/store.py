@@ -7,6 +7,8 @@ contest: a juror signed in through one replica continues on another.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+from collections import OrderedDict
 from typing import Self
 
 import asyncpg
@@ -22,17 +24,44 @@ def _deadline(expires_in: int | dt.timedelta | None) -> dt.datetime | None:
     return dt.datetime.now(dt.UTC) + dt.timedelta(seconds=seconds)
 
 
+REWRITE_AFTER = dt.timedelta(seconds=60)
+"""An unchanged value is written again (to push its deadline) only when the deadline moves this much."""
+
+KNOWN_ENTRIES = 10_000
+
+
 class PostgresStore(NamespacedStore):
+    """Litestar's session middleware writes the session back after every response, changed or not: on a
+    juror's tablet that is one write per sheet saved. The store remembers, per key, the digest and deadline
+    it last read or wrote, and skips a write that would change neither the value nor the deadline by more
+    than `REWRITE_AFTER`. Idle expiry is then accurate to a minute. Another replica's change is never
+    hidden: a skipped write only ever leaves the database as it was."""
+
     def __init__(self, *, pool_getter, queries: Queries, namespace: str = "jury") -> None:
         """`pool_getter` returns the app's pool, which exists only once the lifespan has started."""
         self._pool_getter = pool_getter
         self._queries = queries
         self.namespace = namespace
+        self._known: OrderedDict[str, tuple[bytes, dt.datetime | None]] = OrderedDict()
 
     def with_namespace(self, namespace: str) -> Self:
         return type(self)(
             pool_getter=self._pool_getter, queries=self._queries, namespace=f"{self.namespace}_{namespace}"
         )
+
+    def _remember(self, key: str, value: bytes, expires_at: dt.datetime | None) -> None:
+        self._known[key] = (hashlib.blake2b(value, digest_size=16).digest(), expires_at)
+        self._known.move_to_end(key)
+        while len(self._known) > KNOWN_ENTRIES:
+            self._known.popitem(last=False)
+
+    def _unchanged(self, key: str, value: bytes, expires_at: dt.datetime | None) -> bool:
+        known = self._known.get(key)
+        if known is None or known[0] != hashlib.blake2b(value, digest_size=16).digest():
+            return False
+        if known[1] is None or expires_at is None:
+            return known[1] is expires_at
+        return expires_at - known[1] < REWRITE_AFTER
 
     async def _run(self, method: str, name: str, **params):
         pool: asyncpg.Pool = self._pool_getter()
@@ -43,20 +72,30 @@ class PostgresStore(NamespacedStore):
 
     async def set(self, key: str, value: str | bytes, expires_in: int | dt.timedelta | None = None) -> None:
         data = value.encode() if isinstance(value, str) else value
-        await self._run("execute", "store_set", key=key, value=data, expires_at=_deadline(expires_in))
+        expires_at = _deadline(expires_in)
+        if self._unchanged(key, data, expires_at):
+            return
+        await self._run("execute", "store_set", key=key, value=data, expires_at=expires_at)
+        self._remember(key, data, expires_at)
 
     async def get(self, key: str, renew_for: int | dt.timedelta | None = None) -> bytes | None:
         row = await self._run("fetchrow", "store_get", key=key)
         if row is None:
+            self._known.pop(key, None)
             return None
-        if renew_for is not None and row["expires_at"] is not None:
-            await self._run("execute", "store_renew", key=key, expires_at=_deadline(renew_for))
-        return bytes(row["value"])
+        value, expires_at = bytes(row["value"]), row["expires_at"]
+        if renew_for is not None and expires_at is not None:
+            expires_at = _deadline(renew_for)
+            await self._run("execute", "store_renew", key=key, expires_at=expires_at)
+        self._remember(key, value, expires_at)
+        return value
 
     async def delete(self, key: str) -> None:
+        self._known.pop(key, None)
         await self._run("execute", "store_delete", key=key)
 
     async def delete_all(self) -> None:
+        self._known.clear()
         await self._run("execute", "store_delete_namespace")
 
     async def exists(self, key: str) -> bool:

@@ -21,6 +21,7 @@ from jury.db.queries import Database
 from jury.deliberation import advancement, minutes, minutes_jobs
 from jury.deliberation.advancement import AdvancementPreview
 from jury.deliberation.minutes_render import MinutesPool
+from jury.web.openapi_errors import error_responses
 
 
 class AdvancementApi(Controller):
@@ -34,6 +35,12 @@ class AdvancementApi(Controller):
         description="Organisateurs du concours. Par jury : les N premiers (N = nombre de qualifiés du tour) "
         "encore en lice, P(top N), zone limite, méthode et empreinte à citer dans « based_on » lors de la "
         "confirmation (POST /api/rounds/{round_id}/advance).",
+        responses=error_responses(
+            {
+                409: "Classement incalculable : une fiche porte des notes d'une autre catégorie, ou la méthode du "
+                "tour est inconnue."
+            }
+        ),
     )
     async def preview(self, db: Database, identity: Identity, round_id: int) -> AdvancementPreview:
         return await advancement.preview(db, identity=identity, round_id=round_id)

@@ -38,8 +38,12 @@ from jury.deliberation.models import (
     VoteRequest,
 )
 from jury.errors import Invalid, JuryError
+from jury.web.openapi_errors import error_responses
 
 # --- JSON API -------------------------------------------------------------------------------------------
+
+NOT_DELIBERATED = "Le tour n'a pas encore atteint la délibération."
+NOT_DELIBERATING = "Le tour n'est pas en délibération."
 
 
 class DeliberationApi(Controller):
@@ -52,6 +56,7 @@ class DeliberationApi(Controller):
         summary="Notes de délibération d'un tour",
         description="Membres du jury (pendant ou après la délibération, sans les candidats dont ils se sont "
         "déportés) et organisateurs du concours.",
+        responses=error_responses({409: NOT_DELIBERATED}),
     )
     async def list_notes(
         self, db: Database, identity: Identity, round_id: int, panel_id: int | None = None
@@ -63,6 +68,7 @@ class DeliberationApi(Controller):
         summary="Ajouter une note de délibération sur un candidat",
         description="Membres du jury du candidat, pendant la délibération, jamais sur un candidat dont ils se "
         "sont déportés.",
+        responses=error_responses({409: NOT_DELIBERATING, 422: "La note est vide."}),
     )
     async def add_note(
         self, db: Database, identity: Identity, round_id: int, data: JSONBody[NoteRequest]
@@ -71,7 +77,11 @@ class DeliberationApi(Controller):
             db, identity=identity, round_id=round_id, candidate_id=data.candidate_id, text=data.text
         )
 
-    @get("/rounds/{round_id:int}/ballots", summary="Scrutins d'un tour")
+    @get(
+        "/rounds/{round_id:int}/ballots",
+        summary="Scrutins d'un tour",
+        responses=error_responses({409: NOT_DELIBERATED}),
+    )
     async def list_ballots(
         self, db: Database, identity: Identity, round_id: int, panel_id: int | None = None
     ) -> list[Ballot]:
@@ -81,6 +91,13 @@ class DeliberationApi(Controller):
         "/rounds/{round_id:int}/ballots",
         summary="Ouvrir un scrutin (approbation ou classement)",
         description="Présidence du jury ou organisateurs, pendant la délibération.",
+        responses=error_responses(
+            {
+                409: NOT_DELIBERATING,
+                422: "Scrutin refusé (intitulé vide, candidat hors du jury ou cité deux fois) : chaque erreur "
+                "est listée.",
+            }
+        ),
     )
     async def open_ballot(
         self, db: Database, identity: Identity, round_id: int, data: JSONBody[OpenBallotRequest]
@@ -103,6 +120,12 @@ class DeliberationApi(Controller):
         "/ballots/{ballot_id:int}/votes",
         summary="Voter (un nouveau vote remplace le précédent tant que le scrutin est ouvert)",
         status_code=200,
+        responses=error_responses(
+            {
+                409: "Scrutin clos, ou tour hors délibération.",
+                422: "Vote non valide : chaque erreur est listée.",
+            }
+        ),
     )
     async def vote(
         self, db: Database, identity: Identity, ballot_id: int, data: JSONBody[VoteRequest]
@@ -115,6 +138,12 @@ class DeliberationApi(Controller):
         description="Applique la politique de départage de l'édition ; les scores calibrés ou par critère, "
         "s'ils ne sont pas fournis, sont écartés avec une mention au résultat.",
         status_code=200,
+        responses=error_responses(
+            {
+                409: "Scrutin déjà clos ou sans aucun vote, ou tour hors délibération.",
+                422: "Départage impossible avec les scores fournis.",
+            }
+        ),
     )
     async def close(
         self, db: Database, identity: Identity, ballot_id: int, data: JSONBody[CloseBallotRequest]
@@ -131,6 +160,13 @@ class DeliberationApi(Controller):
         "/ballots/{ballot_id:int}/casting-vote",
         summary="Voix prépondérante de la présidence sur une égalité restante",
         status_code=200,
+        responses=error_responses(
+            {
+                409: "Scrutin pas encore clos, sans égalité à départager, voix déjà exprimée, ou tour hors "
+                "délibération.",
+                422: "Voix prépondérante non valide : chaque erreur est listée.",
+            }
+        ),
     )
     async def casting_vote(
         self, db: Database, identity: Identity, ballot_id: int, data: JSONBody[CastingVoteRequest]
@@ -147,6 +183,12 @@ class DeliberationApi(Controller):
         "« based_on » nomme le classement utilisé (méthode et empreinte).",
         status_code=200,
         guards=[requires_organiser],
+        responses=error_responses(
+            {
+                409: "Tour hors délibération, dernier tour de l'édition, ou tour suivant déjà commencé.",
+                422: "Classement de référence manquant ou liste des qualifiés non valide : rien n'est écrit.",
+            }
+        ),
     )
     async def advance(
         self, db: Database, identity: Identity, round_id: int, data: JSONBody[AdvanceRequest]
@@ -180,6 +222,12 @@ class DecisionsApi(Controller):
         summary="Attribuer des prix (prix de catégorie, prix spécial, podium)",
         description="La feuille entière (prix déjà attribués compris) est vérifiée : un prix par lauréat si "
         "l'édition l'impose, podium 1er/2e/3e prix. Une erreur suffit pour ne rien enregistrer (422).",
+        responses=error_responses(
+            {
+                409: "Le tour cité (`round_id`) n'est pas en délibération.",
+                422: "Attribution refusée : chaque erreur est listée, rien n'est enregistré.",
+            }
+        ),
     )
     async def record_awards(
         self, db: Database, identity: Identity, slug: str, data: JSONBody[AwardsRequest]
@@ -191,6 +239,12 @@ class DecisionsApi(Controller):
         summary="Proposition de répartition des subventions (rien n'est enregistré)",
         description="« order » : identifiants des candidats dans l'ordre du classement (paramètre répété) ; "
         "à défaut, l'ordre des dossiers.",
+        responses=error_responses(
+            {
+                409: "Le budget ou le plafond de subvention de l'édition n'est pas défini.",
+                422: "Classement fourni non valide (candidat inconnu ou cité deux fois).",
+            }
+        ),
     )
     async def proposal(
         self,
@@ -209,6 +263,12 @@ class DecisionsApi(Controller):
         summary="Attribuer les subventions de lauréat",
         description="Montant accordé ≤ montant demandé ≤ plafond, total ≤ budget de l'édition, candidats "
         "éligibles seulement. Toute erreur est renvoyée (422) et rien n'est enregistré.",
+        responses=error_responses(
+            {
+                409: "Budget ou plafond non défini, ou aucun prix « lauréat » dans l'édition.",
+                422: "Répartition refusée : chaque erreur est listée, rien n'est enregistré.",
+            }
+        ),
     )
     async def record_grants(
         self, db: Database, identity: Identity, slug: str, data: JSONBody[GrantsRequest]

@@ -39,6 +39,7 @@ _ZIP_MAGIC = b"PK\x03\x04"
 # two encodings were mixed (e.g. rows pasted from a UTF-8 file into a Windows-1252 one).
 _UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_NAME_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _SEP_LINE = re.compile(r"^\ufeff?sep=(.)\s*$", re.IGNORECASE)
 _SEPARATOR_LIKE = re.compile(r"[;,\t|:]")
 _RESAVE = "réenregistrez le fichier en « CSV UTF-8 » depuis Excel ou LibreOffice"
@@ -49,6 +50,12 @@ def read_table(data: bytes, file_name: str, *, known_headers: Collection[str] = 
     name = PurePath(file_name or "").name
     if not name and not data:
         raise file_error("Aucun fichier choisi.")
+    if file_name and (name != file_name or "\\" in file_name or _NAME_CONTROL.search(file_name)):
+        # Browsers send the bare name; a path or a control character is a crafted request. The name goes
+        # to the audit trail, so it is refused rather than cut down to something that looks harmless.
+        raise file_error(
+            "Nom de fichier refusé : envoyez le fichier lui-même, sans chemin ni caractère de contrôle."
+        )
     extension = PurePath(name).suffix.lower()
     if data.startswith(_OLE_MAGIC) or extension == ".xls":
         raise file_error(

@@ -35,6 +35,7 @@ from jury.imports.models import (
     columns_for,
     required_for,
 )
+from jury.web.openapi_errors import error_responses
 
 TEMPLATE = "organiser/import.html"
 
@@ -166,7 +167,7 @@ class ImportsApi(Controller):
             file_name=file_name,
             dry_run=dry_run,
             actor_id=identity.person_id,
-            actor_label=identity.name,
+            actor_label=f"organiser:{identity.person_id}",
         )
         return Response(report, status_code=200 if dry_run else 201)
 
@@ -181,7 +182,15 @@ class ImportPages(Controller):
         edition = await _organised_edition(db, slug, identity)
         return await _page(db, edition=edition, kind=kind if kind in IMPORT_KINDS else "candidats")
 
-    @post("/", summary="Vérifier ou importer un fichier depuis la page", status_code=200)
+    @post(
+        "/",
+        summary="Vérifier ou importer un fichier depuis la page",
+        status_code=200,
+        responses=error_responses(
+            {422: "Fichier refusé : la page s'affiche à nouveau avec chaque erreur ; rien n'est écrit."},
+            page=True,
+        ),
+    )
     async def submit(
         self,
         db: Database,
@@ -202,7 +211,7 @@ class ImportPages(Controller):
                 file_name=file_name,
                 dry_run=dry_run,
                 actor_id=identity.person_id,
-                actor_label=identity.name,
+                actor_label=f"organiser:{identity.person_id}",
             )
         except Invalid as exc:
             return await _page(

@@ -17,8 +17,24 @@ from jury.db.queries import Database
 from jury.results import export, service
 from jury.results.models import MethodChange, Publication, PublishReceipt, StandingView, Verification
 from jury.results.normalise import METHODS
+from jury.web.openapi_errors import error_responses
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CANNOT_COMPUTE = (
+    "Classement incalculable : une fiche porte des notes d'une autre catégorie, ou la méthode du tour est "
+    "inconnue."
+)
+COMPUTING = error_responses({409: CANNOT_COMPUTE})
+PUBLISHING = error_responses(
+    {
+        409: "La notation n'est pas close (le classement se publie en délibération ou tour clos), ou le "
+        "classement est incalculable.",
+        422: "Aucune fiche soumise : il n'y a pas de classement à publier.",
+    }
+)
+METHOD_CHANGE = error_responses(
+    {409: "Le tour est clos : sa méthode de calcul ne change plus.", 422: "Méthode de calcul inconnue."}
+)
 
 
 class MethodRequest(msgspec.Struct, kw_only=True):
@@ -38,6 +54,7 @@ class StandingsApi(Controller):
             "clos, seulement leurs jurys, sans les candidats pour lesquels ils ont déclaré un conflit "
             "d'intérêts. `panel` / `category` (0 = aucun) restreignent la réponse."
         ),
+        responses=COMPUTING,
     )
     async def current(
         self,
@@ -65,6 +82,7 @@ class StandingsApi(Controller):
         summary="Publier les classements du tour (figés, reproductibles, audités)",
         guards=[requires_organiser],
         status_code=201,
+        responses=PUBLISHING,
     )
     async def publish(self, db: Database, identity: Identity, round_id: int) -> PublishReceipt:
         return await service.publish(db, identity=identity, round_id=round_id)
@@ -73,6 +91,7 @@ class StandingsApi(Controller):
         "/{round_id:int}/standings/published/verification",
         summary="Recalculer une publication depuis les fiches et comparer",
         guards=[requires_organiser],
+        responses=COMPUTING,
     )
     async def verification(
         self, db: Database, identity: Identity, round_id: int, version: int | None = None
@@ -84,6 +103,7 @@ class StandingsApi(Controller):
         summary="Choisir la méthode de calcul des classements du tour",
         description=f"Méthodes : {', '.join(METHODS)}.",
         guards=[requires_organiser],
+        responses=METHOD_CHANGE,
     )
     async def method(
         self, db: Database, identity: Identity, round_id: int, data: JSONBody[MethodRequest]
@@ -96,7 +116,7 @@ class StandingPages(Controller):
     tags = ["organisation"]
     guards = [requires_organiser]
 
-    @get("/{round_id:int}/classement", summary="Classements d'un tour (organisateurs)")
+    @get("/{round_id:int}/classement", summary="Classements d'un tour (organisateurs)", responses=COMPUTING)
     async def page(
         self,
         db: Database,
@@ -111,20 +131,35 @@ class StandingPages(Controller):
             media_type=MediaType.HTML,
         )
 
-    @get("/{round_id:int}/classement.csv", summary="Classements du tour en CSV", media_type="text/csv")
+    @get(
+        "/{round_id:int}/classement.csv",
+        summary="Classements du tour en CSV",
+        media_type="text/csv",
+        responses=COMPUTING,
+    )
     async def csv(self, db: Database, identity: Identity, round_id: int) -> Response[bytes]:
         standings = await service.standings(db, identity=identity, round_id=round_id)
         return _download(
             export.to_csv(standings), f"classement-tour-{round_id}.csv", "text/csv; charset=utf-8"
         )
 
-    @get("/{round_id:int}/classement.xlsx", summary="Classements du tour en XLSX", media_type=XLSX)
+    @get(
+        "/{round_id:int}/classement.xlsx",
+        summary="Classements du tour en XLSX",
+        media_type=XLSX,
+        responses=COMPUTING,
+    )
     async def xlsx(self, db: Database, identity: Identity, round_id: int) -> Response[bytes]:
         standings = await service.standings(db, identity=identity, round_id=round_id)
         content = await anyio.to_thread.run_sync(export.to_xlsx, standings)  # openpyxl is slow on big rounds
         return _download(content, f"classement-tour-{round_id}.xlsx", XLSX)
 
-    @post("/{round_id:int}/classement/methode", summary="Changer la méthode (formulaire)", status_code=303)
+    @post(
+        "/{round_id:int}/classement/methode",
+        summary="Changer la méthode (formulaire)",
+        status_code=303,
+        responses=METHOD_CHANGE,
+    )
     async def method(
         self,
         db: Database,
@@ -136,7 +171,10 @@ class StandingPages(Controller):
         return Redirect(f"/organisation/rounds/{round_id}/classement", status_code=303)
 
     @post(
-        "/{round_id:int}/classement/publier", summary="Publier les classements (formulaire)", status_code=303
+        "/{round_id:int}/classement/publier",
+        summary="Publier les classements (formulaire)",
+        status_code=303,
+        responses=PUBLISHING,
     )
     async def publish(self, db: Database, identity: Identity, round_id: int) -> Redirect:
         await service.publish(db, identity=identity, round_id=round_id)

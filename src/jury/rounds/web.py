@@ -7,7 +7,6 @@ from typing import Annotated, Literal
 import msgspec
 from litestar import Controller, post
 from litestar.enums import RequestEncodingType
-from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Body
 from litestar.response import Redirect
 
@@ -19,6 +18,15 @@ from jury.rounds.corrections import Correction
 from jury.rounds.eligibility import EligibilityOutcome
 from jury.rounds.routing import RoutingReport
 from jury.rounds.service import RoundMove
+from jury.web.openapi_errors import error_responses
+
+MOVE_REFUSALS = error_responses(
+    {
+        409: "Passage impossible depuis l'état actuel du tour (tour clos, étape sautée, ou ouverture de la "
+        "notation par la présidence).",
+        422: "Le tour n'est pas prêt à être ouvert : chaque problème est listé.",
+    }
+)
 
 
 class MoveRequest(msgspec.Struct, kw_only=True):
@@ -36,6 +44,7 @@ class RoundsApi(Controller):
         summary="Faire passer un tour à l'étape suivante",
         status_code=200,
         description="Organisateurs ; la présidence du jury peut ouvrir et clore la délibération.",
+        responses=MOVE_REFUSALS,
     )
     async def move(self, db: Database, identity: Identity, round_id: int, data: MoveRequest) -> RoundMove:
         return await service.move_round(
@@ -58,6 +67,12 @@ class RoutingApi(Controller):
         "/{round_id:int}/routing",
         summary="Répartir les candidats par zone (demi-finales territoriales)",
         status_code=200,
+        responses=error_responses(
+            {
+                409: "Le tour est clos.",
+                422: "Ce tour n'a pas de jury rattaché à une zone : rien à répartir.",
+            }
+        ),
     )
     async def route(self, db: Database, identity: Identity, round_id: int) -> RoutingReport:
         return await routing.route_round(db, identity=identity, round_id=round_id)
@@ -66,6 +81,7 @@ class RoutingApi(Controller):
         "/{round_id:int}/overrides",
         summary="Admettre un candidat hors territoire (motif écrit, audité)",
         status_code=204,
+        responses=error_responses({422: "Motif manquant, ou jury sans zone dans ce tour."}),
     )
     async def override(self, db: Database, identity: Identity, round_id: int, data: OverrideRequest) -> None:
         await routing.override_ineligibility(
@@ -85,23 +101,14 @@ class CorrectionRequest(msgspec.Struct, kw_only=True):
     reason: Annotated[str, msgspec.Meta(max_length=2000)]
 
 
-class ErrorBody(msgspec.Struct, kw_only=True):
-    status_code: int
-    detail: str
-    errors: list[dict[str, str]] = msgspec.field(default_factory=list)
-
-
-CORRECTION_ERRORS = {
-    401: ResponseSpec(data_container=ErrorBody, description="Connexion requise."),
-    403: ResponseSpec(
-        data_container=ErrorBody, description="Réservé à la présidence du jury de cette feuille."
-    ),
-    404: ResponseSpec(data_container=ErrorBody, description="Feuille introuvable."),
-    409: ResponseSpec(data_container=ErrorBody, description="Le tour n'est pas clos."),
-    422: ResponseSpec(
-        data_container=ErrorBody, description="Motif manquant ou note hors barème : rien n'est écrit."
-    ),
-}
+CORRECTION_ERRORS = error_responses(
+    {
+        403: "Réservé à la présidence du jury de cette feuille.",
+        404: "Tour ou feuille introuvable.",
+        409: "Le tour n'est pas clos.",
+        422: "Motif manquant ou note hors barème : rien n'est écrit.",
+    }
+)
 
 
 class CorrectionsApi(Controller):
@@ -139,7 +146,7 @@ class EligibilityApi(Controller):
         "/{round_id:int}/eligibility",
         summary="Appliquer les critères d'éligibilité à un tour d'éligibilité",
         status_code=200,
-        responses={code: CORRECTION_ERRORS[code] for code in (401, 403, 404, 409)},
+        responses=error_responses({409: "Ce tour n'est pas un tour d'éligibilité, ou il est clos."}),
         description="Forme juridique admise, siège dans les Hauts-de-Seine, demande ≤ plafond ; motifs inscrits.",
     )
     async def eligibility(self, db: Database, identity: Identity, round_id: int) -> list[EligibilityOutcome]:
@@ -151,7 +158,12 @@ class RoundPages(Controller):
     tags = ["organisation"]
     guards = [requires_sign_in]
 
-    @post("/{round_id:int}/etat", summary="Changer l'état d'un tour (formulaire)", status_code=303)
+    @post(
+        "/{round_id:int}/etat",
+        summary="Changer l'état d'un tour (formulaire)",
+        status_code=303,
+        responses=MOVE_REFUSALS,
+    )
     async def move(
         self,
         db: Database,

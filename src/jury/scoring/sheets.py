@@ -208,7 +208,7 @@ async def _load_sheet(
     )
     if row is None:
         return None
-    scores = await db.fetch("scoring_sheet_scores", sheet_id=row["id"])
+    scores = row["scores"]
     values = {s["criterion_id"]: None if s["value"] is None else float(s["value"]) for s in scores}
     comments = {s["criterion_id"]: s["comment"] for s in scores if s["comment"]}
     total, eliminated = _total(grids, values)
@@ -289,11 +289,8 @@ async def my_assignments(db: Database, *, identity: Identity) -> MyAssignments:
     )
 
 
-async def _ensure_declared(db: Database, *, identity: Identity, round_id: int) -> None:
-    pending = await db.fetchval(
-        "scoring_pending_declarations", round_id=round_id, person_id=identity.person_id
-    )
-    if pending:
+def _ensure_declared(pair: Mapping[str, Any], *, round_id: int) -> None:
+    if pair["pending_declarations"]:
         raise DeclarationsMissing(round_id)
 
 
@@ -303,7 +300,7 @@ async def sheet_page(db: Database, *, identity: Identity, round_id: int, candida
     pair = await _pair(db, identity=identity, round_id=round_id, candidate_id=candidate_id)
     _ensure_may_score(pair)
     if round_row["status"] == "open":
-        await _ensure_declared(db, identity=identity, round_id=round_id)
+        _ensure_declared(pair, round_id=round_id)
     grids = await _grids(db, pair["category_id"])
     sheet = await _load_sheet(
         db, person_id=identity.person_id, round_id=round_id, candidate_id=candidate_id, grids=grids
@@ -432,7 +429,7 @@ async def save_sheet(
         raise Forbidden("Ce candidat ne vous est pas affecté.")
     if status != "open":
         raise Conflict(NOT_OPEN)
-    await _ensure_declared(db, identity=identity, round_id=round_id)
+    _ensure_declared(pair, round_id=round_id)  # read with the pair: a declaration since only lowers it
     grids = await _grids(db, pair["category_id"])
     if not grids:
         raise Conflict("Aucune grille d'évaluation n'est définie pour la catégorie de ce candidat.")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import asyncpg
 import structlog
 from litestar import MediaType, Request, Response
-from litestar.exceptions import HTTPException, ValidationException
+from litestar.exceptions import HTTPException, SerializationException, ValidationException
 from litestar.response import Template
 
 from jury.errors import JuryError
@@ -29,8 +30,16 @@ TITLES = {
 }
 
 
+def answers_html_for(path: str) -> bool:
+    """Whether errors on this path may come as a page (to browsers); the API and probes only answer JSON.
+
+    Also read by `jury.web.openapi_errors`, so that the schema documents what this module answers.
+    """
+    return not path.startswith(("/api/", "/schema", "/healthz"))
+
+
 def _wants_html(request: Request) -> bool:
-    if request.url.path.startswith(("/api/", "/schema", "/healthz")):
+    if not answers_html_for(request.url.path):
         return False
     accept = request.headers.get("accept", "")
     return "text/html" in accept
@@ -44,7 +53,8 @@ def _answer(request: Request, *, status: int, message: str, errors: list[dict[st
                 "status": status,
                 "title": TITLES.get(status, "Erreur"),
                 "message": message,
-                "errors": errors,
+                # The page reads `line` and `field` of every error; not every error has them.
+                "errors": [{"field": None, "line": None, **e} for e in errors],
             },
             status_code=status,
             media_type=MediaType.HTML,
@@ -63,20 +73,117 @@ def jury_error_handler(request: Request, exc: JuryError) -> Response:
     return _answer(request, status=exc.status_code, message=exc.message, errors=errors)
 
 
+BODY = "corps"  # what a body-level error (not an object, unknown or missing field) is named after
+_TYPE_NAMES = {
+    "int": "un nombre entier",
+    "float": "un nombre",
+    "decimal": "un nombre",
+    "str": "du texte",
+    "bool": "vrai ou faux",
+    "object": "un objet",
+    "array": "une liste",
+    "null": "null",
+    "uuid": "un UUID",
+    "date": "une date AAAA-MM-JJ",
+    "datetime": "une date et heure ISO 8601",
+}
+_AT = re.compile(r"\s+-\s+at\s+`\$(?P<path>[^`]*)`$")
+
+
+def _type_name(spec: str) -> str:
+    names = [_TYPE_NAMES.get(part.strip(), part.strip()) for part in spec.split("|")]
+    return " ou ".join(dict.fromkeys(names))
+
+
+def french_message(message: str) -> tuple[str | None, str]:
+    """msgspec's English message → (the field it names, if any; the message in French)."""
+    message = _AT.sub("", message.strip())
+    if m := re.fullmatch(r"Expected `(.+?)`, got `(.+?)`", message):
+        return None, f"Valeur attendue : {_type_name(m[1])} (reçu : {_type_name(m[2])})."
+    if m := re.fullmatch(r"Expected `(.+?)` of length (>=|<=) (\d+)", message):
+        bound = "au moins" if m[2] == ">=" else "au plus"
+        unit = "caractère(s)" if m[1] == "str" else "élément(s)"
+        return None, f"Longueur invalide : {bound} {m[3]} {unit}."
+    if m := re.fullmatch(r"Expected `(.+?)` (>=|<=|>|<) (\S+)", message):
+        words = {
+            ">=": "supérieure ou égale à",
+            "<=": "inférieure ou égale à",
+            ">": "supérieure à",
+            "<": "inférieure à",
+        }
+        return None, f"La valeur doit être {words[m[2]]} {m[3]}."
+    if m := re.fullmatch(r"Object missing required field `(.+?)`", message):
+        return m[1], "Champ obligatoire manquant."
+    if m := re.fullmatch(r"Object contains unknown field `(.+?)`", message):
+        return m[1], "Champ inconnu."
+    if m := re.fullmatch(r"Invalid enum value (.+)", message):
+        return None, f"Valeur non reconnue : {m[1]}."
+    if message.startswith("Invalid UUID"):
+        return None, "Identifiant invalide : un UUID est attendu."
+    if re.match(r"Invalid (RFC ?3339|ISO ?8601)", message):
+        return None, "Date invalide : attendu AAAA-MM-JJ (ou date et heure ISO 8601)."
+    if message.startswith(("Number out of range", "Integer value out of range")):
+        return None, "Nombre hors limites."
+    if message.startswith("Input data was truncated"):
+        return None, "JSON incomplet : le corps de la requête s'arrête avant la fin."
+    if message.startswith("JSON is malformed"):
+        return None, "JSON mal formé."
+    return None, "Valeur invalide."
+
+
+def _field_path(key: str, named: str | None) -> str:
+    """Litestar's key ("data" for the body itself, "values[...]" for a dict value) → the field shown."""
+    key = re.sub(r"\[\.\.\.\]", "", key)
+    if key in ("", "data"):
+        return named or BODY
+    return f"{key}.{named}" if named else key
+
+
 def _validation_errors(exc: ValidationException) -> list[dict[str, Any]]:
     out = []
     for item in exc.extra or []:
         if isinstance(item, dict):
-            out.append({"field": str(item.get("key", "")), "message": str(item.get("message", ""))})
+            named, message = french_message(str(item.get("message", "")))
+            key = str(item.get("key", ""))
+            if item.get("source") == "body" and key == "data" and named is None and "got" not in message:
+                message = "Le corps de la requête doit être un objet JSON."
+            out.append({"field": _field_path(key, named), "message": message})
     return out
+
+
+def _serialization_errors(exc: SerializationException) -> list[dict[str, Any]]:
+    """A body msgspec could not decode at all: name the place it stopped at, when it says so."""
+    text = str(exc)
+    where = _AT.search(text)
+    path = re.sub(r"\[\.\.\.\]|\[\d+\]", "", where["path"]).lstrip(".") if where else ""
+    _, message = french_message(text)
+    return [{"field": path or BODY, "message": message}]
 
 
 def http_error_handler(request: Request, exc: HTTPException) -> Response:
     status = exc.status_code
     if isinstance(exc, ValidationException):
         return _answer(request, status=400, message="Données invalides.", errors=_validation_errors(exc))
+    if isinstance(exc.__cause__, SerializationException):
+        return _answer(
+            request,
+            status=400,
+            message="Corps de requête illisible : rien n'a été enregistré.",
+            errors=_serialization_errors(exc.__cause__),
+        )
+    if status == 413:
+        return _answer(request, status=413, message=_too_large(request), errors=[])
     message = "Cette page n'existe pas." if status == 404 else TITLES.get(status, "Erreur")
     return _answer(request, status=status, message=message, errors=[])
+
+
+def _too_large(request: Request) -> str:
+    settings = request.app.state.get("settings")
+    limit = getattr(settings, "max_upload_bytes", 0)
+    if not limit:
+        return "Fichier ou requête trop volumineux : rien n'a été enregistré."
+    shown = f"{limit / 1_048_576:g} Mo" if limit >= 1_048_576 else f"{limit / 1024:g} Ko"
+    return f"Fichier ou requête trop volumineux ({shown} au plus) : rien n'a été enregistré."
 
 
 def internal_error_handler(request: Request, exc: Exception) -> Response:
@@ -89,15 +196,31 @@ def internal_error_handler(request: Request, exc: Exception) -> Response:
     )
 
 
+INT4 = range(-(2**31), 2**31)
+
+
 def out_of_range_handler(request: Request, exc: asyncpg.DataError) -> Response:
     """A value the database cannot even hold (an id beyond its integer range): nothing can match it."""
-    log.info("data_out_of_range", path=request.url.path, error=str(exc)[:200])
-    return _answer(request, status=404, message="Cette page n'existe pas.", errors=[])
+    log.info("data_out_of_range", path=request.url.path, error=type(exc).__name__)
+    beyond = [
+        {"field": name, "message": "Identifiant inconnu."}
+        for name, value in request.path_params.items()
+        if isinstance(value, int) and value not in INT4
+    ]
+    if beyond or request.method not in {"POST", "PUT", "PATCH", "DELETE"}:
+        return _answer(request, status=404, message="Cette page n'existe pas.", errors=beyond)
+    return _answer(
+        request,
+        status=422,
+        message="Données invalides : une valeur dépasse ce que la base de données peut enregistrer. "
+        "Rien n'a été enregistré.",
+        errors=[],
+    )
 
 
 def undecodable_request_handler(request: Request, exc: UnicodeDecodeError) -> Response:
     """A form field that is not text (Litestar decodes multipart fields sent without a file name as UTF-8)."""
-    log.info("undecodable_request", path=request.url.path, error=str(exc)[:200])
+    log.info("undecodable_request", path=request.url.path, error=type(exc).__name__)
     return _answer(
         request, status=400, message="Requête invalide : un champ n'est pas du texte UTF-8.", errors=[]
     )
