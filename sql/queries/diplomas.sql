@@ -106,5 +106,12 @@ update diploma_jobs set status = :status, error = :error, finished_at = now(),
 where id = :job_id
 
 -- name: diploma_latest_job
-select id, edition_id, total, done, status, error, attempts, created_at, started_at, finished_at
-from diploma_jobs where edition_id = :edition_id order by id desc limit 1
+-- With what the queue knows: a running job whose worker has not signalled for `stale_after` seconds is
+-- waiting for another worker to take it up (PgQueuer's row goes once the job is done).
+select j.id, j.edition_id, j.total, j.done, j.status, j.error, j.attempts, j.created_at, j.started_at,
+       j.finished_at,
+       coalesce(q.status::text = 'picked' and q.heartbeat < now() - make_interval(secs => :stale_after),
+                false) as stalled
+from diploma_jobs j
+left join pgqueuer q on q.id = j.queue_job_id
+where j.edition_id = :edition_id order by j.id desc limit 1

@@ -194,6 +194,12 @@ async def test_two_replicas_and_a_worker_share_sessions_sheets_and_a_diploma_bat
         progress = await b.get(f"{page}progression")
         assert f"{stalled['done']} / {stalled['total']}" in progress.text
 
+        async def said_silent() -> bool:
+            return "Le processus de rendu ne répond plus" in (await b.get(f"{page}progression")).text
+
+        # Once the dead worker's heartbeat is stale, the page says the batch waits for another worker.
+        await wait_for(said_silent, timeout=30, what="the page to say the worker went silent")
+
         # A new worker takes the job up once the dead one's heartbeat is stale, and finishes it.
         worker = start_worker(database_url, data_dir, log_path)
         finished = await wait_for(

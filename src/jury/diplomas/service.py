@@ -272,8 +272,12 @@ async def _renderer(renderer: DiplomaRenderer | RendererHolder) -> DiplomaRender
 # --- generation jobs (the queue's side is in `jobs`) ---------------------------------------------------
 
 
-async def latest_job(db: Database, *, edition_id: int) -> Mapping[str, Any] | None:
-    return await db.fetchrow("diploma_latest_job", edition_id=edition_id)
+async def latest_job(db: Database, *, edition_id: int, settings: Settings) -> Mapping[str, Any] | None:
+    """The edition's last batch; `stalled` when its worker went silent (the page says so, and that the
+    batch resumes as soon as a worker is there)."""
+    return await db.fetchrow(
+        "diploma_latest_job", edition_id=edition_id, stale_after=float(settings.job_heartbeat_seconds)
+    )
 
 
 # --- winners' links ------------------------------------------------------------------------------------

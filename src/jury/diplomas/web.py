@@ -87,7 +87,7 @@ class DiplomaPages(Controller):
     async def progress(self, request: Request, db: Database, identity: Identity, slug: str) -> Response:
         """Only the page's `progress` block, so the fragment and the full page cannot drift apart."""
         edition = await service.organised_edition(db, identity=identity, slug=slug)
-        job = await service.latest_job(db, edition_id=edition.id)
+        job = await service.latest_job(db, edition_id=edition.id, settings=_settings(request))
         template = request.app.template_engine.engine.get_template("organiser/diplomas.html")
         context = template.new_context({"edition": edition, "job": job, "request": request})
         html = "".join(template.blocks["progress"](context))
@@ -239,7 +239,7 @@ async def _page(
         context={
             "edition": edition,
             "rows": rows,
-            "job": await service.latest_job(db, edition_id=edition.id),
+            "job": await service.latest_job(db, edition_id=edition.id, settings=settings),
             "new_links": [
                 {"laureate": link.laureate, "email": link.email, "url": mail.link_url(settings, link.token)}
                 for link in new_links or []
