@@ -41,12 +41,16 @@ where a.person_id = :person_id
   and not coalesce(d.has_conflict, false)
 order by r.position, p.name, p.id, c.entry_number nulls last, c.id
 
--- name: scoring_pair
--- One (juror, round, candidate): the candidate as the juror may see it, the panel the pair is assigned
--- in (null when not assigned) and whether the juror declared a conflict with the candidate.
-select c.id, c.entry_number, c.category_id, cat.name as category,
+-- name: scoring_round_pair
+-- One (juror, round, candidate) in one round trip, as a sheet's page and every write need it: the round
+-- with its edition (for the scope checks), and, when the candidate belongs to the round's edition
+-- (`candidate_id` not null), the candidate as the juror may see it, the panel the pair is assigned in
+-- (null when not assigned), whether the juror declared a conflict with the candidate, and how many of the
+-- juror's assigned candidates in the round still lack a declaration.
+select r.id, r.edition_id, r.name, r.kind, r.status, r.blind, r.position, e.slug as edition_slug,
+       c.id as candidate_id, c.entry_number, c.category_id, cat.name as category,
        case when r.blind then null
-            else coalesce(nullif(trim(c.organisation_name), ''), c.person_name) end as name,
+            else coalesce(nullif(trim(c.organisation_name), ''), c.person_name) end as candidate_name,
        case when r.blind then null
             else coalesce(nullif(trim(c.creation_name), ''), nullif(trim(c.project_title), '')) end as title,
        (select min(a.panel_id)
@@ -55,7 +59,6 @@ select c.id, c.entry_number, c.category_id, cat.name as category,
        exists (select 1 from conflict_declarations d
                 where d.round_id = r.id and d.person_id = :person_id and d.candidate_id = c.id
                   and d.has_conflict) as conflicted,
-       -- How many of the juror's assigned candidates in the round still lack a declaration.
        (select count(distinct a.candidate_id)
           from assignments a
           join panels p on p.id = a.panel_id
@@ -63,7 +66,8 @@ select c.id, c.entry_number, c.category_id, cat.name as category,
                  on d.round_id = p.round_id and d.person_id = a.person_id and d.candidate_id = a.candidate_id
          where p.round_id = r.id and a.person_id = :person_id and d.candidate_id is null) as pending_declarations
 from rounds r
-join candidates c on c.id = :candidate_id and c.edition_id = r.edition_id
+join editions e on e.id = r.edition_id
+left join candidates c on c.id = :candidate_id and c.edition_id = r.edition_id
 left join categories cat on cat.id = c.category_id
 where r.id = :round_id
 

@@ -171,8 +171,9 @@ def create_app(settings: Settings, *, pool: asyncpg.Pool | None = None) -> Lites
     return app
 
 
-def _is_sign_in_attempt(request: Request) -> bool:
-    """Only credential checks are throttled; scoring and browsing are never slowed down."""
+async def _is_sign_in_attempt(request: Request) -> bool:
+    """Only credential checks are throttled; scoring and browsing are never slowed down. Async on purpose:
+    Litestar runs a sync check in a worker thread, a thread hop on every request."""
     return (request.method == "POST" and request.url.path in {"/connexion", "/acces"}) or (
         request.method == "GET" and request.url.path.startswith("/acces/")
     )

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 import msgspec
 from litestar import Controller, post
 from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.params import Body, JSONBody
 from litestar.response import Redirect
 
 from jury.auth.guards import requires_organiser, requires_sign_in
@@ -46,7 +46,9 @@ class RoundsApi(Controller):
         description="Organisateurs ; la présidence du jury peut ouvrir et clore la délibération.",
         responses=MOVE_REFUSALS,
     )
-    async def move(self, db: Database, identity: Identity, round_id: int, data: MoveRequest) -> RoundMove:
+    async def move(
+        self, db: Database, identity: Identity, round_id: int, data: JSONBody[MoveRequest]
+    ) -> RoundMove:
         return await service.move_round(
             db, identity=identity, round_id=round_id, target=data.to, reason=data.reason
         )
@@ -83,7 +85,9 @@ class RoutingApi(Controller):
         status_code=204,
         responses=error_responses({422: "Motif manquant, ou jury sans zone dans ce tour."}),
     )
-    async def override(self, db: Database, identity: Identity, round_id: int, data: OverrideRequest) -> None:
+    async def override(
+        self, db: Database, identity: Identity, round_id: int, data: JSONBody[OverrideRequest]
+    ) -> None:
         await routing.override_ineligibility(
             db,
             identity=identity,
@@ -124,7 +128,7 @@ class CorrectionsApi(Controller):
         responses=CORRECTION_ERRORS,
     )
     async def correct(
-        self, db: Database, identity: Identity, round_id: int, data: CorrectionRequest
+        self, db: Database, identity: Identity, round_id: int, data: JSONBody[CorrectionRequest]
     ) -> Correction:
         return await corrections.correct_sheet(
             db,

@@ -121,11 +121,11 @@ def round_ref(row: Mapping[str, Any]) -> RoundRef:
     )
 
 
-def _candidate_ref(row: Mapping[str, Any], *, id_field: str = "id") -> CandidateRef:
+def _candidate_ref(row: Mapping[str, Any], *, id_field: str = "id", name_field: str = "name") -> CandidateRef:
     return CandidateRef(
         id=row[id_field],
         entry_number=row["entry_number"],
-        name=row["name"],
+        name=row[name_field],
         title=row["title"],
         category=row["category"],
     )
@@ -137,16 +137,24 @@ async def juror_round(db: Database, *, identity: Identity, round_id: int) -> Any
     if identity.kind != "juror" or identity.edition_id is None:
         raise Forbidden("Réservé aux jurés.")
     row = await db.fetchrow("scoring_round", round_id=round_id)
-    if row is None or row["edition_id"] != identity.edition_id or row["status"] not in VISIBLE_TO_JURORS:
-        raise NotFound("Tour inconnu ou pas encore ouvert à la notation.")
+    _check_round(identity, row)
     return row
 
 
-async def _pair(db: Database, *, identity: Identity, round_id: int, candidate_id: int) -> Any:
+def _check_round(identity: Identity, row: Mapping[str, Any] | None) -> None:
+    if row is None or row["edition_id"] != identity.edition_id or row["status"] not in VISIBLE_TO_JURORS:
+        raise NotFound("Tour inconnu ou pas encore ouvert à la notation.")
+
+
+async def _round_and_pair(db: Database, *, identity: Identity, round_id: int, candidate_id: int) -> Any:
+    """`juror_round`'s checks and the pair, in one query: the round's columns and the candidate's."""
+    if identity.kind != "juror" or identity.edition_id is None:
+        raise Forbidden("Réservé aux jurés.")
     row = await db.fetchrow(
-        "scoring_pair", round_id=round_id, candidate_id=candidate_id, person_id=identity.person_id
+        "scoring_round_pair", round_id=round_id, candidate_id=candidate_id, person_id=identity.person_id
     )
-    if row is None:
+    _check_round(identity, row)
+    if row["candidate_id"] is None:
         raise NotFound("Candidat inconnu dans ce tour.")
     return row
 
@@ -296,18 +304,17 @@ def _ensure_declared(pair: Mapping[str, Any], *, round_id: int) -> None:
 
 async def sheet_page(db: Database, *, identity: Identity, round_id: int, candidate_id: int) -> SheetPage:
     """The grid and the juror's own sheet. In an open round, only once conflicts are declared."""
-    round_row = await juror_round(db, identity=identity, round_id=round_id)
-    pair = await _pair(db, identity=identity, round_id=round_id, candidate_id=candidate_id)
+    pair = await _round_and_pair(db, identity=identity, round_id=round_id, candidate_id=candidate_id)
     _ensure_may_score(pair)
-    if round_row["status"] == "open":
+    if pair["status"] == "open":
         _ensure_declared(pair, round_id=round_id)
     grids = await _grids(db, pair["category_id"])
     sheet = await _load_sheet(
         db, person_id=identity.person_id, round_id=round_id, candidate_id=candidate_id, grids=grids
     )
     return SheetPage(
-        round=round_ref(round_row),
-        candidate=_candidate_ref(pair),
+        round=round_ref(pair),
+        candidate=_candidate_ref(pair, id_field="candidate_id", name_field="candidate_name"),
         panel_id=pair["panel_id"],
         criteria=[g.view for g in grids],
         sheet=sheet,
@@ -413,8 +420,7 @@ async def save_sheet(
     with the stored sheet), `Invalid` (422, every field error), `Conflict` (409: round not open, conflicts
     not declared), `Forbidden` (403: not assigned, conflict declared) or `NotFound`.
     """
-    await juror_round(db, identity=identity, round_id=round_id)
-    pair = await _pair(db, identity=identity, round_id=round_id, candidate_id=candidate_id)
+    pair = await _round_and_pair(db, identity=identity, round_id=round_id, candidate_id=candidate_id)
     key = submission.idempotency_key
     replay = await _claim(db, identity=identity, round_id=round_id, candidate_id=candidate_id, key=key)
     if replay is not None:
