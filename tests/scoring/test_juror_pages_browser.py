@@ -31,6 +31,21 @@ pytestmark = [
 OUTBOX_JS = "JSON.parse(localStorage.getItem('jury.outbox.v1.' + document.querySelector('[data-juror]').dataset.juror))"
 
 
+async def go_offline(context) -> None:
+    """Offline for the pages and for the service worker: a request a controlled page lets through its service
+    worker leaves from the worker, which the emulation reaches later than the page (seen on a loaded
+    machine), so the test waits until the worker too says it is offline."""
+    await context.set_offline(True)
+    assert context.service_workers, "the page is expected under its service worker"
+    for worker in context.service_workers:
+        for _ in range(100):
+            if not await worker.evaluate("self.navigator.onLine"):
+                break
+            await asyncio.sleep(0.05)
+        else:
+            raise AssertionError("the service worker never went offline")
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -202,7 +217,7 @@ async def test_sheets_open_offline_from_the_tablet_cache(db, edition: Edition, s
         ["/jure/", *(f"/jure/feuilles/{edition.round_id}/{edition.c(e)}" for e in (101, 102, 103))]
     )
 
-    await context.set_offline(True)
+    await go_offline(context)
     # Offline emulation reaches a document served by the service worker a little late; the server stays
     # unreachable for the API all the same.
     await context.route("**/api/**", lambda route: route.abort("internetdisconnected"))
