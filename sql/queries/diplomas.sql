@@ -88,14 +88,15 @@ insert into diploma_jobs (edition_id, total) values (:edition_id, :total) return
 update diploma_jobs set queue_job_id = :queue_job_id where id = :job_id
 
 -- name: diploma_job_start
--- A worker takes the job up (again, after a crashed worker): the attempt is counted, the error cleared.
+-- A worker takes the job up (again, after a crashed worker): the attempt is counted, the error cleared,
+-- and the count starts again once the attempt knows what is already up to date.
 update diploma_jobs set status = 'running', attempts = attempts + 1, started_at = now(), error = '',
-       finished_at = null
+       finished_at = null, total = 0, done = 0
 where id = :job_id
 returning attempts
 
 -- name: diploma_job_total
-update diploma_jobs set total = :total, done = 0 where id = :job_id
+update diploma_jobs set total = :total, done = :done where id = :job_id
 
 -- name: diploma_job_progress
 update diploma_jobs set done = :done where id = :job_id

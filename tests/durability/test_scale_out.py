@@ -202,10 +202,18 @@ async def test_two_replicas_and_a_worker_share_sessions_sheets_and_a_diploma_bat
 
         # A new worker takes the job up once the dead one's heartbeat is stale, and finishes it.
         worker = start_worker(database_url, data_dir, log_path)
+
+        async def resumed() -> dict | None:
+            state = await job_state(database_url, slug)
+            return state if state["attempts"] == 2 and state["total"] else None
+
+        # The bar does not go back: what the dead worker stored counts as done from the resumption on.
+        resumption = await wait_for(resumed, timeout=120, what="the second attempt")
+        assert resumption["total"] == LAUREATES and resumption["done"] >= len(before_kill), resumption
         finished = await wait_for(
             lambda: _finished(database_url, slug), timeout=180, what="the batch to finish after the restart"
         )
-        assert finished["attempts"] == 2
+        assert finished["attempts"] == 2 and finished["total"] == finished["done"] == LAUREATES
         progress = await a.get(f"{page}progression")
         assert f"terminée : {finished['total']} diplôme(s)" in progress.text
     finally:

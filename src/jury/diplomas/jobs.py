@@ -17,7 +17,7 @@ import msgspec
 import structlog
 
 from jury.db.queries import Database, Queries
-from jury.diplomas.service import RendererHolder, issue_diplomas, render_edition
+from jury.diplomas.service import RendererHolder, issue_diplomas, render_edition, sources_of_edition
 from jury.jobs.queue import enqueue
 from jury.settings import Settings
 
@@ -80,14 +80,24 @@ async def run_generation(
                     actor_id=request.actor_id,
                     actor_label=request.actor_label,
                 )
+            # The bar covers the whole edition: diplomas already up to date (rendered before, or by the
+            # attempt of a worker that died) count as done from the start.
+            diplomas = len(await sources_of_edition(db, edition_id=request.edition_id))
+            up_to_date = 0
+
+            async def set_total(stale: int) -> None:
+                nonlocal up_to_date
+                up_to_date = diplomas - stale
+                await progress_db("diploma_job_total", job_id=job_id, total=diplomas, done=up_to_date)
+
             await render_edition(
                 db,
                 edition_id=request.edition_id,
                 settings=settings,
                 renderer=renderer,
-                on_total=lambda total: progress_db("diploma_job_total", job_id=job_id, total=total),
+                on_total=set_total,
                 on_progress=lambda done, _total: progress_db(
-                    "diploma_job_progress", job_id=job_id, done=done
+                    "diploma_job_progress", job_id=job_id, done=up_to_date + done
                 ),
             )
         await progress_db("diploma_job_finish", job_id=job_id, status="finished", error="")
