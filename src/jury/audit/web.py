@@ -8,9 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-import msgspec
 from litestar import Controller, MediaType, Response, get
-from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Parameter
 from litestar.response import Template
 
@@ -18,18 +16,12 @@ from jury.audit import export
 from jury.auth.guards import requires_organiser
 from jury.auth.identity import Identity
 from jury.db.queries import Database
+from jury.web.openapi_errors import error_responses
 
 Text = Annotated[str | None, Parameter(max_length=200)]
 
 
-class AuditErrorBody(msgspec.Struct, kw_only=True):
-    status_code: int
-    detail: str
-
-
-BAD_FILTER = {
-    422: ResponseSpec(data_container=AuditErrorBody, description="Filtre invalide (date illisible…).")
-}
+BAD_FILTER = error_responses({422: "Filtre invalide (date illisible…)."})
 
 
 class AuditPages(Controller):

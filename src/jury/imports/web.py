@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-import msgspec
 from litestar import Controller, MediaType, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
@@ -35,7 +34,7 @@ from jury.imports.models import (
     columns_for,
     required_for,
 )
-from jury.web.openapi_errors import error_responses
+from jury.web.openapi_errors import ErrorBody, error_responses
 
 TEMPLATE = "organiser/import.html"
 
@@ -52,14 +51,6 @@ class ImportPageForm:
     file: UploadFile | None = None
     kind: str = "candidats"
     action: str = "verifier"
-
-
-class ImportErrorBody(msgspec.Struct, kw_only=True):
-    """The 422 answer: a summary and one entry per error (line in the file, header = 1; column; message)."""
-
-    status_code: int
-    detail: str
-    errors: list[FieldError] = msgspec.field(default_factory=list)  # absent when there is nothing to list
 
 
 async def _organised_edition(db: Database, slug: str, identity: Identity) -> EditionDetail:
@@ -108,17 +99,15 @@ class ImportsApi(Controller):
         response_description="Import réalisé : toutes les lignes du fichier sont enregistrées.",
         responses={
             200: ResponseSpec(data_container=ImportReport, description="Vérification seule (dry_run=true)."),
-            401: ResponseSpec(data_container=ImportErrorBody, description="Connexion requise."),
+            401: ResponseSpec(data_container=ErrorBody, description="Connexion requise."),
             403: ResponseSpec(
-                data_container=ImportErrorBody,
+                data_container=ErrorBody,
                 description="Réservé aux organisateurs du concours de l'édition.",
             ),
-            404: ResponseSpec(
-                data_container=ImportErrorBody, description="Édition ou type d'import inconnu."
-            ),
-            413: ResponseSpec(data_container=ImportErrorBody, description="Fichier trop volumineux."),
+            404: ResponseSpec(data_container=ErrorBody, description="Édition ou type d'import inconnu."),
+            413: ResponseSpec(data_container=ErrorBody, description="Fichier trop volumineux."),
             422: ResponseSpec(
-                data_container=ImportErrorBody,
+                data_container=ErrorBody,
                 description="Fichier refusé : rien n'a été écrit ; chaque erreur donne sa ligne et sa "
                 "colonne.",
                 examples=[

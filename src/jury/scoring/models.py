@@ -111,22 +111,6 @@ class VersionConflictBody(msgspec.Struct, frozen=True, kw_only=True):
     current: Sheet | None
 
 
-class ScoringError(msgspec.Struct, frozen=True, kw_only=True):
-    status_code: int
-    detail: str
-
-
-class ScoringFieldError(msgspec.Struct, frozen=True, kw_only=True):
-    field: str
-    message: str
-
-
-class ScoringInvalid(msgspec.Struct, frozen=True, kw_only=True):
-    status_code: int
-    detail: str
-    errors: list[ScoringFieldError] = []
-
-
 class SheetPage(msgspec.Struct, frozen=True, kw_only=True):
     round: RoundRef
     candidate: CandidateRef

@@ -32,14 +32,13 @@ from jury.scoring.models import (
     RegisterEntry,
     RoundDeclarations,
     RoundProgress,
-    ScoringError,
-    ScoringInvalid,
     Sheet,
     SheetPage,
     SheetSubmission,
     VersionConflictBody,
 )
 from jury.scoring.sheets import DeclarationsMissing, VersionConflict, number_fr
+from jury.web.openapi_errors import error_responses
 
 __all__ = [
     "ConflictRegisterApi",
@@ -66,19 +65,13 @@ DONE = {
 
 def _errors(*codes: int) -> dict[int, ResponseSpec]:
     described = {
-        401: (ScoringError, "Connexion requise."),
-        403: (ScoringError, "Candidat non affecté à ce juré, ou conflit d'intérêts déclaré avec lui."),
-        404: (ScoringError, "Tour ou candidat inconnu pour l'édition de cette tablette."),
-        409: (ScoringError, "Tour pas ouvert à la notation, ou conflits d'intérêts pas encore déclarés."),
-        422: (
-            ScoringInvalid,
-            "Données refusées : chaque erreur nomme son champ, en français ; rien n'est écrit.",
-        ),
+        401: "Connexion requise.",
+        403: "Candidat non affecté à ce juré, ou conflit d'intérêts déclaré avec lui.",
+        404: "Tour ou candidat inconnu pour l'édition de cette tablette.",
+        409: "Tour pas ouvert à la notation, ou conflits d'intérêts pas encore déclarés.",
+        422: "Données refusées : chaque erreur nomme son champ, en français ; rien n'est écrit.",
     }
-    return {
-        code: ResponseSpec(data_container=described[code][0], description=described[code][1])
-        for code in codes
-    }
+    return error_responses({code: described[code] for code in codes})
 
 
 def _version_conflict(_: Request, exc: VersionConflict) -> Response:
