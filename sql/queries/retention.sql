@@ -129,6 +129,17 @@ with changed as (
 )
 select count(*) from changed
 
+-- name: retention_delete_minutes
+-- Stored procès-verbaux print jurors' names, conflict reasons and notes; asked again, one is drawn up from
+-- what the purge left.
+with changed as (
+    delete from minutes_jobs m
+    using rounds r
+    where r.id = m.round_id and r.edition_id = :edition_id
+    returning 1
+)
+select count(*) from changed
+
 -- name: retention_revoke_access_codes
 with changed as (
     update access_codes set revoked_at = :purged_at

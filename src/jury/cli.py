@@ -233,6 +233,7 @@ def purge(ctx: click.Context, data_dir: Path | None, edition_slug: str, dry_run:
     click.echo(f"  notes de délibération {verb} : {report.notes}")
     click.echo(f"  motifs de conflit d'intérêts {verb} : {report.conflict_reasons}")
     click.echo(f"  réponses conservées pour les tablettes {verb} : {report.submissions}")
+    click.echo(f"  procès-verbaux stockés {verb} : {report.minutes}")
     revoked = "seraient révoqués" if report.dry_run else "révoqués"
     click.echo(f"  codes d'accès {revoked} : {report.access_codes}")
 

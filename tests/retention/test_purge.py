@@ -208,3 +208,20 @@ async def test_other_editions_are_untouched(db):
     async with db.transaction():
         await append_event(db, actor_id=None, actor_label="x", action="a", target="t", payload={})
     assert (await verify(db)).ok
+
+
+async def test_stored_proces_verbaux_of_the_edition_are_deleted_and_no_others(db):
+    """A stored procès-verbal prints jurors' names, conflict reasons and notes: the purge deletes it."""
+    world = await make_world(db)
+    other = await make_world(db, year=2024, decision_on=dt.date(2024, 6, 1), tag="b")
+    for w in (world, other):
+        await db.conn.execute(
+            "insert into minutes_jobs (round_id, panel_id, content_digest, status, pdf) "
+            "values ($1, $2, 'd', 'finished', '%PDF-1.7 Juliette Juré')",
+            w.round,
+            w.panel,
+        )
+    report = await purge(db, edition_id=world.edition)
+    assert report.minutes == 1
+    remaining = await db.conn.fetch("select round_id from minutes_jobs")
+    assert [r["round_id"] for r in remaining] == [other.round]

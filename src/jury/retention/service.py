@@ -48,6 +48,7 @@ class PurgeReport(msgspec.Struct, frozen=True, kw_only=True):
     notes: int
     conflict_reasons: int
     submissions: int
+    minutes: int
     access_codes: int
 
 
@@ -189,5 +190,6 @@ async def _purge(
             "retention_blank_conflict_reasons", **edition, placeholder=PLACEHOLDER
         ),
         submissions=await db.fetchval("retention_delete_sheet_submissions", **edition),
+        minutes=await db.fetchval("retention_delete_minutes", **edition),
         access_codes=await db.fetchval("retention_revoke_access_codes", **edition, purged_at=now),
     )
