@@ -67,10 +67,24 @@ def build_queue_manager(connection: asyncpg.Connection, resources: JobResources)
     return manager
 
 
+IN_PROCESS_GRACE_SECONDS = 5.0
+"""How long `jury serve` lets a job in progress run on after Ctrl-C; what a batch stored is kept, and the
+job is taken up again by the next consumer once its heartbeat is stale."""
+
+
+def _log_failure(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("job consumer failed", error=repr(task.exception()))
+
+
 @asynccontextmanager
-async def consuming(resources: JobResources) -> AsyncIterator[asyncio.Task[None]]:
-    """Consume jobs while the block runs; yields the consumer's task (done only if it failed). On exit,
-    jobs in progress are finished first, as a stopping container would want."""
+async def consuming(
+    resources: JobResources, *, grace_seconds: float | None = None
+) -> AsyncIterator[asyncio.Task[None]]:
+    """Consume jobs while the block runs; yields the consumer's task (done only if it failed).
+
+    On exit, jobs in progress finish first (`grace_seconds=None`, as a stopping container wants: its
+    orchestrator bounds the wait), or are cancelled after `grace_seconds`."""
     heartbeat = timedelta(seconds=resources.settings.job_heartbeat_seconds)
     connection = await asyncpg.connect(resources.settings.database_url)
     manager = build_queue_manager(connection, resources)
@@ -85,15 +99,21 @@ async def consuming(resources: JobResources) -> AsyncIterator[asyncio.Task[None]
         ),
         name="jury-job-consumer",
     )
+    task.add_done_callback(_log_failure)  # said when it happens, not only at shutdown
     log.info("job consumer started", heartbeat_seconds=heartbeat.total_seconds())
     try:
         yield task
     finally:
         manager.shutdown.set()
         try:
-            await task
+            await asyncio.wait_for(asyncio.shield(task), timeout=grace_seconds)
+        except TimeoutError:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+            log.warning("job consumer cancelled with jobs in progress", grace_seconds=grace_seconds)
         except Exception:
-            log.exception("job consumer failed")
+            pass  # already logged by _log_failure
         finally:
             await connection.close()
             log.info("job consumer stopped")
@@ -113,7 +133,7 @@ async def in_process_consumer(app: Litestar) -> AsyncGenerator[None, None]:
         diplomas=app.state.diplomas,
         minutes=app.state.minutes_pool,
     )
-    async with consuming(resources):
+    async with consuming(resources, grace_seconds=IN_PROCESS_GRACE_SECONDS):
         yield
 
 
