@@ -19,6 +19,7 @@ import structlog
 
 from jury.db.queries import Database, Queries
 from jury.deliberation.minutes_render import MinutesContext, MinutesPool
+from jury.diplomas.contexts import templates_digest
 from jury.errors import JuryError
 from jury.jobs.queue import enqueue
 
@@ -40,9 +41,7 @@ class RenderRequest(msgspec.Struct, frozen=True, kw_only=True):
 
 def content_digest(context: MinutesContext, *, templates_dir: Path) -> str:
     digest = hashlib.sha256(msgspec.json.encode(msgspec.structs.replace(context, generated="")))
-    for path in sorted((Path(templates_dir) / "minutes").rglob("*")):
-        if path.is_file():
-            digest.update(path.name.encode() + path.read_bytes())
+    digest.update(templates_digest(Path(templates_dir) / "minutes").encode())
     return digest.hexdigest()
 
 
