@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+
 from jury.auth.service import create_organiser
 from jury.db.queries import Database
 
@@ -32,3 +34,10 @@ async def make_organiser(db: Database, *, email: str, contests: list[str], admin
 async def sign_in(client, *, email: str, password: str = PASSWORD) -> None:
     response = await client.post("/connexion", data={"email": email, "password": password})
     assert response.status_code in (200, 303) and "incorrect" not in response.text
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 right now, for a server a test starts."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

@@ -22,7 +22,6 @@ import datetime as dt
 import io
 import os
 import re
-import socket
 import subprocess
 import sys
 import uuid
@@ -36,6 +35,7 @@ import pytest
 from litestar.routes import HTTPRoute
 from litestar.testing import AsyncTestClient
 from tests.conftest import create_test_database, drop_test_database, with_database
+from tests.helpers import free_port
 
 from jury.app import create_app
 from jury.audit.chain import GENESIS
@@ -1152,9 +1152,7 @@ class Inbox:
 async def _send(w: World) -> list[Ev]:
     controller_module = pytest.importorskip("aiosmtpd.controller")
     made = await issued(w)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     inbox = Inbox()
     controller = controller_module.Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()

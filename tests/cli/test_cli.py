@@ -1,6 +1,5 @@
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -9,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from tests.helpers import free_port
 
 from jury.cli import main
 
@@ -30,12 +30,6 @@ def test_migrate_applies_to_database_url_then_nothing(empty_database_url):
     second = subprocess.run([*JURY, "migrate"], env=env, capture_output=True, text=True, timeout=60)
     assert second.returncode == 0
     assert second.stdout.strip() == "0 migration(s) appliquée(s)."
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
@@ -66,7 +60,7 @@ def _postgres_running(data_dir: Path) -> bool:
 @pytest.mark.slow
 def test_serve_on_embedded_postgres_stops_cleanly_and_reuses_its_data(tmp_path: Path):
     data_dir = tmp_path / "jury-data"
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "JURY_DATA_DIR"}}
     env["JURY_LOG_FORMAT"] = "json"
     cmd = [*JURY, "serve", "--data-dir", str(data_dir), "--port", str(port)]

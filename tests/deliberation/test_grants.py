@@ -6,7 +6,6 @@ from jury.deliberation.grants import (
     Grant,
     GrantRequest,
     check_eligibility,
-    format_euros,
     propose_allocation,
     validate_allocation,
 )
@@ -24,17 +23,6 @@ def plain(text: str) -> str:
 
 def plain_all(texts: list[str]) -> list[str]:
     return [plain(t) for t in texts]
-
-
-# --- Amount formatting ----------------------------------------------------------------------------------
-
-
-def test_euros_use_french_typographic_spaces():
-    assert format_euros(15_000) == "15\u202f000\u00a0€"
-    assert format_euros(100_500) == "100\u202f500\u00a0€"
-    assert format_euros(1_234_567) == "1\u202f234\u202f567\u00a0€"
-    assert format_euros(0) == "0\u00a0€"
-    assert format_euros(-500) == "-500\u00a0€"
 
 
 # --- Eligibility ----------------------------------------------------------------------------------------

@@ -6,7 +6,6 @@ from jury.deliberation.prizes import (
     PodiumPlace,
     Prize,
     final_prizes,
-    place_label,
     validate_awards,
     validate_podium,
 )
@@ -125,10 +124,6 @@ TASTED = {"07", "12", "17", "23", "31"}
 
 def podium(*lines: tuple[int, str]) -> list[PodiumPlace]:
     return [PodiumPlace(place=p, entry=e) for p, e in lines]
-
-
-def test_place_labels():
-    assert [place_label(p) for p in (1, 2, 3, 10)] == ["1er prix", "2e prix", "3e prix", "10e prix"]
 
 
 def test_valid_podium():

@@ -18,7 +18,6 @@ import re
 import shlex
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -31,6 +30,7 @@ from typing import Any
 
 import pytest
 import yaml
+from tests.helpers import free_port
 
 from jury.cli import main
 from jury.settings import ENVIRONMENT, PROJECT_ROOT, load_settings
@@ -1032,12 +1032,6 @@ def test_caddyfile_validates(site_address: str, tmp_path: Path):
 # ------------------------------------------------------------------------------------------ the image's command, for real
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _get(url: str, headers: dict[str, str] | None = None) -> int:
     request = urllib.request.Request(url, headers=headers or {})
     try:
@@ -1054,7 +1048,7 @@ def test_image_command_serves_behind_a_proxy(database_url: str, tmp_path: Path):
     worker processes log JSON lines, and SIGTERM stops it cleanly."""
     stage = runtime_stage()
     cmd = stage.exec_form("CMD")
-    port = _free_port()
+    port = free_port()
     cmd[cmd.index("--port") + 1] = str(port)
     cmd[cmd.index("--host") + 1] = "127.0.0.1"
     cmd[0] = tool(cmd[0], "uvicorn")

@@ -6,12 +6,12 @@ import email
 import email.policy
 import html
 import re
-import socket
 from collections.abc import AsyncIterator, Iterator
 
 import msgspec
 import pytest
 from litestar.testing import AsyncTestClient
+from tests.helpers import free_port
 
 from jury.app import create_app
 from jury.db.queries import Database
@@ -38,16 +38,10 @@ class Inbox:
         return "250 Message accepted for delivery"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def smtp() -> Iterator[tuple[Inbox, int]]:
     inbox = Inbox()
-    port = _free_port()
+    port = free_port()
     controller = aiosmtpd_controller.Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
     try:

@@ -12,8 +12,8 @@ from jury.db.queries import Database
 from jury.demo.loader import load_demo
 from jury.diplomas import service
 from jury.diplomas.contexts import content_digest
-from jury.diplomas.formatting import format_euros
 from jury.diplomas.pool import DiplomaRenderer
+from jury.french.money import euros
 from jury.settings import Settings
 
 from .conftest import normalise
@@ -85,7 +85,7 @@ async def test_progress_diploma_shows_laureat_and_granted_amount(
     facts = read_pdf(await service.diploma_pdf(db, source, settings=settings, renderer=renderer))
     assert facts.pages == 1
     assert "Lauréat" in facts.text
-    assert normalise(format_euros(source["granted_eur"])) in facts.text
+    assert normalise(euros(source["granted_eur"])) in facts.text
     assert source["organisation_name"].split()[0] in facts.text
 
 
@@ -134,10 +134,10 @@ async def test_stored_pdf_is_reused_then_rerendered_after_a_changed_decision(
     after = await service.source_by_id(db, diploma_id=source["diploma_id"])
     assert after["content_digest"] != first["content_digest"]
     assert after["rendered_at"] > first["rendered_at"]
-    assert normalise(format_euros(new_amount)) in facts.text
+    assert normalise(euros(new_amount)) in facts.text
     new_path = Path(after["pdf_path"])
     assert new_path != path and not path.exists(), "the outdated version is removed once replaced"
-    assert normalise(format_euros(new_amount)) in read_pdf(new_path.read_bytes()).text
+    assert normalise(euros(new_amount)) in read_pdf(new_path.read_bytes()).text
 
 
 @pytest.mark.pdf

@@ -7,7 +7,6 @@ import asyncio
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +17,7 @@ from pathlib import Path
 import asyncpg
 import httpx
 import pytest
+from tests.helpers import free_port
 from tests.scoring.conftest import SEED
 
 from jury.auth.service import issue_codes
@@ -42,12 +42,6 @@ class World:
 class Server:
     url: str
     process: subprocess.Popen = field(repr=False)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 async def start_server(

@@ -13,11 +13,16 @@ that none of them reaches a page of a blind round.
 
 from __future__ import annotations
 
+import asyncio
+import shutil
+import threading
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import pytest
-from tests.helpers import make_organiser, sign_in
+from tests.helpers import free_port, make_organiser, sign_in
 
+from jury.app import create_app
 from jury.auth.service import issue_codes
 from jury.db.queries import Database
 
@@ -178,3 +183,46 @@ async def organiser(client, db: Database, edition: Edition) -> str:
 async def other_organiser(db: Database, edition: Edition) -> str:
     await make_organiser(db, email="dep@exemple.fr", contests=["progress"])
     return "dep@exemple.fr"
+
+
+# --- a real browser on a real server (the Playwright modules of this folder) -----------------------------
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+BROWSER_MARKS = [
+    pytest.mark.slow,
+    pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed"),
+]
+
+
+@pytest.fixture
+async def server(settings) -> AsyncIterator[str]:
+    """The app under uvicorn on a free port, in a thread with its own event loop and pool, so the browser
+    talks to a real HTTP server while the test reads the same database."""
+    import uvicorn
+
+    port = free_port()
+    config = uvicorn.Config(
+        create_app(settings), host="127.0.0.1", port=port, log_level="warning", lifespan="on"
+    )
+    uv = uvicorn.Server(config)
+    thread = threading.Thread(target=uv.run, daemon=True)
+    thread.start()
+    for _ in range(200):
+        if uv.started:
+            break
+        await asyncio.sleep(0.05)
+    assert uv.started, "uvicorn did not start"
+    yield f"http://127.0.0.1:{port}"
+    uv.should_exit = True
+    await asyncio.to_thread(thread.join, 10)
+
+
+@pytest.fixture
+async def browser():
+    """Debian's Chromium driven by Playwright (imported here: only the browser modules need it)."""
+    playwright_api = pytest.importorskip("playwright.async_api")
+    async with playwright_api.async_playwright() as p:
+        chromium = await p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        await chromium.close()

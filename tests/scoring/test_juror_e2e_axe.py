@@ -9,67 +9,20 @@ Playwright or Chromium is missing.
 
 from __future__ import annotations
 
-import asyncio
-import shutil
-import socket
-import threading
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from tests.scoring.conftest import Edition
+from tests.scoring.conftest import BROWSER_MARKS, Edition
 
-from jury.app import create_app
 from jury.auth.service import issue_codes
 
 playwright_api = pytest.importorskip("playwright.async_api")
 expect = playwright_api.expect
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed"),
-]
+pytestmark = BROWSER_MARKS
 
 AXE = Path(__file__).parent / "axe" / "axe.min.js"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 PORTRAIT = {"width": 820, "height": 1180}
 LANDSCAPE = {"width": 1180, "height": 820}
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-async def server(settings) -> AsyncIterator[str]:
-    """The app under uvicorn in its own thread and loop, so the browser talks to a real HTTP server."""
-    import uvicorn
-
-    port = _free_port()
-    config = uvicorn.Config(
-        create_app(settings), host="127.0.0.1", port=port, log_level="warning", lifespan="on"
-    )
-    uv = uvicorn.Server(config)
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    for _ in range(200):
-        if uv.started:
-            break
-        await asyncio.sleep(0.05)
-    assert uv.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}"
-    uv.should_exit = True
-    await asyncio.to_thread(thread.join, 10)
-
-
-@pytest.fixture
-async def browser():
-    async with playwright_api.async_playwright() as p:
-        chromium = await p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        await chromium.close()
 
 
 async def _sign_in_by_typing(page, server: str, code: str) -> None:

@@ -4,16 +4,11 @@ version conflict shown instead of overwritten. Skipped where Playwright or Chrom
 from __future__ import annotations
 
 import asyncio
-import shutil
-import socket
-import threading
 import uuid
-from collections.abc import AsyncIterator
 
 import pytest
-from tests.scoring.conftest import Edition, declare_none
+from tests.scoring.conftest import BROWSER_MARKS, Edition, declare_none
 
-from jury.app import create_app
 from jury.auth.identity import Identity
 from jury.auth.service import issue_codes
 from jury.scoring import sheets
@@ -21,11 +16,7 @@ from jury.scoring.models import SheetSubmission
 
 playwright_api = pytest.importorskip("playwright.async_api")
 expect = playwright_api.expect
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed"),
-]
+pytestmark = BROWSER_MARKS
 
 
 OUTBOX_JS = "JSON.parse(localStorage.getItem('jury.outbox.v1.' + document.querySelector('[data-juror]').dataset.juror))"
@@ -44,42 +35,6 @@ async def go_offline(context) -> None:
             await asyncio.sleep(0.05)
         else:
             raise AssertionError("the service worker never went offline")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-async def server(settings) -> AsyncIterator[str]:
-    """The app served by uvicorn on a free port, in a thread with its own event loop and pool."""
-    import uvicorn
-
-    port = _free_port()
-    config = uvicorn.Config(
-        create_app(settings), host="127.0.0.1", port=port, log_level="warning", lifespan="on"
-    )
-    uv = uvicorn.Server(config)
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    for _ in range(200):
-        if uv.started:
-            break
-        await asyncio.sleep(0.05)
-    assert uv.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}"
-    uv.should_exit = True
-    await asyncio.to_thread(thread.join, 10)
-
-
-@pytest.fixture
-async def browser():
-    async with playwright_api.async_playwright() as p:
-        chromium = await p.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
-        yield chromium
-        await chromium.close()
 
 
 async def test_offline_outbox_retry_and_version_conflict(db, edition: Edition, server, browser):

@@ -10,9 +10,7 @@ return would run as a formula in a spreadsheet: every text cell starting with on
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from urllib.parse import urlencode
 
 import msgspec
@@ -20,9 +18,9 @@ import msgspec
 from jury.auth.identity import Identity
 from jury.db.queries import Database
 from jury.errors import Invalid
+from jury.spreadsheet import french_csv, neutralise
 
 PAGE_SIZE = 100
-DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 COLUMNS = (
     "N°",
     "Date (heure de Paris)",
@@ -140,16 +138,10 @@ async def audit_page(db: Database, *, identity: Identity, filters: AuditFilters,
     )
 
 
-def neutralise(text: str) -> str:
-    return "'" + text if text.startswith(DANGEROUS) else text
-
-
 def to_csv(lines: list[AuditLine]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    for line in lines:
-        writer.writerow(
+    return french_csv(
+        COLUMNS,
+        (
             [
                 line.id,
                 *(
@@ -167,5 +159,6 @@ def to_csv(lines: list[AuditLine]) -> bytes:
                     )
                 ),
             ]
-        )
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+            for line in lines
+        ),
+    )

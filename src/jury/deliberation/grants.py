@@ -20,6 +20,7 @@ from typing import Literal
 import msgspec
 
 from jury.contests.territory import is_insee_code
+from jury.french.money import euros
 
 __all__ = [
     "Allocation",
@@ -28,7 +29,6 @@ __all__ = [
     "Grant",
     "GrantRequest",
     "check_eligibility",
-    "format_euros",
     "propose_allocation",
     "validate_allocation",
 ]
@@ -70,12 +70,6 @@ class Allocation(msgspec.Struct, frozen=True, kw_only=True):
     grants: tuple[Grant, ...]
     total: int
     remaining: int
-
-
-def format_euros(amount: int) -> str:
-    """French typography: narrow no-break space between thousands, no-break space before the sign."""
-    sign = "-" if amount < 0 else ""
-    return f"{sign}{abs(amount):,}".replace(",", "\u202f") + "\u00a0€"
 
 
 def check_eligibility(
@@ -138,16 +132,14 @@ def check_eligibility(
         failures.append(
             EligibilityFailure(
                 rule="requested_amount",
-                message=f"Montant demandé invalide : {format_euros(requested)} "
-                "(un montant positif est attendu)",
+                message=f"Montant demandé invalide : {euros(requested)} (un montant positif est attendu)",
             )
         )
     elif requested > max_grant:
         failures.append(
             EligibilityFailure(
                 rule="requested_amount",
-                message=f"Montant demandé ({format_euros(requested)}) supérieur au plafond de "
-                f"{format_euros(max_grant)}",
+                message=f"Montant demandé ({euros(requested)}) supérieur au plafond de {euros(max_grant)}",
             )
         )
     return Eligibility(failures=tuple(failures))
@@ -184,8 +176,8 @@ def propose_allocation(
             raise ValueError(f"Montant demandé invalide pour {r.candidate} : {r.requested!r}")
         if r.requested > max_grant:
             raise ValueError(
-                f"Montant demandé par {r.candidate} ({format_euros(r.requested)}) supérieur au plafond de "
-                f"{format_euros(max_grant)}"
+                f"Montant demandé par {r.candidate} ({euros(r.requested)}) supérieur au plafond de "
+                f"{euros(max_grant)}"
             )
 
     remaining = budget
@@ -193,29 +185,29 @@ def propose_allocation(
     for r in requests:
         if r.requested <= remaining:
             granted, status = r.requested, "full"
-            note = f"Montant demandé accordé en totalité : {format_euros(r.requested)}"
+            note = f"Montant demandé accordé en totalité : {euros(r.requested)}"
         elif remaining == 0:
             granted, status = 0, "unfunded"
             note = "Non financé : budget épuisé"
         elif min_partial is not None and remaining >= min_partial:
             granted, status = remaining, "partial"
             note = (
-                f"Financement partiel : reliquat du budget de {format_euros(remaining)} accordé sur "
-                f"{format_euros(r.requested)} demandés (minimum de financement partiel : "
-                f"{format_euros(min_partial)})"
+                f"Financement partiel : reliquat du budget de {euros(remaining)} accordé sur "
+                f"{euros(r.requested)} demandés (minimum de financement partiel : "
+                f"{euros(min_partial)})"
             )
         elif min_partial is not None:
             granted, status = 0, "unfunded"
             note = (
-                f"Non financé : le reliquat du budget ({format_euros(remaining)}) est inférieur au minimum "
-                f"de financement partiel ({format_euros(min_partial)}) et à la demande "
-                f"({format_euros(r.requested)})"
+                f"Non financé : le reliquat du budget ({euros(remaining)}) est inférieur au minimum "
+                f"de financement partiel ({euros(min_partial)}) et à la demande "
+                f"({euros(r.requested)})"
             )
         else:
             granted, status = 0, "unfunded"
             note = (
-                f"Non financé : la demande ({format_euros(r.requested)}) dépasse le reliquat du budget "
-                f"({format_euros(remaining)}) et l'édition n'admet pas de financement partiel"
+                f"Non financé : la demande ({euros(r.requested)}) dépasse le reliquat du budget "
+                f"({euros(remaining)}) et l'édition n'admet pas de financement partiel"
             )
         remaining -= granted
         grants.append(
@@ -243,13 +235,13 @@ def validate_allocation(
             errors.append(f"Montant accordé à {candidate} non entier : {granted!r}")
             continue
         if granted < 0:
-            errors.append(f"Montant négatif pour {candidate} : {format_euros(granted)}")
+            errors.append(f"Montant négatif pour {candidate} : {euros(granted)}")
             continue
         total += granted
         if candidate not in requests:
             if granted > 0:
                 errors.append(
-                    f"Subvention de {format_euros(granted)} accordée à {candidate} sans demande enregistrée"
+                    f"Subvention de {euros(granted)} accordée à {candidate} sans demande enregistrée"
                 )
             continue
         requested = requests[candidate]
@@ -257,26 +249,25 @@ def validate_allocation(
             errors.append(f"Montant demandé par {candidate} non entier : {requested!r}")
             continue
         if requested < 0:
-            errors.append(f"Montant demandé négatif pour {candidate} : {format_euros(requested)}")
+            errors.append(f"Montant demandé négatif pour {candidate} : {euros(requested)}")
         if requested > max_grant:
             errors.append(
-                f"Montant demandé par {candidate} ({format_euros(requested)}) supérieur au plafond de "
-                f"{format_euros(max_grant)}"
+                f"Montant demandé par {candidate} ({euros(requested)}) supérieur au plafond de "
+                f"{euros(max_grant)}"
             )
         if granted > requested:
             errors.append(
-                f"Montant accordé à {candidate} ({format_euros(granted)}) supérieur au montant demandé "
-                f"({format_euros(requested)})"
+                f"Montant accordé à {candidate} ({euros(granted)}) supérieur au montant demandé "
+                f"({euros(requested)})"
             )
         if granted > max_grant:
             errors.append(
-                f"Montant accordé à {candidate} ({format_euros(granted)}) supérieur au plafond de "
-                f"{format_euros(max_grant)}"
+                f"Montant accordé à {candidate} ({euros(granted)}) supérieur au plafond de {euros(max_grant)}"
             )
     if total > budget:
         errors.append(
-            f"Total accordé ({format_euros(total)}) supérieur au budget ({format_euros(budget)}) : "
-            f"dépassement de {format_euros(total - budget)}"
+            f"Total accordé ({euros(total)}) supérieur au budget ({euros(budget)}) : "
+            f"dépassement de {euros(total - budget)}"
         )
     return errors
 

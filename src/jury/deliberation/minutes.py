@@ -22,7 +22,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import msgspec
 
@@ -39,13 +38,12 @@ from jury.deliberation.minutes_render import (
     Standing,
     StandingLine,
 )
-from jury.diplomas.ordinal import ordinal_suffix
 from jury.errors import Conflict, Forbidden, NotFound
+from jury.french.dates import PARIS, french_date
+from jury.french.ordinal import edition_ordinal
 from jury.results import service as results
 from jury.results.models import StandingResult
-from jury.web.templating import date_fr
 
-PARIS = ZoneInfo("Europe/Paris")
 CHAIR_ONLY = "Le procès-verbal est réservé à la présidence du jury et aux organisateurs du concours."
 KINDS = {
     "advance": "Qualification pour le tour suivant",
@@ -107,7 +105,7 @@ async def minutes_context(
         decisions.append(_decision(row, label=label))
     now = now or dt.datetime.now(PARIS)
     day = rnd["scheduled_on"] or (last_event.astimezone(PARIS).date() if last_event else now.date())
-    edition = f"{rnd['edition_number']}{ordinal_suffix(rnd['edition_number'], gender='feminine')} édition"
+    edition = edition_ordinal(rnd["edition_number"])
     return MinutesContext(
         title=f"Procès-verbal — {rnd['contest_name']} {rnd['edition_year']} — {rnd['name']} — {panel['name']}",
         contest=rnd["contest_name"],
@@ -115,7 +113,7 @@ async def minutes_context(
         round=rnd["name"],
         panel=panel["name"],
         venue=panel["venue"] or rnd["place"] or "",
-        date=date_fr(day),
+        date=french_date(day),
         generated=_when(now),
         provisional=rnd["status"] == "deliberation",
         blind=blind,
@@ -323,4 +321,4 @@ def _number(value: float | None) -> str:
 
 def _when(moment: dt.datetime) -> str:
     local = moment.astimezone(PARIS)
-    return f"{date_fr(local.date())} à {local:%H}\u00a0h\u00a0{local:%M}"  # the hour never splits over lines
+    return f"{french_date(local)} à {local:%H}\u00a0h\u00a0{local:%M}"  # the hour never splits over lines

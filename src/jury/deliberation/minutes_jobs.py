@@ -19,9 +19,10 @@ import structlog
 
 from jury.db.queries import Database, Queries
 from jury.deliberation.minutes_render import MinutesContext, MinutesPool
-from jury.diplomas.contexts import templates_digest
 from jury.errors import JuryError
 from jury.jobs.queue import enqueue
+from jury.jobs.state import JobStateWriter
+from jury.templates_digest import templates_digest
 
 log = structlog.get_logger(__name__)
 
@@ -99,10 +100,7 @@ async def run_rendering(
     """The worker's side; a failure is written on the job for the page that waits on it."""
     request = msgspec.json.decode(payload, type=RenderRequest)
 
-    async def write(name: str, **params: object) -> None:
-        async with pool.acquire() as conn:
-            await Database(conn, queries).execute(name, **params)
-
+    write = JobStateWriter(pool, queries)
     await write("minutes_job_start", job_id=request.job_id)
     try:
         pdf = await renderer.render(request.context)

@@ -11,13 +11,14 @@ from collections.abc import Collection, Mapping, Sequence
 
 import msgspec
 
+from jury.french.ordinal import prize_ordinal
+
 __all__ = [
     "SPECIAL_PRIZE_CODE",
     "Award",
     "PodiumPlace",
     "Prize",
     "final_prizes",
-    "place_label",
     "validate_awards",
     "validate_podium",
 ]
@@ -103,11 +104,6 @@ def validate_awards(
     return errors
 
 
-def place_label(place: int) -> str:
-    """French ordinal as printed on diplomas: 1er, 2e, 3e (never « 2ème »)."""
-    return f"{place}{'er' if place == 1 else 'e'} prix"
-
-
 def validate_podium(
     *,
     podium: Sequence[PodiumPlace],
@@ -133,20 +129,20 @@ def validate_podium(
             )
             continue
         if entries is not None and line.entry not in entries:
-            errors.append(f"Entrée inconnue : {line.entry} ({place_label(line.place)})")
+            errors.append(f"Entrée inconnue : {line.entry} ({prize_ordinal(line.place)})")
         by_place.setdefault(line.place, []).append(line.entry)
         by_entry.setdefault(line.entry, []).append(line.place)
 
     for place in valid:
         given = by_place.get(place, [])
         if len(given) > 1:
-            errors.append(f"{place_label(place)} attribué plusieurs fois : entrées {_join(given)}")
+            errors.append(f"{prize_ordinal(place)} attribué plusieurs fois : entrées {_join(given)}")
         elif not given and require_complete:
-            errors.append(f"{place_label(place)} non attribué")
+            errors.append(f"{prize_ordinal(place)} non attribué")
     for entry, held in by_entry.items():
         if len(held) > 1:
             errors.append(
-                f"Entrée {entry} classée plusieurs fois : {_join([place_label(p) for p in sorted(held)])}"
+                f"Entrée {entry} classée plusieurs fois : {_join([prize_ordinal(p) for p in sorted(held)])}"
             )
     return errors
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal
-from zoneinfo import ZoneInfo
 
 import msgspec
 
@@ -22,8 +21,8 @@ from jury.contests.service import get_edition
 from jury.db.queries import Database
 from jury.deliberation.models import Advancement, Decision
 from jury.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
+from jury.french.dates import PARIS
 
-PARIS = ZoneInfo("Europe/Paris")
 NOT_A_MEMBER = "Vous ne siégez pas dans ce jury."
 NOT_IN_ROUND = "Vous ne siégez dans aucun jury de ce tour."
 

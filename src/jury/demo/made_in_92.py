@@ -49,11 +49,11 @@ from jury.demo.simulate import (
     best_per_category,
     french_number,
     juror_models,
-    ordinal,
     score_round,
     standings,
     talents,
 )
+from jury.french.ordinal import ordinal
 
 SLUG = "made-in-92"
 SPECIAL_PRIZE = "special"

@@ -43,14 +43,14 @@ from jury.demo.simulate import (
     Comments,
     assign,
     at,
-    euros,
     french_number,
     juror_models,
-    ordinal,
     score_round,
     standings,
     talents,
 )
+from jury.french.money import euros
+from jury.french.ordinal import ordinal
 
 SLUG = "progress"
 ELIGIBILITY, COMMITTEE = 1, 2

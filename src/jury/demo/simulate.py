@@ -15,13 +15,11 @@ import random
 import uuid
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import msgspec
 
 from jury.demo.plan import Assignment, Category, Conflict, Criterion, Sheet
-
-PARIS = ZoneInfo("Europe/Paris")
+from jury.french.dates import PARIS
 
 # Centre of the marks on each criterion's range, and how far one unit of hidden quality moves them.
 _CENTRE = 0.56
@@ -60,18 +58,6 @@ def at(day: dt.date, hour: int, *, minute: int = 0) -> dt.datetime:
 
 def french_number(value: float, digits: int = 1) -> str:
     return f"{value:.{digits}f}".replace(".", ",")
-
-
-def euros(amount: int) -> str:
-    return f"{amount:,}".replace(",", "\u202f") + "\u00a0€"
-
-
-def ordinal(rank: int) -> str:
-    return "1er" if rank == 1 else f"{rank}e"
-
-
-def ordinal_feminine(rank: int) -> str:
-    return "1re" if rank == 1 else f"{rank}e"
 
 
 def talents(rng: random.Random, keys: Iterable[str], *, criteria: Sequence[Criterion]) -> dict[str, Talent]:

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import msgspec
 
 from jury.diplomas.models import DiplomaContext, Signatory
+from jury.templates_digest import templates_digest
 
 
 def _text(value: Any) -> str | None:
@@ -59,24 +59,6 @@ def build_context(
         verification_code=source["verification_code"],
         base_url=base_url,
     )
-
-
-def templates_digest(templates_dir: Path) -> str:
-    """SHA-256 of every file of the diploma templates (names and bytes): a new logo, font or wording
-    changes it, hence every diploma's content digest. Cached on the files' sizes and mtimes, so it is
-    read again only when something changed."""
-    files = sorted(p for p in Path(templates_dir).rglob("*") if p.is_file())
-    stamp = tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in files)
-    return _digest_files(stamp)
-
-
-@lru_cache(maxsize=8)
-def _digest_files(stamp: tuple[tuple[str, int, int], ...]) -> str:
-    digest = hashlib.sha256()
-    for name, _size, _mtime in stamp:
-        path = Path(name)
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
 
 
 def content_digest(ctx: DiplomaContext, *, templates_dir: Path) -> str:

@@ -10,7 +10,6 @@ no diploma is rendered into storage twice.
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 import asyncpg
 import msgspec
@@ -19,6 +18,7 @@ import structlog
 from jury.db.queries import Database, Queries
 from jury.diplomas.service import RendererHolder, issue_diplomas, render_edition, sources_of_edition
 from jury.jobs.queue import enqueue
+from jury.jobs.state import JobStateWriter
 from jury.settings import Settings
 
 log = structlog.get_logger(__name__)
@@ -63,11 +63,7 @@ async def run_generation(
     request = msgspec.json.decode(payload, type=GenerationRequest)
     job_id = request.job_id
 
-    async def progress_db(name: str, **params: Any) -> Any:
-        # Autocommitted on a connection of its own: the page polls while the work is in progress.
-        async with pool.acquire() as conn:
-            return await Database(conn, queries).fetchval(name, **params)
-
+    progress_db = JobStateWriter(pool, queries)
     attempt = await progress_db("diploma_job_start", job_id=job_id)
     log.info("diploma batch started", job_id=job_id, edition_id=request.edition_id, attempt=attempt)
     try:

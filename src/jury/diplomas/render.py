@@ -36,9 +36,10 @@ from weasyprint.text.ffi import harfbuzz_subset
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-from jury.diplomas.formatting import format_euros, french_date
 from jury.diplomas.models import DiplomaContext
-from jury.diplomas.ordinal import Gender, ordinal_suffix
+from jury.french.dates import french_date
+from jury.french.money import euros
+from jury.french.ordinal import Gender, ordinal_suffix
 
 FONT_FACES: tuple[tuple[str, str, int, str], ...] = (
     # (family, file in fonts/, weight, style). Family names are ours, so no system font can stand in.
@@ -184,7 +185,7 @@ def build_environment(templates_dir: Path, *, logos: dict[str, str] | None = Non
     env.filters.update(
         size_class=size_class,
         french_date=french_date_markup,
-        euros=format_euros,
+        euros=euros,
         keep_hyphenated=keep_hyphenated,
         display_url=display_url,
         edition=lambda n: ordinal_markup(n, gender="feminine", noun="édition"),

@@ -15,7 +15,6 @@ import secrets
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import msgspec
 import structlog
@@ -29,6 +28,8 @@ from jury.diplomas.contexts import build_context, content_digest, signatories_of
 from jury.diplomas.models import DiplomaContext, new_verification_code
 from jury.diplomas.pool import DiplomaRenderer
 from jury.errors import Invalid, JuryError, NotFound
+from jury.french.dates import french_date
+from jury.french.ordinal import prize_ordinal
 from jury.settings import Settings
 
 log = structlog.get_logger(__name__)
@@ -164,7 +165,7 @@ def laureate_of(source: Source) -> str:
 
 def prize_label(source: Source) -> str:
     if source["prize_kind"] == "podium" and source["place"]:
-        return f"{source['place']}{'er' if source['place'] == 1 else 'e'} prix"
+        return prize_ordinal(source["place"])
     return source["prize"]
 
 
@@ -339,7 +340,7 @@ async def open_link(db: Database, *, token: str) -> Source:
         raise LinkRefused("Ce lien a expiré. Demandez-en un nouveau aux organisateurs.", status_code=410)
     if row["revoked_at"] is not None:
         raise LinkRefused(
-            f"Ce diplôme a été révoqué le {french_datetime(row['revoked_at'])} : {row['revoked_reason']}",
+            f"Ce diplôme a été révoqué le {french_date(row['revoked_at'])} : {row['revoked_reason']}",
             status_code=410,
             source=row,
         )
@@ -390,33 +391,6 @@ async def verification(db: Database, *, code: str) -> Source:
     if row is None:
         raise NotFound("Aucun diplôme ne porte ce code de vérification.")
     return row
-
-
-MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
-
-
-PARIS = ZoneInfo("Europe/Paris")
-
-
-def french_datetime(value: dt.datetime | dt.date) -> str:
-    """'1er mars 2026': a revocation at 00:30 in Nanterre is dated that day, not the day before (UTC)."""
-    if isinstance(value, dt.datetime) and value.tzinfo is not None:
-        value = value.astimezone(PARIS)
-    day = value.day
-    return f"{'1er' if day == 1 else day} {MONTHS[value.month - 1]} {value.year}"
 
 
 # --- the command line ------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from jury.db.queries import Database
 from jury.diplomas import jobs, mail, service
 from jury.diplomas.service import RendererHolder
 from jury.errors import Invalid, NotFound
+from jury.french.dates import french_date
 from jury.settings import Settings
 
 
@@ -63,9 +64,9 @@ def _summary(source: Any) -> dict[str, Any]:
         "project_title": source["project_title"],
         "granted_eur": source["granted_eur"] if source["contest"] == "progress" else None,
         "commune": source["commune"],
-        "decided_on": service.french_datetime(source["decided_on"]),
+        "decided_on": french_date(source["decided_on"]),
         "code": source["verification_code"],
-        "revoked_on": service.french_datetime(source["revoked_at"]) if source["revoked_at"] else None,
+        "revoked_on": french_date(source["revoked_at"]) if source["revoked_at"] else None,
         "revoked_reason": source["revoked_reason"],
     }
 

@@ -14,6 +14,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
+from jury.french.money import euros
 from jury.imports.models import (
     CandidateRecord,
     CandidateRules,
@@ -40,7 +41,6 @@ _SPACES = re.compile(r"[\s\u00a0\u202f']+")
 _CURRENCY = re.compile(r"(€|eur(os?)?)$", re.IGNORECASE)
 _FR_DATE = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-NARROW_NBSP = "\u202f"
 
 ROLE_WORDS = {
     "jure": "juror",
@@ -57,11 +57,6 @@ ROLE_WORDS = {
 }
 YES = frozenset({"oui", "o", "yes", "y", "vrai", "true", "1", "x"})
 NO = frozenset({"non", "n", "no", "faux", "false", "0"})
-
-
-def euros(amount: int) -> str:
-    """French typography, as on the pages: 15 000 €."""
-    return f"{amount:,}".replace(",", NARROW_NBSP) + "\u00a0€"
 
 
 class _Sheet:

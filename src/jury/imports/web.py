@@ -34,6 +34,7 @@ from jury.imports.models import (
     columns_for,
     required_for,
 )
+from jury.spreadsheet import french_csv
 from jury.web.openapi_errors import ErrorBody, error_responses
 
 TEMPLATE = "organiser/import.html"
@@ -213,10 +214,9 @@ class ImportPages(Controller):
         """A header-only CSV, UTF-8 with BOM and semicolons: what Excel on a French Windows opens as is."""
         import_kind = service.check_kind(kind)
         edition = await _organised_edition(db, slug, identity)
-        header = ";".join(column.name for column in columns_for(import_kind))
         name = f"modele-{import_kind}-{edition.slug}.csv"
         return Response(
-            ("\ufeff" + header + "\r\n").encode("utf-8"),
+            french_csv([column.name for column in columns_for(import_kind)], []),
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="{name}"'},
         )

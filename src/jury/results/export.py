@@ -12,7 +12,6 @@ so that a double click opens it correctly in a French Excel or LibreOffice.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Sequence
 
@@ -21,6 +20,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from jury.results.models import StandingView
+from jury.spreadsheet import french_csv, neutralise
 
 COLUMNS = (
     "Jury",
@@ -40,13 +40,8 @@ COLUMNS = (
     "Éliminé par (jurés)",
 )
 DECIMALS = {7: 2, 9: 2, 10: 2, 11: 2, 12: 3}
-DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
 Cell = str | int | float | None
-
-
-def neutralise(text: str) -> str:
-    return "'" + text if text.startswith(DANGEROUS) else text
 
 
 def rank_change(raw_rank: int | None, rank: int | None) -> str:
@@ -86,12 +81,9 @@ def rows(standings: Sequence[StandingView]) -> list[list[Cell]]:
 
 
 def to_csv(standings: Sequence[StandingView]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    for row in rows(standings):
-        writer.writerow([_csv_cell(i, value) for i, value in enumerate(row)])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return french_csv(
+        COLUMNS, ([_csv_cell(i, value) for i, value in enumerate(row)] for row in rows(standings))
+    )
 
 
 def _csv_cell(index: int, value: Cell) -> str:

@@ -13,16 +13,14 @@ formula are neutralised, because reasons and names are typed by people.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
-from zoneinfo import ZoneInfo
 
 from jury.audit.service import append_event
 from jury.auth.identity import Identity
 from jury.auth.service import ensure_organiser_of_edition
 from jury.db.queries import Database, fetch_as
 from jury.errors import Conflict, FieldError, Invalid
+from jury.french.dates import PARIS
 from jury.scoring.models import (
     MAX_COMMENT,
     CandidateRef,
@@ -32,16 +30,9 @@ from jury.scoring.models import (
     RoundDeclarations,
 )
 from jury.scoring.sheets import juror_round, round_ref
+from jury.spreadsheet import french_csv, neutralise
 
-__all__ = ["declare", "edition_register", "neutralise", "register_csv", "round_declarations"]
-
-PARIS = ZoneInfo("Europe/Paris")
-DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(text: str) -> str:
-    """A cell a spreadsheet would evaluate as a formula gets an apostrophe in front (OWASP CSV injection)."""
-    return "'" + text if text.startswith(DANGEROUS) else text
+__all__ = ["declare", "edition_register", "register_csv", "round_declarations"]
 
 
 async def round_declarations(db: Database, *, identity: Identity, round_id: int) -> RoundDeclarations:
@@ -212,11 +203,9 @@ REGISTER_COLUMNS = ("Tour", "Juré", "N° d'inscription", "Candidat", "Déclarat
 
 def register_csv(entries: Sequence[RegisterEntry]) -> bytes:
     """French spreadsheet dialect (`;`, UTF-8 with BOM), every text cell neutralised."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(REGISTER_COLUMNS)
-    for e in entries:
-        writer.writerow(
+    return french_csv(
+        REGISTER_COLUMNS,
+        (
             [
                 neutralise(e.round_name),
                 neutralise(e.juror_name),
@@ -226,5 +215,6 @@ def register_csv(entries: Sequence[RegisterEntry]) -> bytes:
                 neutralise(e.reason),
                 e.declared_at.astimezone(PARIS).strftime("%d/%m/%Y %H:%M"),
             ]
-        )
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+            for e in entries
+        ),
+    )

@@ -11,21 +11,18 @@ Organisers see names here, blind round or not: they set the round up and know th
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter, defaultdict
-from zoneinfo import ZoneInfo
 
 from jury.auth.identity import Identity
 from jury.auth.service import ensure_organiser_of_edition
 from jury.db.queries import Database
 from jury.errors import NotFound
-from jury.scoring.conflicts import neutralise
+from jury.french.dates import PARIS
 from jury.scoring.models import CandidateProgress, JurorProgress, PairProgress, RoundProgress
+from jury.spreadsheet import french_csv, neutralise
 
 __all__ = ["progress_csv", "round_progress", "target_jurors"]
 
-PARIS = ZoneInfo("Europe/Paris")
 STATE_LABELS = {"todo": "à faire", "draft": "brouillon", "submitted": "validée"}
 
 
@@ -129,11 +126,9 @@ PROGRESS_COLUMNS = ("Jury", "Juré", "N° d'inscription", "Candidat", "Feuille",
 
 def progress_csv(progress: RoundProgress) -> bytes:
     """One line per assigned pair, French spreadsheet dialect, text cells neutralised against formulas."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(PROGRESS_COLUMNS)
-    for pair in progress.pairs:
-        writer.writerow(
+    return french_csv(
+        PROGRESS_COLUMNS,
+        (
             [
                 neutralise(pair.panel),
                 neutralise(pair.juror_name),
@@ -145,5 +140,6 @@ def progress_csv(progress: RoundProgress) -> bytes:
                 if pair.updated_at is None
                 else pair.updated_at.astimezone(PARIS).strftime("%d/%m/%Y %H:%M"),
             ]
-        )
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+            for pair in progress.pairs
+        ),
+    )

@@ -1,4 +1,7 @@
-"""Jinja setup shared by pages: strict undefined variables, French number and date formats."""
+"""Jinja setup shared by pages: strict undefined variables, French number and date formats.
+
+The filters only add what a page needs on top of `jury.french`: a dash for a missing value.
+"""
 
 from __future__ import annotations
 
@@ -6,36 +9,30 @@ import datetime as dt
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
-MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
-NARROW_NBSP = "\u202f"
+from jury.french.dates import french_date
+from jury.french.money import euros as french_euros
+from jury.french.ordinal import ordinal_suffix
+
+MISSING = "—"
 
 
 def euros(amount: int | float | None) -> str:
-    """15000 → '15 000 €' with the narrow no-break space French typography uses."""
+    """15000 → '15 000 €'; a float prints whole euros, as the pages always did."""
     if amount is None:
-        return "—"
-    return f"{amount:,.0f}".replace(",", NARROW_NBSP) + "\u00a0€"
+        return MISSING
+    return french_euros(round(amount) if isinstance(amount, float) else amount)
 
 
 def date_fr(value: dt.date | None) -> str:
-    if value is None:
-        return "—"
-    day = "1er" if value.day == 1 else str(value.day)
-    return f"{day} {MONTHS[value.month - 1]} {value.year}"
+    """'1er mai 2026', an aware datetime dated in Paris."""
+    return MISSING if value is None else french_date(value)
+
+
+def edition_number(number: int) -> Markup:
+    """'10<sup>e</sup> édition', '1<sup>re</sup> édition' (édition is feminine)."""
+    return Markup("{}<sup>{}</sup> édition").format(number, ordinal_suffix(number, gender="feminine"))
 
 
 def make_environment(templates_dir: Path) -> Environment:
@@ -48,4 +45,5 @@ def make_environment(templates_dir: Path) -> Environment:
     )
     env.filters["euros"] = euros
     env.filters["date_fr"] = date_fr
+    env.filters["edition_number"] = edition_number
     return env

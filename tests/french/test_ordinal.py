@@ -1,6 +1,6 @@
 import pytest
 
-from jury.diplomas.ordinal import edition_ordinal, ordinal, ordinal_suffix, prize_ordinal
+from jury.french.ordinal import edition_ordinal, ordinal, ordinal_suffix, prize_ordinal
 
 
 @pytest.mark.parametrize(

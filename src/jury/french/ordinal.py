@@ -1,9 +1,9 @@
 """French ordinal abbreviations as the Imprimerie nationale writes them.
 
 Only the first rank agrees in gender ("1er prix" but "1re édition"); every other rank takes a bare
-"e" ("2e", "10e"), never "ème" nor "ième". The letters are returned as plain text: the template
-raises them with CSS (`font-variant-position: super`) so that the PDF's text layer still reads
-"10e" for search, copy-paste and our tests.
+"e" ("2e", "10e"), never "ème" nor "ième". The letters are returned as plain text: the diploma
+template raises them with CSS (`font-variant-position: super`) so that the PDF's text layer still
+reads "10e" for search, copy-paste and our tests.
 """
 
 from __future__ import annotations
