@@ -45,8 +45,9 @@ order by r.position, p.name, p.id, c.entry_number nulls last, c.id
 -- One (juror, round, candidate) in one round trip, as a sheet's page and every write need it: the round
 -- with its edition (for the scope checks), and, when the candidate belongs to the round's edition
 -- (`candidate_id` not null), the candidate as the juror may see it, the panel the pair is assigned in
--- (null when not assigned), whether the juror declared a conflict with the candidate, and how many of the
--- juror's assigned candidates in the round still lack a declaration.
+-- (null when not assigned), whether the juror declared a conflict with the candidate, how many of the
+-- juror's assigned candidates in the round still lack a declaration, and the grid of the candidate's
+-- category in the order organisers set (scales as text: they are exact decimals).
 select r.id, r.edition_id, r.name, r.kind, r.status, r.blind, r.position, e.slug as edition_slug,
        c.id as candidate_id, c.entry_number, c.category_id, cat.name as category,
        case when r.blind then null
@@ -64,31 +65,58 @@ select r.id, r.edition_id, r.name, r.kind, r.status, r.blind, r.position, e.slug
           join panels p on p.id = a.panel_id
           left join conflict_declarations d
                  on d.round_id = p.round_id and d.person_id = a.person_id and d.candidate_id = a.candidate_id
-         where p.round_id = r.id and a.person_id = :person_id and d.candidate_id is null) as pending_declarations
+         where p.round_id = r.id and a.person_id = :person_id and d.candidate_id is null) as pending_declarations,
+       (select coalesce(jsonb_agg(jsonb_build_object(
+                   'id', k.id, 'code', k.code, 'label', k.label, 'help', k.help,
+                   'scale_min', k.scale_min::text, 'scale_max', k.scale_max::text,
+                   'scale_step', k.scale_step::text, 'weight', k.weight::text,
+                   'comment_required', k.comment_required, 'eliminatory', k.eliminatory)
+                 order by k.position, k.id), '[]'::jsonb)
+          from criteria k where k.category_id = c.category_id) as criteria
 from rounds r
 join editions e on e.id = r.edition_id
 left join candidates c on c.id = :candidate_id and c.edition_id = r.edition_id
 left join categories cat on cat.id = c.category_id
 where r.id = :round_id
 
--- name: scoring_lock_assignment
--- Share lock on the pair's assignment: a conflict declared at the same moment (which deletes it) waits for
--- the sheet being written, then deletes that sheet too; a sheet written after the declaration finds no
--- assignment. Returns the panel, or nothing when the pair is not (or no longer) assigned.
-select a.panel_id
-from assignments a
-join panels p on p.id = a.panel_id
-where p.round_id = :round_id and a.person_id = :person_id and a.candidate_id = :candidate_id
-order by a.panel_id
-limit 1
-for share of a
-
--- name: scoring_criteria
--- The grid of a category, in the order organisers set.
-select id, code, label, help, scale_min, scale_max, scale_step, weight, comment_required, eliminatory
-from criteria
-where category_id = :category_id
-order by position, id
+-- name: scoring_begin_write
+-- The start of a sheet write in one round trip, in this order:
+-- 1. the round's share lock (as `scoring_lock_round`): a round being closed waits for the sheets in flight,
+--    and a sheet written after the close sees the new status;
+-- 2. the idempotency key's claim: if another request holds the key, this waits for it to end; committed,
+--    `claimed` is false (answer with what it stored); rolled back, the key is ours;
+-- 3. a share lock on the pair's assignment: a conflict declared at the same moment (which deletes it) waits
+--    for the sheet being written, then deletes that sheet too; a sheet written after the declaration finds
+--    no assignment (`assigned_panel_id` null, as when the pair is not assigned);
+-- 4. the juror's current sheet with its marks (columns null when there is none yet). It is read with the
+--    statement's snapshot, which may predate a wait above: a write that committed meanwhile is then caught
+--    by the versioned update (no row back: a version conflict), never overwritten.
+-- The materialized CTE is scanned (its row locked) before the projection runs the two subqueries.
+with r as materialized (
+    select status from rounds where id = :round_id for share
+),
+claim as (
+    insert into sheet_submissions (key, person_id, round_id, candidate_id)
+    values (:key, :person_id, :round_id, :candidate_id)
+    on conflict (key) do nothing
+    returning key
+)
+select exists (select 1 from claim) as claimed,
+       r.status as round_status,
+       (select a.panel_id
+          from assignments a
+          join panels p on p.id = a.panel_id
+         where p.round_id = :round_id and a.person_id = :person_id and a.candidate_id = :candidate_id
+         order by a.panel_id
+         limit 1
+           for share of a) as assigned_panel_id,
+       s.id, s.round_id, s.candidate_id, s.panel_id, s.status, s.version, s.comment, s.abstained,
+       s.abstention_reason, s.updated_at, s.submitted_at,
+       coalesce((select jsonb_agg(jsonb_build_object('criterion_id', x.criterion_id, 'value', x.value,
+                                                     'comment', x.comment) order by x.criterion_id)
+                   from sheet_scores x where x.sheet_id = s.id), '[]'::jsonb) as scores
+from r
+left join score_sheets s on s.round_id = :round_id and s.person_id = :person_id and s.candidate_id = :candidate_id
 
 -- name: scoring_sheet
 -- The juror's own sheet for a candidate in a round (never anyone else's: person_id is always given), with
@@ -109,7 +137,8 @@ insert into score_sheets (round_id, panel_id, person_id, candidate_id, status, a
 values (:round_id, :panel_id, :person_id, :candidate_id, :status, :abstained, :abstention_reason,
         :comment, 1, :idempotency_key, case when :status = 'submitted' then now() end)
 on conflict (round_id, person_id, candidate_id) do nothing
-returning id
+returning id, round_id, candidate_id, panel_id, status, version, comment, abstained, abstention_reason,
+          updated_at, submitted_at
 
 -- name: scoring_update_sheet
 -- Later saves: only over the version the tablet edited. A concurrent writer that committed first has moved
@@ -124,26 +153,27 @@ set status = :status,
     updated_at = now(),
     submitted_at = case when :status = 'submitted' then now() end
 where id = :sheet_id and version = :expected_version
-returning id
+returning id, round_id, candidate_id, panel_id, status, version, comment, abstained, abstention_reason,
+          updated_at, submitted_at
 
--- name: scoring_delete_sheet_scores
-delete from sheet_scores where sheet_id = :sheet_id
-
--- name: scoring_insert_sheet_scores
--- All marks of a sheet in one statement (parallel arrays); the scale is copied from the criterion so the
--- table's own check refuses a value outside it.
-insert into sheet_scores (sheet_id, criterion_id, scale_min, scale_max, value, comment)
+-- name: scoring_replace_sheet_scores
+-- All marks of a sheet in one statement (parallel arrays), returned as stored: the marks of the given
+-- criteria are upserted, those of any other criterion deleted. The two parts touch different rows, so
+-- their order inside the statement does not matter (a delete-then-insert of the same keys would: the
+-- parts of one statement see the same snapshot). The scale is copied from the criterion so the table's
+-- own check refuses a value outside it.
+with gone as (
+    delete from sheet_scores
+    where sheet_id = :sheet_id and criterion_id <> all(:criterion_ids::int[])
+)
+insert into sheet_scores as s (sheet_id, criterion_id, scale_min, scale_max, value, comment)
 select :sheet_id, k.id, k.scale_min, k.scale_max, v.value, v.comment
 from unnest(:criterion_ids::int[], :marks::numeric[], :comments::text[]) as v(criterion_id, value, comment)
 join criteria k on k.id = v.criterion_id
-
--- name: scoring_claim_key
--- Claims an idempotency key for this write. If another request holds it, this waits for that request to
--- end: committed, the key is taken (no row back: answer with what it stored); rolled back, it is free.
-insert into sheet_submissions (key, person_id, round_id, candidate_id)
-values (:key, :person_id, :round_id, :candidate_id)
-on conflict (key) do nothing
-returning key
+on conflict (sheet_id, criterion_id) do update
+set scale_min = excluded.scale_min, scale_max = excluded.scale_max, value = excluded.value,
+    comment = excluded.comment
+returning s.criterion_id, s.value, s.comment
 
 -- name: scoring_stored_submission
 select person_id, round_id, candidate_id, status_code, response

@@ -198,6 +198,39 @@ async def test_draft_then_submission_with_exact_total_and_audit(client, db, edit
     assert (listing["evaluated"], listing["expected"]) == (1, 4)
 
 
+async def test_the_answer_to_a_write_is_the_sheet_a_read_gives_and_dropped_marks_are_gone(
+    client, db, edition
+):
+    """The write's answer is built from what the writes returned, not read again: it must still be exactly
+    the stored sheet, including a mark taken back and a comment left on a criterion without a mark."""
+    await as_juror(client, db, edition, edition.claire)
+    first = await client.put(
+        url(edition, 101),
+        json=body(edition, innovation=7.5, pitch=31, theme=1, comments={str(edition.pitch): "  Vivant  "}),
+    )
+    assert first.status_code == 201
+    read = (await client.get(url(edition, 101))).json()
+    assert first.json() == read["sheet"]
+    second = await client.put(
+        url(edition, 101),
+        json=body(edition, version=1, innovation=6, comments={str(edition.theme): "À revoir"}),
+    )
+    assert second.status_code == 200
+    read = (await client.get(url(edition, 101))).json()
+    assert second.json() == read["sheet"]
+    assert second.json()["values"] == {str(edition.innovation): 6.0, str(edition.theme): None}
+    assert second.json()["comments"] == {str(edition.theme): "À revoir"}
+    rows = await db.conn.fetch(
+        "select criterion_id, value::text, comment from sheet_scores order by criterion_id"
+    )
+    assert [tuple(r) for r in rows] == [(edition.innovation, "6.00", ""), (edition.theme, None, "À revoir")]
+    cleared = await client.put(url(edition, 101), json=body(edition, version=2))
+    assert cleared.status_code == 200
+    assert (cleared.json()["values"], cleared.json()["comments"]) == ({}, {})
+    assert cleared.json() == (await client.get(url(edition, 101))).json()["sheet"]
+    assert await count(db, "sheet_scores") == 0
+
+
 async def test_eliminatory_zero_marks_the_sheet_eliminated(client, db, edition):
     await as_juror(client, db, edition, edition.claire)
     response = await client.put(
@@ -498,7 +531,10 @@ async def test_blind_round_shows_entry_numbers_only(client, db, edition):
 
 
 async def test_validation_collects_every_error_at_once(db, edition):
-    grids = await sheets._grids(db, await db.conn.fetchval("select id from categories"))
+    pair = await db.fetchrow(
+        "scoring_round_pair", round_id=edition.round_id, candidate_id=edition.c(101), person_id=edition.claire
+    )
+    grids = sheets._grids(pair)
     sub = SheetSubmission(
         version=0,
         idempotency_key=uuid.uuid4(),

@@ -1,4 +1,8 @@
-"""Route guards: who may call a route. Finer checks (this contest, this panel) live in the services."""
+"""Route guards: who may call a route. Finer checks (this contest, this panel) live in the services.
+
+The guards are coroutines although they never await: Litestar runs a plain function guard in a worker
+thread (`sync_to_thread`), a thread hop on every guarded request for a dictionary lookup.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +19,7 @@ def current_identity(connection: ASGIConnection) -> Identity | None:
     return Identity.from_session(connection.session)
 
 
-def requires_organiser(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+async def requires_organiser(connection: ASGIConnection, _: BaseRouteHandler) -> None:
     identity = current_identity(connection)
     if identity is None:
         raise NotAuthorizedException("Connexion requise.")
@@ -23,7 +27,7 @@ def requires_organiser(connection: ASGIConnection, _: BaseRouteHandler) -> None:
         raise PermissionDeniedException("Réservé aux organisateurs.")
 
 
-def requires_juror(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+async def requires_juror(connection: ASGIConnection, _: BaseRouteHandler) -> None:
     identity = current_identity(connection)
     if identity is None:
         raise NotAuthorizedException("Connexion requise.")
@@ -31,7 +35,7 @@ def requires_juror(connection: ASGIConnection, _: BaseRouteHandler) -> None:
         raise PermissionDeniedException("Réservé aux jurés.")
 
 
-def requires_sign_in(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+async def requires_sign_in(connection: ASGIConnection, _: BaseRouteHandler) -> None:
     """For routes both organisers and jurors use; the service decides what each may do there."""
     if current_identity(connection) is None:
         raise NotAuthorizedException("Connexion requise.")

@@ -173,12 +173,11 @@ def _choices(*, low: Decimal, high: Decimal, step: Decimal) -> list[float] | Non
     return [float(low + i * step) for i in range(count)]
 
 
-async def _grids(db: Database, category_id: int | None) -> list[Grid]:
-    if category_id is None:
-        return []
+def _grids(pair: Mapping[str, Any]) -> list[Grid]:
+    """The grid read with the pair (`scoring_round_pair`); empty for a candidate without a category."""
     grids = []
-    for row in await db.fetch("scoring_criteria", category_id=category_id):
-        low, high, step = row["scale_min"], row["scale_max"], row["scale_step"]
+    for row in pair["criteria"] or ():
+        low, high, step = Decimal(row["scale_min"]), Decimal(row["scale_max"]), Decimal(row["scale_step"])
         view = CriterionView(
             id=row["id"],
             code=row["code"],
@@ -214,9 +213,11 @@ async def _load_sheet(
     row = await db.fetchrow(
         "scoring_sheet", round_id=round_id, person_id=person_id, candidate_id=candidate_id
     )
-    if row is None:
-        return None
-    scores = row["scores"]
+    return None if row is None else _sheet(row, scores=row["scores"], grids=grids)
+
+
+def _sheet(row: Mapping[str, Any], *, scores: Sequence[Mapping[str, Any]], grids: Sequence[Grid]) -> Sheet:
+    """A sheet from its row and its marks' rows, as read or as just written (`RETURNING`)."""
     values = {s["criterion_id"]: None if s["value"] is None else float(s["value"]) for s in scores}
     comments = {s["criterion_id"]: s["comment"] for s in scores if s["comment"]}
     total, eliminated = _total(grids, values)
@@ -308,7 +309,7 @@ async def sheet_page(db: Database, *, identity: Identity, round_id: int, candida
     _ensure_may_score(pair)
     if pair["status"] == "open":
         _ensure_declared(pair, round_id=round_id)
-    grids = await _grids(db, pair["category_id"])
+    grids = _grids(pair)
     sheet = await _load_sheet(
         db, person_id=identity.person_id, round_id=round_id, candidate_id=candidate_id, grids=grids
     )
@@ -422,26 +423,24 @@ async def save_sheet(
     """
     pair = await _round_and_pair(db, identity=identity, round_id=round_id, candidate_id=candidate_id)
     key = submission.idempotency_key
-    replay = await _claim(db, identity=identity, round_id=round_id, candidate_id=candidate_id, key=key)
-    if replay is not None:
-        return replay
-
-    status = await db.fetchval("scoring_lock_round", round_id=round_id)
+    where = {"person_id": identity.person_id, "round_id": round_id, "candidate_id": candidate_id}
+    begun = await db.fetchrow("scoring_begin_write", key=key, **where)
+    if begun is None:
+        raise NotFound("Tour inconnu.")
+    if not begun["claimed"]:
+        return await _replay(db, identity=identity, round_id=round_id, candidate_id=candidate_id, key=key)
+    status, panel_id = begun["round_status"], begun["assigned_panel_id"]
     _ensure_may_score(pair)
-    panel_id = await db.fetchval(
-        "scoring_lock_assignment", round_id=round_id, person_id=identity.person_id, candidate_id=candidate_id
-    )
     if panel_id is None:  # the conflict was declared, or the pair removed, since the first read
         raise Forbidden("Ce candidat ne vous est pas affecté.")
     if status != "open":
         raise Conflict(NOT_OPEN)
     _ensure_declared(pair, round_id=round_id)  # read with the pair: a declaration since only lowers it
-    grids = await _grids(db, pair["category_id"])
+    grids = _grids(pair)
     if not grids:
         raise Conflict("Aucune grille d'évaluation n'est définie pour la catégorie de ce candidat.")
 
-    where = {"person_id": identity.person_id, "round_id": round_id, "candidate_id": candidate_id}
-    current = await _load_sheet(db, **where, grids=grids)
+    current = None if begun["id"] is None else _sheet(begun, scores=begun["scores"], grids=grids)
     if submission.version != (current.version if current else 0):
         raise VersionConflict(current)
     errors = validate_submission(submission, grids)
@@ -456,17 +455,17 @@ async def save_sheet(
         "idempotency_key": key,
     }
     if current is None:
-        sheet_id = await db.fetchval("scoring_insert_sheet", **where, panel_id=panel_id, **fields)
+        written = await db.fetchrow("scoring_insert_sheet", **where, panel_id=panel_id, **fields)
     else:
-        sheet_id = await db.fetchval(
+        written = await db.fetchrow(
             "scoring_update_sheet", sheet_id=current.id, expected_version=current.version, **fields
         )
-    if sheet_id is None:  # another write of this sheet committed between our read and our write
+    if written is None:  # another write of this sheet committed between our read and our write
         raise VersionConflict(await _load_sheet(db, **where, grids=grids))
 
-    await _write_marks(db, sheet_id=sheet_id, submission=submission, grids=grids)
-    sheet = await _load_sheet(db, **where, grids=grids)
-    assert sheet is not None
+    marks = await _write_marks(db, sheet_id=written["id"], submission=submission, grids=grids)
+    # The answer is built from what the writes returned: the same sheet a read would give, one query less.
+    sheet = _sheet(written, scores=marks, grids=grids)
     outcome = SaveOutcome(
         status_code=201 if current is None else 200, body=msgspec.json.encode(sheet), replayed=False
     )
@@ -495,19 +494,10 @@ async def save_sheet(
     return outcome
 
 
-async def _claim(
+async def _replay(
     db: Database, *, identity: Identity, round_id: int, candidate_id: int, key: uuid.UUID
-) -> SaveOutcome | None:
-    """None when this request owns the key now; the stored answer when an earlier request used it."""
-    claimed = await db.fetchval(
-        "scoring_claim_key",
-        key=key,
-        person_id=identity.person_id,
-        round_id=round_id,
-        candidate_id=candidate_id,
-    )
-    if claimed is not None:
-        return None
+) -> SaveOutcome:
+    """The stored answer of the earlier request that used this key (see `scoring_begin_write`)."""
     stored = await db.fetchrow("scoring_stored_submission", key=key)
     if stored is None or (stored["person_id"], stored["round_id"], stored["candidate_id"]) != (
         identity.person_id,
@@ -528,8 +518,8 @@ async def _claim(
 
 async def _write_marks(
     db: Database, *, sheet_id: int, submission: SheetSubmission, grids: Sequence[Grid]
-) -> None:
-    await db.execute("scoring_delete_sheet_scores", sheet_id=sheet_id)
+) -> list[Any]:
+    """Replaces the sheet's marks; returns them as stored, in criterion order."""
     ids, marks, comments = [], [], []
     for grid in grids:
         value = submission.values.get(grid.view.id)
@@ -539,11 +529,11 @@ async def _write_marks(
         ids.append(grid.view.id)
         marks.append(None if value is None else Decimal(str(value)))
         comments.append(comment)
-    if ids:
-        await db.execute(
-            "scoring_insert_sheet_scores",
-            sheet_id=sheet_id,
-            criterion_ids=ids,
-            marks=marks,
-            comments=comments,
-        )
+    rows = await db.fetch(
+        "scoring_replace_sheet_scores",
+        sheet_id=sheet_id,
+        criterion_ids=ids,
+        marks=marks,
+        comments=comments,
+    )
+    return sorted(rows, key=lambda r: r["criterion_id"])
