@@ -106,7 +106,7 @@ class SettingsError(ValueError):
     pass
 
 
-def _parse(raw: str, kind: type, name: str) -> object:
+def _parse(raw: str, *, kind: type, name: str) -> object:
     if kind is bool:
         if raw.lower() in {"1", "true", "yes", "on"}:
             return True
@@ -135,7 +135,7 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
     values: dict[str, object] = {}
     for name, (field, kind) in ENVIRONMENT.items():
         if name in environ and environ[name] != "":
-            values[field] = _parse(environ[name], kind, name)
+            values[field] = _parse(environ[name], kind=kind, name=name)
     values.update({k: v for k, v in overrides.items() if v is not None})
     if values.get("log_format", "auto") not in {"auto", "json", "console"}:
         raise SettingsError("JURY_LOG_FORMAT: expected auto, json or console")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from jury.auth.identity import Identity
+from jury.auth.service import ensure_organiser_of_edition
 from jury.contests.models import CandidateRow, Category, Contest, Edition, EditionDetail, JurorRow, Round
 from jury.db.queries import Database, fetch_as
 from jury.errors import NotFound
@@ -26,17 +28,24 @@ async def get_edition(db: Database, slug: str) -> EditionDetail:
     return EditionDetail(**fields)
 
 
+async def organised_edition(db: Database, *, identity: Identity, slug: str) -> EditionDetail:
+    """The edition, for an organiser of its contest (or an administrator); 404 / 403 otherwise."""
+    edition = await get_edition(db, slug)
+    await ensure_organiser_of_edition(db, identity=identity, edition_id=edition.id)
+    return edition
+
+
 async def list_rounds(db: Database, edition_id: int) -> list[Round]:
-    return await fetch_as(db, "list_rounds", Round, edition_id=edition_id)
+    return await fetch_as(db, "list_rounds", row_type=Round, edition_id=edition_id)
 
 
 async def list_categories(db: Database, edition_id: int) -> list[Category]:
-    return await fetch_as(db, "list_categories", Category, edition_id=edition_id)
+    return await fetch_as(db, "list_categories", row_type=Category, edition_id=edition_id)
 
 
 async def list_candidates(db: Database, edition_id: int) -> list[CandidateRow]:
-    return await fetch_as(db, "list_candidates", CandidateRow, edition_id=edition_id)
+    return await fetch_as(db, "list_candidates", row_type=CandidateRow, edition_id=edition_id)
 
 
 async def list_jurors(db: Database, edition_id: int) -> list[JurorRow]:
-    return await fetch_as(db, "list_jurors", JurorRow, edition_id=edition_id)
+    return await fetch_as(db, "list_jurors", row_type=JurorRow, edition_id=edition_id)

@@ -188,7 +188,9 @@ def route(
 
     entry = communes.get(code)
     if entry is None:
-        return Routing(insee_code=code, reason=_unknown_code_reason(code, communes, territory))
+        return Routing(
+            insee_code=code, reason=_unknown_code_reason(code, communes=communes, territory=territory)
+        )
     commune = _as_commune(entry)
     where = _describe(code, commune)
     zone = territory.zone_of_ept(commune.ept_code)
@@ -242,6 +244,7 @@ def _departement_of(code: str) -> str:
 
 def _unknown_code_reason(
     code: str,
+    *,
     communes: Mapping[str, Commune | tuple[str | None, str]],
     territory: Territory,
 ) -> str:

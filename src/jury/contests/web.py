@@ -7,9 +7,10 @@ from litestar.response import Template
 
 from jury.auth.guards import requires_organiser
 from jury.auth.identity import Identity
-from jury.auth.service import ensure_organiser_of_edition, organised_contest_ids
+from jury.auth.service import organised_contest_ids
 from jury.contests import service
 from jury.contests.models import CandidateRow, Contest, EditionDetail, JurorRow, Round
+from jury.contests.service import organised_edition
 from jury.db.queries import Database
 
 
@@ -36,7 +37,7 @@ class ContestsApi(Controller):
         guards=[requires_organiser],
     )
     async def list_candidates(self, db: Database, slug: str, identity: Identity) -> list[CandidateRow]:
-        edition = await _organised_edition(db, slug, identity)
+        edition = await organised_edition(db, identity=identity, slug=slug)
         return await service.list_candidates(db, edition.id)
 
     @get(
@@ -45,14 +46,8 @@ class ContestsApi(Controller):
         guards=[requires_organiser],
     )
     async def list_jurors(self, db: Database, slug: str, identity: Identity) -> list[JurorRow]:
-        edition = await _organised_edition(db, slug, identity)
+        edition = await organised_edition(db, identity=identity, slug=slug)
         return await service.list_jurors(db, edition.id)
-
-
-async def _organised_edition(db: Database, slug: str, identity: Identity) -> EditionDetail:
-    edition = await service.get_edition(db, slug)
-    await ensure_organiser_of_edition(db, identity=identity, edition_id=edition.id)
-    return edition
 
 
 class ContestPages(Controller):
@@ -70,7 +65,7 @@ class ContestPages(Controller):
 
     @get("/editions/{slug:str}", summary="Page d'une édition")
     async def edition(self, db: Database, slug: str, identity: Identity) -> Template:
-        edition = await _organised_edition(db, slug, identity)
+        edition = await organised_edition(db, identity=identity, slug=slug)
         return Template(
             "organiser/edition.html",
             context={
@@ -82,7 +77,7 @@ class ContestPages(Controller):
 
     @get("/editions/{slug:str}/candidats", summary="Candidats d'une édition")
     async def candidates(self, db: Database, slug: str, identity: Identity) -> Template:
-        edition = await _organised_edition(db, slug, identity)
+        edition = await organised_edition(db, identity=identity, slug=slug)
         return Template(
             "organiser/candidates.html",
             context={"edition": edition, "candidates": await service.list_candidates(db, edition.id)},
@@ -90,7 +85,7 @@ class ContestPages(Controller):
 
     @get("/editions/{slug:str}/jures", summary="Jurés d'une édition")
     async def jurors(self, db: Database, slug: str, identity: Identity) -> Template:
-        edition = await _organised_edition(db, slug, identity)
+        edition = await organised_edition(db, identity=identity, slug=slug)
         return Template(
             "organiser/jurors.html",
             context={"edition": edition, "jurors": await service.list_jurors(db, edition.id)},

@@ -113,5 +113,6 @@ class Database:
         return self.conn.transaction()
 
 
-async def fetch_as(db: Database, name: str, kind: type, **params: Any) -> list[Any]:
-    return [msgspec.convert(dict(row), kind) for row in await db.fetch(name, **params)]
+async def fetch_as(db: Database, name: str, *, row_type: type, **params: Any) -> list[Any]:
+    """The named query's rows converted to `row_type` (a msgspec Struct), validated on the way."""
+    return [msgspec.convert(dict(row), row_type) for row in await db.fetch(name, **params)]

@@ -16,8 +16,7 @@ import msgspec
 from jury.audit.service import append_event
 from jury.auth.identity import Identity
 from jury.auth.service import ensure_organiser_of_edition
-from jury.contests.models import EditionDetail
-from jury.contests.service import get_edition
+from jury.contests.service import organised_edition
 from jury.db.queries import Database
 from jury.deliberation.models import Advancement, Decision
 from jury.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
@@ -289,12 +288,6 @@ def _advance_errors(advance: list[int], *, scope: Mapping[int, Mapping[str, Any]
 
 
 # --- Decisions ------------------------------------------------------------------------------------------
-
-
-async def organised_edition(db: Database, *, identity: Identity, slug: str) -> EditionDetail:
-    edition = await get_edition(db, slug)
-    await ensure_organiser_of_edition(db, identity=identity, edition_id=edition.id)
-    return edition
 
 
 async def list_decisions(db: Database, *, identity: Identity, slug: str) -> list[Decision]:

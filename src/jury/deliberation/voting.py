@@ -151,7 +151,7 @@ def schulze(
     excluded: list[ExcludedVote] = []
 
     for juror in sorted(ballots):
-        rank = _ballot_ranks(juror, ballots[juror], names)
+        rank = _ballot_ranks(juror, ballot=ballots[juror], names=names)
         silenced = {c for c in names if (juror, c) in conflicted}
         excluded.extend(ExcludedVote(juror=juror, candidate=c) for c in sorted(silenced))
         for x in names:
@@ -190,7 +190,7 @@ def schulze(
     )
 
 
-def _ballot_ranks(juror: str, ballot: Sequence[Collection[str]], names: Sequence[str]) -> dict[str, int]:
+def _ballot_ranks(juror: str, *, ballot: Sequence[Collection[str]], names: Sequence[str]) -> dict[str, int]:
     rank: dict[str, int] = {}
     for position, tier in enumerate(ballot):
         for candidate in tier:

@@ -195,7 +195,7 @@ async def _stale(
     for source in sources:
         ctx = await context_of(db, source, settings=settings)
         digest = content_digest(ctx, templates_dir=_templates_dir(settings))
-        path = storage.pdf_path(settings.storage_dir, source["verification_code"], digest)
+        path = storage.pdf_path(settings.storage_dir, code=source["verification_code"], digest=digest)
         if not path.is_file():
             stale.append((source, ctx, digest, path))
         elif digest != source["content_digest"]:
@@ -219,7 +219,9 @@ async def _store(db: Database, *, source: Source, digest: str, path: Path, pdf: 
 def _stored_path(source: Source, *, settings: Settings) -> Path | None:
     if not source["content_digest"]:
         return None
-    return storage.pdf_path(settings.storage_dir, source["verification_code"], source["content_digest"])
+    return storage.pdf_path(
+        settings.storage_dir, code=source["verification_code"], digest=source["content_digest"]
+    )
 
 
 async def diploma_pdf(

@@ -17,7 +17,7 @@ from pathlib import Path
 DIGEST_CHARS = 16  # 64 bits of the SHA-256: enough to tell versions of one diploma apart
 
 
-def pdf_path(storage_dir: Path, code: str, digest: str) -> Path:
+def pdf_path(storage_dir: Path, *, code: str, digest: str) -> Path:
     return Path(storage_dir) / "diplomas" / f"{code}-{digest[:DIGEST_CHARS]}.pdf"
 
 

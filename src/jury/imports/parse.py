@@ -117,7 +117,7 @@ def decode(data: bytes) -> tuple[str, str]:
         ) from None
 
 
-def _choose_delimiter(header: str, sample: str, known: frozenset[str]) -> str:
+def _choose_delimiter(header: str, *, sample: str, known: frozenset[str]) -> str:
     """The delimiter that turns the header into the most known column names; the Sniffer breaks ties at 0."""
     best, best_score = "", 0
     for delimiter in DELIMITERS:
@@ -154,7 +154,9 @@ def _read_csv(data: bytes, *, known_headers: frozenset[str]) -> Table:
         if first is None:
             raise file_error("Le fichier est vide.")
     if not delimiter:
-        delimiter = _choose_delimiter(lines[first], "\n".join(lines[first : first + 20]), known_headers)
+        delimiter = _choose_delimiter(
+            lines[first], sample="\n".join(lines[first : first + 20]), known=known_headers
+        )
 
     rows: list[Row] = []
     header: tuple[str, ...] = ()

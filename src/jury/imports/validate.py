@@ -148,7 +148,7 @@ class _Sheet:
 
 
 def _check_required(
-    sheet: _Sheet, row: Row, required: tuple[tuple[str, ...], ...], problems: Problems
+    sheet: _Sheet, *, row: Row, required: tuple[tuple[str, ...], ...], problems: Problems
 ) -> None:
     for group in required:
         present = [name for name in group if sheet.has(name)]
@@ -263,7 +263,7 @@ def validate_candidates(table: Table, rules: CandidateRules) -> list[CandidateRe
 
     for row in sheet.rows():
         before = problems.total
-        _check_required(sheet, row, required, problems)
+        _check_required(sheet, row=row, required=required, problems=problems)
 
         def add(field: str, message: str, *, line: int = row.line) -> None:
             problems.add(line=line, field=field, message=message)
@@ -394,7 +394,7 @@ def validate_jurors(table: Table, rules: JurorRules) -> list[JurorRecord]:
 
     for row in sheet.rows():
         before = problems.total
-        _check_required(sheet, row, required, problems)
+        _check_required(sheet, row=row, required=required, problems=problems)
 
         def add(field: str, message: str, *, line: int = row.line) -> None:
             problems.add(line=line, field=field, message=message)
@@ -452,13 +452,13 @@ def validate_jurors(table: Table, rules: JurorRules) -> list[JurorRecord]:
                 )
             )  # type: ignore[arg-type]
 
-    _check_chairs(records, rules, panel_names, problems)
+    _check_chairs(records, rules=rules, panel_names=panel_names, problems=problems)
     problems.raise_if_any()
     return records
 
 
 def _check_chairs(
-    records: list[JurorRecord], rules: JurorRules, panel_names: dict[int, str], problems: Problems
+    records: list[JurorRecord], *, rules: JurorRules, panel_names: dict[int, str], problems: Problems
 ) -> None:
     """One chair per panel: in the file, and against a chair already seated unless the file demotes them."""
     chair_lines: dict[int, int] = {}

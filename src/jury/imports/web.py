@@ -19,9 +19,8 @@ from litestar.response import Template
 
 from jury.auth.guards import requires_organiser
 from jury.auth.identity import Identity
-from jury.auth.service import ensure_organiser_of_edition
 from jury.contests.models import EditionDetail
-from jury.contests.service import get_edition
+from jury.contests.service import organised_edition
 from jury.db.queries import Database
 from jury.errors import FieldError, Invalid
 from jury.imports import service
@@ -52,12 +51,6 @@ class ImportPageForm:
     file: UploadFile | None = None
     kind: str = "candidats"
     action: str = "verifier"
-
-
-async def _organised_edition(db: Database, slug: str, identity: Identity) -> EditionDetail:
-    edition = await get_edition(db, slug)
-    await ensure_organiser_of_edition(db, identity=identity, edition_id=edition.id)
-    return edition
 
 
 async def _read(upload: UploadFile | None) -> tuple[bytes, str]:
@@ -144,7 +137,7 @@ class ImportsApi(Controller):
         dry_run: Annotated[bool, Parameter(description="Vérifier sans rien écrire.")] = False,
     ) -> Response[ImportReport]:
         service.check_kind(kind)
-        await _organised_edition(db, slug, identity)
+        await organised_edition(db, identity=identity, slug=slug)
         content, file_name = await _read(data.file)
         if not content and not file_name:
             missing = FieldError(field="file", message="Envoyez le fichier dans le champ « file ».")
@@ -169,7 +162,7 @@ class ImportPages(Controller):
 
     @get("/", summary="Page d'import des candidats et des jurés")
     async def form(self, db: Database, identity: Identity, slug: str, kind: str = "candidats") -> Template:
-        edition = await _organised_edition(db, slug, identity)
+        edition = await organised_edition(db, identity=identity, slug=slug)
         return await _page(db, edition=edition, kind=kind if kind in IMPORT_KINDS else "candidats")
 
     @post(
@@ -188,7 +181,7 @@ class ImportPages(Controller):
         slug: str,
         data: Annotated[ImportPageForm, Body(media_type=RequestEncodingType.MULTI_PART)],
     ) -> Template:
-        edition = await _organised_edition(db, slug, identity)
+        edition = await organised_edition(db, identity=identity, slug=slug)
         kind = data.kind if data.kind in IMPORT_KINDS else "candidats"
         dry_run = data.action != "importer"
         content, file_name = await _read(data.file)
@@ -213,7 +206,7 @@ class ImportPages(Controller):
     async def template_file(self, db: Database, identity: Identity, slug: str, kind: str) -> Response[bytes]:
         """A header-only CSV, UTF-8 with BOM and semicolons: what Excel on a French Windows opens as is."""
         import_kind = service.check_kind(kind)
-        edition = await _organised_edition(db, slug, identity)
+        edition = await organised_edition(db, identity=identity, slug=slug)
         name = f"modele-{import_kind}-{edition.slug}.csv"
         return Response(
             french_csv([column.name for column in columns_for(import_kind)], []),

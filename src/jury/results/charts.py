@@ -54,8 +54,8 @@ def juror_chart(standing: StandingView) -> str:
     chart = pygal.XY(
         **COMMON,
         # Padded so that the names printed beside the extreme points stay inside the picture.
-        xrange=_padded(min(xs), max(xs), 0.25),
-        range=_padded(min(ys), max(ys), 0.15),
+        xrange=_padded(min(xs), max(xs), share=0.25),
+        range=_padded(min(ys), max(ys), share=0.15),
         title="Jurés : sévérité et étendue de notation",
         x_title="Sévérité (points ajoutés à un candidat moyen ; négatif = sévère)",
         y_title="Étendue utilisée (1 = moyenne du jury)",
@@ -96,7 +96,7 @@ def spread_chart(standing: StandingView, totals: Mapping[int, list[float]]) -> s
     return _data_uri(chart)
 
 
-def _padded(low: float, high: float, share: float) -> tuple[float, float]:
+def _padded(low: float, high: float, *, share: float) -> tuple[float, float]:
     pad = max(high - low, 1.0) * share
     return (round(low - pad, 3), round(high + pad, 3))
 

@@ -195,7 +195,7 @@ async def _withdraw(db: Database, *, identity: Identity, round_id: int, candidat
 
 async def edition_register(db: Database, *, identity: Identity, edition_id: int) -> list[RegisterEntry]:
     await ensure_organiser_of_edition(db, identity=identity, edition_id=edition_id)
-    return await fetch_as(db, "scoring_edition_register", RegisterEntry, edition_id=edition_id)
+    return await fetch_as(db, "scoring_edition_register", row_type=RegisterEntry, edition_id=edition_id)
 
 
 REGISTER_COLUMNS = ("Tour", "Juré", "N° d'inscription", "Candidat", "Déclaration", "Motif", "Date")
