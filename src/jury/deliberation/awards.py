@@ -11,6 +11,7 @@ from typing import Any
 
 from jury.audit.service import append_event
 from jury.auth.identity import Identity
+from jury.contests.service import organised_edition
 from jury.db.queries import Database
 from jury.deliberation.models import AwardLine, AwardRow, AwardsRequest
 from jury.deliberation.prizes import Award, PodiumPlace, Prize, validate_awards, validate_podium
@@ -18,7 +19,6 @@ from jury.deliberation.service import (
     actor_label,
     candidate_label,
     load_round,
-    organised_edition,
     require_deliberation,
     today,
     unique_labels,

@@ -16,7 +16,7 @@ from litestar.response import Redirect, Template
 
 from jury.auth.guards import requires_organiser, requires_sign_in
 from jury.auth.identity import Identity
-from jury.contests.service import list_rounds
+from jury.contests.service import list_rounds, organised_edition
 from jury.db.queries import Database
 from jury.deliberation import allocation, awards, notes, service, votes
 from jury.deliberation.models import (
@@ -455,7 +455,7 @@ class DecisionPages(Controller):
         try:
             [round_id] = _ints([form.get("round_id", "")], what="Tour") or [0]
             panel = _ints([form.get("panel_id", "")], what="Jury")
-            edition = await service.organised_edition(db, identity=identity, slug=slug)
+            edition = await organised_edition(db, identity=identity, slug=slug)
             rnd = await service.load_round(db, round_id)
             if rnd.edition_id != edition.id:
                 raise Invalid("Ce tour n'appartient pas à cette édition.")
@@ -536,7 +536,7 @@ class DecisionPages(Controller):
 async def _decisions_page(
     db: Database, *, identity: Identity, slug: str, error: JuryError | None = None
 ) -> Template:
-    edition = await service.organised_edition(db, identity=identity, slug=slug)
+    edition = await organised_edition(db, identity=identity, slug=slug)
     rounds = []
     for r in await db.fetch("delib_deliberating_rounds", edition_id=edition.id):
         candidates = await db.fetch("delib_round_candidates", round_id=r["id"])
@@ -582,7 +582,7 @@ async def _grants_page(
     based_on: str = "",
     reason: str = "",
 ) -> Template:
-    edition = await service.organised_edition(db, identity=identity, slug=slug)
+    edition = await organised_edition(db, identity=identity, slug=slug)
     context: dict[str, Any] = {
         "edition": edition,
         "ordre": ordre,
