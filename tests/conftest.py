@@ -19,14 +19,34 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 import pytest
 from litestar.testing import AsyncTestClient
+from tests.helpers import TEST_NOW
 
 from jury.app import create_app
+from jury.clock import Clock, fixed_clock
 from jury.db.migrate import apply_migrations
 from jury.db.pool import create_pool
 from jury.db.queries import Database, Queries
 from jury.settings import PROJECT_ROOT, Settings, load_settings
 
 MIGRATIONS = PROJECT_ROOT / "sql" / "migrations"
+
+
+INFRASTRUCTURE_FIXTURES = {"pg_admin_url", "empty_database_url", "database_url", "template_database"}
+"""Every fixture that reaches PostgreSQL depends on one of these."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark pure tests `unit`, so that `pytest -m unit` is a feedback loop of seconds.
+
+    Derived from what a test uses rather than written by hand, so the mark cannot drift: a test is pure
+    when none of its fixtures reaches PostgreSQL and it is not marked `slow` (servers, processes) or
+    `pdf` (WeasyPrint).
+    """
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        heavy = item.get_closest_marker("slow") or item.get_closest_marker("pdf")
+        if not fixtures & INFRASTRUCTURE_FIXTURES and not heavy:
+            item.add_marker(pytest.mark.unit)
 
 
 def with_database(url: str, name: str) -> str:
@@ -123,6 +143,13 @@ async def database_url(pg_admin_url: str, template_database: str) -> AsyncIterat
 
 
 @pytest.fixture
+def clock() -> Clock:
+    """The time every test's services and app see: fixed, so that no rule mixes it with the real one.
+    A test that needs another instant overrides this fixture."""
+    return fixed_clock(TEST_NOW)
+
+
+@pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
     return load_settings({}, database_url=database_url, data_dir=tmp_path / "data", log_format="json")
 
@@ -135,13 +162,13 @@ async def pool(settings: Settings) -> AsyncIterator[asyncpg.Pool]:
 
 
 @pytest.fixture
-async def db(pool: asyncpg.Pool, settings: Settings) -> AsyncIterator[Database]:
+async def db(pool: asyncpg.Pool, settings: Settings, clock: Clock) -> AsyncIterator[Database]:
     async with pool.acquire() as conn:
-        yield Database(conn, Queries(settings.queries_dir))
+        yield Database(conn, Queries(settings.queries_dir), clock=clock)
 
 
 @pytest.fixture
-async def client(settings: Settings) -> AsyncIterator[AsyncTestClient]:
+async def client(settings: Settings, clock: Clock) -> AsyncIterator[AsyncTestClient]:
     """The app under test with its own pool: Litestar's test client runs it in a portal thread and loop."""
-    async with AsyncTestClient(app=create_app(settings)) as client:
+    async with AsyncTestClient(app=create_app(settings, clock=clock)) as client:
         yield client

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import socket
 
 from jury.auth.service import create_organiser
 from jury.db.queries import Database
 
 PASSWORD = "mot-de-passe-solide"
+
+TEST_NOW = dt.datetime(2026, 11, 27, 8, 0, tzinfo=dt.UTC)
+"""The instant of the `clock` fixture: tests that compute dates from \"now\" start from this one."""
 
 
 async def make_contest(db: Database, *, slug: str = "made-in-92", kind: str = "company") -> int:

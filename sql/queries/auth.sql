@@ -40,7 +40,7 @@ where p.id in (select pm.person_id from panel_members pm join panels pa on pa.id
 order by p.full_name
 
 -- name: revoke_access_code
-update access_codes set revoked_at = now()
+update access_codes set revoked_at = :now::timestamptz
 where edition_id = :edition_id and person_id = :person_id and revoked_at is null
 returning id
 
@@ -49,7 +49,7 @@ insert into access_codes (edition_id, person_id, code_hash) values (:edition_id,
 
 -- name: use_access_code
 -- The juror behind a code, if the code is active; marks it used.
-update access_codes a set last_used_at = now()
+update access_codes a set last_used_at = :now::timestamptz
 from people p
 where a.code_hash = :code_hash and a.revoked_at is null and p.id = a.person_id
 returning a.edition_id, p.id as person_id, p.full_name

@@ -111,14 +111,14 @@ select ballot_id, payload from ballot_votes where person_id = :person_id and bal
 -- Re-voting replaces the earlier vote while the ballot is open.
 insert into ballot_votes (ballot_id, person_id, payload)
 values (:ballot_id, :person_id, :payload)
-on conflict (ballot_id, person_id) do update set payload = excluded.payload, cast_at = now()
+on conflict (ballot_id, person_id) do update set payload = excluded.payload, cast_at = :now::timestamptz
 returning (xmax = 0) as inserted
 
 -- name: delib_ballot_votes
 select person_id, payload from ballot_votes where ballot_id = :ballot_id order by person_id
 
 -- name: delib_close_ballot
-update ballots set status = 'closed', closed_by = :closed_by, closed_at = now(), result = :result
+update ballots set status = 'closed', closed_by = :closed_by, closed_at = :now::timestamptz, result = :result
 where id = :ballot_id
 
 -- name: delib_set_ballot_result
@@ -148,7 +148,7 @@ for update
 select candidate_id from candidate_rounds where round_id = :round_id and candidate_id = any(:candidate_ids::int[])
 
 -- name: delib_set_entry_status
-update candidate_rounds set status = :status, reason = :reason, updated_at = now()
+update candidate_rounds set status = :status, reason = :reason, updated_at = :now::timestamptz
 where candidate_id = :candidate_id and round_id = :round_id
 
 -- name: delib_insert_entry

@@ -38,11 +38,11 @@ select * from diploma_sources where verification_code = :code
 select full_name, title, distinction from signatories where edition_id = :edition_id order by position
 
 -- name: diploma_set_rendered
-update diplomas set content_digest = :content_digest, pdf_path = :pdf_path, rendered_at = now()
+update diplomas set content_digest = :content_digest, pdf_path = :pdf_path, rendered_at = :now::timestamptz
 where id = :diploma_id
 
 -- name: diploma_revoke
-update diplomas set revoked_at = now(), revoked_reason = :reason
+update diplomas set revoked_at = :now::timestamptz, revoked_reason = :reason
 where id = :diploma_id and revoked_at is null
 returning revoked_at
 
@@ -53,25 +53,25 @@ returning id
 
 -- name: diploma_link_by_hash
 -- A link with its diploma; the caller tells expired and revoked links apart.
-select l.id as link_id, l.expires_at, l.revoked_at as link_revoked_at, l.expires_at <= now() as expired, s.*
+select l.id as link_id, l.expires_at, l.revoked_at as link_revoked_at, l.expires_at <= :now::timestamptz as expired, s.*
 from diploma_links l join diploma_sources s on s.diploma_id = l.diploma_id
 where l.token_hash = :token_hash
 
 -- name: diploma_links_of_edition
 select l.id, l.diploma_id, l.created_at, l.expires_at, l.revoked_at, l.emailed_at,
-       l.expires_at is not null and l.expires_at <= now() as expired
+       l.expires_at is not null and l.expires_at <= :now::timestamptz as expired
 from diploma_links l join diploma_sources s on s.diploma_id = l.diploma_id
 where s.edition_id = :edition_id
 order by l.id
 
 -- name: diploma_revoke_link
-update diploma_links l set revoked_at = now()
+update diploma_links l set revoked_at = :now::timestamptz
 from diploma_sources s
 where l.id = :link_id and s.diploma_id = l.diploma_id and s.edition_id = :edition_id and l.revoked_at is null
 returning l.id, l.diploma_id
 
 -- name: diploma_link_emailed
-update diploma_links set emailed_at = now() where id = :link_id
+update diploma_links set emailed_at = :now::timestamptz where id = :link_id
 
 -- name: diploma_lock_jobs
 -- Serialises "generate" clicks of one edition across replicas, for the transaction.
@@ -90,7 +90,7 @@ update diploma_jobs set queue_job_id = :queue_job_id where id = :job_id
 -- name: diploma_job_start
 -- A worker takes the job up (again, after a crashed worker): the attempt is counted, the error cleared,
 -- and the count starts again once the attempt knows what is already up to date.
-update diploma_jobs set status = 'running', attempts = attempts + 1, started_at = now(), error = '',
+update diploma_jobs set status = 'running', attempts = attempts + 1, started_at = :now::timestamptz, error = '',
        finished_at = null, total = 0, done = 0
 where id = :job_id
 returning attempts
@@ -102,11 +102,12 @@ update diploma_jobs set total = :total, done = :done where id = :job_id
 update diploma_jobs set done = :done where id = :job_id
 
 -- name: diploma_job_finish
-update diploma_jobs set status = :status, error = :error, finished_at = now(),
+update diploma_jobs set status = :status, error = :error, finished_at = :now::timestamptz,
        done = case when :status = 'finished' then total else done end
 where id = :job_id
 
 -- name: diploma_latest_job
+-- now(), not :now: PgQueuer stamps heartbeats with the server's time, and liveness is physical time.
 -- With what the queue knows: a running job whose worker has not signalled for `stale_after` seconds is
 -- waiting for another worker to take it up (PgQueuer's row goes once the job is done).
 select j.id, j.edition_id, j.total, j.done, j.status, j.error, j.attempts, j.created_at, j.started_at,

@@ -122,7 +122,7 @@ insert into standing_cache (round_id, panel_id, category_id, cache_key, input_di
 values (:round_id, :panel_id, :category_id, :cache_key, :input_digest, :result::text::json)
 on conflict (round_id, panel_id, category_id) do update
 set cache_key = excluded.cache_key, input_digest = excluded.input_digest, result = excluded.result,
-    computed_at = now()
+    computed_at = :now::timestamptz
 
 -- name: next_standing_version
 -- Callers hold the round's row lock, so two publications cannot take the same number.

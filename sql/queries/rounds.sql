@@ -59,7 +59,7 @@ select accepted_outside_insee from editions where id = :edition_id
 select insee_code, name, department_code, ept_code from communes
 
 -- name: set_candidate_round_routing
-update candidate_rounds set panel_id = :panel_id, status = :status, reason = :reason, updated_at = now()
+update candidate_rounds set panel_id = :panel_id, status = :status, reason = :reason, updated_at = :now::timestamptz
 where candidate_id = :candidate_id and round_id = :round_id
 
 -- name: insert_override_decision
@@ -85,7 +85,7 @@ where ss.sheet_id = :sheet_id
 update sheet_scores set value = :value where sheet_id = :sheet_id and criterion_id = :criterion_id
 
 -- name: bump_sheet_version
-update score_sheets set version = version + 1, updated_at = now() where id = :sheet_id returning version
+update score_sheets set version = version + 1, updated_at = :now::timestamptz where id = :sheet_id returning version
 
 -- name: eligibility_inputs
 -- Candidates of an eligibility round with what the pass/fail rules look at.
@@ -102,7 +102,7 @@ order by cr.candidate_id
 select insee_code from communes where department_code = :department
 
 -- name: set_eligibility
-update candidate_rounds set status = :status, reason = :reason, updated_at = now()
+update candidate_rounds set status = :status, reason = :reason, updated_at = :now::timestamptz
 where candidate_id = :candidate_id and round_id = :round_id
 
 -- name: insert_eligibility_decision

@@ -135,7 +135,7 @@ where s.round_id = :round_id and s.person_id = :person_id and s.candidate_id = :
 insert into score_sheets (round_id, panel_id, person_id, candidate_id, status, abstained, abstention_reason,
                           comment, version, idempotency_key, submitted_at)
 values (:round_id, :panel_id, :person_id, :candidate_id, :status, :abstained, :abstention_reason,
-        :comment, 1, :idempotency_key, case when :status = 'submitted' then now() end)
+        :comment, 1, :idempotency_key, case when :status = 'submitted' then :now::timestamptz end)
 on conflict (round_id, person_id, candidate_id) do nothing
 returning id, round_id, candidate_id, panel_id, status, version, comment, abstained, abstention_reason,
           updated_at, submitted_at
@@ -150,8 +150,8 @@ set status = :status,
     comment = :comment,
     version = version + 1,
     idempotency_key = :idempotency_key,
-    updated_at = now(),
-    submitted_at = case when :status = 'submitted' then now() end
+    updated_at = :now::timestamptz,
+    submitted_at = case when :status = 'submitted' then :now::timestamptz end
 where id = :sheet_id and version = :expected_version
 returning id, round_id, candidate_id, panel_id, status, version, comment, abstained, abstention_reason,
           updated_at, submitted_at
@@ -215,7 +215,7 @@ order by c.entry_number nulls last, c.id
 insert into conflict_declarations (round_id, person_id, candidate_id, has_conflict, reason)
 values (:round_id, :person_id, :candidate_id, :has_conflict, :reason)
 on conflict (round_id, person_id, candidate_id) do update
-    set has_conflict = excluded.has_conflict, reason = excluded.reason, declared_at = now()
+    set has_conflict = excluded.has_conflict, reason = excluded.reason, declared_at = :now::timestamptz
     where not conflict_declarations.has_conflict
 returning declared_at
 

@@ -22,6 +22,7 @@ from jury import __version__
 from jury.assignments.web import AssignmentPages, AssignmentsApi
 from jury.audit.web import AuditPages
 from jury.auth.web import AccessCardPages, SignInPages, provide_identity
+from jury.clock import Clock, system_clock
 from jury.contests.web import ContestPages, ContestsApi
 from jury.db.pool import create_pool
 from jury.db.queries import Queries
@@ -61,7 +62,9 @@ from jury.web.templating import make_environment
 from jury.worker import in_process_consumer
 
 
-def create_app(settings: Settings, *, pool: asyncpg.Pool | None = None) -> Litestar:
+def create_app(
+    settings: Settings, *, pool: asyncpg.Pool | None = None, clock: Clock = system_clock
+) -> Litestar:
     queries = Queries(settings.queries_dir)
 
     @asynccontextmanager
@@ -77,7 +80,7 @@ def create_app(settings: Settings, *, pool: asyncpg.Pool | None = None) -> Lites
                 await app.state.pool.close()
 
     environment = make_environment(settings.templates_dir)
-    store = PostgresStore(pool_getter=lambda: app.state.pool, queries=queries)
+    store = PostgresStore(pool_getter=lambda: app.state.pool, queries=queries, clock=clock)
     sessions = LazySessionConfig(
         store="sessions",
         key="jury_session",
@@ -142,7 +145,7 @@ def create_app(settings: Settings, *, pool: asyncpg.Pool | None = None) -> Lites
             "rate_limit": store.with_namespace("rate_limit"),
         },
         lifespan=[database, diploma_lifespan, minutes_lifespan, in_process_consumer],
-        state=_initial_state(settings=settings, queries=queries),
+        state=_initial_state(settings=settings, queries=queries, clock=clock),
         middleware=[
             request_logging_middleware,
             security_middleware_factory(https=settings.base_url.startswith("https://")),
@@ -188,7 +191,7 @@ def _bench_routes(settings: Settings) -> list:
     return [bench_baseline]
 
 
-def _initial_state(*, settings: Settings, queries: Queries):
+def _initial_state(*, settings: Settings, queries: Queries, clock: Clock):
     from litestar.datastructures import State
 
-    return State({"settings": settings, "queries": queries})
+    return State({"settings": settings, "queries": queries, "clock": clock})

@@ -202,7 +202,6 @@ def audit_verify(ctx: click.Context, data_dir: Path | None) -> None:
 @click.pass_context
 def purge(ctx: click.Context, data_dir: Path | None, edition_slug: str, dry_run: bool, force: bool) -> None:
     """Efface les données personnelles d'une édition dont la durée de conservation est écoulée."""
-    import datetime as dt
 
     from jury.errors import JuryError
     from jury.retention.service import edition_id_by_slug, purge_personal_data
@@ -213,7 +212,7 @@ def purge(ctx: click.Context, data_dir: Path | None, edition_slug: str, dry_run:
     async def work(db):
         edition_id = await edition_id_by_slug(db, slug=edition_slug)
         return await purge_personal_data(
-            db, edition_id=edition_id, now=dt.datetime.now(dt.UTC), force=force, dry_run=dry_run
+            db, edition_id=edition_id, now=db.now(), force=force, dry_run=dry_run
         )
 
     with database_settings(settings) as settings:

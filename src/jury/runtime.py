@@ -7,6 +7,7 @@ from contextlib import contextmanager
 
 import msgspec
 
+from jury.clock import Clock, system_clock
 from jury.db.embedded import EmbeddedPostgres
 from jury.settings import Settings
 
@@ -31,8 +32,9 @@ def database_settings(settings: Settings) -> Iterator[Settings]:
         server.stop()
 
 
-async def run_in_database(settings: Settings, work):
-    """Run `work(db)` in one transaction on a fresh connection: the shape of every CLI command."""
+async def run_in_database(settings: Settings, work, *, clock: Clock = system_clock):
+    """Run `work(db)` in one transaction on a fresh connection: the shape of every CLI command, which
+    runs at the real time unless its caller pins the clock."""
     import asyncpg
 
     from jury.db.queries import Database, Queries
@@ -40,6 +42,6 @@ async def run_in_database(settings: Settings, work):
     conn = await asyncpg.connect(settings.database_url)
     try:
         async with conn.transaction():
-            return await work(Database(conn, Queries(settings.queries_dir)))
+            return await work(Database(conn, Queries(settings.queries_dir), clock=clock))
     finally:
         await conn.close()

@@ -22,6 +22,7 @@ from litestar import Litestar
 from pgqueuer import Job, QueueManager
 from pgqueuer import Queries as QueueQueries
 
+from jury.clock import Clock, system_clock
 from jury.db.pool import create_pool
 from jury.db.queries import Queries
 from jury.deliberation import minutes_jobs
@@ -43,6 +44,7 @@ class JobResources:
     queries: Queries
     diplomas: RendererHolder
     minutes: MinutesPool
+    clock: Clock
 
 
 def build_queue_manager(connection: asyncpg.Connection, resources: JobResources) -> QueueManager:
@@ -56,12 +58,17 @@ def build_queue_manager(connection: asyncpg.Connection, resources: JobResources)
             queries=resources.queries,
             settings=resources.settings,
             renderer=resources.diplomas,
+            clock=resources.clock,
         )
 
     @manager.entrypoint(minutes_jobs.ENTRYPOINT)
     async def render_minutes(job: Job) -> None:
         await minutes_jobs.run_rendering(
-            job.payload or b"", pool=resources.pool, queries=resources.queries, renderer=resources.minutes
+            job.payload or b"",
+            pool=resources.pool,
+            queries=resources.queries,
+            renderer=resources.minutes,
+            clock=resources.clock,
         )
 
     return manager
@@ -132,6 +139,7 @@ async def in_process_consumer(app: Litestar) -> AsyncGenerator[None, None]:
         queries=app.state.queries,
         diplomas=app.state.diplomas,
         minutes=app.state.minutes_pool,
+        clock=app.state.clock,
     )
     async with consuming(resources, grace_seconds=IN_PROCESS_GRACE_SECONDS):
         yield
@@ -149,6 +157,7 @@ async def run_worker(settings: Settings, *, stop: asyncio.Event) -> None:
         queries=Queries(settings.queries_dir),
         diplomas=diplomas,
         minutes=minutes,
+        clock=system_clock,
     )
     try:
         async with consuming(resources) as consumer:

@@ -41,6 +41,7 @@ from jury.app import create_app
 from jury.audit.chain import GENESIS
 from jury.audit.service import verify
 from jury.auth.service import issue_codes
+from jury.clock import system_clock
 from jury.db.queries import Database, Queries
 from jury.demo.loader import DEMO_PASSWORD, load_demo
 from jury.diplomas.service import issue_diplomas
@@ -160,7 +161,9 @@ async def demo_template(pg_admin_url: str, template_database: str) -> AsyncItera
     url = with_database(pg_admin_url, name)
     conn = await asyncpg.connect(url)
     try:
-        await load_demo(Database(conn, Queries(load_settings({}, database_url=url).queries_dir)))
+        await load_demo(
+            Database(conn, Queries(load_settings({}, database_url=url).queries_dir), clock=system_clock)
+        )
     finally:
         await conn.close()
     yield name
@@ -258,7 +261,7 @@ async def world(pg_admin_url: str, demo_template: str, tmp_path: Path) -> AsyncI
         render_workers=1,
     )
     conn = await asyncpg.connect(url)
-    w = World(settings=settings, db=Database(conn, Queries(settings.queries_dir)))
+    w = World(settings=settings, db=Database(conn, Queries(settings.queries_dir), clock=system_clock))
     try:
         yield w
     finally:

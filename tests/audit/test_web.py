@@ -7,7 +7,7 @@ import datetime as dt
 import io
 
 import pytest
-from tests.helpers import make_organiser, sign_in
+from tests.helpers import TEST_NOW, make_organiser, sign_in
 from tests.retention.world import make_world
 
 from jury.audit.service import append_event
@@ -112,7 +112,7 @@ async def test_filters_by_action_target_prefix_and_paris_days(client, two_contes
     async def targets(**params) -> set[str]:
         return {r["Cible"] for r in parse_csv(await client.get("/organisation/audit.csv", params=params))}
 
-    today = dt.datetime.now(dt.UTC).date()  # the events were appended just now
+    today = TEST_NOW.date()  # the events were stamped by the test clock
     assert await targets(action="sheet.submitted") == {f"sheet:{a.sheets[a.laureate]}"}
     assert await targets(cible="round:") == {f"round:{a.round}"}
     assert await targets(

@@ -40,6 +40,7 @@ import asyncpg
 import httpx
 
 from jury.auth.service import issue_codes
+from jury.clock import system_clock
 from jury.db.queries import Database, Queries
 from jury.settings import PROJECT_ROOT
 
@@ -131,7 +132,7 @@ async def _seed(database_url: str, *, jurors: int, per_juror: int) -> tuple[int,
                     "select id from people where email like '%@bench.example' order by id"
                 )
             ]
-            db = Database(conn, Queries(PROJECT_ROOT / "sql" / "queries"))
+            db = Database(conn, Queries(PROJECT_ROOT / "sql" / "queries"), clock=system_clock)
             cards = await issue_codes(db, edition_id=edition_id, person_ids=people)
             mine = {
                 r["person_id"]: r["ids"]

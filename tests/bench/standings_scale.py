@@ -47,6 +47,7 @@ import numpy as np
 
 from jury.auth.identity import Identity
 from jury.auth.service import create_organiser
+from jury.clock import system_clock
 from jury.db.migrate import apply_migrations
 from jury.db.pool import create_pool
 from jury.db.queries import Database, Queries
@@ -224,7 +225,7 @@ async def measure(url: str, *, workers: int, bootstrap: bool, seed: int) -> dict
     figures["pool_start_s"] = round(time.perf_counter() - t0, 2)
     try:
         async with pool.acquire() as raw:
-            db = Database(raw, queries)
+            db = Database(raw, queries, clock=system_clock)
             organiser_id = await create_organiser(
                 db, full_name="Banc", email="banc@cga.example", password=PASSWORD, contest_slugs=["cga"]
             )

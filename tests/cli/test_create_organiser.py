@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from jury.audit.service import verify
 from jury.auth.passwords import verify_password
 from jury.cli import main
+from jury.clock import system_clock
 from jury.db.queries import Database, Queries
 from jury.settings import load_settings
 
@@ -63,7 +64,7 @@ async def test_creates_the_account_with_its_contests_and_audits_it(database_url:
             "cli",
         )
         assert EMAIL not in str(dict(event)) and "Nouvelle" not in str(dict(event))
-        assert (await verify(Database(conn, Queries(load_settings({}).queries_dir)))).ok
+        assert (await verify(Database(conn, Queries(load_settings({}).queries_dir), clock=system_clock))).ok
     finally:
         await conn.close()
 

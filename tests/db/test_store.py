@@ -6,6 +6,7 @@ import datetime as dt
 
 from tests.helpers import make_contest, make_organiser, sign_in
 
+from jury.clock import system_clock
 from jury.db.queries import Database
 from jury.db.store import REWRITE_AFTER, PostgresStore
 
@@ -42,7 +43,9 @@ async def test_a_signed_in_session_is_written_once_then_only_when_it_changes(cli
 async def test_an_unchanged_value_is_rewritten_once_its_deadline_moves_enough(pool, settings) -> None:
     from jury.db.queries import Queries
 
-    store = PostgresStore(pool_getter=lambda: pool, queries=Queries(settings.queries_dir)).with_namespace("t")
+    store = PostgresStore(
+        pool_getter=lambda: pool, queries=Queries(settings.queries_dir), clock=system_clock
+    ).with_namespace("t")
     await store.set("k", b"v", expires_in=600)
     first = await pool.fetchval("select expires_at from kv_store where key = 'k'")
     await store.set("k", b"v", expires_in=600)

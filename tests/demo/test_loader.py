@@ -13,7 +13,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import pytest
+from tests.helpers import TEST_NOW
 
+from jury.clock import fixed_clock
 from jury.db.queries import Database, Queries
 from jury.demo import DemoSummary, load_demo, load_demo_with_url
 from jury.settings import PROJECT_ROOT
@@ -101,7 +103,7 @@ async def loaded(pg_admin_url: str, template_database: str) -> AsyncIterator[tup
     await admin.execute(f'create database "{name}" template "{template_database}" strategy file_copy')
     conn = await asyncpg.connect(_with_database(pg_admin_url, name))
     try:
-        db = Database(conn, Queries(PROJECT_ROOT / "sql" / "queries"))
+        db = Database(conn, Queries(PROJECT_ROOT / "sql" / "queries"), clock=fixed_clock(TEST_NOW))
         yield db, await load_demo(db)
     finally:
         await conn.close()

@@ -21,6 +21,7 @@ from tests.helpers import free_port
 from tests.scoring.conftest import SEED
 
 from jury.auth.service import issue_codes
+from jury.clock import system_clock
 from jury.db.queries import Database, Queries
 from jury.settings import load_settings
 
@@ -125,7 +126,9 @@ async def world(database_url: str) -> World:
         assert len(people) == JURORS
         edition_id = await conn.fetchval("select edition_id from rounds where id = $1", round_id)
         cards = await issue_codes(
-            Database(conn, Queries(settings.queries_dir)), edition_id=edition_id, person_ids=people
+            Database(conn, Queries(settings.queries_dir), clock=system_clock),
+            edition_id=edition_id,
+            person_ids=people,
         )
         criteria = {r["code"]: r["id"] for r in await conn.fetch("select id, code from criteria")}
         # Sophie (in the seed) is not assigned candidate 104: use the three candidates everyone marks.

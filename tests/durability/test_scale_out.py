@@ -24,6 +24,7 @@ import pytest
 from tests.durability.conftest import SECRET_KEY, World, body, sign_in, start_server, stop, stored_sheets
 
 from jury.auth.service import create_organiser
+from jury.clock import system_clock
 from jury.db.queries import Database, Queries
 from jury.settings import load_settings
 
@@ -46,7 +47,7 @@ async def add_laureates(database_url: str, round_id: int) -> str:
             round_id,
         )
         await create_organiser(
-            Database(conn, Queries(load_settings({}).queries_dir)),
+            Database(conn, Queries(load_settings({}).queries_dir), clock=system_clock),
             full_name="Organisatrice Réplicas",
             email=ORGANISER,
             password=PASSWORD,

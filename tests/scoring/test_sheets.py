@@ -8,9 +8,11 @@ import uuid
 
 import asyncpg
 import pytest
+from tests.helpers import TEST_NOW
 from tests.scoring.conftest import CANDIDATE_SECRETS, Edition, declare_none, sign_in_juror
 
 from jury.auth.identity import Identity
+from jury.clock import fixed_clock
 from jury.db.queries import Database, Queries
 from jury.errors import Invalid
 from jury.scoring import sheets
@@ -389,7 +391,7 @@ async def _save_in_own_transaction(
     pool: asyncpg.Pool, queries: Queries, *, identity, round_id, candidate_id, sub
 ):
     async with pool.acquire() as conn, conn.transaction():
-        db = Database(conn, queries)
+        db = Database(conn, queries, clock=fixed_clock(TEST_NOW))
         return await sheets.save_sheet(
             db, identity=identity, round_id=round_id, candidate_id=candidate_id, submission=sub
         )

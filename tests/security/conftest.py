@@ -13,6 +13,7 @@ from tests.conftest import create_test_database, drop_test_database, with_databa
 
 from jury.app import create_app
 from jury.auth.service import issue_codes
+from jury.clock import system_clock
 from jury.db.queries import Database, Queries
 from jury.demo.loader import DEMO_PASSWORD, load_demo
 from jury.settings import Settings, load_settings
@@ -52,7 +53,7 @@ async def demo_settings(
     )
     conn = await asyncpg.connect(url)
     try:
-        await load_demo(Database(conn, Queries(settings.queries_dir)))
+        await load_demo(Database(conn, Queries(settings.queries_dir), clock=system_clock))
     finally:
         await conn.close()
     yield settings
@@ -134,7 +135,9 @@ async def juror_client(settings: Settings, *, edition_id: int, person_id: int) -
     conn = await asyncpg.connect(settings.database_url)
     try:
         [card] = await issue_codes(
-            Database(conn, Queries(settings.queries_dir)), edition_id=edition_id, person_ids=[person_id]
+            Database(conn, Queries(settings.queries_dir), clock=system_clock),
+            edition_id=edition_id,
+            person_ids=[person_id],
         )
     finally:
         await conn.close()

@@ -32,6 +32,7 @@ from uvicorn.lifespan.on import LifespanOn
 
 from jury.app import create_app
 from jury.auth.service import issue_codes
+from jury.clock import system_clock
 from jury.db.queries import Database, Queries
 from jury.demo.loader import DEMO_PASSWORD
 from jury.diplomas import service as diplomas
@@ -123,7 +124,7 @@ def _altered(secret: str) -> str:
 async def _diploma_token(demo: Demo) -> str:
     conn = await asyncpg.connect(demo.settings.database_url)
     try:
-        db = Database(conn, Queries(demo.settings.queries_dir))
+        db = Database(conn, Queries(demo.settings.queries_dir), clock=system_clock)
         edition = await diplomas.get_edition(db, slug=DIPLOMA_EDITION)
         await diplomas.issue_diplomas(db, edition_id=edition.id)
         [source, *_] = await diplomas.sources_of_edition(db, edition_id=edition.id)
@@ -142,7 +143,7 @@ async def _diploma_token(demo: Demo) -> str:
 async def _access_codes(demo: Demo, count: int) -> list[str]:
     conn = await asyncpg.connect(demo.settings.database_url)
     try:
-        db = Database(conn, Queries(demo.settings.queries_dir))
+        db = Database(conn, Queries(demo.settings.queries_dir), clock=system_clock)
         jurors = sorted(p for p in demo.people if p != demo.juror_id)[:count]
         cards = await issue_codes(db, edition_id=demo.edition_id, person_ids=jurors)
         return [card.code for card in cards]

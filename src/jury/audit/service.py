@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
@@ -26,7 +25,7 @@ async def append_event(
     """
     await db.execute("lock_audit_chain")
     prev_hash = await db.fetchval("last_audit_hash") or GENESIS
-    occurred_at = dt.datetime.now(dt.UTC)
+    occurred_at = db.now()
     digest = digest_of(payload)
     event_hash = link_hash(
         prev_hash=prev_hash,

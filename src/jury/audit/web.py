@@ -5,7 +5,6 @@ Both routes share one query, so the export never shows an event the page would h
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from litestar import Controller, MediaType, Response, get
@@ -16,6 +15,7 @@ from jury.audit import export
 from jury.auth.guards import requires_organiser
 from jury.auth.identity import Identity
 from jury.db.queries import Database
+from jury.french.dates import paris_day
 from jury.web.openapi_errors import error_responses
 
 Text = Annotated[str | None, Parameter(max_length=200)]
@@ -66,7 +66,7 @@ class AuditPages(Controller):
     ) -> Response[bytes]:
         filters = export.parse_filters(action=action, target_prefix=cible, date_from=du, date_to=au)
         lines, _ = await export.browse(db, identity=identity, filters=filters, page=None)
-        name = f"journal-audit-{dt.date.today():%Y-%m-%d}.csv"
+        name = f"journal-audit-{paris_day(db.now()):%Y-%m-%d}.csv"
         return Response(
             export.to_csv(lines),
             media_type="text/csv; charset=utf-8",

@@ -6,6 +6,7 @@ written `:snake_case` and rewritten to asyncpg's `$n` once, at load time, so no 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -13,6 +14,8 @@ from typing import Any
 
 import asyncpg
 import msgspec
+
+from jury.clock import Clock
 
 _NAME = re.compile(r"^--\s*name:\s*([a-z_][a-z0-9_]*)\s*$", re.MULTILINE)
 # :name but not ::cast, and not inside single-quoted strings (handled by splitting on quotes).
@@ -80,34 +83,45 @@ class Queries:
 
 
 class Database:
-    """A connection plus the named queries: what every service function receives.
+    """A connection, the named queries and the clock: what every service function receives.
 
     Services stay free of SQL text and of pool handling; the web layer opens one transaction per request.
+    The clock is the caller's: a query that names `:now` gets `clock()` unless the service passes its own,
+    so SQL never reads the server's time behind the caller's back.
     """
 
-    def __init__(self, conn: asyncpg.Connection, queries: Queries) -> None:
+    def __init__(self, conn: asyncpg.Connection, queries: Queries, *, clock: Clock) -> None:
         self.conn = conn
         self.q = queries
+        self.clock = clock
+
+    def now(self) -> dt.datetime:
+        return self.clock()
+
+    def _args(self, query: Query, params: dict[str, Any]) -> list[Any]:
+        if "now" in query.params and "now" not in params:
+            params["now"] = self.clock()
+        return query.args(params)
 
     async def fetch(self, name: str, **params: Any) -> list[asyncpg.Record]:
         query = self.q[name]
-        return await self.conn.fetch(query.sql, *query.args(params))
+        return await self.conn.fetch(query.sql, *self._args(query, params))
 
     async def fetchrow(self, name: str, **params: Any) -> asyncpg.Record | None:
         query = self.q[name]
-        return await self.conn.fetchrow(query.sql, *query.args(params))
+        return await self.conn.fetchrow(query.sql, *self._args(query, params))
 
     async def fetchval(self, name: str, **params: Any) -> Any:
         query = self.q[name]
-        return await self.conn.fetchval(query.sql, *query.args(params))
+        return await self.conn.fetchval(query.sql, *self._args(query, params))
 
     async def execute(self, name: str, **params: Any) -> str:
         query = self.q[name]
-        return await self.conn.execute(query.sql, *query.args(params))
+        return await self.conn.execute(query.sql, *self._args(query, params))
 
     async def executemany(self, name: str, rows: list[Mapping[str, Any]]) -> None:
         query = self.q[name]
-        await self.conn.executemany(query.sql, [query.args(r) for r in rows])
+        await self.conn.executemany(query.sql, [self._args(query, dict(r)) for r in rows])
 
     def transaction(self):
         return self.conn.transaction()

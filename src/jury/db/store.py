@@ -14,14 +14,15 @@ from typing import Self
 import asyncpg
 from litestar.stores.base import NamespacedStore
 
+from jury.clock import Clock
 from jury.db.queries import Database, Queries
 
 
-def _deadline(expires_in: int | dt.timedelta | None) -> dt.datetime | None:
+def _deadline(expires_in: int | dt.timedelta | None, *, now: dt.datetime) -> dt.datetime | None:
     if expires_in is None:
         return None
     seconds = expires_in.total_seconds() if isinstance(expires_in, dt.timedelta) else expires_in
-    return dt.datetime.now(dt.UTC) + dt.timedelta(seconds=seconds)
+    return now + dt.timedelta(seconds=seconds)
 
 
 REWRITE_AFTER = dt.timedelta(seconds=60)
@@ -37,16 +38,20 @@ class PostgresStore(NamespacedStore):
     than `REWRITE_AFTER`. Idle expiry is then accurate to a minute. Another replica's change is never
     hidden: a skipped write only ever leaves the database as it was."""
 
-    def __init__(self, *, pool_getter, queries: Queries, namespace: str = "jury") -> None:
+    def __init__(self, *, pool_getter, queries: Queries, clock: Clock, namespace: str = "jury") -> None:
         """`pool_getter` returns the app's pool, which exists only once the lifespan has started."""
         self._pool_getter = pool_getter
         self._queries = queries
+        self._clock = clock
         self.namespace = namespace
         self._known: OrderedDict[str, tuple[bytes, dt.datetime | None]] = OrderedDict()
 
     def with_namespace(self, namespace: str) -> Self:
         return type(self)(
-            pool_getter=self._pool_getter, queries=self._queries, namespace=f"{self.namespace}_{namespace}"
+            pool_getter=self._pool_getter,
+            queries=self._queries,
+            clock=self._clock,
+            namespace=f"{self.namespace}_{namespace}",
         )
 
     def _remember(self, key: str, value: bytes, expires_at: dt.datetime | None) -> None:
@@ -66,13 +71,13 @@ class PostgresStore(NamespacedStore):
     async def _run(self, method: str, name: str, **params):
         pool: asyncpg.Pool = self._pool_getter()
         async with pool.acquire() as conn:
-            return await getattr(Database(conn, self._queries), method)(
+            return await getattr(Database(conn, self._queries, clock=self._clock), method)(
                 name, namespace=self.namespace, **params
             )
 
     async def set(self, key: str, value: str | bytes, expires_in: int | dt.timedelta | None = None) -> None:
         data = value.encode() if isinstance(value, str) else value
-        expires_at = _deadline(expires_in)
+        expires_at = _deadline(expires_in, now=self._clock())
         if self._unchanged(key, data, expires_at):
             return
         await self._run("execute", "store_set", key=key, value=data, expires_at=expires_at)
@@ -85,7 +90,7 @@ class PostgresStore(NamespacedStore):
             return None
         value, expires_at = bytes(row["value"]), row["expires_at"]
         if renew_for is not None and expires_at is not None:
-            expires_at = _deadline(renew_for)
+            expires_at = _deadline(renew_for, now=self._clock())
             await self._run("execute", "store_renew", key=key, expires_at=expires_at)
         self._remember(key, value, expires_at)
         return value
@@ -105,9 +110,9 @@ class PostgresStore(NamespacedStore):
         row = await self._run("fetchrow", "store_get", key=key)
         if row is None or row["expires_at"] is None:
             return None
-        return int((row["expires_at"] - dt.datetime.now(dt.UTC)).total_seconds())
+        return int((row["expires_at"] - self._clock()).total_seconds())
 
     async def purge_expired(self) -> None:
         pool: asyncpg.Pool = self._pool_getter()
         async with pool.acquire() as conn:
-            await Database(conn, self._queries).execute("store_purge_expired")
+            await Database(conn, self._queries, clock=self._clock).execute("store_purge_expired")

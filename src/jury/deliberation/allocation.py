@@ -208,7 +208,7 @@ async def record_grants(
     if errors:
         raise Invalid("Répartition des subventions refusée : rien n'a été enregistré.", errors=errors)
 
-    decided_on = request.decided_on or today()
+    decided_on = request.decided_on or today(db)
     for grant in positive:
         await _write_grant(
             db,

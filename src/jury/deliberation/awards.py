@@ -89,7 +89,7 @@ async def record_awards(
     if errors:
         raise Invalid("Attribution des prix refusée : rien n'a été enregistré.", errors=errors)
 
-    decided_on = request.decided_on or today()
+    decided_on = request.decided_on or today(db)
     for line in request.awards:
         prize = prizes[line.prize]
         decision_id = await db.fetchval(

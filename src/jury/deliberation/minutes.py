@@ -103,7 +103,7 @@ async def minutes_context(
             omitted += 1
             continue
         decisions.append(_decision(row, label=label))
-    now = now or dt.datetime.now(PARIS)
+    now = (now or db.now()).astimezone(PARIS)
     day = rnd["scheduled_on"] or (last_event.astimezone(PARIS).date() if last_event else now.date())
     edition = edition_ordinal(rnd["edition_number"])
     return MinutesContext(

@@ -17,6 +17,7 @@ import asyncpg
 import msgspec
 import structlog
 
+from jury.clock import Clock
 from jury.db.queries import Database, Queries
 from jury.deliberation.minutes_render import MinutesContext, MinutesPool
 from jury.errors import JuryError
@@ -55,6 +56,7 @@ async def request_pdf(
     context: MinutesContext,
     templates_dir: Path,
     wait_seconds: float,
+    clock: Clock,
 ) -> tuple[int, bytes | None]:
     """(job id, the PDF) — the PDF is None when it is not ready within `wait_seconds`.
 
@@ -62,7 +64,7 @@ async def request_pdf(
     """
     digest = content_digest(context, templates_dir=templates_dir)
     async with pool.acquire() as conn:
-        db = Database(conn, queries)
+        db = Database(conn, queries, clock=clock)
         job = await db.fetchrow("minutes_job_for_content", panel_id=panel_id, content_digest=digest)
         if job is not None:
             job_id = job["id"]
@@ -95,12 +97,12 @@ async def wait_for_pdf(db: Database, *, job_id: int, wait_seconds: float) -> byt
 
 
 async def run_rendering(
-    payload: bytes, *, pool: asyncpg.Pool, queries: Queries, renderer: MinutesPool
+    payload: bytes, *, pool: asyncpg.Pool, queries: Queries, renderer: MinutesPool, clock: Clock
 ) -> None:
     """The worker's side; a failure is written on the job for the page that waits on it."""
     request = msgspec.json.decode(payload, type=RenderRequest)
 
-    write = JobStateWriter(pool, queries)
+    write = JobStateWriter(pool, queries, clock=clock)
     await write("minutes_job_start", job_id=request.job_id)
     try:
         pdf = await renderer.render(request.context)

@@ -88,6 +88,7 @@ class MinutesPages(Controller):
             context=context,
             templates_dir=settings.templates_dir,
             wait_seconds=settings.minutes_wait_seconds,
+            clock=request.app.state.clock,
         )
         if content is None:
             return Template(

@@ -20,7 +20,7 @@ from jury.contests.service import organised_edition
 from jury.db.queries import Database
 from jury.deliberation.models import Advancement, Decision
 from jury.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
-from jury.french.dates import PARIS
+from jury.french.dates import paris_day
 
 NOT_A_MEMBER = "Vous ne siégez pas dans ce jury."
 NOT_IN_ROUND = "Vous ne siégez dans aucun jury de ce tour."
@@ -61,9 +61,9 @@ class Seat(msgspec.Struct, frozen=True, kw_only=True):
         return f"{'chair' if 'chair' in self.roles.values() else 'juror'}:{self.person_id}"
 
 
-def today() -> dt.date:
-    """Decisions are dated in the département's time zone, not the server's."""
-    return dt.datetime.now(PARIS).date()
+def today(db: Database) -> dt.date:
+    """Decisions are dated in the département's time zone, not the server's, by the caller's clock."""
+    return paris_day(db.now())
 
 
 def actor_label(identity: Identity) -> str:

@@ -18,6 +18,7 @@ import msgspec
 import structlog
 
 from jury.auth.passwords import hash_password
+from jury.clock import system_clock
 from jury.db.queries import Database, Queries
 from jury.demo import gateau, made_in_92, progress
 from jury.demo.people import ORGANISER_GATEAU, ORGANISER_MADE_IN_92, ORGANISER_PROGRESS
@@ -428,6 +429,8 @@ async def load_demo_with_url(settings: Settings, *, seed: int = DEFAULT_SEED) ->
     conn = await asyncpg.connect(settings.database_url)
     try:
         async with conn.transaction():
-            return await load_demo(Database(conn, Queries(settings.queries_dir)), seed=seed)
+            return await load_demo(
+                Database(conn, Queries(settings.queries_dir), clock=system_clock), seed=seed
+            )
     finally:
         await conn.close()

@@ -15,6 +15,7 @@ import asyncpg
 import msgspec
 import structlog
 
+from jury.clock import Clock
 from jury.db.queries import Database, Queries
 from jury.diplomas.service import RendererHolder, issue_diplomas, render_edition, sources_of_edition
 from jury.jobs.queue import enqueue
@@ -57,18 +58,19 @@ async def run_generation(
     queries: Queries,
     settings: Settings,
     renderer: RendererHolder,
+    clock: Clock,
 ) -> None:
     """The worker's side. Failures are written on the job for the page; only a dead worker leaves it
     running, and then the queue hands it to another one."""
     request = msgspec.json.decode(payload, type=GenerationRequest)
     job_id = request.job_id
 
-    progress_db = JobStateWriter(pool, queries)
+    progress_db = JobStateWriter(pool, queries, clock=clock)
     attempt = await progress_db("diploma_job_start", job_id=job_id)
     log.info("diploma batch started", job_id=job_id, edition_id=request.edition_id, attempt=attempt)
     try:
         async with pool.acquire() as conn:
-            db = Database(conn, queries)
+            db = Database(conn, queries, clock=clock)
             async with conn.transaction():
                 await issue_diplomas(
                     db,

@@ -116,7 +116,7 @@ class DiplomaPages(Controller):
                 edition=edition,
                 identity=identity,
                 diploma_ids=_ids(form.getall("diploma_id", [])),
-                expires_at=_expiry(form.get("days", "")),
+                expires_at=_expiry(form.get("days", ""), now=db.now()),
             )
         except Invalid as exc:
             return await _page(request, db, identity=identity, slug=slug, error=exc.message)
@@ -134,7 +134,7 @@ class DiplomaPages(Controller):
                 edition=edition,
                 identity=identity,
                 diploma_ids=_ids(form.getall("diploma_id", [])),
-                expires_at=_expiry(form.get("days", "")),
+                expires_at=_expiry(form.get("days", ""), now=db.now()),
             )
             messages = [
                 mail.compose(
@@ -199,13 +199,13 @@ def _ids(values: list[Any]) -> list[int] | None:
     return ids or None
 
 
-def _expiry(raw: Any) -> dt.datetime | None:
+def _expiry(raw: Any, *, now: dt.datetime) -> dt.datetime | None:
     raw = str(raw or "").strip()
     if not raw:
         return None
     if not raw.isdigit() or not 1 <= int(raw) <= 3650:
         raise Invalid("La durée de validité est un nombre de jours entre 1 et 3650.")
-    return dt.datetime.now(dt.UTC) + dt.timedelta(days=int(raw))
+    return now + dt.timedelta(days=int(raw))
 
 
 async def _page(

@@ -34,6 +34,11 @@ MONTHS = (
 """Lowercase: French does not capitalise month names."""
 
 
+def paris_day(instant: dt.datetime) -> dt.date:
+    """The calendar day in Paris of an aware instant (a clock's reading, a stored timestamp)."""
+    return instant.astimezone(PARIS).date()
+
+
 def french_date(value: dt.date | dt.datetime) -> str:
     """'12 décembre 2025', '1er mai 2026': months are lowercase and the first day is an ordinal.
 

@@ -6,7 +6,6 @@ request's transaction with the audit event, so a failure at any point leaves the
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -17,6 +16,7 @@ from jury.audit.service import append_event
 from jury.contests.service import get_edition
 from jury.db.queries import Database
 from jury.errors import Invalid, NotFound
+from jury.french.dates import paris_day
 from jury.imports import parse, validate
 from jury.imports.models import (
     IMPORT_KINDS,
@@ -61,7 +61,7 @@ async def candidate_rules(
         categories=tuple(await list_categories(db, edition_id)),
         communes=tuple(communes),
         taken_entry_numbers=frozenset(r["entry_number"] for r in taken),
-        today=dt.date.today(),
+        today=paris_day(db.now()),
     )
 
 

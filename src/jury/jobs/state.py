@@ -6,6 +6,7 @@ from typing import Any
 
 import asyncpg
 
+from jury.clock import Clock
 from jury.db.queries import Database, Queries
 
 
@@ -16,11 +17,12 @@ class JobStateWriter:
     stay invisible to the page polling the job until the very end, and be lost with it on a failure.
     """
 
-    def __init__(self, pool: asyncpg.Pool, queries: Queries) -> None:
+    def __init__(self, pool: asyncpg.Pool, queries: Queries, *, clock: Clock) -> None:
         self._pool = pool
         self._queries = queries
+        self._clock = clock
 
     async def __call__(self, query: str, **params: Any) -> Any:
         """The query's first value (None for a query that returns nothing)."""
         async with self._pool.acquire() as conn:
-            return await Database(conn, self._queries).fetchval(query, **params)
+            return await Database(conn, self._queries, clock=self._clock).fetchval(query, **params)

@@ -12,4 +12,4 @@ from jury.db.queries import Database
 async def provide_db(state: State) -> AsyncGenerator[Database, None]:
     """Commit when the handler returns, roll back when it raises: nothing is written partially."""
     async with state.pool.acquire() as conn, conn.transaction():
-        yield Database(conn, state.queries)
+        yield Database(conn, state.queries, clock=state.clock)
