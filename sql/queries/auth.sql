@@ -4,16 +4,6 @@ select id, full_name, password_hash, is_admin from people where lower(email) = l
 -- name: organiser_contest_ids
 select contest_id from organisers where person_id = :person_id
 
--- name: is_organiser_of_edition
--- True when the person organises the edition's contest (or is an administrator).
-select exists (
-    select 1 from people p
-    where p.id = :person_id
-      and (p.is_admin or exists (
-          select 1 from organisers o join editions e on e.contest_id = o.contest_id
-          where o.person_id = p.id and e.id = :edition_id))
-)
-
 -- name: upsert_organiser
 insert into people (full_name, email, password_hash, is_admin)
 values (:full_name, :email, :password_hash, :is_admin)

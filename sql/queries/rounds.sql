@@ -27,10 +27,6 @@ select
 from rounds r
 where r.id = :round_id
 
--- name: is_chair_of_round
-select exists (select 1 from panel_members pm join panels p on p.id = pm.panel_id
-               where p.round_id = :round_id and pm.person_id = :person_id and pm.role = 'chair')
-
 -- name: set_round_status
 update rounds set status = :status where id = :round_id
 

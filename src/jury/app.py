@@ -23,6 +23,7 @@ from jury.assignments.web import AssignmentPages, AssignmentsApi
 from jury.audit.web import AuditPages
 from jury.auth.web import AccessCardPages, SignInPages, provide_identity
 from jury.clock import Clock, system_clock
+from jury.contests.home_web import home
 from jury.contests.web import ContestPages, ContestsApi
 from jury.db.pool import create_pool
 from jury.db.queries import Queries
@@ -54,7 +55,6 @@ from jury.web.errors import (
 )
 from jury.web.forms import require_text_fields
 from jury.web.health import healthz
-from jury.web.home import home
 from jury.web.openapi_errors import document_error_responses
 from jury.web.security import security_middleware_factory
 from jury.web.sessions import LazySessionConfig

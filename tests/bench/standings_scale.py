@@ -45,7 +45,7 @@ import asyncpg
 import msgspec
 import numpy as np
 
-from jury.auth.identity import Identity
+from jury.access.identity import Identity
 from jury.auth.service import create_organiser
 from jury.clock import system_clock
 from jury.db.migrate import apply_migrations

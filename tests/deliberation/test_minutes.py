@@ -11,7 +11,7 @@ import pytest
 from tests.deliberation.test_advancement import build_round
 from tests.helpers import make_contest, make_organiser, sign_in
 
-from jury.auth.identity import Identity
+from jury.access.identity import Identity
 from jury.db.queries import Database
 from jury.deliberation import advancement, minutes, service, votes
 from jury.deliberation.models import VoteRequest

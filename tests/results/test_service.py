@@ -6,7 +6,7 @@ import msgspec
 import pytest
 from tests.helpers import make_contest, make_organiser
 
-from jury.auth.identity import Identity
+from jury.access.identity import Identity
 from jury.errors import Conflict, Forbidden, Invalid
 from jury.results import service
 from jury.results.models import StandingResult

@@ -9,7 +9,7 @@ import uuid
 import pytest
 from tests.scoring.conftest import BROWSER_MARKS, Edition, declare_none
 
-from jury.auth.identity import Identity
+from jury.access.identity import Identity
 from jury.auth.service import issue_codes
 from jury.scoring import sheets
 from jury.scoring.models import SheetSubmission

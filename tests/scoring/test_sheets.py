@@ -11,7 +11,7 @@ import pytest
 from tests.helpers import TEST_NOW
 from tests.scoring.conftest import CANDIDATE_SECRETS, Edition, declare_none, sign_in_juror
 
-from jury.auth.identity import Identity
+from jury.access.identity import Identity
 from jury.clock import fixed_clock
 from jury.db.queries import Database, Queries
 from jury.errors import Invalid

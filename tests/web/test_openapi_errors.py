@@ -16,8 +16,8 @@ from litestar.params import JSONBody
 from litestar.routes import HTTPRoute
 from litestar.serialization import encode_json
 
+from jury.access.guards import requires_organiser, requires_sign_in
 from jury.app import create_app
-from jury.auth.guards import requires_organiser, requires_sign_in
 from jury.settings import load_settings
 from jury.web.errors import answers_html_for
 from jury.web.openapi_errors import NOTHING_TO_LOOK_UP, document_error_responses, error_responses

@@ -22,9 +22,9 @@ from typing import Annotated, Any
 
 import msgspec
 
+from jury.access.identity import Identity
+from jury.access.policy import ensure_organiser_of_edition
 from jury.audit.service import append_event
-from jury.auth.identity import Identity
-from jury.auth.service import ensure_organiser_of_edition
 from jury.db.queries import Database
 from jury.errors import Conflict, Invalid, NotFound
 from jury.results.design import check_design

@@ -15,6 +15,8 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Body, JSONBody, QueryParameter
 from litestar.response import Redirect, Template
 
+from jury.access.guards import requires_organiser
+from jury.access.identity import Identity
 from jury.assignments import service
 from jury.assignments.service import (
     AppliedPlan,
@@ -25,8 +27,6 @@ from jury.assignments.service import (
     PlanParameters,
     PlanPreview,
 )
-from jury.auth.guards import requires_organiser
-from jury.auth.identity import Identity
 from jury.contests.service import get_edition
 from jury.db.queries import Database
 from jury.errors import Conflict, Invalid, NotFound

@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 
 import msgspec
 
-from jury.auth.identity import Identity
+from jury.access.identity import Identity
 from jury.db.queries import Database
 from jury.errors import Invalid
 from jury.spreadsheet import french_csv, neutralise

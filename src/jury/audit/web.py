@@ -11,9 +11,9 @@ from litestar import Controller, MediaType, Response, get
 from litestar.params import Parameter
 from litestar.response import Template
 
+from jury.access.guards import requires_organiser
+from jury.access.identity import Identity
 from jury.audit import export
-from jury.auth.guards import requires_organiser
-from jury.auth.identity import Identity
 from jury.db.queries import Database
 from jury.french.dates import paris_day
 from jury.web.openapi_errors import error_responses

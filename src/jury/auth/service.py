@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import msgspec
 
+from jury.access.identity import Identity
 from jury.audit.service import append_event
 from jury.auth import codes
-from jury.auth.identity import Identity
 from jury.auth.passwords import hash_password, verify_password
 from jury.db.queries import Database
 from jury.errors import Forbidden, Invalid, NotFound
@@ -35,20 +35,6 @@ async def sign_in_organiser(db: Database, *, email: str, password: str) -> Ident
     if not contests and not row["is_admin"]:
         raise Forbidden("Ce compte n'organise aucun concours.")
     return Identity(person_id=row["id"], name=row["full_name"], kind="organiser", is_admin=row["is_admin"])
-
-
-async def ensure_organiser_of_edition(db: Database, *, identity: Identity, edition_id: int) -> None:
-    """Organisers are scoped to their contests: CCI staff do not see the Gâteau's jurors."""
-    if identity.kind != "organiser" or not await db.fetchval(
-        "is_organiser_of_edition", person_id=identity.person_id, edition_id=edition_id
-    ):
-        raise Forbidden("Vous n'organisez pas ce concours.")
-
-
-async def organised_contest_ids(db: Database, *, identity: Identity) -> set[int]:
-    return {
-        row["contest_id"] for row in await db.fetch("organiser_contest_ids", person_id=identity.person_id)
-    }
 
 
 async def create_organiser(

@@ -12,9 +12,10 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Redirect, Template
 
+from jury.access.guards import current_identity, requires_organiser
+from jury.access.identity import Identity
+from jury.access.policy import ensure_organiser_of_edition
 from jury.auth import service
-from jury.auth.guards import current_identity, requires_organiser
-from jury.auth.identity import Identity
 from jury.contests.service import get_edition
 from jury.db.queries import Database
 from jury.errors import JuryError
@@ -145,7 +146,7 @@ class AccessCardPages(Controller):
     @get("/", summary="Cartes d'accès des jurés d'une édition")
     async def cards(self, db: Database, slug: str, identity: Identity) -> Template:
         edition = await get_edition(db, slug)
-        await service.ensure_organiser_of_edition(db, identity=identity, edition_id=edition.id)
+        await ensure_organiser_of_edition(db, identity=identity, edition_id=edition.id)
         return Template(
             "organiser/cards.html",
             context={
@@ -165,7 +166,7 @@ class AccessCardPages(Controller):
         data: Annotated[CardsForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
     ) -> Template:
         edition = await get_edition(db, slug)
-        await service.ensure_organiser_of_edition(db, identity=identity, edition_id=edition.id)
+        await ensure_organiser_of_edition(db, identity=identity, edition_id=edition.id)
         if data.action == "revoke" and data.person_id is not None:
             await service.revoke_card(
                 db,

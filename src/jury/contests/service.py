@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from jury.auth.identity import Identity
-from jury.auth.service import ensure_organiser_of_edition
+from jury.access.identity import Identity
+from jury.access.policy import ensure_organiser_of_edition
 from jury.contests.models import CandidateRow, Category, Contest, Edition, EditionDetail, JurorRow, Round
 from jury.db.queries import Database, fetch_as
 from jury.errors import NotFound

@@ -5,9 +5,9 @@ from __future__ import annotations
 from litestar import Controller, get
 from litestar.response import Template
 
-from jury.auth.guards import requires_organiser
-from jury.auth.identity import Identity
-from jury.auth.service import organised_contest_ids
+from jury.access.guards import requires_organiser
+from jury.access.identity import Identity
+from jury.access.policy import organised_contest_ids
 from jury.contests import service
 from jury.contests.models import CandidateRow, Contest, EditionDetail, JurorRow, Round
 from jury.contests.service import organised_edition

@@ -11,13 +11,14 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+from jury.access.identity import Identity
 from jury.audit.service import append_event
-from jury.auth.identity import Identity
+from jury.contests.eligibility import check_eligibility
 from jury.contests.models import EditionDetail
 from jury.contests.service import organised_edition
 from jury.db.queries import Database
 from jury.deliberation.awards import awards_of_edition, check_round_entries
-from jury.deliberation.grants import check_eligibility, propose_allocation, validate_allocation
+from jury.deliberation.grants import propose_allocation, validate_allocation
 from jury.deliberation.models import AwardRow, GrantsRequest, Proposal, ProposalLine
 from jury.deliberation.service import actor_label, today, unique_labels
 from jury.errors import Conflict, FieldError, Invalid

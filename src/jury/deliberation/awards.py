@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from jury.access.identity import Identity
 from jury.audit.service import append_event
-from jury.auth.identity import Identity
 from jury.contests.service import organised_edition
 from jury.db.queries import Database
 from jury.deliberation.models import AwardLine, AwardRow, AwardsRequest

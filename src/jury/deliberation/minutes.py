@@ -25,8 +25,8 @@ from typing import Any
 
 import msgspec
 
-from jury.auth.identity import Identity
-from jury.auth.service import ensure_organiser_of_edition
+from jury.access.identity import Identity
+from jury.access.policy import ensure_organiser_of_edition
 from jury.db.queries import Database
 from jury.deliberation import service
 from jury.deliberation.minutes_render import (

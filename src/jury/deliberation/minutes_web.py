@@ -15,8 +15,8 @@ from contextlib import asynccontextmanager
 from litestar import Controller, Litestar, MediaType, Request, Response, get
 from litestar.response import Template
 
-from jury.auth.guards import requires_organiser, requires_sign_in
-from jury.auth.identity import Identity
+from jury.access.guards import requires_organiser, requires_sign_in
+from jury.access.identity import Identity
 from jury.db.queries import Database
 from jury.deliberation import advancement, minutes, minutes_jobs
 from jury.deliberation.advancement import AdvancementPreview

@@ -6,8 +6,8 @@ who declared a conflict with a candidate neither writes about them nor reads wha
 
 from __future__ import annotations
 
+from jury.access.identity import Identity
 from jury.audit.service import append_event
-from jury.auth.identity import Identity
 from jury.db.queries import Database
 from jury.deliberation.models import Note
 from jury.deliberation.service import (

@@ -13,9 +13,9 @@ from typing import Any, Literal
 
 import msgspec
 
+from jury.access.identity import Identity
+from jury.access.policy import ensure_organiser_of_edition
 from jury.audit.service import append_event
-from jury.auth.identity import Identity
-from jury.auth.service import ensure_organiser_of_edition
 from jury.contests.service import organised_edition
 from jury.db.queries import Database
 from jury.deliberation.models import Advancement, Decision

@@ -14,8 +14,8 @@ from litestar.datastructures import FormMultiDict
 from litestar.params import JSONBody, Parameter
 from litestar.response import Redirect, Template
 
-from jury.auth.guards import requires_organiser, requires_sign_in
-from jury.auth.identity import Identity
+from jury.access.guards import requires_organiser, requires_sign_in
+from jury.access.identity import Identity
 from jury.contests.service import list_rounds, organised_edition
 from jury.db.queries import Database
 from jury.deliberation import allocation, awards, notes, service, votes

@@ -19,7 +19,7 @@ import random
 from collections.abc import Sequence
 from decimal import Decimal
 
-from jury.deliberation.grants import check_eligibility
+from jury.contests.eligibility import check_eligibility
 from jury.demo import people as p
 from jury.demo.plan import (
     Assignment,

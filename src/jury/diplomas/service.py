@@ -19,9 +19,9 @@ from typing import Any
 import msgspec
 import structlog
 
+from jury.access.identity import Identity
+from jury.access.policy import ensure_organiser_of_edition
 from jury.audit.service import append_event
-from jury.auth.identity import Identity
-from jury.auth.service import ensure_organiser_of_edition
 from jury.db.queries import Database
 from jury.diplomas import storage
 from jury.diplomas.contexts import build_context, content_digest, signatories_of

@@ -14,8 +14,8 @@ from typing import Any
 from litestar import Controller, Litestar, MediaType, Request, Response, get, post
 from litestar.response import Redirect, Template
 
-from jury.auth.guards import requires_organiser
-from jury.auth.identity import Identity
+from jury.access.guards import requires_organiser
+from jury.access.identity import Identity
 from jury.db.queries import Database
 from jury.diplomas import jobs, mail, service
 from jury.diplomas.service import RendererHolder

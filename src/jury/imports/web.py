@@ -17,8 +17,8 @@ from litestar.openapi.spec import Example
 from litestar.params import Body, Parameter
 from litestar.response import Template
 
-from jury.auth.guards import requires_organiser
-from jury.auth.identity import Identity
+from jury.access.guards import requires_organiser
+from jury.access.identity import Identity
 from jury.contests.models import EditionDetail
 from jury.contests.service import organised_edition
 from jury.db.queries import Database

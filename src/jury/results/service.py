@@ -40,9 +40,9 @@ from dataclasses import dataclass
 import anyio.to_thread
 import msgspec
 
+from jury.access.identity import Identity
+from jury.access.policy import ensure_organiser_of_edition
 from jury.audit.service import append_event
-from jury.auth.identity import Identity
-from jury.auth.service import ensure_organiser_of_edition
 from jury.db.queries import Database
 from jury.errors import Conflict, Forbidden, Invalid, NotFound
 from jury.results import charts

@@ -11,8 +11,8 @@ from litestar import Controller, MediaType, Response, get, post, put
 from litestar.params import JSONBody, QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Template
 
-from jury.auth.guards import requires_organiser, requires_sign_in
-from jury.auth.identity import Identity
+from jury.access.guards import requires_organiser, requires_sign_in
+from jury.access.identity import Identity
 from jury.db.queries import Database
 from jury.results import export, service
 from jury.results.models import MethodChange, Publication, PublishReceipt, StandingView, Verification

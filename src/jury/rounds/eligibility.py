@@ -1,6 +1,6 @@
 """Recording an eligibility round (Progr'ESS): the pass/fail rules applied to every candidate at once.
 
-The rules are the pure `jury.deliberation.grants.check_eligibility`; an ineligible candidate gets the
+The rules are the pure `jury.contests.eligibility.check_eligibility`; an ineligible candidate gets the
 reasons on their round entry and an `ineligible` decision, so the committee scores only eligible projects.
 """
 
@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import msgspec
 
+from jury.access.identity import Identity
 from jury.audit.service import append_event
-from jury.auth.identity import Identity
+from jury.contests.eligibility import check_eligibility
 from jury.db.queries import Database
-from jury.deliberation.grants import check_eligibility
 from jury.errors import Conflict
 from jury.rounds.service import organiser_round
 

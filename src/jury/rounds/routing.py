@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import msgspec
 
+from jury.access.identity import Identity
 from jury.audit.service import append_event
-from jury.auth.identity import Identity
 from jury.contests.territory import Commune, Territory, Zone, route
 from jury.db.queries import Database
 from jury.errors import Conflict, FieldError, Invalid, NotFound

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import msgspec
 
+from jury.access.identity import Identity
+from jury.access.policy import ensure_organiser_of_edition
 from jury.audit.service import append_event
-from jury.auth.identity import Identity
-from jury.auth.service import ensure_organiser_of_edition
 from jury.db.queries import Database
 from jury.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
 from jury.rounds.lifecycle import RoundSnapshot, move_problem, readiness_problems

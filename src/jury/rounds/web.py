@@ -10,8 +10,8 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, JSONBody
 from litestar.response import Redirect
 
-from jury.auth.guards import requires_organiser, requires_sign_in
-from jury.auth.identity import Identity
+from jury.access.guards import requires_organiser, requires_sign_in
+from jury.access.identity import Identity
 from jury.db.queries import Database
 from jury.rounds import corrections, eligibility, routing, service
 from jury.rounds.corrections import Correction

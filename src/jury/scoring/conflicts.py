@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from jury.access.identity import Identity
+from jury.access.policy import ensure_organiser_of_edition
 from jury.audit.service import append_event
-from jury.auth.identity import Identity
-from jury.auth.service import ensure_organiser_of_edition
 from jury.db.queries import Database, fetch_as
 from jury.errors import Conflict, FieldError, Invalid
 from jury.french.dates import PARIS

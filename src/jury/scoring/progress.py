@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from jury.auth.identity import Identity
-from jury.auth.service import ensure_organiser_of_edition
+from jury.access.identity import Identity
+from jury.access.policy import ensure_organiser_of_edition
 from jury.db.queries import Database
 from jury.errors import NotFound
 from jury.french.dates import PARIS

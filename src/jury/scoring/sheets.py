@@ -31,8 +31,8 @@ from typing import Any
 
 import msgspec
 
+from jury.access.identity import Identity
 from jury.audit.service import append_event
-from jury.auth.identity import Identity
 from jury.db.queries import Database
 from jury.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
 from jury.scoring.models import (

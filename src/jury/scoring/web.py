@@ -19,8 +19,8 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import JSONBody, QueryParameter
 from litestar.response import Redirect, Template
 
-from jury.auth.guards import requires_juror, requires_organiser
-from jury.auth.identity import Identity
+from jury.access.guards import requires_juror, requires_organiser
+from jury.access.identity import Identity
 from jury.contests.service import get_edition
 from jury.db.queries import Database
 from jury.errors import Invalid

@@ -29,7 +29,7 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import OpenAPIMediaType, OpenAPIResponse, OpenAPIType, Operation, Schema
 from litestar.routes import HTTPRoute
 
-from jury.auth.guards import requires_juror, requires_organiser, requires_sign_in
+from jury.access.guards import requires_juror, requires_organiser, requires_sign_in
 from jury.errors import FieldError
 from jury.web.errors import answers_html_for
 from jury.web.security import SAFE_METHODS

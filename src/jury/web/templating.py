@@ -13,7 +13,9 @@ from markupsafe import Markup
 
 from jury.french.dates import french_date
 from jury.french.money import euros as french_euros
+from jury.french.numbers import decimal_fr
 from jury.french.ordinal import ordinal_suffix
+from jury.labels import label
 
 MISSING = "—"
 
@@ -46,4 +48,6 @@ def make_environment(templates_dir: Path) -> Environment:
     env.filters["euros"] = euros
     env.filters["date_fr"] = date_fr
     env.filters["edition_number"] = edition_number
+    env.filters["decimal_fr"] = decimal_fr
+    env.filters["label"] = label
     return env

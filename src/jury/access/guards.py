@@ -10,7 +10,7 @@ from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 
-from jury.auth.identity import Identity
+from jury.access.identity import Identity
 
 
 def current_identity(connection: ASGIConnection) -> Identity | None:
