@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
+from jury.clock import fixed_clock
 from jury.db.queries import Database
 from jury.demo.loader import load_demo
 from jury.diplomas import service
@@ -130,10 +132,11 @@ async def test_stored_pdf_is_reused_then_rerendered_after_a_changed_decision(
     new_amount = source["granted_eur"] + 1234
     await db.conn.execute("update awards set granted_eur = $1 where id = $2", new_amount, source["award_id"])
     changed = await service.source_by_id(db, diploma_id=source["diploma_id"])
+    db.clock = fixed_clock(first["rendered_at"] + dt.timedelta(minutes=5))  # the decision changed later on
     facts = read_pdf(await service.diploma_pdf(db, changed, settings=settings, renderer=renderer))
     after = await service.source_by_id(db, diploma_id=source["diploma_id"])
     assert after["content_digest"] != first["content_digest"]
-    assert after["rendered_at"] > first["rendered_at"]
+    assert after["rendered_at"] == first["rendered_at"] + dt.timedelta(minutes=5)
     assert normalise(euros(new_amount)) in facts.text
     new_path = Path(after["pdf_path"])
     assert new_path != path and not path.exists(), "the outdated version is removed once replaced"
