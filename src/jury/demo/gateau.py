@@ -19,10 +19,13 @@ import random
 from collections.abc import Sequence
 from decimal import Decimal
 
+import msgspec
+
+from jury.demo import build
 from jury.demo import people as p
+from jury.demo.build import Builder, EditionFacts
 from jury.demo.plan import (
     Assignment,
-    Award,
     Candidate,
     Category,
     Commune,
@@ -30,14 +33,14 @@ from jury.demo.plan import (
     Criterion,
     Decision,
     Edition,
-    Entry,
     Member,
     Panel,
     Person,
     Prize,
     Round,
+    Sheet,
 )
-from jury.demo.simulate import Comments, at, french_number, juror_models, score_round, standings, talents
+from jury.demo.simulate import Comments, at, french_number, standings
 
 SLUG = "gateau-des-hauts-de-seine"
 TASTING = 1
@@ -63,19 +66,7 @@ def _grid(theme_help: str) -> tuple[Criterion, ...]:
         ("texture", "Texture et technique", 10, "Accord des textures, maîtrise des cuissons et du montage."),
         ("originalite", "Originalité", 10, "Créativité de la recette et de la présentation."),
     )
-    return tuple(
-        Criterion(
-            code=code,
-            label=label,
-            help=help_text,
-            scale_min=Decimal(0),
-            scale_max=Decimal(10),
-            scale_step=Decimal("0.5"),
-            weight=Decimal(weight),
-            position=i,
-        )
-        for i, (code, label, weight, help_text) in enumerate(rows, start=1)
-    )
+    return build.grid(rows, step=Decimal("0.5"), scale_max=Decimal(10))
 
 
 PODIUM = (
@@ -164,28 +155,26 @@ def _shop(rng: random.Random, *, artisan: str, commune: str) -> str:
     )
 
 
-def _edition(
-    *,
-    seed: int,
-    communes: Sequence[Commune],
-    slug: str,
-    number: int,
-    year: int,
-    theme: str,
-    theme_help: str,
-    creations: Sequence[tuple[str, str]],
-    entries: int,
-    decided: bool,
-    dates: dict[str, dt.date],
-    professionals: Sequence[Person],
-    amateurs: Sequence[Person],
-) -> Edition:
-    rng = random.Random(f"{seed}:{slug}")
-    category = Category(code="gateau", name="Gâteau", position=1, criteria=_grid(theme_help))
+class _Tasting(msgspec.Struct, frozen=True, kw_only=True):
+    """What one year's tasting is about beyond its dates: the theme's criterion, the cakes, the jury."""
+
+    theme_help: str
+    creations: Sequence[tuple[str, str]]
+    """(creation, recipe): `entries` of them are drawn."""
+    entries: int
+    professionals: Sequence[Person]
+    amateurs: Sequence[Person]
+
+
+def _edition(facts: EditionFacts, tasting: _Tasting, *, seed: int, communes: Sequence[Commune]) -> Edition:
+    rng = facts.rng(seed)
+    dates = facts.dates
+    category = Category(code="gateau", name="Gâteau", position=1, criteria=_grid(tasting.theme_help))
     names = p.NamePool(rng)
-    numbers = rng.sample(range(1, entries + 1), entries)  # anonymous: unrelated to the order of registration
+    count = tasting.entries
+    numbers = rng.sample(range(1, count + 1), count)  # anonymous: unrelated to the order of registration
     candidates = []
-    for i, (creation, recipe) in enumerate(rng.sample(list(creations), entries)):
+    for i, (creation, recipe) in enumerate(rng.sample(list(tasting.creations), count)):
         artisan = names.draw()
         commune = rng.choice(communes)
         candidates.append(
@@ -206,154 +195,137 @@ def _edition(
                 summary=recipe,
             )
         )
-    category_of = {c.key: category for c in candidates}
-    talent_of = talents(rng, [c.key for c in candidates], criteria=category.criteria)
-    juror_of = juror_models(rng, [x.email for x in professionals], shift=-0.03)
-    juror_of |= juror_models(rng, [x.email for x in amateurs], shift=0.03)
     members = (
         Member(person=p.JURY_CHAIR_GATEAU.email, role="chair", is_professional=True),
-        *(Member(person=x.email, is_professional=True) for x in professionals),
-        *(Member(person=x.email) for x in amateurs),
+        *(Member(person=x.email, is_professional=True) for x in tasting.professionals),
+        *(Member(person=x.email) for x in tasting.amateurs),
     )
-    edition = Edition(
-        slug=slug,
-        number=number,
-        year=year,
-        theme=theme,
-        status="decided" if decided else "current",
-        opens_on=dates["opens"],
-        closes_on=dates["closes"],
-        decision_on=dates["tasting"] if decided else None,
+    edition = build.edition(
+        facts,
+        decision_day="tasting",
         signatories=(p.PRESIDENT_DEPARTEMENT, p.PRESIDENT_JURY_GATEAU),
         categories=(category,),
         prizes=PODIUM,
-        people=[p.JURY_CHAIR_GATEAU, *professionals, *amateurs, p.ORGANISER_GATEAU],
+        people=[p.JURY_CHAIR_GATEAU, *tasting.professionals, *tasting.amateurs, p.ORGANISER_GATEAU],
         candidates=candidates,
         rounds=[
             Round(
                 kind="tasting",
                 name="Dégustation à l'aveugle",
                 position=TASTING,
-                status="closed" if decided else "open",
+                status="closed" if facts.decided else "open",
                 scheduled_on=dates["tasting"],
                 blind=True,
                 panels=(Panel(name=PANEL, members=members, venue="CMA Île-de-France – Hauts-de-Seine"),),
             )
         ],
     )
+    b = Builder(
+        edition,
+        rng=rng,
+        comments=COMMENTS,
+        jurors=[
+            ([x.email for x in tasting.professionals], -0.03),
+            ([x.email for x in tasting.amateurs], 0.03),
+        ],
+    )
     # Every juror tastes every cake, cake after cake in entry-number order.
-    tasters = [*professionals, *amateurs]
     pairs = [
         Assignment(round=TASTING, panel=PANEL, person=j.email, candidate=c.key)
         for c in sorted(candidates, key=lambda c: c.entry_number or 0)
-        for j in tasters
+        for j in (*tasting.professionals, *tasting.amateurs)
     ]
-    done = len(pairs) if decided else (len(pairs) * 2) // 5
-    sheets, declared = score_round(
-        rng,
-        round_position=TASTING,
+    done = len(pairs) if facts.decided else (len(pairs) * 2) // 5
+    sheets = b.score(
+        round=TASTING,
         pairs=pairs,
-        category_of=category_of,
-        talent_of=talent_of,
-        juror_of=juror_of,
-        comments=COMMENTS,
         start=at(dates["tasting"], 14),
         submitted=lambda i: i < done,
-        drafts=0 if decided else 4,
+        drafts=0 if facts.decided else 4,
         comment_rate=0.25,
     )
-    edition.assignments += pairs
-    edition.sheets += sheets
-    edition.conflicts += declared
-    if not decided:
-        edition.entries += [
-            Entry(candidate=c.key, round=TASTING, panel=PANEL, status="pending", at=at(dates["closes"], 12))
-            for c in candidates
-        ]
-        return edition
-
-    ranked = standings(sheets, category_of)
-    moment = at(dates["tasting"], 18)
-    for rank, (key, score) in enumerate(ranked, start=1):
-        if rank <= len(PODIUM):
-            prize = PODIUM[rank - 1]
-            reason = (
-                f"{prize.name} : {'meilleure' if rank == 1 else f'{rank}e'} moyenne du jury "
-                f"({french_number(score)}/100), délibération du jury"
-            )
-            edition.decisions.append(
-                Decision(
-                    key=prize.code,
-                    candidate=key,
-                    round=TASTING,
-                    kind="award",
-                    reason=reason,
-                    at=moment,
-                    decided_by=p.ORGANISER_GATEAU.email,
-                    based_on="Moyenne des totaux pondérés /100 des grilles soumises",
-                )
-            )
-            edition.awards.append(
-                Award(prize=prize.code, candidate=key, decision=prize.code, decided_on=dates["tasting"])
-            )
-            edition.entries.append(
-                Entry(
-                    candidate=key, round=TASTING, panel=PANEL, status="laureate", reason=prize.name, at=moment
-                )
-            )
-        else:
-            edition.entries.append(
-                Entry(
-                    candidate=key,
-                    round=TASTING,
-                    panel=PANEL,
-                    status="eliminated",
-                    reason=f"Hors podium : {rank}e ({french_number(score)}/100)",
-                    at=moment,
-                )
-            )
+    b.assign(pairs)
+    if facts.decided:
+        _podium(b, sheets=sheets, day=dates["tasting"])
+    else:
+        b.pending([c.key for c in candidates], round=TASTING, panel=PANEL, at=at(dates["closes"], 12))
     return edition
 
 
+def _podium(b: Builder, *, sheets: Sequence[Sheet], day: dt.date) -> None:
+    """The jury's mean decides: the three best get the podium's prizes, the others their rank."""
+    moment = at(day, 18)
+    for rank, (key, score) in enumerate(standings(sheets, b.category_of), start=1):
+        if rank > len(PODIUM):
+            reason = f"Hors podium : {rank}e ({french_number(score)}/100)"
+            b.enter(candidate=key, round=TASTING, panel=PANEL, status="eliminated", reason=reason, at=moment)
+            continue
+        prize = PODIUM[rank - 1]
+        decision = Decision(
+            key=prize.code,
+            candidate=key,
+            round=TASTING,
+            kind="award",
+            reason=(
+                f"{prize.name} : {'meilleure' if rank == 1 else f'{rank}e'} moyenne du jury "
+                f"({french_number(score)}/100), délibération du jury"
+            ),
+            at=moment,
+            decided_by=p.ORGANISER_GATEAU.email,
+            based_on="Moyenne des totaux pondérés /100 des grilles soumises",
+        )
+        b.decide(decision)
+        b.award(decision, prize=prize.code, decided_on=day)
+        b.enter(candidate=key, round=TASTING, panel=PANEL, status="laureate", reason=prize.name, at=moment)
+
+
+EDITIONS = (
+    (
+        EditionFacts(
+            slug="gateau-des-hauts-de-seine-2023",
+            number=5,
+            year=2023,
+            theme="Caramel agrémenté d'une saveur",
+            decided=True,
+            dates={
+                "opens": dt.date(2023, 5, 15),
+                "closes": dt.date(2023, 9, 15),
+                "tasting": dt.date(2023, 10, 5),
+            },
+        ),
+        _Tasting(
+            theme_help="Un caramel agrémenté d'une saveur, reconnaissable à la dégustation.",
+            creations=CREATIONS_2023,
+            entries=12,
+            professionals=p.GATEAU_PROFESSIONALS[:4],
+            amateurs=p.GATEAU_AMATEURS[:5],
+        ),
+    ),
+    (
+        EditionFacts(
+            slug="gateau-des-hauts-de-seine-2025",
+            number=7,
+            year=2025,
+            theme="Saveurs d'hier et de demain : le gâteau entre tradition et modernité",
+            decided=False,
+            dates={
+                "opens": dt.date(2025, 6, 2),
+                "closes": dt.date(2025, 10, 3),
+                "tasting": dt.date(2025, 10, 16),
+            },
+        ),
+        _Tasting(
+            theme_help="Une recette traditionnelle réinventée, qui met en valeur des produits locaux.",
+            creations=CREATIONS_2025,
+            entries=14,
+            professionals=p.GATEAU_PROFESSIONALS[1:],
+            amateurs=p.GATEAU_AMATEURS[1:],
+        ),
+    ),
+)
+
+
 def contest(*, seed: int, communes: Sequence[Commune]) -> Contest:
-    edition_2023 = _edition(
-        seed=seed,
-        communes=communes,
-        slug="gateau-des-hauts-de-seine-2023",
-        number=5,
-        year=2023,
-        theme="Caramel agrémenté d'une saveur",
-        theme_help="Un caramel agrémenté d'une saveur, reconnaissable à la dégustation.",
-        creations=CREATIONS_2023,
-        entries=12,
-        decided=True,
-        dates={
-            "opens": dt.date(2023, 5, 15),
-            "closes": dt.date(2023, 9, 15),
-            "tasting": dt.date(2023, 10, 5),
-        },
-        professionals=p.GATEAU_PROFESSIONALS[:4],
-        amateurs=p.GATEAU_AMATEURS[:5],
-    )
-    edition_2025 = _edition(
-        seed=seed,
-        communes=communes,
-        slug="gateau-des-hauts-de-seine-2025",
-        number=7,
-        year=2025,
-        theme="Saveurs d'hier et de demain : le gâteau entre tradition et modernité",
-        theme_help="Une recette traditionnelle réinventée, qui met en valeur des produits locaux.",
-        creations=CREATIONS_2025,
-        entries=14,
-        decided=False,
-        dates={
-            "opens": dt.date(2025, 6, 2),
-            "closes": dt.date(2025, 10, 3),
-            "tasting": dt.date(2025, 10, 16),
-        },
-        professionals=p.GATEAU_PROFESSIONALS[1:],
-        amateurs=p.GATEAU_AMATEURS[1:],
-    )
     return Contest(
         slug=SLUG,
         name="Imaginez le gâteau des Hauts-de-Seine",
@@ -365,5 +337,5 @@ def contest(*, seed: int, communes: Sequence[Commune]) -> Contest:
             "de professionnels, podium des trois meilleurs gâteaux."
         ),
         organiser_people=(p.ORGANISER_GATEAU,),
-        editions=(edition_2023, edition_2025),
+        editions=tuple(_edition(f, tasting, seed=seed, communes=communes) for f, tasting in EDITIONS),
     )

@@ -19,40 +19,30 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
+import msgspec
+
+from jury.demo import build
 from jury.demo import people as p
+from jury.demo.build import Builder, EditionFacts
+from jury.demo.catalogue import COMPANIES
 from jury.demo.plan import (
     Assignment,
-    Award,
     Candidate,
     Category,
     Commune,
     Conflict,
     Contest,
-    Criterion,
     Decision,
     Edition,
-    Entry,
-    Member,
-    Panel,
     Person,
     Prize,
     Round,
     Zone,
 )
-from jury.demo.simulate import (
-    Comments,
-    assign,
-    at,
-    best_per_category,
-    french_number,
-    juror_models,
-    score_round,
-    standings,
-    talents,
-)
+from jury.demo.simulate import Comments, assign, at, best_per_category, french_number, standings
 from jury.french.ordinal import ordinal
 
 SLUG = "made-in-92"
@@ -105,100 +95,6 @@ _CATEGORIES = (
     ("entrepreneuriat-feminin", "Entrepreneuriat au féminin", "Prix de l'entrepreneuriat au féminin"),
 )
 
-# 16 invented companies per category: the even ones apply in 2024, the odd ones in 2025.
-COMPANIES: dict[str, tuple[tuple[str, str], ...]] = {
-    "transition-energetique": (
-        ("Solévia", "Centrales solaires partagées sur les toits des copropriétés."),
-        ("Watt'Seine", "Pilotage intelligent de la consommation électrique des PME."),
-        ("Recharge Urbaine", "Bornes de recharge mutualisées pour les parkings résidentiels."),
-        ("Isolis", "Isolation thermique par l'extérieur en matériaux biosourcés."),
-        ("Calorie Circulaire", "Récupération de la chaleur des serveurs pour chauffer l'eau des immeubles."),
-        ("Berges Énergie", "Micro-hydroliennes installées le long des berges de la Seine."),
-        ("Cargo du Val", "Livraison du dernier kilomètre en vélo-cargo électrique."),
-        ("Seconde Cellule", "Batteries de véhicules reconditionnées en stockage stationnaire."),
-        ("Thermaé", "Pompes à chaleur connectées pour l'habitat collectif."),
-        ("Carbonote", "Bilan carbone automatisé pour les commerçants et artisans."),
-        ("Lumen Sobriété", "Éclairage public à détection de présence pour les communes."),
-        ("Rénov'Express", "Rénovation énergétique clé en main des maisons individuelles."),
-        ("Géotherm'Île", "Géothermie de surface pour les petits immeubles tertiaires."),
-        ("Méthania Urbaine", "Micro-méthanisation des biodéchets de la restauration."),
-        ("Rétrofit Utilitaires", "Conversion de véhicules utilitaires thermiques à l'électrique."),
-        ("Kilowatt Solidaire", "Électricité verte et accompagnement des ménages en précarité énergétique."),
-    ),
-    "sante-sport-bien-etre": (
-        ("Kinéo Connect", "Rééducation à domicile guidée par des capteurs de mouvement."),
-        ("Pulse Arena", "Salles de sport connectées en accès libre dans les quartiers."),
-        ("Dormélia", "Programme numérique de thérapie comportementale contre l'insomnie."),
-        ("Nutrilab Sport", "Coaching nutritionnel pour les sportifs amateurs."),
-        ("Ergosens", "Prévention des troubles musculo-squelettiques au bureau."),
-        ("AquaForme", "Cours d'aquagym dans les piscines d'hôtels aux heures creuses."),
-        ("Silver Move", "Activité physique adaptée pour les seniors en résidence."),
-        ("MediRoute", "Optimisation des tournées des infirmiers libéraux."),
-        ("Respira Kids", "Jeux éducatifs pour les enfants asthmatiques."),
-        ("Yoga des Berges", "Cours de yoga en plein air sur les berges de la Seine."),
-        ("Orthomove", "Semelles orthopédiques imprimées en 3D sur mesure."),
-        ("Padel Factory", "Terrains de padel couverts et démontables."),
-        ("CalmeCare", "Soutien psychologique en ligne pour les aidants familiaux."),
-        ("VitaSuivi", "Suivi post-opératoire à distance pour les cliniques."),
-        ("Boxe & Co", "Boxe éducative et gestion du stress en entreprise."),
-        ("OptiVue", "Dépistage visuel rapide en pharmacie."),
-    ),
-    "gastronomie-culture-tourisme": (
-        ("Brasserie des Coteaux", "Bières artisanales brassées avec du houblon francilien."),
-        ("Les Tables de Seine", "Dîners chez l'habitant autour du patrimoine local."),
-        ("Balades Impressionnistes", "Visites guidées sur les traces des peintres des bords de Seine."),
-        ("Maison Caravelle", "Traiteur événementiel zéro déchet."),
-        ("Théâtre Nomade", "Spectacles vivants joués en appartement."),
-        ("Épicerie du Quai", "Épicerie fine de producteurs d'Île-de-France."),
-        ("Cuisines Partagées", "Laboratoire culinaire loué à l'heure aux jeunes traiteurs."),
-        ("Atelier Faïence", "Céramique contemporaine et ateliers d'initiation."),
-        ("Sirop de Ville", "Sirops et limonades artisanales aux plantes cultivées en ville."),
-        ("Escape Patrimoine", "Jeux d'évasion dans des lieux historiques."),
-        ("Fromagerie des Caves", "Affinage de fromages fermiers dans une cave urbaine."),
-        ("Guinguette Mobile", "Guinguettes éphémères pour les fêtes de quartier."),
-        ("Cinéma Bulle", "Cinéma itinérant sous un dôme gonflable."),
-        ("Chai Urbain", "Vinification en ville de raisins franciliens."),
-        ("Circuits Gourmands", "Circuits gastronomiques guidés à la découverte des artisans."),
-        ("Galerie Éphémère", "Expositions d'artistes dans des commerces vacants."),
-    ),
-    "innovation-educative": (
-        ("Lectio", "Application d'aide à la lecture pour les élèves dyslexiques."),
-        ("Codéo Kids", "Ateliers de programmation pour les 8-14 ans."),
-        ("MathsQuest", "Jeu de rôle en ligne pour réviser les mathématiques."),
-        ("Classe Dehors", "Mobilier et programmes pour faire classe en plein air."),
-        ("Tremplin Langues", "Tandems linguistiques en visioconférence entre collégiens."),
-        ("Orient'Action", "Stages d'observation de 3e dans les entreprises locales."),
-        ("Robolab", "Kits de robotique pédagogique pour les collèges."),
-        ("Histoires Vives", "Podcasts d'histoire pour les lycéens."),
-        ("Savoir-Faire Academy", "Formations courtes d'initiation aux métiers de l'artisanat."),
-        ("Malle aux Sciences", "Malles pédagogiques de sciences expérimentales."),
-        ("Passeurs d'Études", "Mentorat entre étudiants et lycéens des quartiers prioritaires."),
-        ("Éduc'Audio", "Livres audio pédagogiques en plusieurs langues."),
-        ("Fablab Junior", "Fabrication numérique pour les enfants."),
-        ("Prépa Solidaire", "Soutien scolaire à tarif modulé selon les revenus."),
-        ("Quiz Civique", "Jeux sur les institutions pour les collégiens."),
-        ("StudyFlow", "Outil de planification des révisions pour lycéens."),
-    ),
-    "entrepreneuriat-feminin": (
-        ("Atelier Céleste", "Bijoux fabriqués à partir de métaux recyclés."),
-        ("Berceau & Bureau", "Espaces de coworking avec micro-crèche."),
-        ("Couture Circulaire", "Retouche et surcyclage de vêtements professionnels."),
-        ("Elles Codent", "Formation au développement web pour les femmes en reconversion."),
-        ("Bureau Nomade", "Conciergerie d'entreprise pour les PME."),
-        ("Bloom Cosmétiques", "Cosmétiques solides fabriqués localement."),
-        ("Pédal'Elles", "Location de vélos électriques familiaux."),
-        ("Jardin Suspendu", "Conception de jardins sur les toits et les balcons."),
-        ("Mosaïk RH", "Recrutement inclusif pour les petites entreprises."),
-        ("Saveurs d'Ailleurs", "Cuisine du monde en bocaux consignés."),
-        ("Légal'Easy", "Assistance juridique en ligne pour les indépendants."),
-        ("Papeterie Sauvage", "Papeterie en papier recyclé ensemencé."),
-        ("Pixel & Plume", "Agence de communication pour les artisans."),
-        ("Ludothèque Mobile", "Location de jeux éducatifs aux familles et aux écoles."),
-        ("Cocon Digital", "Domotique simple pour le maintien à domicile."),
-        ("Tissage Moderne", "Textiles d'ameublement tissés en Île-de-France."),
-    ),
-}
-
 COMMENTS = Comments(
     high=(
         "Projet très convaincant, équipe solide et complémentaire.",
@@ -236,53 +132,27 @@ ARGENTEUIL = "95018"
 """In EPT Boucle Nord de Seine though in the Val-d'Oise; a 2024 finalist came from it, so editions admit it."""
 
 
-class _Jury:
+class _Jury(msgspec.Struct, frozen=True, kw_only=True):
     """Who sits where in one edition; the first of each tuple chairs its panel."""
 
-    def __init__(
-        self,
-        *,
-        preselection: tuple[Person, ...],
-        nord: tuple[Person, ...],
-        sud: tuple[Person, ...],
-        bridges: tuple[Person, ...],
-        final: tuple[Person, ...],
-        harsh_zone: str,
-        conflicts: tuple[tuple[Person, str, str], ...],
-    ) -> None:
-        self.preselection, self.nord, self.sud, self.bridges, self.final = (
-            preselection,
-            nord,
-            sud,
-            bridges,
-            final,
-        )
-        self.harsh_zone = harsh_zone
-        self.conflicts = conflicts  # (juror, zone, reason): the juror knows one semi-finalist of that zone
+    preselection: tuple[Person, ...]
+    nord: tuple[Person, ...]
+    sud: tuple[Person, ...]
+    bridges: tuple[Person, ...]
+    final: tuple[Person, ...]
+    harsh_zone: str
+    """The zone whose own jurors mark lower: what territorial calibration must find."""
+    conflicts: tuple[tuple[Person, str, str], ...]
+    """(juror, zone, reason): the juror knows one semi-finalist of that zone."""
 
     def own(self, zone: str) -> tuple[Person, ...]:
         return self.nord if zone == "nord" else self.sud
 
 
-def _grid() -> tuple[Criterion, ...]:
-    return tuple(
-        Criterion(
-            code=code,
-            label=label,
-            help=help_text,
-            scale_min=Decimal(0),
-            scale_max=Decimal(10),
-            scale_step=Decimal(1),
-            weight=Decimal(weight),
-            position=i,
-        )
-        for i, (code, label, weight, help_text) in enumerate(_GRID, start=1)
-    )
-
-
 def _categories() -> tuple[Category, ...]:
+    criteria = build.grid(_GRID, step=Decimal(1), scale_max=Decimal(10))
     return tuple(
-        Category(code=code, name=name, position=i, criteria=_grid())
+        Category(code=code, name=name, position=i, criteria=criteria)
         for i, (code, name, _) in enumerate(_CATEGORIES, start=1)
     )
 
@@ -342,63 +212,22 @@ def _candidates(
     return candidates, zone_of
 
 
-def _edition(
-    *,
-    seed: int,
-    communes: Sequence[Commune],
-    slug: str,
-    number: int,
-    year: int,
-    theme: str,
-    decided: bool,
-    dates: dict[str, dt.date],
-    jury: _Jury,
-) -> Edition:
-    rng = random.Random(f"{seed}:{slug}")
-    categories = _categories()
-    category_by_code = {c.code: c for c in categories}
+def _edition(facts: EditionFacts, jury: _Jury, *, seed: int, communes: Sequence[Commune]) -> Edition:
+    rng = facts.rng(seed)
+    dates = facts.dates
     candidates, zone_of = _candidates(
-        rng, parity=(year - 2024) % 2, communes=communes, closes_on=dates["closes"]
+        rng, parity=(facts.year - 2024) % 2, communes=communes, closes_on=dates["closes"]
     )
-    cat_code = {c.key: c.category or "" for c in candidates}
-    category_of = {c.key: category_by_code[c.category or ""] for c in candidates}
-    talent_of = talents(rng, [c.key for c in candidates], criteria=categories[0].criteria)
     roster = (*jury.preselection, *jury.nord, *jury.sud, *jury.bridges, *jury.final)
-    everyone = {x.email for x in roster}
-    harsh = {x.email for x in jury.own(jury.harsh_zone)}
-    juror_of = juror_models(rng, sorted(everyone - harsh))
-    juror_of |= juror_models(rng, sorted(harsh), shift=-0.07)
-
-    def panel(name: str, members: tuple[Person, ...], *, zone: str | None = None, venue: str) -> Panel:
-        return Panel(
-            name=name,
-            zone=zone,
-            venue=venue,
-            members=tuple(
-                Member(person=m.email, role="chair" if i == 0 else "juror") for i, m in enumerate(members)
-            ),
-        )
-
-    semi_panels = tuple(
-        panel(PANEL_OF_ZONE[z], (*jury.own(z), *jury.bridges), zone=z, venue=venue)
-        for z, venue in (("nord", "Gennevilliers"), ("sud", "Issy-les-Moulineaux"))
-    )
-    semi_status = "closed" if decided else "open"
-    final_status = "closed" if decided else "draft"
-    edition = Edition(
-        slug=slug,
-        number=number,
-        year=year,
-        theme=theme,
-        status="decided" if decided else "current",
-        opens_on=dates["opens"],
-        closes_on=dates["closes"],
-        decision_on=dates["final"] if decided else None,
+    semi_status = "closed" if facts.decided else "open"
+    edition = build.edition(
+        facts,
+        decision_day="final",
         accepted_outside_insee=(ARGENTEUIL,),
         max_company_age_years=8,
         signatories=(p.PRESIDENT_DEPARTEMENT, p.PRESIDENT_CCI),
         zones=ZONES,
-        categories=categories,
+        categories=_categories(),
         prizes=_prizes(),
         people=sorted({x.email: x for x in roster}.values(), key=lambda x: x.email),
         candidates=candidates,
@@ -410,7 +239,7 @@ def _edition(
                 status="closed",
                 scheduled_on=dates["preselection"],
                 advance_count=2 * PER_ZONE_TO_SEMI,
-                panels=(panel(PRESELECTION_PANEL, jury.preselection, venue="CCI Hauts-de-Seine"),),
+                panels=(build.panel(PRESELECTION_PANEL, jury.preselection, venue="CCI Hauts-de-Seine"),),
             ),
             Round(
                 kind="semi_final",
@@ -419,43 +248,48 @@ def _edition(
                 status=semi_status,
                 scheduled_on=dates["nord"],
                 advance_count=2 * PER_PANEL_TO_FINAL,
-                panels=semi_panels,
+                panels=tuple(
+                    build.panel(PANEL_OF_ZONE[z], (*jury.own(z), *jury.bridges), zone=z, venue=venue)
+                    for z, venue in (("nord", "Gennevilliers"), ("sud", "Issy-les-Moulineaux"))
+                ),
             ),
             Round(
                 kind="final",
                 name="Finale",
                 position=FINAL,
-                status=final_status,
+                status="closed" if facts.decided else "draft",
                 scheduled_on=dates["final"],
-                panels=(panel(FINAL_PANEL, jury.final, venue="Boulogne-Billancourt"),),
+                panels=(build.panel(FINAL_PANEL, jury.final, venue="Boulogne-Billancourt"),),
             ),
         ],
     )
-
-    # Preselection: the committee reads every file.
-    pres_pairs = [
-        Assignment(round=PRESELECTION, panel=PRESELECTION_PANEL, person=j.email, candidate=c.key)
-        for j in jury.preselection
-        for c in candidates
-    ]
-    sheets, declared = score_round(
-        rng,
-        round_position=PRESELECTION,
-        pairs=pres_pairs,
-        category_of=category_of,
-        talent_of=talent_of,
-        juror_of=juror_of,
-        comments=COMMENTS,
-        start=at(dates["preselection"], 9),
+    everyone = {x.email for x in roster}
+    harsh = {x.email for x in jury.own(jury.harsh_zone)}
+    b = Builder(
+        edition, rng=rng, comments=COMMENTS, jurors=[(sorted(everyone - harsh), 0.0), (sorted(harsh), -0.07)]
     )
-    edition.assignments += pres_pairs
-    edition.sheets += sheets
-    edition.conflicts += declared
-    ranked = standings(sheets, category_of)
+    semi_finalists = _preselection(b, jury=jury, zone_of=zone_of, day=dates["preselection"])
+    _semi_finals(b, jury=jury, zone_of=zone_of, semi_finalists=semi_finalists, facts=facts)
+    if facts.decided:
+        finalists = _semi_final_results(b, jury=jury, dates=dates)
+        _final(b, jury=jury, finalists=finalists, day=dates["final"])
+    return edition
+
+
+def _preselection(b: Builder, *, jury: _Jury, zone_of: dict[str, str], day: dt.date) -> set[str]:
+    """The committee reads every file; the best of each zone go on, the best of every category first."""
+    pairs = build.pairs(
+        round=PRESELECTION,
+        panel=PRESELECTION_PANEL,
+        jurors=[j.email for j in jury.preselection],
+        candidates=[c.key for c in b.edition.candidates],
+    )
+    b.assign(pairs)
+    ranked = standings(b.score(round=PRESELECTION, pairs=pairs, start=at(day, 9)), b.category_of)
     semi_finalists: set[str] = set()
     for zone in ZONES:
         in_zone = [(k, v) for k, v in ranked if zone_of[k] == zone.code]
-        chosen = best_per_category(in_zone, category=cat_code, count=PER_ZONE_TO_SEMI)
+        chosen = best_per_category(in_zone, category=_category_codes(b), count=PER_ZONE_TO_SEMI)
         semi_finalists |= chosen
         for rank, (key, score) in enumerate(in_zone, start=1):
             advanced = key in chosen
@@ -463,18 +297,7 @@ def _edition(
                 f"{'Retenu' if advanced else 'Non retenu'} : classé {ordinal(rank)} "
                 f"de la zone {zone.label} en présélection ({french_number(score)}/100)"
             )
-            moment = at(dates["preselection"], 18)
-            edition.entries.append(
-                Entry(
-                    candidate=key,
-                    round=PRESELECTION,
-                    panel=PRESELECTION_PANEL,
-                    status="advanced" if advanced else "eliminated",
-                    reason=reason,
-                    at=moment,
-                )
-            )
-            edition.decisions.append(
+            b.rule(
                 Decision(
                     key=f"pre-{key}",
                     candidate=key,
@@ -483,11 +306,20 @@ def _edition(
                     reason=reason,
                     based_on=BASED_ON,
                     decided_by=jury.preselection[0].email,
-                    at=moment,
-                )
+                    at=at(day, 18),
+                ),
+                status="advanced" if advanced else "eliminated",
+                panel=PRESELECTION_PANEL,
             )
+    return semi_finalists
 
-    # Semi-finals: k jurors per candidate within its panel, the bridging jurors on both panels.
+
+def _semi_finals(
+    b: Builder, *, jury: _Jury, zone_of: dict[str, str], semi_finalists: set[str], facts: EditionFacts
+) -> None:
+    """k jurors per candidate within its panel, the bridging jurors on both panels; in a current edition
+    scoring is under way: about half the sheets are in, a few are drafts."""
+    decided, dates = facts.decided, facts.dates
     semi_pairs: list[Assignment] = []
     conflicts: set[tuple[str, str]] = set()
     for zone in ZONES:
@@ -495,9 +327,9 @@ def _edition(
         keys = sorted(k for k in semi_finalists if zone_of[k] == zone.code)
         for juror, conflict_zone, reason in jury.conflicts:
             if conflict_zone == zone.code:
-                candidate = rng.choice(keys)
+                candidate = b.rng.choice(keys)
                 conflicts.add((juror.email, candidate))
-                edition.conflicts.append(
+                b.edition.conflicts.append(
                     Conflict(
                         round=SEMI_FINAL,
                         person=juror.email,
@@ -508,72 +340,47 @@ def _edition(
                     )
                 )
         plan = assign(
-            rng,
+            b.rng,
             candidates=keys,
             jurors=[j.email for j in (*jury.own(zone.code), *jury.bridges)],
             k=JURORS_PER_CANDIDATE,
-            bridges=[b.email for b in jury.bridges],
+            bridges=[x.email for x in jury.bridges],
             bridge_quota=BRIDGE_QUOTA,
             conflicts=conflicts,
         )
-        pairs = [Assignment(round=SEMI_FINAL, panel=name, person=j, candidate=c) for j, c in plan]
-        semi_pairs += pairs
-        edition.entries += [
-            Entry(
-                candidate=k, round=SEMI_FINAL, panel=name, status="pending", at=at(dates["preselection"], 18)
-            )
-            for k in keys
-        ]
-    edition.assignments += semi_pairs
-    sheets, declared = [], []
+        semi_pairs += [Assignment(round=SEMI_FINAL, panel=name, person=j, candidate=c) for j, c in plan]
+        b.pending(keys, round=SEMI_FINAL, panel=name, at=at(dates["preselection"], 18))
+    b.assign(semi_pairs)
     for zone in ZONES:
         zone_pairs = [a for a in semi_pairs if a.panel == PANEL_OF_ZONE[zone.code]]
         half = len(zone_pairs) // 2
-        if not decided:  # scoring under way: about half the sheets are in, a few are drafts
-            rng.shuffle(zone_pairs)
-        s, d = score_round(
-            rng,
-            round_position=SEMI_FINAL,
+        if not decided:
+            b.rng.shuffle(zone_pairs)
+        b.score(
+            round=SEMI_FINAL,
             pairs=zone_pairs,
-            category_of=category_of,
-            talent_of=talent_of,
-            juror_of=juror_of,
-            comments=COMMENTS,
             start=at(dates[zone.code], 14),
             submitted=(lambda _: True) if decided else (lambda i, half=half: i < half),
             drafts=0 if decided else 3,
         )
-        sheets += s
-        declared += d
-    edition.sheets += sheets
-    edition.conflicts += declared
-    if not decided:
-        return edition
 
+
+def _semi_final_results(b: Builder, *, jury: _Jury, dates: Mapping[str, dt.date]) -> set[str]:
+    """The best of each panel go to the final, again the best of every category first."""
     finalists: set[str] = set()
-    entries = {(e.candidate, e.round): e for e in edition.entries}
     for zone in ZONES:
         name = PANEL_OF_ZONE[zone.code]
-        in_panel = standings([s for s in sheets if s.panel == name], category_of)
-        chosen = best_per_category(in_panel, category=cat_code, count=PER_PANEL_TO_FINAL)
+        sheets = [s for s in b.edition.sheets if s.round == SEMI_FINAL and s.panel == name]
+        in_panel = standings(sheets, b.category_of)
+        chosen = best_per_category(in_panel, category=_category_codes(b), count=PER_PANEL_TO_FINAL)
         finalists |= chosen
-        chair = jury.own(zone.code)[0].email
         for rank, (key, score) in enumerate(in_panel, start=1):
             advanced = key in chosen
             reason = (
                 f"{'Qualifié pour la finale' if advanced else 'Non qualifié'} : classé {ordinal(rank)} "
                 f"de la demi-finale {zone.label} ({french_number(score)}/100)"
             )
-            moment = at(dates[zone.code], 19)
-            entries[(key, SEMI_FINAL)] = Entry(
-                candidate=key,
-                round=SEMI_FINAL,
-                panel=name,
-                status="advanced" if advanced else "eliminated",
-                reason=reason,
-                at=moment,
-            )
-            edition.decisions.append(
+            b.rule(
                 Decision(
                     key=f"semi-{key}",
                     candidate=key,
@@ -581,38 +388,29 @@ def _edition(
                     kind="advance" if advanced else "eliminate",
                     reason=reason,
                     based_on=BASED_ON,
-                    decided_by=chair,
-                    at=moment,
-                )
+                    decided_by=jury.own(zone.code)[0].email,
+                    at=at(dates[zone.code], 19),
+                ),
+                status="advanced" if advanced else "eliminated",
+                panel=name,
             )
-    edition.entries = list(entries.values())
+    return finalists
 
-    # Final: the grand jury marks every finalist; one prize per category, then the Prix spécial.
-    final_pairs = [
-        Assignment(round=FINAL, panel=FINAL_PANEL, person=j.email, candidate=k)
-        for j in jury.final
-        for k in sorted(finalists)
-    ]
-    sheets, declared = score_round(
-        rng,
-        round_position=FINAL,
-        pairs=final_pairs,
-        category_of=category_of,
-        talent_of=talent_of,
-        juror_of=juror_of,
-        comments=COMMENTS,
-        start=at(dates["final"], 18),
+
+def _final(b: Builder, *, jury: _Jury, finalists: set[str], day: dt.date) -> None:
+    """The grand jury marks every finalist; one prize per category, then the Prix spécial."""
+    pairs = build.pairs(
+        round=FINAL, panel=FINAL_PANEL, jurors=[j.email for j in jury.final], candidates=sorted(finalists)
     )
-    edition.assignments += final_pairs
-    edition.sheets += sheets
-    edition.conflicts += declared
-    ranked = standings(sheets, category_of)
+    b.assign(pairs)
+    ranked = standings(b.score(round=FINAL, pairs=pairs, start=at(day, 18)), b.category_of)
+    category = _category_codes(b)
     winners: dict[str, str] = {}
-    for prize in edition.prizes:
+    for prize in b.edition.prizes:
         pool = [
             (k, v)
             for k, v in ranked
-            if k not in winners.values() and (prize.category is None or cat_code[k] == prize.category)
+            if k not in winners.values() and (prize.category is None or category[k] == prize.category)
         ]
         key, score = pool[0]
         winners[prize.code] = key
@@ -621,56 +419,53 @@ def _edition(
             if prize.category
             else f"{prize.name} : meilleur finaliste non encore primé ({french_number(score)}/100)"
         )
-        decision = f"award-{prize.code}"
-        edition.decisions.append(
-            Decision(
-                key=decision,
-                candidate=key,
-                round=FINAL,
-                kind="award",
-                reason=reason,
-                based_on=BASED_ON,
-                decided_by=jury.final[0].email,
-                at=at(dates["final"], 21),
-            )
+        decision = Decision(
+            key=f"award-{prize.code}",
+            candidate=key,
+            round=FINAL,
+            kind="award",
+            reason=reason,
+            based_on=BASED_ON,
+            decided_by=jury.final[0].email,
+            at=at(day, 21),
         )
-        edition.awards.append(
-            Award(prize=prize.code, candidate=key, decision=decision, decided_on=dates["final"])
-        )
+        b.decide(decision)
+        b.award(decision, prize=prize.code, decided_on=day)
     prize_of = {k: code for code, k in winners.items()}
-    names = {x.code: x.name for x in edition.prizes}
-    edition.entries += [
-        Entry(
+    names = {x.code: x.name for x in b.edition.prizes}
+    for k in sorted(finalists):
+        b.enter(
             candidate=k,
             round=FINAL,
             panel=FINAL_PANEL,
-            at=at(dates["final"], 21),
+            at=at(day, 21),
             status="laureate" if k in prize_of else "eliminated",
             reason=names[prize_of[k]] if k in prize_of else "Finaliste, non primé",
         )
-        for k in sorted(finalists)
-    ]
-    return edition
 
 
-def contest(*, seed: int, communes: Sequence[Commune]) -> Contest:
-    edition_2024 = _edition(
-        seed=seed,
-        communes=communes,
-        slug="made-in-92-2024",
-        number=9,
-        year=2024,
-        theme="Entrepreneurs, décrochez vos médailles !",
-        decided=True,
-        dates={
-            "opens": dt.date(2023, 11, 6),
-            "closes": dt.date(2024, 1, 31),
-            "preselection": dt.date(2024, 2, 22),
-            "nord": dt.date(2024, 5, 16),
-            "sud": dt.date(2024, 6, 13),
-            "final": dt.date(2024, 7, 4),
-        },
-        jury=_Jury(
+def _category_codes(b: Builder) -> dict[str, str]:
+    return {key: category.code for key, category in b.category_of.items()}
+
+
+EDITIONS = (
+    (
+        EditionFacts(
+            slug="made-in-92-2024",
+            number=9,
+            year=2024,
+            theme="Entrepreneurs, décrochez vos médailles !",
+            decided=True,
+            dates={
+                "opens": dt.date(2023, 11, 6),
+                "closes": dt.date(2024, 1, 31),
+                "preselection": dt.date(2024, 2, 22),
+                "nord": dt.date(2024, 5, 16),
+                "sud": dt.date(2024, 6, 13),
+                "final": dt.date(2024, 7, 4),
+            },
+        ),
+        _Jury(
             preselection=(p.FRANCOIS_LAMBERT, p.ELODIE_BESSON, p.ISABELLE_KOWALSKI, p.SAMIR_OUALI),
             nord=(p.SOPHIE_MARCHAND, p.KARIM_BENALI, p.HELENE_ROUSSEAU, p.NADIA_HADDAD, p.JULIEN_MOREAU),
             sud=(p.PIERRE_ANTOINE_GIRARD, p.CAMILLE_NGUYEN, p.AICHA_DIALLO, p.MARC_DUBOIS, p.LAURE_FONTAINE),
@@ -688,24 +483,24 @@ def contest(*, seed: int, communes: Sequence[Commune]) -> Contest:
                 (p.CAMILLE_NGUYEN, "sud", "J'ai conseillé la fondatrice lors de la création de la société."),
             ),
         ),
-    )
-    edition_2025 = _edition(
-        seed=seed,
-        communes=communes,
-        slug="made-in-92-2025",
-        number=10,
-        year=2025,
-        theme="Dix ans d'entrepreneurs alto-séquanais",
-        decided=False,
-        dates={
-            "opens": dt.date(2024, 11, 4),
-            "closes": dt.date(2025, 1, 31),
-            "preselection": dt.date(2025, 2, 20),
-            "nord": dt.date(2025, 5, 15),
-            "sud": dt.date(2025, 6, 12),
-            "final": dt.date(2025, 7, 3),
-        },
-        jury=_Jury(
+    ),
+    (
+        EditionFacts(
+            slug="made-in-92-2025",
+            number=10,
+            year=2025,
+            theme="Dix ans d'entrepreneurs alto-séquanais",
+            decided=False,
+            dates={
+                "opens": dt.date(2024, 11, 4),
+                "closes": dt.date(2025, 1, 31),
+                "preselection": dt.date(2025, 2, 20),
+                "nord": dt.date(2025, 5, 15),
+                "sud": dt.date(2025, 6, 12),
+                "final": dt.date(2025, 7, 3),
+            },
+        ),
+        _Jury(
             preselection=(p.FRANCOIS_LAMBERT, p.ISABELLE_KOWALSKI, p.VALERIE_CHEVALIER, p.MANON_ROCHE),
             nord=(p.NADIA_HADDAD, p.KARIM_BENALI, p.JULIEN_MOREAU, p.SAMIR_OUALI, p.GREGORY_PETIT),
             sud=(p.CAMILLE_NGUYEN, p.AICHA_DIALLO, p.MARC_DUBOIS, p.LAURE_FONTAINE, p.HELENE_ROUSSEAU),
@@ -720,7 +515,11 @@ def contest(*, seed: int, communes: Sequence[Commune]) -> Contest:
             harsh_zone="nord",
             conflicts=((p.JULIEN_MOREAU, "nord", "Mon employeur est client de cette société."),),
         ),
-    )
+    ),
+)
+
+
+def contest(*, seed: int, communes: Sequence[Commune]) -> Contest:
     return Contest(
         slug=SLUG,
         name="Made in 92",
@@ -732,5 +531,5 @@ def contest(*, seed: int, communes: Sequence[Commune]) -> Contest:
             "un prix par catégorie et le Prix spécial Made in 92."
         ),
         organiser_people=(p.ORGANISER_MADE_IN_92,),
-        editions=(edition_2024, edition_2025),
+        editions=tuple(_edition(f, jury, seed=seed, communes=communes) for f, jury in EDITIONS),
     )

@@ -15,40 +15,30 @@ the same rule as the app (`jury.deliberation.grants.check_eligibility`).
 from __future__ import annotations
 
 import datetime as dt
-import random
 from collections.abc import Sequence
 from decimal import Decimal
 
+import msgspec
+
 from jury.contests.eligibility import check_eligibility
+from jury.demo import build
 from jury.demo import people as p
+from jury.demo.build import Builder, EditionFacts
+from jury.demo.catalogue import PROJECTS_2023, PROJECTS_2024
 from jury.demo.plan import (
     Assignment,
-    Award,
     Candidate,
     Category,
     Commune,
     Conflict,
     Contest,
-    Criterion,
     Decision,
     Edition,
-    Entry,
-    Member,
-    Panel,
     Person,
     Prize,
     Round,
 )
-from jury.demo.simulate import (
-    Comments,
-    assign,
-    at,
-    french_number,
-    juror_models,
-    score_round,
-    standings,
-    talents,
-)
+from jury.demo.simulate import Comments, assign, at, french_number, standings
 from jury.french.money import euros
 from jury.french.ordinal import ordinal
 
@@ -96,22 +86,7 @@ _GRID = (
     ),
 )
 CATEGORY = Category(
-    code="projet-ess",
-    name="Projet ESS",
-    position=1,
-    criteria=tuple(
-        Criterion(
-            code=code,
-            label=label,
-            help=help_text,
-            scale_min=Decimal(0),
-            scale_max=Decimal(points),
-            scale_step=Decimal(1),
-            weight=Decimal(points),
-            position=i,
-        )
-        for i, (code, label, points, help_text) in enumerate(_GRID, start=1)
-    ),
+    code="projet-ess", name="Projet ESS", position=1, criteria=build.grid(_GRID, step=Decimal(1))
 )
 LAUREATE = Prize(
     code="laureat",
@@ -120,276 +95,6 @@ LAUREATE = Prize(
     category="projet-ess",
     max_winners=None,
     position=1,
-)
-
-# (organisation, legal form, project title, summary)
-PROJECTS_2023 = (
-    (
-        "Les Jardins de la Boucle",
-        "Association",
-        "Jardin partagé et compostage collectif",
-        "Un jardin en pied d'immeuble et un compost de quartier animés par les habitants.",
-    ),
-    (
-        "Ressourcerie du Plateau",
-        "Association",
-        "Atelier de réemploi de meubles",
-        "Collecte, remise en état et revente solidaire de meubles et d'électroménager.",
-    ),
-    (
-        "Épicerie solidaire de la Vallée",
-        "Association",
-        "Épicerie solidaire en circuit court",
-        "Des produits de maraîchers franciliens à prix modulés selon les revenus.",
-    ),
-    (
-        "Roue Libre Solidaire",
-        "Association",
-        "Atelier d'autoréparation de vélos",
-        "Apprendre à réparer son vélo et remettre en circulation des vélos abandonnés.",
-    ),
-    (
-        "Énergies Partagées du Val",
-        "ESUS",
-        "Centrale solaire citoyenne sur un gymnase",
-        "Une société coopérative agréée ESUS qui associe habitants et commune au financement.",
-    ),
-    (
-        "Club d'épargne solidaire des Coteaux",
-        "Association",
-        "Épargne de proximité pour les TPE",
-        "Des épargnants du quartier financent en prêts d'honneur les très petites entreprises locales.",
-    ),
-    (
-        "Mutuelle Entraide Seine-Ouest",
-        "Mutuelle",
-        "Micro-assurance santé des indépendants",
-        "Une couverture santé à petit prix pour les travailleurs indépendants aux revenus modestes.",
-    ),
-    (
-        "Fondation Terre d'Avenir",
-        "Fondation",
-        "Bourses pour la transition écologique",
-        "Des bourses pour les projets étudiants de sobriété et de réemploi.",
-    ),
-    (
-        "Fil d'Ariane Insertion",
-        "SIAE",
-        "Surcyclage de textiles d'entreprise",
-        "Un atelier chantier d'insertion transforme les uniformes usagés en accessoires.",
-    ),
-    (
-        "ESAT des Peupliers",
-        "ESAT",
-        "Blanchisserie écologique",
-        "Une blanchisserie à faible consommation d'eau tenue par des travailleurs en situation de handicap.",
-    ),
-    (
-        "Zéro Gaspi Cantines",
-        "Association",
-        "Moins de gaspillage dans les cantines",
-        "Pesées, ateliers et menus repensés avec les élèves de trois écoles.",
-    ),
-    (
-        "Budget Malin Pour Tous",
-        "Association",
-        "Ateliers d'éducation budgétaire",
-        "Des ateliers pour prévenir le surendettement, animés par des bénévoles formés.",
-    ),
-    (
-        "Les Ruchers Citoyens",
-        "Association",
-        "Ruches pédagogiques de quartier",
-        "Des ruches en pied d'immeuble et des animations sur la biodiversité.",
-    ),
-    (
-        "Recyclerie Numérique",
-        "ESUS",
-        "Ordinateurs reconditionnés pour les familles",
-        "Des ordinateurs d'entreprise reconditionnés et vendus à prix solidaire.",
-    ),
-    (
-        "Maraîchers de la Plaine",
-        "SIAE",
-        "Chantier d'insertion maraîcher",
-        "Un chantier d'insertion qui cultive des légumes biologiques pour les cantines.",
-    ),
-    (
-        "Compost'Quartier",
-        "Association",
-        "Composteurs partagés en résidence",
-        "Installation et animation de composteurs dans les résidences sociales.",
-    ),
-    (
-        "La Fabrique Verte",
-        "ESUS",
-        "Tiers-lieu de la transition",
-        "Un tiers-lieu avec atelier de réparation, grainothèque et ateliers zéro déchet.",
-    ),
-    (
-        "Vrac & Partage",
-        "Association",
-        "Épicerie vrac itinérante",
-        "Une épicerie en vrac qui passe dans les quartiers sans commerce de proximité.",
-    ),
-    (
-        "Coopérative des Mobilités Douces",
-        "ESUS",
-        "Autopartage de véhicules électriques",
-        "Des voitures électriques partagées entre voisins, réservées par application.",
-    ),
-    (
-        "Répar'Tout",
-        "Association",
-        "Ateliers de réparation itinérants",
-        "Des bénévoles réparent petits appareils et vêtements sur les marchés.",
-    ),
-    (
-        "Prêt d'Honneur Jeunes",
-        "Association",
-        "Microcrédits pour jeunes créateurs",
-        "Des prêts sans intérêt et un parrainage pour les moins de 26 ans.",
-    ),
-    (
-        "Toits Verts Solidaires",
-        "PTCE",
-        "Végétalisation de toitures en insertion",
-        "Un pôle territorial de coopération économique végétalise des toits avec des salariés en insertion.",
-    ),
-    (
-        "Green Conseil Habitat",
-        "SAS",
-        "Conseil en sobriété énergétique",
-        "Une société de conseil en rénovation énergétique des logements.",
-    ),
-    (
-        "Les Bocaux Malins",
-        "SARL",
-        "Consigne de bocaux alimentaires",
-        "Une société de collecte et de lavage de bocaux consignés pour les restaurateurs.",
-    ),
-)
-PROJECTS_2024 = (
-    (
-        "Passerelle Emploi Jeunes",
-        "Association",
-        "Accompagner les jeunes décrocheurs vers l'emploi",
-        "Un parcours de six mois mêlant stages, sport et mentorat.",
-    ),
-    (
-        "Sport Partagé",
-        "Association",
-        "Sport partagé valides et handicapés",
-        "Des séances hebdomadaires de basket fauteuil ouvertes à tous.",
-    ),
-    (
-        "Lire Ensemble",
-        "Association",
-        "Ateliers d'alphabétisation pour adultes",
-        "Des ateliers de lecture et d'écriture pour les adultes qui ne maîtrisent pas le français écrit.",
-    ),
-    (
-        "Numérique Solidaire",
-        "ESUS",
-        "Médiation numérique pour les seniors",
-        "Des permanences pour accompagner les seniors dans leurs démarches en ligne.",
-    ),
-    (
-        "Pause Aidants",
-        "Association",
-        "Répit et rencontres pour les aidants",
-        "Des après-midi de répit et de parole pour les proches aidants.",
-    ),
-    (
-        "Sciences en Bas de Chez Toi",
-        "Association",
-        "Ateliers scientifiques en pied d'immeuble",
-        "Des expériences scientifiques pour les enfants pendant les vacances scolaires.",
-    ),
-    (
-        "Ludothèque Vivre Ensemble",
-        "Association",
-        "Ludothèque intergénérationnelle",
-        "Un lieu de jeu partagé entre enfants, parents et grands-parents.",
-    ),
-    (
-        "Théâtre de l'Inclusion",
-        "Association",
-        "Troupe de théâtre inclusive",
-        "Une troupe qui réunit comédiens en situation de handicap et amateurs.",
-    ),
-    (
-        "Cuisine du Monde Solidaire",
-        "ESUS",
-        "Traiteur d'insertion",
-        "Un traiteur qui forme et emploie des femmes éloignées de l'emploi.",
-    ),
-    (
-        "Accueil Jeunes Parents",
-        "Association",
-        "Halte-garderie solidaire",
-        "Une garde d'enfants à petit prix pour les parents en formation ou en recherche d'emploi.",
-    ),
-    (
-        "Permis Solidaire",
-        "ESUS",
-        "Auto-école sociale",
-        "Le permis de conduire à tarif réduit pour les personnes en insertion.",
-    ),
-    (
-        "Musique Pour Tous",
-        "Association",
-        "Orchestre de quartier",
-        "Des instruments prêtés et des cours collectifs gratuits pour les enfants.",
-    ),
-    (
-        "Jardin des Possibles",
-        "Association",
-        "Jardin thérapeutique en maison de retraite",
-        "Un jardin adapté aux résidents, entretenu avec des écoles voisines.",
-    ),
-    (
-        "Danse en Fauteuil",
-        "Association",
-        "Danse inclusive",
-        "Des cours de danse pour personnes en fauteuil et leurs proches.",
-    ),
-    (
-        "Signes et Octets",
-        "ESUS",
-        "Formation numérique pour personnes sourdes",
-        "Des formations au numérique en langue des signes française.",
-    ),
-    (
-        "Toit Partagé",
-        "Association",
-        "Colocations intergénérationnelles",
-        "Mise en relation d'étudiants et de seniors qui disposent d'une chambre libre.",
-    ),
-    (
-        "Vacances Partagées",
-        "Association",
-        "Séjours de loisirs pour les familles",
-        "Des séjours courts pour les familles qui ne partent jamais en vacances.",
-    ),
-    (
-        "Atelier Vélo Inclusif",
-        "ESUS",
-        "Vélos adaptés et apprentissage",
-        "Des vélos adaptés et des cours pour apprendre à pédaler à tout âge.",
-    ),
-    (
-        "Bibliothèque de Rue",
-        "Association",
-        "Lecture en plein air",
-        "Des livres et des lectures sur les places des quartiers prioritaires.",
-    ),
-    (
-        "Foot Mixte de Quartier",
-        "Association",
-        "Football mixte pour les 8-15 ans",
-        "Des équipes mixtes encadrées par des éducateurs formés à l'égalité.",
-    ),
 )
 
 COMMENTS = Comments(
@@ -437,25 +142,24 @@ def _allocate(ranked: Sequence[tuple[str, float]], requested: dict[str, int]) ->
     return outcome
 
 
-def _edition(
-    *,
-    seed: int,
-    communes: Sequence[Commune],
-    slug: str,
-    number: int,
-    year: int,
-    theme: str,
-    projects: Sequence[tuple[str, str, str, str]],
-    eligible_forms: tuple[str, ...],
-    decided: bool,
-    dates: dict[str, dt.date],
-    committee: tuple[Person, ...],
-    conflict: tuple[Person, str, str],
-) -> Edition:
-    rng = random.Random(f"{seed}:{slug}")
+class _Call(msgspec.Struct, frozen=True, kw_only=True):
+    """What one call for projects is about beyond its dates: who applies, who may, who judges."""
+
+    projects: Sequence[tuple[str, str, str, str]]
+    """(organisation, legal form, project title, summary)"""
+    eligible_forms: tuple[str, ...]
+    committee: tuple[Person, ...]
+    """The first member chairs."""
+    conflict: tuple[Person, str, str]
+    """(member, organisation, reason): a member who declares a conflict with one project."""
+
+
+def _edition(facts: EditionFacts, call: _Call, *, seed: int, communes: Sequence[Commune]) -> Edition:
+    rng = facts.rng(seed)
+    dates = facts.dates
     names = p.NamePool(rng)
     candidates = []
-    for i, (organisation, form, title, summary) in enumerate(projects):
+    for i, (organisation, form, title, summary) in enumerate(call.projects):
         contact = names.draw()
         commune = rng.choice(communes)
         candidates.append(
@@ -476,26 +180,24 @@ def _edition(
                 summary=summary,
             )
         )
-    category_of = {c.key: CATEGORY for c in candidates}
-    talent_of = talents(rng, [c.key for c in candidates], criteria=CATEGORY.criteria)
-    juror_of = juror_models(rng, [x.email for x in committee])
-    chair = committee[0].email
-    edition = Edition(
-        slug=slug,
-        number=number,
-        year=year,
-        theme=theme,
-        status="decided" if decided else "current",
-        opens_on=dates["opens"],
-        closes_on=dates["closes"],
-        decision_on=dates["committee"] if decided else None,
+    committee_round = Round(
+        kind="committee",
+        name="Comité de sélection",
+        position=COMMITTEE,
+        status="closed" if facts.decided else "open",
+        scheduled_on=dates["committee"],
+        panels=(build.panel(PANEL, call.committee, venue="Hôtel du Département, Nanterre"),),
+    )
+    edition = build.edition(
+        facts,
+        decision_day="committee",
         budget_eur=BUDGET_EUR,
         max_grant_eur=MAX_GRANT_EUR,
-        eligible_legal_forms=eligible_forms,
+        eligible_legal_forms=call.eligible_forms,
         signatories=(p.PRESIDENT_DEPARTEMENT,),
         categories=(CATEGORY,),
         prizes=(LAUREATE,),
-        people=list(committee),
+        people=list(call.committee),
         candidates=candidates,
         rounds=[
             Round(
@@ -505,33 +207,25 @@ def _edition(
                 status="closed",
                 scheduled_on=dates["eligibility"],
             ),
-            Round(
-                kind="committee",
-                name="Comité de sélection",
-                position=COMMITTEE,
-                status="closed" if decided else "open",
-                scheduled_on=dates["committee"],
-                panels=(
-                    Panel(
-                        name=PANEL,
-                        venue="Hôtel du Département, Nanterre",
-                        members=tuple(
-                            Member(person=m.email, role="chair" if i == 0 else "juror")
-                            for i, m in enumerate(committee)
-                        ),
-                    ),
-                ),
-            ),
+            committee_round,
         ],
     )
+    b = Builder(edition, rng=rng, comments=COMMENTS, jurors=[([x.email for x in call.committee], 0.0)])
+    eligible = _eligibility(b, call=call, communes=communes, day=dates["eligibility"])
+    _committee(b, call=call, eligible=eligible, facts=facts)
+    return edition
 
+
+def _eligibility(b: Builder, *, call: _Call, communes: Sequence[Commune], day: dt.date) -> list[str]:
+    """The pass/fail check the app makes (`check_eligibility`); only an ineligible project gets a
+    decision, the others simply go on to the committee."""
     communes_92 = {c.insee_code for c in communes}
     eligible = []
-    checked = at(dates["eligibility"], 17)
-    for c in candidates:
+    checked = at(day, 17)
+    for c in b.edition.candidates:
         verdict = check_eligibility(
             legal_form=c.legal_form,
-            allowed_forms=eligible_forms,
+            allowed_forms=call.eligible_forms,
             seat_insee=c.insee_code or "",
             communes_92=communes_92,
             requested=c.requested_eur or 0,
@@ -539,36 +233,35 @@ def _edition(
         )
         if verdict.eligible:
             eligible.append(c.key)
-            edition.entries.append(
-                Entry(
-                    candidate=c.key,
-                    round=ELIGIBILITY,
-                    status="eligible",
-                    at=checked,
-                    reason="Forme juridique, siège et montant demandé conformes",
-                )
+            b.enter(
+                candidate=c.key,
+                round=ELIGIBILITY,
+                status="eligible",
+                at=checked,
+                reason="Forme juridique, siège et montant demandé conformes",
             )
         else:
-            reason = " ; ".join(f.message for f in verdict.failures)
-            edition.entries.append(
-                Entry(candidate=c.key, round=ELIGIBILITY, status="ineligible", at=checked, reason=reason)
+            decision = Decision(
+                key=f"eligibilite-{c.key}",
+                candidate=c.key,
+                round=ELIGIBILITY,
+                kind="ineligible",
+                reason=" ; ".join(f.message for f in verdict.failures),
+                at=checked,
+                based_on="Règlement de l'appel à projets",
+                decided_by=call.committee[0].email,
             )
-            edition.decisions.append(
-                Decision(
-                    key=f"eligibilite-{c.key}",
-                    candidate=c.key,
-                    round=ELIGIBILITY,
-                    kind="ineligible",
-                    reason=reason,
-                    at=checked,
-                    based_on="Règlement de l'appel à projets",
-                    decided_by=chair,
-                )
-            )
+            b.rule(decision, status="ineligible")
+    return eligible
 
-    juror, organisation, reason = conflict
-    conflicted = next(c.key for c in candidates if c.organisation_name == organisation)
-    edition.conflicts.append(
+
+def _committee(b: Builder, *, call: _Call, eligible: list[str], facts: EditionFacts) -> None:
+    """Each eligible project is read by four members; a current edition is half-way through its sheets,
+    a decided one funds by standing within the budget (`_allocate`)."""
+    dates = facts.dates
+    juror, organisation, reason = call.conflict
+    conflicted = next(c.key for c in b.edition.candidates if c.organisation_name == organisation)
+    b.edition.conflicts.append(
         Conflict(
             round=COMMITTEE,
             person=juror.email,
@@ -579,125 +272,103 @@ def _edition(
         )
     )
     plan = assign(
-        rng,
+        b.rng,
         candidates=eligible,
-        jurors=[m.email for m in committee],
+        jurors=[m.email for m in call.committee],
         k=JURORS_PER_CANDIDATE,
         conflicts={(juror.email, conflicted)},
     )
     pairs = [Assignment(round=COMMITTEE, panel=PANEL, person=j, candidate=c) for j, c in plan]
-    edition.assignments += pairs
-    if not decided:
-        rng.shuffle(pairs)
+    b.assign(pairs)
+    if not facts.decided:
+        b.rng.shuffle(pairs)
     half = len(pairs) // 2
-    sheets, declared = score_round(
-        rng,
-        round_position=COMMITTEE,
+    sheets = b.score(
+        round=COMMITTEE,
         pairs=pairs,
-        category_of=category_of,
-        talent_of=talent_of,
-        juror_of=juror_of,
-        comments=COMMENTS,
         start=at(dates["committee"] - dt.timedelta(days=14), 9),
-        submitted=(lambda _: True) if decided else (lambda i: i < half),
-        drafts=0 if decided else 4,
+        submitted=(lambda _: True) if facts.decided else (lambda i: i < half),
+        drafts=0 if facts.decided else 4,
         comment_rate=0.4,
     )
-    edition.sheets += sheets
-    edition.conflicts += declared
-    if not decided:
-        edition.entries += [
-            Entry(candidate=k, round=COMMITTEE, panel=PANEL, status="pending", at=checked) for k in eligible
-        ]
-        return edition
+    if not facts.decided:
+        b.pending(eligible, round=COMMITTEE, panel=PANEL, at=at(dates["eligibility"], 17))
+        return
 
-    requested = {c.key: c.requested_eur or 0 for c in candidates}
+    requested = {c.key: c.requested_eur or 0 for c in b.edition.candidates}
     moment = at(dates["committee"], 17)
-    for key, (granted, reason) in _allocate(standings(sheets, category_of), requested).items():
-        edition.entries.append(
-            Entry(
-                candidate=key,
-                round=COMMITTEE,
-                panel=PANEL,
-                reason=reason,
-                at=moment,
-                status="laureate" if granted else "eliminated",
-            )
+    for key, (granted, reason) in _allocate(standings(sheets, b.category_of), requested).items():
+        decision = Decision(
+            key=f"comite-{key}",
+            candidate=key,
+            round=COMMITTEE,
+            reason=reason,
+            kind="laureate" if granted else "eliminate",
+            at=moment,
+            based_on="Moyenne des grilles /100 et enveloppe de l'édition",
+            decided_by=call.committee[0].email,
         )
-        decision = f"comite-{key}"
-        edition.decisions.append(
-            Decision(
-                key=decision,
-                candidate=key,
-                round=COMMITTEE,
-                reason=reason,
-                kind="laureate" if granted else "eliminate",
-                at=moment,
-                based_on="Moyenne des grilles /100 et enveloppe de l'édition",
-                decided_by=chair,
-            )
-        )
+        b.rule(decision, status="laureate" if granted else "eliminated", panel=PANEL)
         if granted:
-            edition.awards.append(
-                Award(
-                    prize=LAUREATE.code,
-                    candidate=key,
-                    decision=decision,
-                    decided_on=dates["committee"],
-                    granted_eur=granted,
-                )
-            )
-    return edition
+            b.award(decision, prize=LAUREATE.code, decided_on=dates["committee"], granted_eur=granted)
+
+
+COMMITTEE_MEMBERS = p.PROGRESS_COMMITTEE
+EDITIONS = (
+    (
+        EditionFacts(
+            slug="progress-2023",
+            number=2,
+            year=2023,
+            theme="Développement durable et finance solidaire",
+            decided=True,
+            dates={
+                "opens": dt.date(2023, 10, 2),
+                "closes": dt.date(2023, 12, 31),
+                "eligibility": dt.date(2024, 1, 25),
+                "committee": dt.date(2024, 3, 14),
+            },
+        ),
+        _Call(
+            projects=PROJECTS_2023,
+            eligible_forms=("Association", "Fondation", "Mutuelle", "ESAT", "SIAE", "ESUS", "PTCE"),
+            committee=COMMITTEE_MEMBERS[:7],
+            conflict=(
+                COMMITTEE_MEMBERS[4],
+                "Fondation Terre d'Avenir",
+                "Je siège au conseil d'administration de cette fondation.",
+            ),
+        ),
+    ),
+    (
+        EditionFacts(
+            slug="progress-2024",
+            number=3,
+            year=2024,
+            theme="L'inclusion pour un territoire plus solidaire",
+            decided=False,
+            dates={
+                "opens": dt.date(2024, 11, 4),
+                "closes": dt.date(2024, 12, 31),
+                "eligibility": dt.date(2025, 1, 23),
+                "committee": dt.date(2025, 3, 13),
+            },
+        ),
+        _Call(
+            projects=PROJECTS_2024,
+            eligible_forms=("Association", "ESUS"),
+            committee=(COMMITTEE_MEMBERS[0], *COMMITTEE_MEMBERS[2:]),
+            conflict=(
+                COMMITTEE_MEMBERS[6],
+                "Cuisine du Monde Solidaire",
+                "La structure d'insertion que je dirige est partenaire de ce projet.",
+            ),
+        ),
+    ),
+)
 
 
 def contest(*, seed: int, communes: Sequence[Commune]) -> Contest:
-    committee = p.PROGRESS_COMMITTEE
-    edition_2023 = _edition(
-        seed=seed,
-        communes=communes,
-        slug="progress-2023",
-        number=2,
-        year=2023,
-        theme="Développement durable et finance solidaire",
-        projects=PROJECTS_2023,
-        eligible_forms=("Association", "Fondation", "Mutuelle", "ESAT", "SIAE", "ESUS", "PTCE"),
-        decided=True,
-        dates={
-            "opens": dt.date(2023, 10, 2),
-            "closes": dt.date(2023, 12, 31),
-            "eligibility": dt.date(2024, 1, 25),
-            "committee": dt.date(2024, 3, 14),
-        },
-        committee=committee[:7],
-        conflict=(
-            committee[4],
-            "Fondation Terre d'Avenir",
-            "Je siège au conseil d'administration de cette fondation.",
-        ),
-    )
-    edition_2024 = _edition(
-        seed=seed,
-        communes=communes,
-        slug="progress-2024",
-        number=3,
-        year=2024,
-        theme="L'inclusion pour un territoire plus solidaire",
-        projects=PROJECTS_2024,
-        eligible_forms=("Association", "ESUS"),
-        decided=False,
-        dates={
-            "opens": dt.date(2024, 11, 4),
-            "closes": dt.date(2024, 12, 31),
-            "eligibility": dt.date(2025, 1, 23),
-            "committee": dt.date(2025, 3, 13),
-        },
-        committee=(committee[0], *committee[2:]),
-        conflict=(
-            committee[6],
-            "Cuisine du Monde Solidaire",
-            "La structure d'insertion que je dirige est partenaire de ce projet.",
-        ),
-    )
     return Contest(
         slug=SLUG,
         name="Progr'ESS",
@@ -709,5 +380,5 @@ def contest(*, seed: int, communes: Sequence[Commune]) -> Contest:
             "enveloppe de 100 000 € par édition, accompagnement et place en incubateur."
         ),
         organiser_people=(p.ORGANISER_PROGRESS,),
-        editions=(edition_2023, edition_2024),
+        editions=tuple(_edition(f, call, seed=seed, communes=communes) for f, call in EDITIONS),
     )
