@@ -9,13 +9,15 @@ edition has a decision date, a panel's chair comes first, an entry and its decis
 holds for every contest at once.
 
 Nothing here draws from the generator except `Builder` (talents, then juror models, in that order) and
-`Builder.score`; the contest modules draw the rest in their own fixed order, so a seed gives the same data.
+`Builder.score` (the marks, in pair order); the contest modules draw the rest in their own fixed order,
+so a seed gives the same data.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import random
+import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
@@ -26,6 +28,7 @@ from jury.demo.plan import (
     Assignment,
     Award,
     Category,
+    Conflict,
     Criterion,
     Decision,
     Edition,
@@ -35,7 +38,7 @@ from jury.demo.plan import (
     Person,
     Sheet,
 )
-from jury.demo.simulate import Comments, juror_models, score_round, talents
+from jury.demo.simulate import Comments, juror_models, mark, talents, total
 
 
 class EditionFacts(msgspec.Struct, frozen=True, kw_only=True):
@@ -152,23 +155,58 @@ class Builder:
         drafts: int = 0,
         comment_rate: float = 0.3,
     ) -> list[Sheet]:
-        """Marks the pairs (see `simulate.score_round`) and keeps the sheets and their "no conflict"
-        declarations; returns the new sheets for the round's standings."""
-        sheets, declared = score_round(
-            self.rng,
-            round_position=round,
-            pairs=pairs,
-            category_of=self.category_of,
-            talent_of=self.talent_of,
-            juror_of=self.juror_of,
-            comments=self.comments,
-            start=start,
-            submitted=submitted,
-            drafts=drafts,
-            comment_rate=comment_rate,
-        )
+        """Sheets for the pairs, in order: `submitted(i)` decides which are submitted, then the next `drafts`
+        pairs get a draft with some criteria marked; the rest have not been opened yet. Returns the new
+        sheets, for the round's standings.
+
+        Each opened sheet comes with its "aucun conflit" declaration: the tablet asks before showing the grid.
+        """
+        sheets: list[Sheet] = []
+        drafts_left = drafts
+        for i, pair in enumerate(pairs):
+            is_submitted = submitted(i)
+            if not is_submitted:
+                if drafts_left == 0:
+                    continue
+                drafts_left -= 1
+            category = self.category_of[pair.candidate]
+            talent, juror = self.talent_of[pair.candidate], self.juror_of[pair.person]
+            values = {
+                c.code: mark(self.rng, criterion=c, talent=talent, juror=juror) for c in category.criteria
+            }
+            if not is_submitted:  # a draft: the juror stopped part-way through the grid
+                marked = self.rng.randint(1, len(category.criteria) - 1)
+                values = {code: (v if n < marked else None) for n, (code, v) in enumerate(values.items())}
+            comment = (
+                self.comments.pick(self.rng, total(category, values))
+                if self.rng.random() < comment_rate
+                else ""
+            )
+            moment = start + dt.timedelta(minutes=4 * i + self.rng.randrange(4))
+            sheets.append(
+                Sheet(
+                    round=round,
+                    panel=pair.panel,
+                    person=pair.person,
+                    candidate=pair.candidate,
+                    category=category.code,
+                    submitted=is_submitted,
+                    at=moment,
+                    idempotency_key=uuid.UUID(int=self.rng.getrandbits(128), version=4),
+                    values=tuple(values.items()),
+                    comment=comment if is_submitted else "",
+                )
+            )
+            self.edition.conflicts.append(
+                Conflict(
+                    round=round,
+                    person=pair.person,
+                    candidate=pair.candidate,
+                    has_conflict=False,
+                    at=moment - dt.timedelta(minutes=1),
+                )
+            )
         self.edition.sheets += sheets
-        self.edition.conflicts += declared
         return sheets
 
     def enter(

@@ -166,7 +166,9 @@ class _Tasting(msgspec.Struct, frozen=True, kw_only=True):
     amateurs: Sequence[Person]
 
 
-def _edition(facts: EditionFacts, tasting: _Tasting, *, seed: int, communes: Sequence[Commune]) -> Edition:
+def make_edition(
+    facts: EditionFacts, tasting: _Tasting, *, seed: int, communes: Sequence[Commune]
+) -> Edition:
     rng = facts.rng(seed)
     dates = facts.dates
     category = Category(code="gateau", name="Gâteau", position=1, criteria=_grid(tasting.theme_help))
@@ -325,17 +327,16 @@ EDITIONS = (
 )
 
 
-def contest(*, seed: int, communes: Sequence[Commune]) -> Contest:
-    return Contest(
-        slug=SLUG,
-        name="Imaginez le gâteau des Hauts-de-Seine",
-        organisers="CMA Île-de-France – Hauts-de-Seine et Département des Hauts-de-Seine",
-        candidate_kind="artisan",
-        description=(
-            "Concours des artisans boulangers, pâtissiers et chocolatiers des Hauts-de-Seine : dégustation "
-            "à l'aveugle par numéro, jury présidé par un Meilleur Ouvrier de France et composé pour moitié "
-            "de professionnels, podium des trois meilleurs gâteaux."
-        ),
-        organiser_people=(p.ORGANISER_GATEAU,),
-        editions=tuple(_edition(f, tasting, seed=seed, communes=communes) for f, tasting in EDITIONS),
-    )
+CONTEST = Contest(
+    slug=SLUG,
+    name="Imaginez le gâteau des Hauts-de-Seine",
+    organisers="CMA Île-de-France – Hauts-de-Seine et Département des Hauts-de-Seine",
+    candidate_kind="artisan",
+    description=(
+        "Concours des artisans boulangers, pâtissiers et chocolatiers des Hauts-de-Seine : dégustation "
+        "à l'aveugle par numéro, jury présidé par un Meilleur Ouvrier de France et composé pour moitié "
+        "de professionnels, podium des trois meilleurs gâteaux."
+    ),
+    organiser_people=(p.ORGANISER_GATEAU,),
+    editions=(),
+)

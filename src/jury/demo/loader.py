@@ -63,12 +63,21 @@ class DemoSummary(msgspec.Struct, frozen=True, kw_only=True):
         return bool(self.contests_created or self.editions_created or self.people_created)
 
 
+CONTEST_MODULES = (made_in_92, gateau, progress)
+"""Each holds its contest's data: `CONTEST`, its `EDITIONS` as (facts, details) and `make_edition`."""
+
+
 def contests(*, seed: int, communes: list[Commune]) -> list[Contest]:
     """The three contests as plain values, without a database (what `load_demo` writes)."""
     return [
-        made_in_92.contest(seed=seed, communes=communes),
-        gateau.contest(seed=seed, communes=communes),
-        progress.contest(seed=seed, communes=communes),
+        msgspec.structs.replace(
+            module.CONTEST,
+            editions=tuple(
+                module.make_edition(facts, details, seed=seed, communes=communes)
+                for facts, details in module.EDITIONS
+            ),
+        )
+        for module in CONTEST_MODULES
     ]
 
 

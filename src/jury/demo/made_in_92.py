@@ -212,7 +212,7 @@ def _candidates(
     return candidates, zone_of
 
 
-def _edition(facts: EditionFacts, jury: _Jury, *, seed: int, communes: Sequence[Commune]) -> Edition:
+def make_edition(facts: EditionFacts, jury: _Jury, *, seed: int, communes: Sequence[Commune]) -> Edition:
     rng = facts.rng(seed)
     dates = facts.dates
     candidates, zone_of = _candidates(
@@ -519,17 +519,16 @@ EDITIONS = (
 )
 
 
-def contest(*, seed: int, communes: Sequence[Commune]) -> Contest:
-    return Contest(
-        slug=SLUG,
-        name="Made in 92",
-        organisers="CCI Hauts-de-Seine et Département des Hauts-de-Seine",
-        candidate_kind="company",
-        description=(
-            "Concours des jeunes entreprises (moins de huit ans) des Hauts-de-Seine : présélection, "
-            "demi-finales territoriales Nord et Sud avec pitch, puis grande finale où le grand jury remet "
-            "un prix par catégorie et le Prix spécial Made in 92."
-        ),
-        organiser_people=(p.ORGANISER_MADE_IN_92,),
-        editions=tuple(_edition(f, jury, seed=seed, communes=communes) for f, jury in EDITIONS),
-    )
+CONTEST = Contest(
+    slug=SLUG,
+    name="Made in 92",
+    organisers="CCI Hauts-de-Seine et Département des Hauts-de-Seine",
+    candidate_kind="company",
+    description=(
+        "Concours des jeunes entreprises (moins de huit ans) des Hauts-de-Seine : présélection, "
+        "demi-finales territoriales Nord et Sud avec pitch, puis grande finale où le grand jury remet "
+        "un prix par catégorie et le Prix spécial Made in 92."
+    ),
+    organiser_people=(p.ORGANISER_MADE_IN_92,),
+    editions=(),
+)

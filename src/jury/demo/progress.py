@@ -154,7 +154,7 @@ class _Call(msgspec.Struct, frozen=True, kw_only=True):
     """(member, organisation, reason): a member who declares a conflict with one project."""
 
 
-def _edition(facts: EditionFacts, call: _Call, *, seed: int, communes: Sequence[Commune]) -> Edition:
+def make_edition(facts: EditionFacts, call: _Call, *, seed: int, communes: Sequence[Commune]) -> Edition:
     rng = facts.rng(seed)
     dates = facts.dates
     names = p.NamePool(rng)
@@ -368,17 +368,16 @@ EDITIONS = (
 )
 
 
-def contest(*, seed: int, communes: Sequence[Commune]) -> Contest:
-    return Contest(
-        slug=SLUG,
-        name="Progr'ESS",
-        organisers="Département des Hauts-de-Seine",
-        candidate_kind="organisation",
-        description=(
-            "Appel à projets du Département pour l'économie sociale et solidaire : éligibilité, notation sur "
-            "une grille /100 puis délibération du comité ; subvention jusqu'à 15 000 € par projet dans une "
-            "enveloppe de 100 000 € par édition, accompagnement et place en incubateur."
-        ),
-        organiser_people=(p.ORGANISER_PROGRESS,),
-        editions=tuple(_edition(f, call, seed=seed, communes=communes) for f, call in EDITIONS),
-    )
+CONTEST = Contest(
+    slug=SLUG,
+    name="Progr'ESS",
+    organisers="Département des Hauts-de-Seine",
+    candidate_kind="organisation",
+    description=(
+        "Appel à projets du Département pour l'économie sociale et solidaire : éligibilité, notation sur "
+        "une grille /100 puis délibération du comité ; subvention jusqu'à 15 000 € par projet dans une "
+        "enveloppe de 100 000 € par édition, accompagnement et place en incubateur."
+    ),
+    organiser_people=(p.ORGANISER_PROGRESS,),
+    editions=(),
+)

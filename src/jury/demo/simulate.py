@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import uuid
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from decimal import Decimal
 
 import msgspec
 
-from jury.demo.plan import Assignment, Category, Conflict, Criterion, Sheet
+from jury.demo.plan import Category, Criterion, Sheet
 from jury.french.dates import PARIS
 
 # Centre of the marks on each criterion's range, and how far one unit of hidden quality moves them.
@@ -149,70 +148,6 @@ def assign(
             chosen[candidate].append(juror)
             load[juror] += 1
     return [(j, c) for c in candidates for j in sorted(chosen[c], key=jurors.index)]
-
-
-def score_round(
-    rng: random.Random,
-    *,
-    round_position: int,
-    pairs: Sequence[Assignment],
-    category_of: Mapping[str, Category],
-    talent_of: Mapping[str, Talent],
-    juror_of: Mapping[str, JurorModel],
-    comments: Comments,
-    start: dt.datetime,
-    submitted: Callable[[int], bool] = lambda _: True,
-    drafts: int = 0,
-    comment_rate: float = 0.3,
-) -> tuple[list[Sheet], list[Conflict]]:
-    """Sheets for the pairs, in order: `submitted(i)` decides which are submitted, then the next `drafts`
-    pairs get a draft with some criteria marked; the rest have not been opened yet.
-
-    Each opened sheet comes with its "aucun conflit" declaration: the tablet asks before showing the grid.
-    """
-    sheets: list[Sheet] = []
-    declarations: list[Conflict] = []
-    drafts_left = drafts
-    for i, pair in enumerate(pairs):
-        is_submitted = submitted(i)
-        if not is_submitted:
-            if drafts_left == 0:
-                continue
-            drafts_left -= 1
-        category = category_of[pair.candidate]
-        values = {
-            c.code: mark(rng, criterion=c, talent=talent_of[pair.candidate], juror=juror_of[pair.person])
-            for c in category.criteria
-        }
-        if not is_submitted:  # a draft: the juror stopped part-way through the grid
-            marked = rng.randint(1, len(category.criteria) - 1)
-            values = {code: (v if n < marked else None) for n, (code, v) in enumerate(values.items())}
-        comment = comments.pick(rng, total(category, values)) if rng.random() < comment_rate else ""
-        moment = start + dt.timedelta(minutes=4 * i + rng.randrange(4))
-        sheets.append(
-            Sheet(
-                round=round_position,
-                panel=pair.panel,
-                person=pair.person,
-                candidate=pair.candidate,
-                category=category.code,
-                submitted=is_submitted,
-                at=moment,
-                idempotency_key=uuid.UUID(int=rng.getrandbits(128), version=4),
-                values=tuple(values.items()),
-                comment=comment if is_submitted else "",
-            )
-        )
-        declarations.append(
-            Conflict(
-                round=round_position,
-                person=pair.person,
-                candidate=pair.candidate,
-                has_conflict=False,
-                at=moment - dt.timedelta(minutes=1),
-            )
-        )
-    return sheets, declarations
 
 
 def standings(sheets: Iterable[Sheet], category_of: Mapping[str, Category]) -> list[tuple[str, float]]:
