@@ -15,7 +15,7 @@ Then it times, in the same run and on the same data (generation excluded and rep
 1. reading every section's marks (one SQL query computing the weighted totals, grouped, digested);
 2. calibrating every section (`affine`), on one core and over a process pool;
 3. storing every standing (one `executemany` into `standings`, one into `standing_cache`);
-4. the whole publication end to end (`service.publish`: read + calibrate + store + audit event),
+4. the whole publication end to end (`publication.publish`: read + calibrate + store + audit event),
    with `affine` (goal < 2 s) and with the raw mean as the baseline;
 5. the same publication with the 200-replicate bootstrap over the process pool (goal < 30 s);
 6. one section's organisers' page: the service building its context (cold: bootstrap computed; warm:
@@ -51,7 +51,7 @@ from jury.clock import system_clock
 from jury.db.migrate import apply_migrations
 from jury.db.pool import create_pool
 from jury.db.queries import Database, Queries
-from jury.results import service
+from jury.results import calibration, compute, marks, organiser_page, publication
 from jury.settings import PROJECT_ROOT, load_settings
 
 CANDIDATES = 22_000
@@ -189,7 +189,7 @@ async def generate(conn: asyncpg.Connection, rng: np.random.Generator) -> dict:
         "round": round_id,
         "sheets": len(sheet_ids),
         "sheet_scores": len(scores),
-        "first_section": service.section_key(panels[0], panel_category[0]),
+        "first_section": marks.section_key(panels[0], panel_category[0]),
     }
 
 
@@ -235,7 +235,7 @@ async def measure(url: str, *, workers: int, bootstrap: bool, seed: int) -> dict
             reads = []
             for _ in range(3):
                 t = time.perf_counter()
-                sections = await service.read_sections(db, round_id=round_id)
+                sections = await marks.read_sections(db, round_id=round_id)
                 reads.append(time.perf_counter() - t)
             figures["sections"] = len(sections)
             figures["read_s"] = _best(reads)
@@ -244,12 +244,12 @@ async def measure(url: str, *, workers: int, bootstrap: bool, seed: int) -> dict
             # 2. Calibrating every section.
             batch = [s.observations for s in sections]
             for method in ("raw", "affine"):
-                calibration = service.Calibration(method=method, top_k=TOP_K, bootstrap=0, seed=round_id)
+                chosen = calibration.Calibration(method=method, top_k=TOP_K, bootstrap=0, seed=round_id)
                 t = time.perf_counter()
-                service.calibrate_many(batch, calibration=calibration)
+                calibration.calibrate_many(batch, calibration=chosen)
                 figures[f"calibrate_{method}_1core_s"] = round(time.perf_counter() - t, 3)
                 t = time.perf_counter()
-                encoded = await service.run_calibrations(batch, calibration=calibration, executor=executor)
+                encoded = await compute.run_calibrations(batch, calibration=chosen, executor=executor)
                 figures[f"calibrate_{method}_pool_s"] = round(time.perf_counter() - t, 3)
                 print(
                     f"calibrate {method}: {figures[f'calibrate_{method}_1core_s']} s on one core, "
@@ -297,13 +297,13 @@ async def measure(url: str, *, workers: int, bootstrap: bool, seed: int) -> dict
             print(f"store {len(rows)} standings (+ cache): {figures['store_s']} s")
 
             # 4–5. End-to-end publications (cache emptied before each, so everything is calibrated).
-            plans = [("raw", 0), ("affine", 0)] + ([("affine", service.PAGE_BOOTSTRAP)] if bootstrap else [])
+            plans = [("raw", 0), ("affine", 0)] + ([("affine", compute.PAGE_BOOTSTRAP)] if bootstrap else [])
             for method, replicates in plans:
                 await raw.execute("update rounds set method = $1 where id = $2", method, round_id)
                 await raw.execute("delete from standing_cache")
                 t = time.perf_counter()
                 async with raw.transaction():
-                    receipt = await service.publish(
+                    receipt = await publication.publish(
                         db, identity=identity, round_id=round_id, bootstrap=replicates, executor=executor
                     )
                 name = f"publish_{method}" + (f"_bootstrap{replicates}" if replicates else "") + "_s"
@@ -315,14 +315,14 @@ async def measure(url: str, *, workers: int, bootstrap: bool, seed: int) -> dict
             # 6. One section's page (the round's method is affine now; bootstrap 200 as on the site).
             await raw.execute("delete from standing_cache")
             t = time.perf_counter()
-            page = await service.organiser_page(
+            page = await organiser_page.organiser_page(
                 db, identity=identity, round_id=round_id, section=ids["first_section"]
             )
             figures["page_cold_s"] = round(time.perf_counter() - t, 3)
             warm = []
             for _ in range(5):
                 t = time.perf_counter()
-                page = await service.organiser_page(
+                page = await organiser_page.organiser_page(
                     db, identity=identity, round_id=round_id, section=ids["first_section"]
                 )
                 warm.append(time.perf_counter() - t)
@@ -362,7 +362,7 @@ async def _http_page(settings, round_id: int, section: str) -> float:
 
 
 def _warm() -> None:
-    import jury.results.service  # noqa: F401  (imports numpy, scipy and the engine once per worker)
+    import jury.results.calibration  # noqa: F401  (imports numpy, scipy and the engine once per worker)
 
 
 def _noop(_: int) -> None:

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from tests.helpers import make_contest, make_organiser
 
+from jury.access.identity import Identity
 from jury.db.queries import Database
 from jury.scoring.totals import Criterion
 
@@ -170,6 +171,13 @@ class RoundBuilder:
 
     async def set_status(self, status: str) -> None:
         await self.db.conn.execute("update rounds set status = $1 where id = $2", status, self.round)
+
+
+@pytest.fixture
+async def organiser(db: Database, builder: RoundBuilder) -> Identity:
+    """The organiser of the builder's contest, as the sign-in would give it."""
+    person = await db.conn.fetchval("select id from people where email = $1", "cci@exemple.fr")
+    return Identity(person_id=person, name="CCI", kind="organiser")
 
 
 @pytest.fixture

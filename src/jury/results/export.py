@@ -7,7 +7,8 @@ Numeric cells are written by this module from numbers, never from user input, an
 negative calibrated score must remain a number, not become text).
 
 The CSV is the French spreadsheet dialect: `;` separators, decimal commas and a UTF-8 byte-order mark,
-so that a double click opens it correctly in a French Excel or LibreOffice.
+so that a double click opens it correctly in a French Excel or LibreOffice. Both files hold the current
+standings as the caller may see them (`standings.standings`).
 """
 
 from __future__ import annotations
@@ -15,11 +16,16 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 
+import anyio.to_thread
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from jury.access.identity import Identity
+from jury.db.queries import Database
+from jury.french.numbers import decimal_fr
 from jury.results.models import StandingView
+from jury.results.standings import standings
 from jury.spreadsheet import french_csv, neutralise
 
 COLUMNS = (
@@ -90,7 +96,7 @@ def _csv_cell(index: int, value: Cell) -> str:
     if value is None:
         return ""
     if index in DECIMALS and isinstance(value, float):
-        return f"{value:.{DECIMALS[index]}f}".replace(".", ",")
+        return decimal_fr(value, DECIMALS[index])
     return str(value)
 
 
@@ -114,3 +120,15 @@ def to_xlsx(standings: Sequence[StandingView]) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+async def standings_csv(db: Database, *, identity: Identity, round_id: int) -> bytes:
+    """The round's current standings as the French CSV download."""
+    return to_csv(await standings(db, identity=identity, round_id=round_id))
+
+
+async def standings_xlsx(db: Database, *, identity: Identity, round_id: int) -> bytes:
+    """The round's current standings as an XLSX workbook, written in a thread: openpyxl is slow on big
+    rounds and would hold the event loop."""
+    views = await standings(db, identity=identity, round_id=round_id)
+    return await anyio.to_thread.run_sync(to_xlsx, views)

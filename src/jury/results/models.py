@@ -21,7 +21,7 @@ class Line(msgspec.Struct, frozen=True, kw_only=True):
     as `rank`, so `raw_rank - rank` is how far calibration moved the candidate (positive = up).
     `score`/`rank` are None for a candidate whose sheets carry no total (every criterion abstained).
     `eliminated_by` counts the jurors whose sheet failed an eliminatory criterion: the candidate is
-    flagged, not removed (see `jury.results.service`). `component` is the linked group of jurors the
+    flagged, not removed (see `jury.results.marks`). `component` is the linked group of jurors the
     candidate was ranked in (None without a mark).
     """
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import anyio.to_thread
 import msgspec
 from litestar import Controller, MediaType, Response, get, post, put
 from litestar.params import JSONBody, QueryParameter, URLEncodedBody
@@ -14,7 +13,7 @@ from litestar.response import Redirect, Template
 from jury.access.guards import requires_organiser, requires_sign_in
 from jury.access.identity import Identity
 from jury.db.queries import Database
-from jury.results import export, service
+from jury.results import export, method, organiser_page, publication, standings
 from jury.results.models import MethodChange, Publication, PublishReceipt, StandingView, Verification
 from jury.results.normalise import METHODS
 from jury.web.openapi_errors import error_responses
@@ -64,7 +63,7 @@ class StandingsApi(Controller):
         panel: int | None = None,
         category: int | None = None,
     ) -> list[StandingView]:
-        return await service.standings(
+        return await standings.standings(
             db, identity=identity, round_id=round_id, panel=panel, category=category
         )
 
@@ -75,7 +74,7 @@ class StandingsApi(Controller):
     async def published(
         self, db: Database, identity: Identity, round_id: int, version: int | None = None
     ) -> Publication:
-        return await service.published(db, identity=identity, round_id=round_id, version=version)
+        return await standings.published(db, identity=identity, round_id=round_id, version=version)
 
     @post(
         "/{round_id:int}/standings/publish",
@@ -85,7 +84,7 @@ class StandingsApi(Controller):
         responses=PUBLISHING,
     )
     async def publish(self, db: Database, identity: Identity, round_id: int) -> PublishReceipt:
-        return await service.publish(db, identity=identity, round_id=round_id)
+        return await publication.publish(db, identity=identity, round_id=round_id)
 
     @get(
         "/{round_id:int}/standings/published/verification",
@@ -96,7 +95,7 @@ class StandingsApi(Controller):
     async def verification(
         self, db: Database, identity: Identity, round_id: int, version: int | None = None
     ) -> list[Verification]:
-        return await service.verify_published(db, identity=identity, round_id=round_id, version=version)
+        return await publication.verify_published(db, identity=identity, round_id=round_id, version=version)
 
     @put(
         "/{round_id:int}/standings/method",
@@ -108,7 +107,7 @@ class StandingsApi(Controller):
     async def method(
         self, db: Database, identity: Identity, round_id: int, data: JSONBody[MethodRequest]
     ) -> MethodChange:
-        return await service.set_method(db, identity=identity, round_id=round_id, method=data.method)
+        return await method.set_method(db, identity=identity, round_id=round_id, method=data.method)
 
 
 class StandingPages(Controller):
@@ -124,7 +123,9 @@ class StandingPages(Controller):
         round_id: int,
         section: Annotated[str | None, QueryParameter(name="section", max_length=40)] = None,
     ) -> Template:
-        context = await service.organiser_page(db, identity=identity, round_id=round_id, section=section)
+        context = await organiser_page.organiser_page(
+            db, identity=identity, round_id=round_id, section=section
+        )
         return Template(
             "organiser/standings.html",
             context={"page": context, "change": export.rank_change},
@@ -138,10 +139,8 @@ class StandingPages(Controller):
         responses=COMPUTING,
     )
     async def csv(self, db: Database, identity: Identity, round_id: int) -> Response[bytes]:
-        standings = await service.standings(db, identity=identity, round_id=round_id)
-        return _download(
-            export.to_csv(standings), f"classement-tour-{round_id}.csv", "text/csv; charset=utf-8"
-        )
+        content = await export.standings_csv(db, identity=identity, round_id=round_id)
+        return _download(content, f"classement-tour-{round_id}.csv", "text/csv; charset=utf-8")
 
     @get(
         "/{round_id:int}/classement.xlsx",
@@ -150,8 +149,7 @@ class StandingPages(Controller):
         responses=COMPUTING,
     )
     async def xlsx(self, db: Database, identity: Identity, round_id: int) -> Response[bytes]:
-        standings = await service.standings(db, identity=identity, round_id=round_id)
-        content = await anyio.to_thread.run_sync(export.to_xlsx, standings)  # openpyxl is slow on big rounds
+        content = await export.standings_xlsx(db, identity=identity, round_id=round_id)
         return _download(content, f"classement-tour-{round_id}.xlsx", XLSX)
 
     @post(
@@ -167,7 +165,7 @@ class StandingPages(Controller):
         round_id: int,
         data: URLEncodedBody[MethodRequest],
     ) -> Redirect:
-        await service.set_method(db, identity=identity, round_id=round_id, method=data.method)
+        await method.set_method(db, identity=identity, round_id=round_id, method=data.method)
         return Redirect(f"/organisation/rounds/{round_id}/classement", status_code=303)
 
     @post(
@@ -177,7 +175,7 @@ class StandingPages(Controller):
         responses=PUBLISHING,
     )
     async def publish(self, db: Database, identity: Identity, round_id: int) -> Redirect:
-        await service.publish(db, identity=identity, round_id=round_id)
+        await publication.publish(db, identity=identity, round_id=round_id)
         return Redirect(f"/organisation/rounds/{round_id}/classement", status_code=303)
 
 

@@ -1,0 +1,92 @@
+"""Publications: frozen, numbered, audited, recomputed to the last bit from the sheets; a changed sheet
+shows in the digest; publishing needs the deliberation and at least one submitted sheet."""
+
+from __future__ import annotations
+
+import msgspec
+import pytest
+
+from jury.errors import Conflict, Invalid
+from jury.results.compute import PAGE_BOOTSTRAP, compute, round_calibration
+from jury.results.marks import read_sections
+from jury.results.models import StandingResult
+from jury.results.publication import publish, verify_published
+from jury.results.standings import published, standings
+
+
+async def test_publish_then_recompute_gives_identical_numbers(db, small_round, organiser):
+    b = small_round
+    identity = organiser
+    await b.set_status("deliberation")
+    receipt = await publish(db, identity=identity, round_id=b.round)
+    assert receipt.version == 1 and len(receipt.standings) == 1
+    stored = await db.conn.fetchrow("select * from standings where id = $1", receipt.standings[0].id)
+    assert stored["method"] == "affine" and stored["seed"] == b.round
+    assert stored["parameters"]["bootstrap"] == PAGE_BOOTSTRAP
+    assert stored["observations"][0][:2] == [b.people["Alice Martin"], b.candidates["Solaris"]]
+
+    # Recompute from the sheets, bypassing the cache: the very same figures, to the last bit.
+    [section] = await read_sections(db, round_id=b.round)
+    assert section.digest == stored["input_digest"]
+    [again] = await compute(
+        db,
+        round_id=b.round,
+        sections=[section],
+        calibration=round_calibration(
+            await db.conn.fetchrow("select * from rounds where id = $1", b.round), bootstrap=200
+        ),
+        use_cache=False,
+    )
+    frozen = msgspec.json.decode(
+        await db.conn.fetchval("select result::text from standings where id = $1", stored["id"]),
+        type=StandingResult,
+    )
+    assert again.result == frozen  # every score, rank, interval, probability and diagnostic
+    assert frozen.lines[0].low is not None and frozen.lines[0].p_top_k is not None
+    assert frozen.parameters["bootstrap"] == 200 and frozen.seed == b.round
+    assert [check.same_input and check.same_result for check in
+            await verify_published(db, identity=identity, round_id=b.round)] == [True]  # fmt: skip
+    event = await db.conn.fetchrow(
+        "select action, target from audit_events where action = 'standings.published'"
+    )
+    assert dict(event) == {"action": "standings.published", "target": f"round:{b.round}"}
+
+
+async def test_a_sheet_change_changes_the_digest(db, small_round, organiser):
+    b = small_round
+    identity = organiser
+    await b.set_status("deliberation")
+    await publish(db, identity=identity, round_id=b.round)
+    frozen_digest = await db.conn.fetchval("select input_digest from standings where round_id = $1", b.round)
+    await db.conn.execute(
+        "update sheet_scores set value = 9 where sheet_id = $1 and criterion_id = $2",
+        b.sheets[("Alice Martin", "Solaris")],
+        b.criteria[b.categories["energie"]]["innovation"]["id"],
+    )
+    [view] = await standings(db, identity=identity, round_id=b.round)
+    assert view.input_digest != frozen_digest
+    [check] = await verify_published(db, identity=identity, round_id=b.round)
+    assert (check.same_input, check.same_result) == (False, False)
+    assert check.published_digest == frozen_digest and check.current_digest == view.input_digest
+    # Withdrawing a sheet (back to draft) changes it too.
+    await db.conn.execute(
+        "update score_sheets set status = 'draft', submitted_at = null where id = $1",
+        b.sheets[("Bruno Petit", "Ventus")],
+    )
+    [later] = await read_sections(db, round_id=b.round)
+    assert later.digest not in {frozen_digest, view.input_digest}
+    # A second publication is a new version; the first stays as it was.
+    receipt = await publish(db, identity=identity, round_id=b.round)
+    assert receipt.version == 2
+    first = await published(db, identity=identity, round_id=b.round, version=1)
+    assert first.standings[0].input_digest == frozen_digest
+
+
+async def test_publishing_needs_deliberation_and_marks(db, small_round, organiser):
+    identity = organiser
+    with pytest.raises(Conflict):
+        await publish(db, identity=identity, round_id=small_round.round)
+    await db.conn.execute("update score_sheets set status = 'draft', submitted_at = null")
+    await small_round.set_status("deliberation")
+    with pytest.raises(Invalid):
+        await publish(db, identity=identity, round_id=small_round.round)
