@@ -18,7 +18,7 @@ from litestar.response import Redirect, Template
 from jury.access.guards import requires_organiser
 from jury.access.identity import Identity
 from jury.assignments import service
-from jury.assignments.service import (
+from jury.assignments.models import (
     AppliedPlan,
     ApplyRequest,
     AssignmentsOverview,
@@ -27,18 +27,12 @@ from jury.assignments.service import (
     PlanParameters,
     PlanPreview,
 )
-from jury.contests.service import get_edition
+from jury.assignments.wording import counted
 from jury.db.queries import Database
 from jury.errors import Conflict, Invalid, NotFound
 from jury.web.openapi_errors import error_responses
 
 TEMPLATE = "organiser/assignments.html"
-STATUS_LABELS = {
-    "draft": "brouillon",
-    "open": "notation ouverte",
-    "deliberation": "délibération",
-    "closed": "clos",
-}
 DONE = {
     "ajout": "Affectation ajoutée.",
     "retrait": "Affectation retirée.",
@@ -193,7 +187,7 @@ class AssignmentPages(Controller):
     ) -> Template:
         if fait == "plan":
             message = (
-                f"Plan enregistré : {_count(ajouts, 'affectation ajoutée')}, {_count(retraits, 'retirée')}."
+                f"Plan enregistré : {counted(ajouts, 'affectation ajoutée')}, {counted(retraits, 'retirée')}."
             )
         else:
             message = DONE.get(fait or "")
@@ -223,21 +217,14 @@ class AssignmentPages(Controller):
             fill_holes_only=data.fill_holes_only,
         )
         try:
-            if data.confirm:
-                applied = await service.apply_plan(
-                    db,
-                    identity=identity,
-                    round_id=round_id,
-                    parameters=parameters,
-                    expected_digest=data.expected_digest or None,
-                )
-                return Redirect(
-                    f"/organisation/rounds/{round_id}/affectations?fait=plan&k={parameters.k}"
-                    f"&ajouts={applied.added}&retraits={applied.removed}",
-                    status_code=303,
-                )
-            preview = await service.preview_plan(
-                db, identity=identity, round_id=round_id, parameters=parameters
+            if not data.confirm:
+                return await _page(db, identity=identity, round_id=round_id, k=parameters.k, plan=parameters)
+            applied = await service.apply_plan(
+                db,
+                identity=identity,
+                round_id=round_id,
+                parameters=parameters,
+                expected_digest=data.expected_digest or None,
             )
         except (Conflict, Invalid, NotFound) as exc:
             # The scope was checked before anything could raise these: re-rendering shows nothing new.
@@ -249,8 +236,10 @@ class AssignmentPages(Controller):
                 error=exc.message,
                 status=exc.status_code,
             )
-        return await _page(
-            db, identity=identity, round_id=round_id, k=parameters.k, form=parameters, preview=preview
+        return Redirect(
+            f"/organisation/rounds/{round_id}/affectations?fait=plan&k={parameters.k}"
+            f"&ajouts={applied.added}&retraits={applied.removed}",
+            status_code=303,
         )
 
     @post(
@@ -302,12 +291,8 @@ class AssignmentPages(Controller):
         status_code=303,
     )
     async def edition(self, db: Database, identity: Identity, slug: str) -> Redirect:
-        edition = await get_edition(db, slug)
-        rounds = await service.edition_rounds(db, identity=identity, edition_id=edition.id)
-        if not rounds:
-            raise NotFound("Cette édition n'a encore aucun tour.")
-        current = next((r for r in rounds if r["status"] != "closed"), rounds[-1])
-        return Redirect(f"/organisation/rounds/{current['id']}/affectations", status_code=303)
+        current = await service.current_round_id(db, identity=identity, slug=slug)
+        return Redirect(f"/organisation/rounds/{current}/affectations", status_code=303)
 
 
 async def _page(
@@ -317,41 +302,27 @@ async def _page(
     round_id: int,
     k: int | None = None,
     form: PlanParameters | None = None,
-    preview: PlanPreview | None = None,
+    plan: PlanParameters | None = None,
     message: str | None = None,
     error: str | None = None,
     status: int = 200,
 ) -> Template:
-    view = await service.overview(db, identity=identity, round_id=round_id, k=k)
-    header = await service.round_header(db, identity=identity, round_id=round_id)
-    edition = await get_edition(db, header["edition_slug"])
+    """The assignment page; with `plan`, the preview of that plan too (its parameters fill the form)."""
+    page = await service.page(db, identity=identity, round_id=round_id, k=k, plan=plan)
+    view = page.view
     panel_loads: Counter[tuple[int, int]] = Counter((p.panel_id, p.person_id) for p in view.pairs)
     context: dict[str, Any] = {
-        "edition": edition,
-        "rounds": await service.edition_rounds(db, identity=identity, edition_id=edition.id),
+        "edition": page.edition,
+        "rounds": page.rounds,
         "view": view,
-        "status_label": STATUS_LABELS.get(view.round_status, view.round_status),
         "jurors": {j.person_id: j for j in view.jurors},
         "candidates": {c.id: c for c in view.candidates},
         "panel_names": {p.id: p.name for p in view.panels},
         "assigned": {(p.person_id, p.candidate_id) for p in view.pairs},
         "panel_loads": panel_loads,
-        "fiedler": _decimal(view.design.fiedler),
-        "form": form or PlanParameters(k=view.k),
-        "preview": preview,
-        "preview_fiedler": _decimal(preview.design.fiedler) if preview else "",
+        "form": form or plan or PlanParameters(k=view.k),
+        "preview": page.preview,
         "message": message,
         "error": error,
     }
     return Template(TEMPLATE, context=context, status_code=status)
-
-
-def _decimal(value: float) -> str:
-    return f"{value:.2f}".replace(".", ",")
-
-
-def _count(count: int, words: str) -> str:
-    """'1 affectation ajoutée', '3 affectations ajoutées': French plurals on every word."""
-    if count <= 1:
-        return f"{count} {words}"
-    return f"{count} " + " ".join(f"{w}s" for w in words.split())

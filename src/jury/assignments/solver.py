@@ -1,7 +1,8 @@
 """Proposes which jurors mark which candidates, so that the marks can later be calibrated and compared.
 
 Organisers can assign by hand; this module is the "automatic" button and its preview. It is pure: ids in,
-plan out, no I/O. The properties it holds, in priority order, and why:
+plan out, no I/O (the values are in `solver_models`, the problem in index space in `solver_problem`, the
+organiser's report of the plan in `solver_report`). The properties it holds, in priority order, and why:
 
 1. **No conflicted pair, ever.** A declared conflict of interest is a hard rule, not a cost.
 2. **Each candidate gets `k` jurors** whenever the constraints allow. Jurors have no capacity limit, so a
@@ -42,108 +43,22 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, field
 
-import msgspec
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import csr_matrix
 
-from jury.results.design import DesignCheck, check_design, id_sort_key
+from jury.assignments.solver_models import AssignmentPlan, CandidateSlot, JurorSlot, Pair
+from jury.assignments.solver_problem import Problem, validate
+from jury.assignments.solver_report import report_plan
+from jury.results.design import check_design
 
-__all__ = [
-    "AssignmentPlan",
-    "BridgeCoverage",
-    "CandidateCoverage",
-    "CandidateSlot",
-    "JurorLoad",
-    "JurorSlot",
-    "Uncovered",
-    "propose_assignment",
-]
-
-SlotId = int | str
-Pair = tuple[SlotId, SlotId]
+__all__ = ["propose_assignment"]
 
 # Connectivity repair is a best effort after the optimiser: these bounds keep a hopeless case (k = 1,
 # zones without any bridge) from turning the preview into a long computation.
 _MAX_SWAP_TESTS = 40_000
 _MAX_DESIGN_CHECKS = 60
-
-
-class CandidateSlot(msgspec.Struct, frozen=True, kw_only=True):
-    """A candidate to be marked; `zone` is its territorial semi-final (None outside zoned rounds)."""
-
-    id: SlotId
-    zone: str | None = None
-
-
-class JurorSlot(msgspec.Struct, frozen=True, kw_only=True):
-    """A juror available for the round.
-
-    `zones` is where the juror may sit (None: anywhere). `can_bridge` defaults to True because a juror
-    who sits in every zone is exactly what links the panels; set it to False for a juror who cannot take
-    the heavier load of a bridge.
-    """
-
-    id: SlotId
-    zones: frozenset[str] | None = None
-    can_bridge: bool = True
-
-
-class JurorLoad(msgspec.Struct, frozen=True, kw_only=True):
-    """`added` counts the pairs this plan creates on top of the kept ones, for the "fill holes" preview."""
-
-    juror: SlotId
-    load: int
-    added: int
-    bridging: bool
-
-
-class CandidateCoverage(msgspec.Struct, frozen=True, kw_only=True):
-    candidate: SlotId
-    zone: str | None
-    jurors: list[SlotId]
-    wanted: int
-
-
-class Uncovered(msgspec.Struct, frozen=True, kw_only=True):
-    """A candidate that could not get `wanted` jurors; `reason` is French, for the organiser."""
-
-    candidate: SlotId
-    zone: str | None
-    assigned: int
-    wanted: int
-    reason: str
-
-
-class BridgeCoverage(msgspec.Struct, frozen=True, kw_only=True):
-    """How many candidates of each zone a bridging juror sees, against what the design asks for."""
-
-    juror: SlotId
-    seen: dict[str, int]
-    required: dict[str, int]
-    complete: bool
-
-
-class AssignmentPlan(msgspec.Struct, frozen=True, kw_only=True):
-    """A proposal to preview, not yet saved.
-
-    `pairs` holds every (juror, candidate) pair of the plan, kept ones included; `added` the new ones;
-    `dropped` the kept pairs that had to go because a conflict was declared since.
-    """
-
-    k: int
-    seed: int
-    pairs: list[Pair]
-    added: list[Pair]
-    dropped: list[Pair]
-    loads: list[JurorLoad]
-    coverage: list[CandidateCoverage]
-    uncovered: list[Uncovered]
-    bridges: list[BridgeCoverage]
-    design: DesignCheck
-    warnings: list[str]
 
 
 def propose_assignment(
@@ -169,13 +84,13 @@ def propose_assignment(
     cannot be found) never raise: they come back in `uncovered` and `warnings`. Only malformed input
     (duplicate ids, negative numbers) raises ValueError, since that is a bug in the caller.
     """
-    _validate(
+    validate(
         candidates=candidates,
         jurors=jurors,
         numbers={"k": k, "bridging": bridging, "bridge_min_per_zone": bridge_min_per_zone},
     )
     rng = np.random.default_rng(seed)
-    rnd = _Round.build(
+    rnd = Problem.build(
         candidates=candidates,
         jurors=jurors,
         k=k,
@@ -186,165 +101,10 @@ def propose_assignment(
     bridges = _choose_bridges(rnd, bridging=bridging, rng=rng) if len(rnd.zones) >= 2 and bridging else []
     chosen = _solve(rnd, bridges=bridges, rng=rng)
     chosen = _link_components(rnd, chosen=chosen, bridges=set(bridges), rng=rng)
-    return _report(rnd, chosen=chosen, bridges=bridges, seed=seed)
+    return report_plan(rnd, chosen=chosen, bridges=bridges, seed=seed)
 
 
-@dataclass
-class _Round:
-    """Everything derived once from the inputs, in index space (jurors j, candidates c).
-
-    `allowed[j, c]`: j may be newly assigned to c (sits in c's zone, no conflict). `available`: allowed
-    or kept. `locked`: kept pairs. `need[c]`: how many jurors c gets, `max(kept, min(k, available))`,
-    since jurors have no capacity limit and so nothing else bounds a candidate's coverage.
-    """
-
-    candidates: Sequence[CandidateSlot]
-    jurors: Sequence[JurorSlot]
-    k: int
-    in_zone: np.ndarray
-    conflicted: set[tuple[int, int]]
-    allowed: np.ndarray
-    locked: set[tuple[int, int]]
-    dropped: list[Pair]
-    available: np.ndarray
-    need: np.ndarray
-    zones: list[str]
-    zone_members: dict[str, list[int]]
-    required: dict[str, int]
-    warnings: list[str] = field(default_factory=list)
-
-    @classmethod
-    def build(
-        cls,
-        *,
-        candidates: Sequence[CandidateSlot],
-        jurors: Sequence[JurorSlot],
-        k: int,
-        conflicts: Collection[Pair],
-        existing: Collection[Pair],
-        bridge_min_per_zone: int,
-    ) -> _Round:
-        warnings: list[str] = []
-        c_index = {c.id: i for i, c in enumerate(candidates)}
-        j_index = {j.id: i for i, j in enumerate(jurors)}
-        conflicted = {(j_index[j], c_index[c]) for j, c in conflicts if j in j_index and c in c_index}
-        in_zone = np.array(
-            [[_sits_in(juror, cand.zone) for cand in candidates] for juror in jurors], dtype=bool
-        ).reshape(len(jurors), len(candidates))
-        allowed = in_zone.copy()
-        for pair in conflicted:
-            allowed[pair] = False
-
-        locked, dropped = _kept_pairs(
-            existing,
-            candidates=candidates,
-            c_index=c_index,
-            j_index=j_index,
-            conflicted=conflicted,
-            in_zone=in_zone,
-            warnings=warnings,
-        )
-        available = allowed.copy()
-        kept = np.zeros(len(candidates), dtype=int)
-        for j, c in locked:
-            available[j, c] = True
-            kept[c] += 1
-        need = np.maximum(kept, np.minimum(k, available.sum(axis=0)))
-        for c in np.flatnonzero(kept > k):
-            warnings.append(
-                f"Le candidat {candidates[c].id} a déjà {_n(int(kept[c]), 'juré')} ({k} demandés) : "
-                "aucune affectation existante n'est retirée."
-            )
-
-        zones = sorted({c.zone for c in candidates if c.zone is not None})
-        zone_members = {z: [i for i, c in enumerate(candidates) if c.zone == z] for z in zones}
-        return cls(
-            candidates=candidates,
-            jurors=jurors,
-            k=k,
-            in_zone=in_zone,
-            conflicted=conflicted,
-            allowed=allowed,
-            locked=locked,
-            dropped=dropped,
-            available=available,
-            need=need,
-            zones=zones,
-            zone_members=zone_members,
-            required={z: min(bridge_min_per_zone, len(m)) for z, m in zone_members.items()},
-            warnings=warnings,
-        )
-
-    def ids(self, pairs: Collection[tuple[int, int]]) -> list[Pair]:
-        """Index pairs → sorted id pairs, the only form that leaves this module."""
-        return sorted(((self.jurors[j].id, self.candidates[c].id) for j, c in pairs), key=_pair_key)
-
-
-def _validate(
-    *, candidates: Sequence[CandidateSlot], jurors: Sequence[JurorSlot], numbers: dict[str, int]
-) -> None:
-    """Rejects caller bugs early: a duplicated id would silently merge two people in every count."""
-    for label, slots in (("candidate", candidates), ("juror", jurors)):
-        seen: set[SlotId] = set()
-        for slot in slots:
-            if slot.id in seen:
-                raise ValueError(f"duplicate {label} id {slot.id!r}")
-            seen.add(slot.id)
-    for name, value in numbers.items():
-        if value < 0:
-            raise ValueError(f"{name} must be >= 0, got {value}")
-
-
-def _sits_in(juror: JurorSlot, zone: str | None) -> bool:
-    return zone is None or juror.zones is None or zone in juror.zones
-
-
-def _kept_pairs(
-    existing: Collection[Pair],
-    *,
-    candidates: Sequence[CandidateSlot],
-    c_index: dict[SlotId, int],
-    j_index: dict[SlotId, int],
-    conflicted: set[tuple[int, int]],
-    in_zone: np.ndarray,
-    warnings: list[str],
-) -> tuple[set[tuple[int, int]], list[Pair]]:
-    """Keeps existing pairs, except those the organiser must hear about: unknown people, new conflicts.
-
-    A kept pair outside the juror's zones stays (someone decided it by hand) but is pointed out.
-    """
-    locked: set[tuple[int, int]] = set()
-    dropped: list[Pair] = []
-    # tuple(): pairs decoded from JSON arrive as lists, which cannot go in a set.
-    for juror_id, cand_id in sorted({tuple(p) for p in existing}, key=_pair_key):
-        if juror_id not in j_index:
-            warnings.append(
-                f"Affectation existante ignorée : le juré {juror_id} ne fait pas partie de ce jury."
-            )
-            continue
-        if cand_id not in c_index:
-            warnings.append(
-                f"Affectation existante ignorée : le candidat {cand_id} ne concourt pas dans ce tour."
-            )
-            continue
-        pair = (j_index[juror_id], c_index[cand_id])
-        if pair in conflicted:
-            dropped.append((juror_id, cand_id))
-            warnings.append(
-                f"Affectation retirée : le juré {juror_id} a déclaré un conflit d'intérêts "
-                f"avec le candidat {cand_id}."
-            )
-            continue
-        if not in_zone[pair]:
-            warnings.append(
-                f"Affectation existante conservée hors zone : le juré {juror_id} ne siège pas dans la "
-                f"zone « {candidates[pair[1]].zone} » du candidat {cand_id}."
-            )
-        locked.add(pair)
-    return locked, dropped
-
-
-def _choose_bridges(rnd: _Round, *, bridging: int, rng: np.random.Generator) -> list[int]:
+def _choose_bridges(rnd: Problem, *, bridging: int, rng: np.random.Generator) -> list[int]:
     """Picks the bridging jurors before optimising, so that the program stays a plain flow.
 
     A bridge must be allowed in every zone and willing (`can_bridge`). Preference order: jurors whose
@@ -383,7 +143,7 @@ def _choose_bridges(rnd: _Round, *, bridging: int, rng: np.random.Generator) -> 
     return sorted(j for _, j in ranked[:bridging])
 
 
-def _solve(rnd: _Round, *, bridges: list[int], rng: np.random.Generator) -> set[tuple[int, int]]:
+def _solve(rnd: Problem, *, bridges: list[int], rng: np.random.Generator) -> set[tuple[int, int]]:
     """Solves the transportation program described in the module docstring.
 
     Variables, in order: x[j,c] for every available pair (1 if juror j marks candidate c); the load
@@ -415,7 +175,7 @@ def _solve(rnd: _Round, *, bridges: list[int], rng: np.random.Generator) -> set[
 
 
 def _solve_capped(
-    rnd: _Round,
+    rnd: Problem,
     *,
     pairs: list[tuple[int, int]],
     quotas: list[tuple[int, set[int], int]],
@@ -491,7 +251,7 @@ def _solve_capped(
 
 
 def _link_components(
-    rnd: _Round, *, chosen: set[tuple[int, int]], bridges: set[int], rng: np.random.Generator
+    rnd: Problem, *, chosen: set[tuple[int, int]], bridges: set[int], rng: np.random.Generator
 ) -> set[tuple[int, int]]:
     """Joins unlinked groups by swapping (j1, c1), (j2, c2) into (j1, c2), (j2, c1).
 
@@ -537,119 +297,3 @@ def _link_components(
         if not improved:
             break
     return chosen
-
-
-def _report(rnd: _Round, *, chosen: set[tuple[int, int]], bridges: list[int], seed: int) -> AssignmentPlan:
-    """Turns index pairs into the preview, with the reasons an organiser needs to act on a shortfall."""
-    warnings = list(rnd.warnings)
-    k = rnd.k
-    jurors_of: list[list[int]] = [[] for _ in rnd.candidates]
-    load = np.zeros(len(rnd.jurors), dtype=int)
-    added = np.zeros(len(rnd.jurors), dtype=int)
-    for j, c in chosen:
-        jurors_of[c].append(j)
-        load[j] += 1
-        added[j] += (j, c) not in rnd.locked
-
-    coverage = []
-    uncovered = []
-    for c, cand in enumerate(rnd.candidates):
-        ids = sorted((rnd.jurors[j].id for j in jurors_of[c]), key=id_sort_key)
-        coverage.append(CandidateCoverage(candidate=cand.id, zone=cand.zone, jurors=ids, wanted=k))
-        if len(ids) < k:
-            uncovered.append(
-                Uncovered(
-                    candidate=cand.id,
-                    zone=cand.zone,
-                    assigned=len(ids),
-                    wanted=k,
-                    reason=_shortfall_reason(rnd, c=c, assigned=len(ids)),
-                )
-            )
-
-    bridge_reports = []
-    for b in bridges:
-        seen = {z: sum(1 for c in members if (b, c) in chosen) for z, members in rnd.zone_members.items()}
-        bridge_reports.append(
-            BridgeCoverage(
-                juror=rnd.jurors[b].id,
-                seen=seen,
-                required=dict(rnd.required),
-                complete=all(seen[z] >= rnd.required[z] for z in rnd.zones),
-            )
-        )
-        warnings += [
-            f"Le juré passerelle {rnd.jurors[b].id} ne voit que {_n(seen[z], 'candidat')} de la zone "
-            f"« {z} » ({rnd.required[z]} attendus) : conflits d'intérêts, ou candidats de la zone déjà "
-            "complets dans les affectations conservées."
-            for z in rnd.zones
-            if seen[z] < rnd.required[z]
-        ]
-
-    # Balance is only promised among jurors who could take the same candidates: compare within each
-    # group of jurors sitting in the same zones, never a Nord juror with a Sud one.
-    groups: dict[object, list[int]] = {}
-    for j in range(len(rnd.jurors)):
-        if j not in bridges:
-            zones_of = rnd.jurors[j].zones
-            groups.setdefault(None if zones_of is None else tuple(sorted(zones_of)), []).append(int(load[j]))
-    for free_loads in groups.values():
-        if max(free_loads) - min(free_loads) > 1:
-            warnings.append(
-                f"Charges inégales (de {min(free_loads)} à {max(free_loads)} candidats par juré) : les conflits "
-                "d'intérêts ou les affectations conservées empêchent un meilleur équilibre."
-            )
-
-    pairs = rnd.ids(chosen)
-    kept = set(rnd.ids(rnd.locked))
-    design = check_design(pairs)
-    if not pairs:
-        warnings.append("Aucune affectation proposée.")
-    elif not design.connected:
-        warnings.append(
-            f"Le plan forme {len(design.components)} groupes de jurés qui ne partagent aucun candidat : "
-            "leurs notes ne pourront pas être comparées entre groupes (classement par groupe, ou hypothèse "
-            "explicite de sévérité égale)."
-        )
-
-    return AssignmentPlan(
-        k=k,
-        seed=seed,
-        pairs=pairs,
-        added=[p for p in pairs if p not in kept],
-        dropped=rnd.dropped,
-        loads=[
-            JurorLoad(juror=juror.id, load=int(load[j]), added=int(added[j]), bridging=j in bridges)
-            for j, juror in enumerate(rnd.jurors)
-        ],
-        coverage=coverage,
-        uncovered=uncovered,
-        bridges=bridge_reports,
-        design=design,
-        warnings=warnings,
-    )
-
-
-def _shortfall_reason(rnd: _Round, *, c: int, assigned: int) -> str:
-    """Says why, in terms the organiser can act on: recruit jurors, widen zones, or review conflicts."""
-    n_j, k = len(rnd.jurors), rnd.k
-    causes = []
-    if n_j < k:
-        causes.append(f"le jury ne compte que {_n(n_j, 'juré')}" if n_j else "le jury ne compte aucun juré")
-    outside = int((~rnd.in_zone[:, c]).sum())
-    if outside:
-        causes.append(f"{_n(outside, 'juré')} ne siégeant pas dans la zone « {rnd.candidates[c].zone} »")
-    in_conflict = sum(1 for j in range(n_j) if (j, c) in rnd.conflicted and rnd.in_zone[j, c])
-    if in_conflict:
-        causes.append(f"{_n(in_conflict, 'juré')} en conflit d'intérêts déclaré avec ce candidat")
-    wanted = f"{k} demandé" if k == 1 else f"{k} demandés"
-    return f"{_n(assigned, 'juré')} sur {wanted} : " + ", ".join(causes) + "."
-
-
-def _pair_key(pair: Pair) -> tuple:
-    return (id_sort_key(pair[0]), id_sort_key(pair[1]))
-
-
-def _n(count: int, noun: str) -> str:
-    """French agreement: 0 and 1 take the singular."""
-    return f"{count} {noun}" if count <= 1 else f"{count} {noun}s"

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import random
-import time
 from collections import Counter
 
 import msgspec
 import pytest
 
+from jury.assignments.solver import propose_assignment
+from jury.assignments.solver_models import AssignmentPlan, CandidateSlot, JurorSlot
 from jury.results.design import check_design
-from jury.scoring.assignment import AssignmentPlan, CandidateSlot, JurorSlot, propose_assignment
 
 EPT = ["Boucle Nord de Seine", "Paris Ouest La Défense", "Grand Paris Seine Ouest", "Vallée Sud Grand Paris"]
 SIZES = [(40, 12, 4), (40, 10, 4), (25, 7, 3), (10, 4, 2), (7, 3, 2), (60, 15, 5), (9, 9, 1)]
@@ -448,7 +448,7 @@ def test_existing_pairs_naming_unknown_people_are_ignored_with_a_warning():
     assert sum("ignorée" in w for w in plan.warnings) == 2
 
 
-# --- determinism, output, speed -------------------------------------------------------------------------
+# --- determinism, output --------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("zones", [None, ["Nord", "Sud"], EPT])
@@ -479,11 +479,14 @@ def test_plan_round_trips_through_json_for_the_preview():
     assert msgspec.json.decode(msgspec.json.encode(plan), type=AssignmentPlan) == plan
 
 
-def test_forty_by_twelve_plan_takes_well_under_a_second():
+def test_forty_by_twelve_semi_final_with_conflicts_covers_everyone_without_a_conflicted_pair():
+    # How fast this plan is computed is measured by benchmarks (tests/bench/), not asserted here.
     candidates = make_candidates(40, ["Nord", "Sud"])
     jurors = make_jurors(12)
     conflicts = random_conflicts(candidates, jurors, rate=0.05, seed=0)
 
-    start = time.perf_counter()
-    propose_assignment(candidates=candidates, jurors=jurors, k=4, conflicts=conflicts)
-    assert time.perf_counter() - start < 0.3
+    plan = propose_assignment(candidates=candidates, jurors=jurors, k=4, conflicts=conflicts)
+
+    assert set(jurors_per_candidate(plan).values()) == {4}
+    assert plan.uncovered == []
+    assert not set(plan.pairs) & conflicts

@@ -1,0 +1,359 @@
+"""A round's assignments as read from the database, and what the organiser is told about them.
+
+Pure: the service reads the rows, this module turns them into lookups, the overview (holes with a reason,
+loads, the design check in words, inconsistencies to fix) and the checks of a hand edit. The rule that
+ties pairs to panels: a pair (juror, candidate) belongs to the panel the candidate competes in
+(`candidate_rounds.panel_id`), and the juror must sit on it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from jury.assignments.models import (
+    DEFAULT_K,
+    AssignedPair,
+    AssignmentsOverview,
+    CandidateView,
+    DesignSummary,
+    Hole,
+    JurorView,
+    PairRequest,
+    PanelView,
+)
+from jury.assignments.wording import counted
+from jury.errors import Conflict, Invalid, NotFound
+from jury.results.design import check_design
+
+__all__ = [
+    "RoundAssignments",
+    "RoundFacts",
+    "design_message",
+    "design_summary",
+    "overview_of",
+    "pair_to_add",
+    "pair_to_remove",
+]
+
+
+class RoundFacts(Protocol):
+    """What the assignments need of a round (`jury.access.policy.RoundInEdition` has it)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def edition_id(self) -> int: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+
+
+@dataclass
+class RoundAssignments:
+    """One round as read from the database, with the lookups every view and check needs."""
+
+    id: int
+    edition_id: int
+    name: str
+    kind: str
+    status: str
+    panels: dict[int, dict[str, Any]]
+    zone_of_panel: dict[int, str | None]
+    members: dict[int, dict[str, Any]]  # person_id → {full_name, panels, chairs}
+    candidates: dict[int, dict[str, Any]]
+    pairs: dict[tuple[int, int], int]  # (person_id, candidate_id) → panel_id
+    conflicts: set[tuple[int, int]]
+    scored: set[tuple[int, int]] = field(default_factory=set)
+    # Withdrawn or ineligible candidates: no jurors for them, but their leftover pairs need a name.
+    former: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def editable(self) -> bool:
+        return self.status != "closed"
+
+    def juror_name(self, person_id: int) -> str:
+        return self.members[person_id]["full_name"] if person_id in self.members else f"n° {person_id}"
+
+    def candidate_name(self, candidate_id: int) -> str:
+        row = self.candidates.get(candidate_id)
+        return row["name"] if row else self.former.get(candidate_id, f"n° {candidate_id}")
+
+    def panel_name(self, panel_id: int | None) -> str:
+        return self.panels[panel_id]["name"] if panel_id in self.panels else "—"
+
+    @classmethod
+    def from_rows(
+        cls,
+        rnd: RoundFacts,
+        *,
+        panels: Sequence[Mapping[str, Any]],
+        members: Sequence[Mapping[str, Any]],
+        candidates: Sequence[Mapping[str, Any]],
+        pairs: Sequence[Mapping[str, Any]],
+        conflicts: Sequence[Mapping[str, Any]],
+        scored: Sequence[Mapping[str, Any]],
+    ) -> RoundAssignments:
+        """Builds the lookups from the rows of the `assignment_*` queries (one row per member and panel)."""
+        sitting: dict[int, dict[str, Any]] = {}
+        for row in members:
+            member = sitting.setdefault(
+                row["person_id"], {"full_name": row["full_name"], "panels": set(), "chairs": set()}
+            )
+            member["panels"].add(row["panel_id"])
+            if row["role"] == "chair":
+                member["chairs"].add(row["panel_id"])
+        panel_rows = {r["id"]: dict(r) for r in panels}
+        return cls(
+            id=rnd.id,
+            edition_id=rnd.edition_id,
+            name=rnd.name,
+            kind=rnd.kind,
+            status=rnd.status,
+            panels=panel_rows,
+            zone_of_panel=zone_keys(list(panel_rows.values())),
+            members=sitting,
+            candidates={r["id"]: dict(r) for r in candidates if r["competing"]},
+            former={r["id"]: r["name"] for r in candidates if not r["competing"]},
+            pairs={(r["person_id"], r["candidate_id"]): r["panel_id"] for r in pairs},
+            conflicts={(r["person_id"], r["candidate_id"]) for r in conflicts},
+            scored={(r["person_id"], r["candidate_id"]) for r in scored},
+        )
+
+
+def zone_keys(panels: list[dict[str, Any]]) -> dict[int, str | None]:
+    """The solver zone of each panel: one zone per panel, so "same zone" means "same panel".
+
+    A single panel needs no zone. Otherwise the zone label reads best in the plan (« Nord »), but only if
+    every panel has its own zone; panels without a zone, or sharing one, fall back to their names (unique
+    within a round). Without this, two zone-less panels would let the solver pair a juror of one with a
+    candidate of the other, a pair no panel holds.
+    """
+    if len(panels) <= 1:
+        return {p["id"]: None for p in panels}
+    labels = [p["zone_label"] for p in panels]
+    if all(labels) and len(set(labels)) == len(labels):
+        return {p["id"]: p["zone_label"] for p in panels}
+    return {p["id"]: p["name"] for p in panels}
+
+
+def overview_of(rnd: RoundAssignments, *, k: int | None = None) -> AssignmentsOverview:
+    """The round's assignments as they stand, with holes against `k` (inferred when not given)."""
+    k = k or usual_k(rnd)
+    loads = Counter(person for person, _ in rnd.pairs)
+    design = design_summary(rnd, pairs=list(rnd.pairs))
+    jurors_of: dict[int, list[int]] = defaultdict(list)
+    for person, candidate in sorted(rnd.pairs):
+        jurors_of[candidate].append(person)
+    conflicts_of: dict[int, list[int]] = defaultdict(list)
+    for person, candidate in sorted(rnd.conflicts):
+        conflicts_of[candidate].append(person)
+    return AssignmentsOverview(
+        round_id=rnd.id,
+        round_name=rnd.name,
+        round_kind=rnd.kind,
+        round_status=rnd.status,
+        editable=rnd.editable,
+        k=k,
+        panels=[
+            PanelView(
+                id=panel_id,
+                name=panel["name"],
+                zone=panel["zone_label"],
+                ept_codes=list(panel["ept_codes"]),
+                jurors=[p for p, m in rnd.members.items() if panel_id in m["panels"]],
+                candidates=[c for c, row in rnd.candidates.items() if row["panel_id"] == panel_id],
+            )
+            for panel_id, panel in rnd.panels.items()
+        ],
+        jurors=[
+            JurorView(
+                person_id=person,
+                full_name=member["full_name"],
+                panels=sorted(member["panels"]),
+                chairs=sorted(member["chairs"]),
+                load=loads[person],
+                bridging=person in design.bridging_jurors,
+            )
+            for person, member in rnd.members.items()
+        ],
+        candidates=[
+            CandidateView(
+                id=candidate,
+                name=row["name"],
+                entry_number=row["entry_number"],
+                commune=row["commune"],
+                ept_code=row["ept_code"],
+                panel_id=row["panel_id"],
+                jurors=jurors_of[candidate],
+                conflicts=conflicts_of[candidate],
+            )
+            for candidate, row in rnd.candidates.items()
+        ],
+        pairs=[
+            AssignedPair(panel_id=panel, person_id=person, candidate_id=candidate)
+            for (person, candidate), panel in sorted(rnd.pairs.items())
+        ],
+        holes=holes(rnd, k=k),
+        design=design,
+        warnings=data_warnings(rnd),
+    )
+
+
+def design_message(*, connected: bool, components: int, panels: int, bridges: int, kind: str) -> str:
+    """The design check in the words of the brief: organisers act on a sentence, not on a graph."""
+    if components == 0:
+        return "Aucune affectation pour l'instant : le plan ne peut pas encore être vérifié."
+    if not connected:
+        return (
+            f"Attention : {components} groupes sans juré commun, "
+            "les classements ne seront pas comparables entre eux."
+        )
+    if panels <= 1:
+        return "Le plan est connexe : toutes les notes du tour sont comparables entre elles."
+    count = "deux" if panels == 2 else str(panels)
+    what = f"les {count} demi-finales" if kind == "semi_final" else f"les {count} jurys"
+    via = "1 juré passerelle" if bridges == 1 else f"{bridges} jurés passerelles"
+    return f"Le plan est connexe : {what} sont comparables grâce à {via}."
+
+
+def design_summary(rnd: RoundAssignments, *, pairs: list[tuple[int, int]]) -> DesignSummary:
+    """The design check of `pairs` with its bridges counted in panels, as the round's page states it."""
+    design = check_design(pairs)
+    panels_of: dict[int, set[int]] = defaultdict(set)
+    for person, candidate in pairs:
+        panel = rnd.candidates.get(candidate, {}).get("panel_id") or rnd.pairs.get((person, candidate))
+        if panel is not None:
+            panels_of[person].add(panel)
+    judged = set().union(*panels_of.values()) if panels_of else set()
+    bridges = sorted(p for p, seen in panels_of.items() if len(seen) >= 2)
+    return DesignSummary(
+        connected=design.connected,
+        components=len(design.components),
+        fiedler=design.fiedler,
+        bridging_jurors=bridges,
+        message=design_message(
+            connected=design.connected,
+            components=len(design.components),
+            panels=len(judged),
+            bridges=len(bridges),
+            kind=rnd.kind,
+        ),
+    )
+
+
+def usual_k(rnd: RoundAssignments) -> int:
+    """The k the round was planned with: the commonest juror count, so one hole does not lower it."""
+    counts = Counter(candidate for _, candidate in rnd.pairs)
+    if not counts:
+        return DEFAULT_K
+    frequency = Counter(counts.values())
+    return max(frequency, key=lambda n: (frequency[n], n))
+
+
+def holes(rnd: RoundAssignments, *, k: int) -> list[Hole]:
+    """Candidates with fewer than `k` jurors, each with what the organiser can do about it."""
+    assigned = Counter(candidate for _, candidate in rnd.pairs)
+    found = []
+    for candidate, row in rnd.candidates.items():
+        have = assigned[candidate]
+        if have >= k:
+            continue
+        panel = row["panel_id"]
+        if panel is None:
+            reason = (
+                "Rattaché à aucun jury de ce tour : rattachez-le à un jury avant de lui affecter des jurés."
+            )
+        else:
+            sitting = [p for p, m in rnd.members.items() if panel in m["panels"]]
+            conflicted = sum(1 for p in sitting if (p, candidate) in rnd.conflicts)
+            free = sum(
+                1 for p in sitting if (p, candidate) not in rnd.conflicts and (p, candidate) not in rnd.pairs
+            )
+            status = f"{counted(have, 'juré')} sur {k}"
+            where = f"dans le jury « {rnd.panel_name(panel)} »"
+            if free:
+                available = "disponible" if free == 1 else "disponibles"
+                reason = f"{status} : {counted(free, 'juré')} {available} {where}."
+            elif conflicted:
+                declared = "conflit d'intérêts déclaré" if conflicted == 1 else "conflits d'intérêts déclarés"
+                reason = f"{status} : aucun autre juré disponible {where} ({conflicted} {declared})."
+            else:
+                reason = f"{status} : aucun autre juré disponible {where}."
+        found.append(Hole(candidate_id=candidate, panel_id=panel, assigned=have, wanted=k, reason=reason))
+    return found
+
+
+def data_warnings(rnd: RoundAssignments) -> list[str]:
+    """Inconsistencies the organiser should fix by hand: they are facts about the data, not the plan."""
+    warnings = []
+    for row in rnd.candidates.values():
+        panel = rnd.panels.get(row["panel_id"])
+        if panel and panel["ept_codes"] and row["ept_code"] and row["ept_code"] not in panel["ept_codes"]:
+            warnings.append(
+                f"« {row['name']} » ({row['commune']}, {row['ept_code']}) concourt dans le jury "
+                f"« {panel['name']} », dont la zone couvre {', '.join(panel['ept_codes'])}."
+            )
+    for (person, candidate), panel in sorted(rnd.pairs.items()):
+        juror, name = rnd.juror_name(person), rnd.candidate_name(candidate)
+        if (person, candidate) in rnd.conflicts:
+            warnings.append(
+                f"{juror} est affecté à « {name} » malgré un conflit d'intérêts déclaré : "
+                "retirez cette affectation."
+            )
+        row = rnd.candidates.get(candidate)
+        if row is None:
+            warnings.append(f"{juror} est affecté à « {name} », qui ne concourt plus dans ce tour.")
+        elif row["panel_id"] is not None and row["panel_id"] != panel:
+            warnings.append(
+                f"{juror} note « {name} » dans le jury « {rnd.panel_name(panel)} » alors que ce candidat "
+                f"concourt dans le jury « {rnd.panel_name(row['panel_id'])} »."
+            )
+    return warnings
+
+
+def pair_to_add(rnd: RoundAssignments, pair: PairRequest) -> AssignedPair | None:
+    """The pair to write in the candidate's panel, None if it is already there; refuses (422) a declared
+    conflict, a candidate without a panel and a juror who does not sit on the candidate's panel."""
+    person, candidate = _known_pair(rnd, pair)
+    juror, name = rnd.juror_name(person), rnd.candidate_name(candidate)
+    if (person, candidate) in rnd.pairs:
+        return None
+    if (person, candidate) in rnd.conflicts:
+        raise Invalid(f"{juror} a déclaré un conflit d'intérêts avec « {name} » : affectation impossible.")
+    panel = rnd.candidates[candidate]["panel_id"]
+    if panel is None:
+        raise Invalid(f"« {name} » n'est rattaché à aucun jury de ce tour : rattachez-le d'abord à un jury.")
+    if panel not in rnd.members[person]["panels"]:
+        raise Invalid(
+            f"{juror} ne siège pas dans le jury « {rnd.panel_name(panel)} » où concourt « {name} » : "
+            "affectation impossible."
+        )
+    return AssignedPair(panel_id=panel, person_id=person, candidate_id=candidate)
+
+
+def pair_to_remove(rnd: RoundAssignments, pair: PairRequest) -> AssignedPair:
+    """The pair to delete; refuses (409) when the juror already opened a score sheet for it, since the
+    marks would dangle."""
+    person, candidate = _known_pair(rnd, pair)
+    if (person, candidate) not in rnd.pairs:
+        raise NotFound(f"{rnd.juror_name(person)} n'est pas affecté à « {rnd.candidate_name(candidate)} ».")
+    if (person, candidate) in rnd.scored:
+        raise Conflict(
+            f"{rnd.juror_name(person)} a déjà une fiche de notation pour « {rnd.candidate_name(candidate)} » : "
+            "l'affectation ne peut pas être retirée."
+        )
+    return AssignedPair(panel_id=rnd.pairs[person, candidate], person_id=person, candidate_id=candidate)
+
+
+def _known_pair(rnd: RoundAssignments, pair: PairRequest) -> tuple[int, int]:
+    if pair.candidate_id not in rnd.candidates:
+        raise NotFound("Ce candidat ne concourt pas dans ce tour.")
+    if pair.person_id not in rnd.members:
+        raise NotFound("Cette personne ne siège dans aucun jury de ce tour.")
+    return pair.person_id, pair.candidate_id
