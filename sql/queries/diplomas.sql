@@ -1,11 +1,5 @@
 -- Diplomas: issuing from awards, the PDF cache, winners' links, verification and generation jobs.
 
--- name: diploma_edition
--- The edition a diploma page or command is about, with its contest.
-select e.id, e.slug, e.number, e.year, e.status, ct.id as contest_id, ct.slug as contest, ct.name as contest_name
-from editions e join contests ct on ct.id = e.contest_id
-where e.slug = :slug
-
 -- name: diploma_lock_edition
 -- Serialises issuing in one edition, so two requests never draw codes for the same award.
 select pg_advisory_xact_lock(hashtext('diplomas'), :edition_id)

@@ -1,7 +1,7 @@
 -- Procès-verbal of a panel's deliberation and the advancement preview. Names start with minutes_.
 
 -- name: minutes_round
--- The round with what the minutes' heading and the standing's calibration need (no lock: reading only).
+-- The advancement preview's round with the round after it (the procès-verbal reads `round_in_edition`).
 select r.id, r.edition_id, r.name, r.kind, r.status, r.method, r.advance_count, r.blind, r.scheduled_on,
        r.position, e.slug as edition_slug, e.number as edition_number, e.year as edition_year,
        e.place, c.name as contest_name,

@@ -28,12 +28,13 @@ from jury.contests.web import ContestPages, ContestsApi
 from jury.db.pool import create_pool
 from jury.db.queries import Queries
 from jury.db.store import PostgresStore
-from jury.deliberation.minutes_web import AdvancementApi, AdvancementPages, MinutesPages, minutes_lifespan
+from jury.deliberation.minutes.web import AdvancementApi, AdvancementPages, MinutesPages
 from jury.deliberation.web import DecisionPages, DecisionsApi, DeliberationApi, DeliberationPages
-from jury.diplomas.web import DiplomaPages, PublicDiplomaPages, diploma_lifespan
+from jury.diplomas.web import DiplomaPages, PublicDiplomaPages
 from jury.errors import JuryError
 from jury.imports.web import ImportPages, ImportsApi
 from jury.log import request_logging_middleware
+from jury.pdf.lifespan import pdf_lifespan
 from jury.results.web import StandingPages, StandingsApi
 from jury.rounds.web import CorrectionsApi, EligibilityApi, RoundPages, RoundsApi, RoutingApi
 from jury.scoring.web import (
@@ -144,7 +145,7 @@ def create_app(
             "sessions": store.with_namespace("sessions"),
             "rate_limit": store.with_namespace("rate_limit"),
         },
-        lifespan=[database, diploma_lifespan, minutes_lifespan, in_process_consumer],
+        lifespan=[database, pdf_lifespan, in_process_consumer],
         state=_initial_state(settings=settings, queries=queries, clock=clock),
         middleware=[
             request_logging_middleware,

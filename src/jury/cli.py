@@ -250,8 +250,9 @@ def purge(ctx: click.Context, data_dir: Path | None, edition_slug: str, dry_run:
 @click.pass_context
 def diplomas(ctx: click.Context, data_dir: Path | None, edition_slug: str, out_dir: Path) -> None:
     """Écrit le PDF de chaque diplôme d'une édition (délivrés d'abord si besoin)."""
-    from jury.diplomas.service import RendererHolder, export_edition
+    from jury.diplomas.service import export_edition
     from jury.errors import JuryError
+    from jury.pdf.pool import PdfPool
     from jury.runtime import database_settings, run_in_database
 
     settings = _settings(ctx, data_dir=data_dir)
@@ -266,19 +267,16 @@ def diplomas(ctx: click.Context, data_dir: Path | None, edition_slug: str, out_d
         bars[0].update(done - bars[0].pos)
 
     async def work(db):
-        holder = RendererHolder(settings.templates_dir / "diplomas", max_workers=settings.render_workers)
-        try:
+        async with PdfPool.for_settings(settings) as pdf:
             return await export_edition(
                 db,
                 slug=edition_slug,
                 settings=settings,
                 out_dir=out_dir,
-                renderer=holder,
+                renderer=pdf,
                 on_total=on_total,
                 on_progress=on_progress,
             )
-        finally:
-            await holder.close()
 
     with database_settings(settings) as settings:
         try:

@@ -25,10 +25,9 @@ from pgqueuer import Queries as QueueQueries
 from jury.clock import Clock, system_clock
 from jury.db.pool import create_pool
 from jury.db.queries import Queries
-from jury.deliberation import minutes_jobs
-from jury.deliberation.minutes_render import MinutesPool
+from jury.deliberation.minutes import jobs as minutes_jobs
 from jury.diplomas import jobs as diploma_jobs
-from jury.diplomas.service import RendererHolder
+from jury.pdf.pool import PdfPool
 from jury.settings import Settings
 
 log = structlog.get_logger(__name__)
@@ -42,8 +41,8 @@ class JobResources:
     settings: Settings
     pool: asyncpg.Pool
     queries: Queries
-    diplomas: RendererHolder
-    minutes: MinutesPool
+    pdf: PdfPool
+    """The process's one PDF pool: diploma batches and procès-verbaux share its render processes."""
     clock: Clock
 
 
@@ -57,7 +56,7 @@ def build_queue_manager(connection: asyncpg.Connection, resources: JobResources)
             pool=resources.pool,
             queries=resources.queries,
             settings=resources.settings,
-            renderer=resources.diplomas,
+            renderer=resources.pdf,
             clock=resources.clock,
         )
 
@@ -67,7 +66,7 @@ def build_queue_manager(connection: asyncpg.Connection, resources: JobResources)
             job.payload or b"",
             pool=resources.pool,
             queries=resources.queries,
-            renderer=resources.minutes,
+            renderer=resources.pdf,
             clock=resources.clock,
         )
 
@@ -128,7 +127,7 @@ async def consuming(
 
 @asynccontextmanager
 async def in_process_consumer(app: Litestar) -> AsyncGenerator[None, None]:
-    """`jury serve`'s own consumer, sharing the app's pool and renderers (after their lifespans)."""
+    """`jury serve`'s own consumer, sharing the app's database and PDF pools (after their lifespans)."""
     settings: Settings = app.state.settings
     if not settings.in_process_jobs:
         yield
@@ -137,8 +136,7 @@ async def in_process_consumer(app: Litestar) -> AsyncGenerator[None, None]:
         settings=settings,
         pool=app.state.pool,
         queries=app.state.queries,
-        diplomas=app.state.diplomas,
-        minutes=app.state.minutes_pool,
+        pdf=app.state.pdf,
         clock=app.state.clock,
     )
     async with consuming(resources, grace_seconds=IN_PROCESS_GRACE_SECONDS):
@@ -149,14 +147,12 @@ async def run_worker(settings: Settings, *, stop: asyncio.Event) -> None:
     """`jury worker`: consume until `stop` is set; a consumer that fails (database gone) ends the process
     with an error, so that the orchestrator restarts it."""
     pool = await create_pool(settings.database_url or "", min_size=1, max_size=settings.pool_max_size)
-    diplomas = RendererHolder(settings.templates_dir / "diplomas", max_workers=settings.render_workers)
-    minutes = MinutesPool(settings.templates_dir)
+    pdf = PdfPool.for_settings(settings)
     resources = JobResources(
         settings=settings,
         pool=pool,
         queries=Queries(settings.queries_dir),
-        diplomas=diplomas,
-        minutes=minutes,
+        pdf=pdf,
         clock=system_clock,
     )
     try:
@@ -169,7 +165,5 @@ async def run_worker(settings: Settings, *, stop: asyncio.Event) -> None:
                 raise RuntimeError("the job consumer stopped on its own")
     finally:
         with contextlib.suppress(Exception):
-            await diplomas.close()
-        with contextlib.suppress(Exception):
-            await minutes.close()
+            await pdf.close()
         await pool.close()

@@ -77,6 +77,12 @@ def templates_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
+def templates_root() -> Path:
+    """The folder of every document's templates, as the shared PDF pool takes it."""
+    return TEMPLATES_DIR.parent
+
+
+@pytest.fixture(scope="session")
 def make_context() -> Callable[..., DiplomaContext]:
     """make_context('progress', amount_euros=8000) → a valid context with those fields changed."""
 

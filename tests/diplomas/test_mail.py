@@ -14,6 +14,7 @@ from litestar.testing import AsyncTestClient
 from tests.helpers import free_port
 
 from jury.app import create_app
+from jury.contests.service import get_edition
 from jury.db.queries import Database
 from jury.demo.loader import load_demo
 from jury.diplomas import service
@@ -83,7 +84,7 @@ async def test_winners_receive_their_link_by_mail(
     mail_client: AsyncTestClient, demo: Database, smtp: tuple[Inbox, int], capfd: pytest.CaptureFixture[str]
 ) -> None:
     inbox, _ = smtp
-    edition = await service.get_edition(demo, slug=EDITION)
+    edition = await get_edition(demo, slug=EDITION)
     await service.issue_diplomas(demo, edition_id=edition.id)
     sources = await service.sources_of_edition(demo, edition_id=edition.id)
     await _sign_in(mail_client)

@@ -10,13 +10,15 @@ from pathlib import Path
 import pytest
 
 from jury.clock import fixed_clock
+from jury.contests.service import get_edition
 from jury.db.queries import Database
 from jury.demo.loader import load_demo
 from jury.diplomas import service
 from jury.diplomas.contexts import content_digest
-from jury.diplomas.pool import DiplomaRenderer
 from jury.french.money import euros
+from jury.pdf.pool import PdfPool
 from jury.settings import Settings
+from jury.templates_digest import templates_digest
 
 from .conftest import normalise
 
@@ -24,9 +26,9 @@ DECIDED = ("made-in-92-2024", "gateau-des-hauts-de-seine-2023", "progress-2023")
 
 
 @pytest.fixture(scope="module")
-async def renderer(templates_dir: Path) -> AsyncIterator[DiplomaRenderer]:
-    async with DiplomaRenderer(templates_dir, max_workers=1, batch_size=4) as renderer:
-        yield renderer
+async def renderer(templates_root: Path) -> AsyncIterator[PdfPool]:
+    async with PdfPool(templates_root, max_workers=1, batch_size=4) as pool:
+        yield pool
 
 
 @pytest.fixture
@@ -36,7 +38,7 @@ async def demo(db: Database) -> Database:
 
 
 async def _edition_id(db: Database, slug: str) -> int:
-    return (await service.get_edition(db, slug=slug)).id
+    return (await get_edition(db, slug=slug)).id
 
 
 async def test_one_diploma_per_award_and_issuing_again_adds_none(demo: Database) -> None:
@@ -78,7 +80,7 @@ async def test_contexts_of_every_decided_edition_are_valid(demo: Database, setti
 
 @pytest.mark.pdf
 async def test_progress_diploma_shows_laureat_and_granted_amount(
-    demo: Database, settings: Settings, renderer: DiplomaRenderer, read_pdf
+    demo: Database, settings: Settings, renderer: PdfPool, read_pdf
 ) -> None:
     db = demo
     edition_id = await _edition_id(db, "progress-2023")
@@ -93,7 +95,7 @@ async def test_progress_diploma_shows_laureat_and_granted_amount(
 
 @pytest.mark.pdf
 async def test_gateau_diploma_shows_place_creation_and_mof_only_for_the_chair(
-    demo: Database, settings: Settings, renderer: DiplomaRenderer, read_pdf
+    demo: Database, settings: Settings, renderer: PdfPool, read_pdf
 ) -> None:
     db = demo
     edition_id = await _edition_id(db, "gateau-des-hauts-de-seine-2023")
@@ -112,7 +114,7 @@ async def test_gateau_diploma_shows_place_creation_and_mof_only_for_the_chair(
 
 @pytest.mark.pdf
 async def test_stored_pdf_is_reused_then_rerendered_after_a_changed_decision(
-    demo: Database, settings: Settings, renderer: DiplomaRenderer, read_pdf
+    demo: Database, settings: Settings, renderer: PdfPool, read_pdf
 ) -> None:
     db = demo
     edition_id = await _edition_id(db, "progress-2023")
@@ -145,7 +147,7 @@ async def test_stored_pdf_is_reused_then_rerendered_after_a_changed_decision(
 
 @pytest.mark.pdf
 async def test_a_stored_file_not_yet_recorded_is_adopted_not_rendered_again(
-    demo: Database, settings: Settings, renderer: DiplomaRenderer
+    demo: Database, settings: Settings, renderer: PdfPool
 ) -> None:
     """A worker killed between writing a PDF and recording it: the next attempt keeps the file."""
     db = demo
@@ -183,7 +185,7 @@ async def test_a_changed_template_file_changes_the_digest(
     ctx = await service.context_of(db, source, settings=settings)
     copy = tmp_path / "diplomas"
     shutil.copytree(templates_dir, copy)
-    before = content_digest(ctx, templates_dir=copy)
-    assert before == content_digest(ctx, templates_dir=templates_dir)
+    before = content_digest(ctx, templates=templates_digest(copy))
+    assert before == content_digest(ctx, templates=templates_digest(templates_dir))
     (copy / "progress.html").write_text((copy / "progress.html").read_text() + "\n{# changed #}\n")
-    assert content_digest(ctx, templates_dir=copy) != before
+    assert content_digest(ctx, templates=templates_digest(copy)) != before

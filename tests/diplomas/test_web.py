@@ -14,6 +14,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from jury.app import create_app
+from jury.contests.service import get_edition
 from jury.db.queries import Database
 from jury.demo.loader import load_demo
 from jury.diplomas import service
@@ -48,7 +49,7 @@ async def _sign_in(client: AsyncTestClient, email: str) -> None:
 
 
 async def _laureates(db: Database) -> list[str]:
-    edition = await service.get_edition(db, slug=EDITION)
+    edition = await get_edition(db, slug=EDITION)
     rows = await db.fetch("diploma_awards_of_edition", edition_id=edition.id)
     return [service.laureate_of(r) for r in rows]
 
@@ -123,7 +124,7 @@ async def test_generation_links_downloads_and_revocations(
     assert response.status_code == 200
     tokens = re.findall(r"/diplome/([A-Za-z0-9_-]{40,})", response.text)
     assert len(set(tokens)) == 3
-    edition = await service.get_edition(demo, slug=EDITION)
+    edition = await get_edition(demo, slug=EDITION)
     sources = {s["diploma_id"]: s for s in await service.sources_of_edition(demo, edition_id=edition.id)}
     stored = await demo.conn.fetch("select token_hash, diploma_id from diploma_links")
     assert all(t not in str(list(map(dict, stored))) for t in tokens), "tokens must never be stored"
@@ -183,7 +184,7 @@ async def test_generation_links_downloads_and_revocations(
 
 
 async def test_expired_link_is_gone(app_client: AsyncTestClient, demo: Database) -> None:
-    edition = await service.get_edition(demo, slug=EDITION)
+    edition = await get_edition(demo, slug=EDITION)
     await service.issue_diplomas(demo, edition_id=edition.id)
     [source, *_] = await service.sources_of_edition(demo, edition_id=edition.id)
     token = "jeton-de-test-" + "x" * 30

@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 from typing import Any
 
 import msgspec
 
 from jury.diplomas.models import DiplomaContext, Signatory
-from jury.templates_digest import templates_digest
 
 
 def _text(value: Any) -> str | None:
@@ -61,8 +59,10 @@ def build_context(
     )
 
 
-def content_digest(ctx: DiplomaContext, *, templates_dir: Path) -> str:
-    """What a stored PDF was rendered from: a changed decision or template gives another digest."""
+def content_digest(ctx: DiplomaContext, *, templates: str) -> str:
+    """What a stored PDF was rendered from: a changed decision or template gives another digest.
+    `templates` is the digest of the template files (`jury.templates_digest`), read by the caller so that
+    this stays a pure function of its inputs."""
     digest = hashlib.sha256(msgspec.json.encode(ctx))
-    digest.update(templates_digest(templates_dir).encode())
+    digest.update(templates.encode())
     return digest.hexdigest()

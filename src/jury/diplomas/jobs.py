@@ -15,11 +15,15 @@ import asyncpg
 import msgspec
 import structlog
 
+from jury.access import policy
+from jury.access.identity import Identity
 from jury.clock import Clock
+from jury.contests.service import organised_edition
 from jury.db.queries import Database, Queries
-from jury.diplomas.service import RendererHolder, issue_diplomas, render_edition, sources_of_edition
+from jury.diplomas.service import issue_diplomas, render_edition, sources_of_edition
 from jury.jobs.queue import enqueue
 from jury.jobs.state import JobStateWriter
+from jury.pdf.pool import PdfPool
 from jury.settings import Settings
 
 log = structlog.get_logger(__name__)
@@ -32,6 +36,14 @@ class GenerationRequest(msgspec.Struct, frozen=True, kw_only=True):
     edition_id: int
     actor_id: int | None
     actor_label: str
+
+
+async def generate(db: Database, *, identity: Identity, slug: str) -> int:
+    """An organiser's « Générer les diplômes »: the edition's batch, queued or joined (see below)."""
+    edition = await organised_edition(db, identity=identity, slug=slug)
+    return await request_generation(
+        db, edition_id=edition.id, actor_id=identity.person_id, actor_label=policy.actor_label(identity)
+    )
 
 
 async def request_generation(db: Database, *, edition_id: int, actor_id: int | None, actor_label: str) -> int:
@@ -57,7 +69,7 @@ async def run_generation(
     pool: asyncpg.Pool,
     queries: Queries,
     settings: Settings,
-    renderer: RendererHolder,
+    renderer: PdfPool,
     clock: Clock,
 ) -> None:
     """The worker's side. Failures are written on the job for the page; only a dead worker leaves it

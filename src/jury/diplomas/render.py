@@ -1,7 +1,8 @@
 """Diploma context → HTML (Jinja) → PDF (WeasyPrint), inside a worker process.
 
 WeasyPrint is CPU-bound, not thread-safe and slow to warm up (fonts, stylesheet), so a `Renderer`
-is built once per process (`init_worker`, the pool's initializer) and reused for every diploma.
+is built once per render process of the shared PDF pool (`jury.pdf.process.renderer`, on the process's
+first diploma) and reused for every diploma.
 A batch is laid out as ONE multi-page document and then split into one PDF per diploma with
 `Document.copy([page]).write_pdf()`: HTML parsing, the style cascade and the document set-up are
 paid once per batch. Measured: batches are 1.3–1.5× cheaper per diploma than one document each,
@@ -40,6 +41,7 @@ from jury.diplomas.models import DiplomaContext
 from jury.french.dates import french_date
 from jury.french.money import euros
 from jury.french.ordinal import Gender, ordinal_suffix
+from jury.pdf import process
 
 FONT_FACES: tuple[tuple[str, str, int, str], ...] = (
     # (family, file in fonts/, weight, style). Family names are ours, so no system font can stand in.
@@ -234,7 +236,7 @@ def pdf_title(ctx: DiplomaContext) -> str:
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class RenderStats:
-    """Returned by `Renderer.describe()` for the pool's health check and the benchmark."""
+    """Returned by `Renderer.describe()`: which WeasyPrint a render process runs, for the benchmark."""
 
     pid: int
     parent_pid: int
@@ -354,19 +356,14 @@ class Renderer:
 
 # ---------------------------------------------------------------- per-process entry points (picklable)
 
-_renderer: Renderer | None = None
 
-
-def init_worker(templates_dir: str | os.PathLike[str], split: str = "copy") -> None:
-    """ProcessPoolExecutor initializer: pay the set-up once per worker, not once per diploma."""
-    global _renderer
-    _renderer = Renderer(Path(templates_dir), split=split)
+def _build(templates_dir: Path) -> Renderer:
+    return Renderer(templates_dir / "diplomas")
 
 
 def current_renderer() -> Renderer:
-    if _renderer is None:
-        raise RuntimeError("diploma renderer not initialised in this process: call init_worker() first")
-    return _renderer
+    """This render process's diploma renderer, built on its first diploma (see `jury.pdf.process`)."""
+    return process.renderer(_build)
 
 
 def render_one(ctx: DiplomaContext) -> bytes:

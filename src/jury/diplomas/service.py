@@ -8,7 +8,6 @@ re-rendered on the next download or generation, and never before.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import hashlib
 import secrets
@@ -19,34 +18,27 @@ from typing import Any
 import msgspec
 import structlog
 
+from jury.access import policy
 from jury.access.identity import Identity
-from jury.access.policy import ensure_organiser_of_edition
 from jury.audit.service import append_event
+from jury.contests.models import EditionDetail
+from jury.contests.service import get_edition, organised_edition
 from jury.db.queries import Database
-from jury.diplomas import storage
+from jury.diplomas import mail, storage
 from jury.diplomas.contexts import build_context, content_digest, signatories_of
 from jury.diplomas.models import DiplomaContext, new_verification_code
-from jury.diplomas.pool import DiplomaRenderer
+from jury.diplomas.printing import render_diploma, render_diplomas
 from jury.errors import Invalid, JuryError, NotFound
 from jury.french.dates import french_date
 from jury.french.ordinal import prize_ordinal
+from jury.pdf.pool import PdfPool
 from jury.settings import Settings
+from jury.templates_digest import templates_digest
 
 log = structlog.get_logger(__name__)
 
 Source = Mapping[str, Any]
 """A row of the `diploma_sources` view: one award, its diploma (if issued) and what it prints."""
-
-
-class Edition(msgspec.Struct, frozen=True, kw_only=True):
-    id: int
-    slug: str
-    number: int
-    year: int
-    status: str
-    contest_id: int
-    contest: str
-    contest_name: str
 
 
 class LinkRefused(JuryError):
@@ -68,48 +60,7 @@ class NewLink(msgspec.Struct, frozen=True, kw_only=True):
     email: str
 
 
-# --- the renderer, one per process -----------------------------------------------------------------------
-
-
-class RendererHolder:
-    """Starts the process pool on first use: a web process that never renders a diploma never pays for
-    spawning WeasyPrint workers, and one that does shares a single pool between requests and jobs."""
-
-    def __init__(self, templates_dir: Path, *, max_workers: int) -> None:
-        self.templates_dir = Path(templates_dir)
-        self.max_workers = max(1, max_workers)
-        self._renderer: DiplomaRenderer | None = None
-        self._lock = asyncio.Lock()
-
-    async def get(self) -> DiplomaRenderer:
-        if self._renderer is None:
-            async with self._lock:
-                if self._renderer is None:
-                    renderer = DiplomaRenderer(self.templates_dir, max_workers=self.max_workers)
-                    await renderer.start(warm_up=False)
-                    self._renderer = renderer
-        return self._renderer
-
-    async def close(self) -> None:
-        renderer, self._renderer = self._renderer, None
-        if renderer is not None:
-            await renderer.close()
-
-
 # --- editions and issuing ------------------------------------------------------------------------------
-
-
-async def get_edition(db: Database, *, slug: str) -> Edition:
-    row = await db.fetchrow("diploma_edition", slug=slug)
-    if row is None:
-        raise NotFound(f"Édition inconnue : {slug}.")
-    return Edition(**dict(row))
-
-
-async def organised_edition(db: Database, *, identity: Identity, slug: str) -> Edition:
-    edition = await get_edition(db, slug=slug)
-    await ensure_organiser_of_edition(db, identity=identity, edition_id=edition.id)
-    return edition
 
 
 async def issue_diplomas(
@@ -191,10 +142,11 @@ async def _stale(
 ) -> list[tuple[Source, DiplomaContext, str, Path]]:
     """The diplomas whose stored PDF is missing or out of date. A file already stored under the current
     digest (by a worker that died before recording it) is adopted, not rendered again."""
+    templates = templates_digest(_templates_dir(settings))
     stale = []
     for source in sources:
         ctx = await context_of(db, source, settings=settings)
-        digest = content_digest(ctx, templates_dir=_templates_dir(settings))
+        digest = content_digest(ctx, templates=templates)
         path = storage.pdf_path(settings.storage_dir, code=source["verification_code"], digest=digest)
         if not path.is_file():
             stale.append((source, ctx, digest, path))
@@ -224,14 +176,12 @@ def _stored_path(source: Source, *, settings: Settings) -> Path | None:
     )
 
 
-async def diploma_pdf(
-    db: Database, source: Source, *, settings: Settings, renderer: DiplomaRenderer | RendererHolder
-) -> bytes:
+async def diploma_pdf(db: Database, source: Source, *, settings: Settings, renderer: PdfPool) -> bytes:
     """The stored PDF of one diploma, rendered first when missing or out of date."""
     stale = await _stale(db, [source], settings=settings)
     if stale:
         [(_, ctx, digest, path)] = stale
-        pdf = await (await _renderer(renderer)).render(ctx)
+        pdf = await render_diploma(renderer, ctx)
         await _store(db, source=source, digest=digest, path=path, pdf=pdf)
         return pdf
     source = await source_by_id(db, diploma_id=source["diploma_id"])  # an adopted file is recorded now
@@ -243,7 +193,7 @@ async def render_edition(
     *,
     edition_id: int,
     settings: Settings,
-    renderer: DiplomaRenderer | RendererHolder,
+    renderer: PdfPool,
     on_progress: Callable[[int, int], Awaitable[None]] | None = None,
     on_total: Callable[[int], Awaitable[None]] | None = None,
 ) -> list[tuple[Source, Path]]:
@@ -261,15 +211,79 @@ async def render_edition(
             await _store(db, source=source, digest=digest, path=path, pdf=pdf)
 
     if stale:
-        await (await _renderer(renderer)).render_many(
-            [ctx for _, ctx, _, _ in stale], on_batch=store_batch, on_progress=on_progress
+        await render_diplomas(
+            renderer, [ctx for _, ctx, _, _ in stale], on_batch=store_batch, on_progress=on_progress
         )
     sources = await sources_of_edition(db, edition_id=edition_id)
     return [(s, _stored_path(s, settings=settings)) for s in sources]
 
 
-async def _renderer(renderer: DiplomaRenderer | RendererHolder) -> DiplomaRenderer:
-    return await renderer.get() if isinstance(renderer, RendererHolder) else renderer
+# --- the organisers' page -------------------------------------------------------------------------------
+
+
+class DiplomaRow(msgspec.Struct, frozen=True, kw_only=True):
+    """One award of the edition on the organisers' page, with its diploma (if issued) and its links."""
+
+    id: int | None
+    laureate: str
+    prize: str
+    email: str | None
+    state: str
+    code: str | None
+    revoked_reason: str | None
+    links: list[Mapping[str, Any]]
+
+
+class EditionDiplomas(msgspec.Struct, frozen=True, kw_only=True):
+    """What the organisers' diploma page shows: every award, and the edition's last generation job."""
+
+    edition: EditionDetail
+    rows: list[DiplomaRow]
+    job: Mapping[str, Any] | None
+
+
+async def edition_diplomas(
+    db: Database, *, identity: Identity, slug: str, settings: Settings
+) -> EditionDiplomas:
+    """The organisers' page of an edition's diplomas, for an organiser of its contest."""
+    edition = await organised_edition(db, identity=identity, slug=slug)
+    awards = await db.fetch("diploma_awards_of_edition", edition_id=edition.id)
+    links = await links_of_edition(db, edition_id=edition.id)
+    rows = [
+        DiplomaRow(
+            id=a["diploma_id"],
+            laureate=laureate_of(a),
+            prize=prize_label(a),
+            email=a["email"],
+            state=diploma_state(a, settings=settings) if a["diploma_id"] else "à générer",
+            code=a["verification_code"],
+            revoked_reason=a["revoked_reason"],
+            links=[link for link in links if link["diploma_id"] == a["diploma_id"]],
+        )
+        for a in awards
+    ]
+    job = await latest_job(db, edition_id=edition.id, settings=settings)
+    return EditionDiplomas(edition=edition, rows=rows, job=job)
+
+
+async def generation_progress(
+    db: Database, *, identity: Identity, slug: str, settings: Settings
+) -> EditionDiplomas:
+    """The edition and its last generation job only (the page's progress bar polls it): no award rows."""
+    edition = await organised_edition(db, identity=identity, slug=slug)
+    job = await latest_job(db, edition_id=edition.id, settings=settings)
+    return EditionDiplomas(edition=edition, rows=[], job=job)
+
+
+async def organised_diploma_pdf(
+    db: Database, *, identity: Identity, slug: str, diploma_id: int, settings: Settings, renderer: PdfPool
+) -> tuple[str, bytes]:
+    """(verification code, PDF) of one diploma of the edition, for an organiser of its contest."""
+    edition = await organised_edition(db, identity=identity, slug=slug)
+    source = await source_by_id(db, diploma_id=diploma_id)
+    if source["edition_id"] != edition.id:
+        raise NotFound("Diplôme introuvable.")
+    return source["verification_code"], await diploma_pdf(db, source, settings=settings, renderer=renderer)
 
 
 # --- generation jobs (the queue's side is in `jobs`) ---------------------------------------------------
@@ -293,15 +307,65 @@ def hash_token(token: str) -> str:
 async def create_links(
     db: Database,
     *,
-    edition: Edition,
     identity: Identity,
+    slug: str,
     diploma_ids: Sequence[int] | None = None,
     expires_at: dt.datetime | None = None,
 ) -> list[NewLink]:
-    """A fresh private link for each (chosen) diploma of the edition that is not revoked. Tokens are
-    returned once and never stored: only their SHA-256 is, so nobody can read a link back later."""
+    """A fresh private link for each (chosen) diploma of the edition that is not revoked, for an organiser
+    of its contest. Tokens are returned once and never stored: only their SHA-256 is, so nobody can read
+    a link back later."""
+    edition = await organised_edition(db, identity=identity, slug=slug)
+    return await _create_links(
+        db, edition_id=edition.id, identity=identity, diploma_ids=diploma_ids, expires_at=expires_at
+    )
+
+
+async def email_links(
+    db: Database,
+    *,
+    identity: Identity,
+    slug: str,
+    settings: Settings,
+    diploma_ids: Sequence[int] | None = None,
+    expires_at: dt.datetime | None = None,
+) -> int:
+    """Creates the (chosen) winners' links and e-mails each winner theirs; returns how many were sent.
+
+    The SMTP settings are checked before any link is made, and a link is marked e-mailed only once the
+    server took the whole batch, so the page never says « envoyé » of a message that did not leave."""
+    edition = await organised_edition(db, identity=identity, slug=slug)
+    mail.check_configured(settings)
+    links = await _create_links(
+        db, edition_id=edition.id, identity=identity, diploma_ids=diploma_ids, expires_at=expires_at
+    )
+    messages = [
+        mail.compose(
+            settings,
+            to=link.email,
+            laureate=link.laureate,
+            contest_name=edition.contest_name,
+            year=edition.year,
+            url=mail.link_url(settings, link.token),
+        )
+        for link in links
+    ]
+    await mail.send_messages(settings, messages)
+    for link in links:
+        await db.execute("diploma_link_emailed", link_id=link.link_id)
+    return len(links)
+
+
+async def _create_links(
+    db: Database,
+    *,
+    edition_id: int,
+    identity: Identity,
+    diploma_ids: Sequence[int] | None,
+    expires_at: dt.datetime | None,
+) -> list[NewLink]:
     links = []
-    for source in await sources_of_edition(db, edition_id=edition.id):
+    for source in await sources_of_edition(db, edition_id=edition_id):
         if source["revoked_at"] is not None or (
             diploma_ids is not None and source["diploma_id"] not in diploma_ids
         ):
@@ -316,7 +380,7 @@ async def create_links(
         await append_event(
             db,
             actor_id=identity.person_id,
-            actor_label=f"{identity.kind}:{identity.person_id}",
+            actor_label=policy.actor_label(identity),
             action="diploma.link.create",
             target=f"diploma:{source['diploma_id']}",
             payload={"link_id": link_id, "expires_at": expires_at.isoformat() if expires_at else None},
@@ -349,18 +413,26 @@ async def open_link(db: Database, *, token: str) -> Source:
     return row
 
 
+async def link_pdf(db: Database, *, token: str, settings: Settings, renderer: PdfPool) -> tuple[str, bytes]:
+    """(verification code, PDF) of the diploma behind a winner's link, or `LinkRefused`."""
+    source = await open_link(db, token=token)
+    return source["verification_code"], await diploma_pdf(db, source, settings=settings, renderer=renderer)
+
+
 async def links_of_edition(db: Database, *, edition_id: int) -> list[Mapping[str, Any]]:
     return list(await db.fetch("diploma_links_of_edition", edition_id=edition_id))
 
 
-async def revoke_link(db: Database, *, edition: Edition, identity: Identity, link_id: int) -> None:
+async def revoke_link(db: Database, *, identity: Identity, slug: str, link_id: int) -> None:
+    """Closes one winner's link (the diploma stays valid; a new link can be made)."""
+    edition = await organised_edition(db, identity=identity, slug=slug)
     row = await db.fetchrow("diploma_revoke_link", link_id=link_id, edition_id=edition.id)
     if row is None:
         raise NotFound("Lien introuvable ou déjà révoqué.")
     await append_event(
         db,
         actor_id=identity.person_id,
-        actor_label=f"{identity.kind}:{identity.person_id}",
+        actor_label=policy.actor_label(identity),
         action="diploma.link.revoke",
         target=f"diploma:{row['diploma_id']}",
         payload={"link_id": link_id},
@@ -368,8 +440,10 @@ async def revoke_link(db: Database, *, edition: Edition, identity: Identity, lin
 
 
 async def revoke_diploma(
-    db: Database, *, edition: Edition, identity: Identity, diploma_id: int, reason: str
+    db: Database, *, identity: Identity, slug: str, diploma_id: int, reason: str
 ) -> None:
+    """Revokes a diploma for good, with its reason: its links and its verification page then say so."""
+    edition = await organised_edition(db, identity=identity, slug=slug)
     reason = reason.strip()
     if not reason:
         raise Invalid("Indiquez le motif de la révocation.")
@@ -381,7 +455,7 @@ async def revoke_diploma(
     await append_event(
         db,
         actor_id=identity.person_id,
-        actor_label=f"{identity.kind}:{identity.person_id}",
+        actor_label=policy.actor_label(identity),
         action="diploma.revoke",
         target=f"diploma:{diploma_id}",
         payload={"reason": reason, "verification_code": source["verification_code"]},
@@ -404,13 +478,13 @@ async def export_edition(
     slug: str,
     settings: Settings,
     out_dir: Path,
-    renderer: DiplomaRenderer | RendererHolder,
+    renderer: PdfPool,
     on_total: Callable[[int], Awaitable[None]] | None = None,
     on_progress: Callable[[int, int], Awaitable[None]] | None = None,
 ) -> list[Path]:
     """`jury diplomas`: issue what is missing, bring stored PDFs up to date, copy them to `out_dir`.
     Revoked diplomas are not written: a copy on disk would outlive the revocation."""
-    edition = await get_edition(db, slug=slug)
+    edition = await get_edition(db, slug)
     await issue_diplomas(db, edition_id=edition.id, actor_label="cli")
     stored = await render_edition(
         db,

@@ -1,41 +1,25 @@
 """Diplomas over HTTP: the organisers' page, the winners' private links and the public verification.
 
-Handlers translate; the services decide. Rendering never happens on the event loop: PDFs come from the
-process's one `RendererHolder` (started on first use, closed by `diploma_lifespan`).
+Handlers translate; the services decide (each handler calls one service function; an action's page is
+shown again through the page's own). Rendering never happens on the event loop: PDFs come from the
+process's one PDF pool (`app.state.pdf`, see `jury.pdf.lifespan`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncGenerator
-from contextlib import asynccontextmanager
 from typing import Any
 
-from litestar import Controller, Litestar, MediaType, Request, Response, get, post
+from litestar import Controller, MediaType, Request, Response, get, post
 from litestar.response import Redirect, Template
 
 from jury.access.guards import requires_organiser
 from jury.access.identity import Identity
 from jury.db.queries import Database
 from jury.diplomas import jobs, mail, service
-from jury.diplomas.service import RendererHolder
 from jury.errors import Invalid, NotFound
 from jury.french.dates import french_date
 from jury.settings import Settings
-
-
-@asynccontextmanager
-async def diploma_lifespan(app: Litestar) -> AsyncGenerator[None, None]:
-    """One renderer per process, started lazily (downloads and, when this process consumes jobs, the
-    batches share it)."""
-    settings: Settings = app.state.settings
-    app.state.diplomas = RendererHolder(
-        settings.templates_dir / "diplomas", max_workers=settings.render_workers
-    )
-    try:
-        yield
-    finally:
-        await app.state.diplomas.close()
 
 
 def _settings(request: Request) -> Settings:
@@ -87,34 +71,28 @@ class DiplomaPages(Controller):
     @get("/progression", summary="Avancement de la génération (fragment)")
     async def progress(self, request: Request, db: Database, identity: Identity, slug: str) -> Response:
         """Only the page's `progress` block, so the fragment and the full page cannot drift apart."""
-        edition = await service.organised_edition(db, identity=identity, slug=slug)
-        job = await service.latest_job(db, edition_id=edition.id, settings=_settings(request))
+        state = await service.generation_progress(
+            db, identity=identity, slug=slug, settings=_settings(request)
+        )
         template = request.app.template_engine.engine.get_template("organiser/diplomas.html")
-        context = template.new_context({"edition": edition, "job": job, "request": request})
+        context = template.new_context({"edition": state.edition, "job": state.job, "request": request})
         html = "".join(template.blocks["progress"](context))
         return Response(content=html, media_type=MediaType.HTML, headers={"Cache-Control": "no-store"})
 
     @post("/generer", summary="Générer les diplômes", status_code=303)
-    async def generate(self, request: Request, db: Database, identity: Identity, slug: str) -> Redirect:
+    async def generate(self, db: Database, identity: Identity, slug: str) -> Redirect:
         """Queues a batch (or joins the one already queued or running); a worker does the work."""
-        edition = await service.organised_edition(db, identity=identity, slug=slug)
-        await jobs.request_generation(
-            db,
-            edition_id=edition.id,
-            actor_id=identity.person_id,
-            actor_label=f"{identity.kind}:{identity.person_id}",
-        )
+        await jobs.generate(db, identity=identity, slug=slug)
         return Redirect(f"/organisation/editions/{slug}/diplomes/", status_code=303)
 
     @post("/liens", summary="Créer les liens privés des lauréats", status_code=200)
     async def links(self, request: Request, db: Database, identity: Identity, slug: str) -> Template:
-        edition = await service.organised_edition(db, identity=identity, slug=slug)
         form = await request.form()
         try:
             links = await service.create_links(
                 db,
-                edition=edition,
                 identity=identity,
+                slug=slug,
                 diploma_ids=_ids(form.getall("diploma_id", [])),
                 expires_at=_expiry(form.get("days", ""), now=db.now()),
             )
@@ -124,51 +102,28 @@ class DiplomaPages(Controller):
 
     @post("/envoyer", summary="Envoyer les liens par e-mail", status_code=200)
     async def send(self, request: Request, db: Database, identity: Identity, slug: str) -> Template:
-        settings = _settings(request)
-        edition = await service.organised_edition(db, identity=identity, slug=slug)
         form = await request.form()
         try:
-            mail.check_configured(settings)
-            links = await service.create_links(
+            sent = await service.email_links(
                 db,
-                edition=edition,
                 identity=identity,
+                slug=slug,
+                settings=_settings(request),
                 diploma_ids=_ids(form.getall("diploma_id", [])),
                 expires_at=_expiry(form.get("days", ""), now=db.now()),
             )
-            messages = [
-                mail.compose(
-                    settings,
-                    to=link.email,
-                    laureate=link.laureate,
-                    contest_name=edition.contest_name,
-                    year=edition.year,
-                    url=mail.link_url(settings, link.token),
-                )
-                for link in links
-            ]
-            await mail.send_messages(settings, messages)
-            for link in links:
-                await db.execute("diploma_link_emailed", link_id=link.link_id)
         except Invalid as exc:
             return await _page(request, db, identity=identity, slug=slug, error=exc.message)
-        return await _page(
-            request, db, identity=identity, slug=slug, notice=f"{len(links)} e-mail(s) envoyé(s)."
-        )
+        return await _page(request, db, identity=identity, slug=slug, notice=f"{sent} e-mail(s) envoyé(s).")
 
     @post("/{diploma_id:int}/revoquer", summary="Révoquer un diplôme", status_code=303)
     async def revoke(
         self, request: Request, db: Database, identity: Identity, slug: str, diploma_id: int
     ) -> Template | Redirect:
-        edition = await service.organised_edition(db, identity=identity, slug=slug)
         form = await request.form()
         try:
             await service.revoke_diploma(
-                db,
-                edition=edition,
-                identity=identity,
-                diploma_id=diploma_id,
-                reason=str(form.get("reason", "")),
+                db, identity=identity, slug=slug, diploma_id=diploma_id, reason=str(form.get("reason", ""))
             )
         except Invalid as exc:
             return await _page(request, db, identity=identity, slug=slug, error=exc.message)
@@ -176,22 +131,22 @@ class DiplomaPages(Controller):
 
     @post("/liens/{link_id:int}/revoquer", summary="Révoquer un lien", status_code=303)
     async def revoke_link(self, db: Database, identity: Identity, slug: str, link_id: int) -> Redirect:
-        edition = await service.organised_edition(db, identity=identity, slug=slug)
-        await service.revoke_link(db, edition=edition, identity=identity, link_id=link_id)
+        await service.revoke_link(db, identity=identity, slug=slug, link_id=link_id)
         return Redirect(f"/organisation/editions/{slug}/diplomes/", status_code=303)
 
     @get("/{diploma_id:int}/pdf", summary="Télécharger un diplôme (organisateurs)")
     async def pdf(
         self, request: Request, db: Database, identity: Identity, slug: str, diploma_id: int
     ) -> Response:
-        edition = await service.organised_edition(db, identity=identity, slug=slug)
-        source = await service.source_by_id(db, diploma_id=diploma_id)
-        if source["edition_id"] != edition.id:
-            raise NotFound("Diplôme introuvable.")
-        pdf = await service.diploma_pdf(
-            db, source, settings=_settings(request), renderer=request.app.state.diplomas
+        code, pdf = await service.organised_diploma_pdf(
+            db,
+            identity=identity,
+            slug=slug,
+            diploma_id=diploma_id,
+            settings=_settings(request),
+            renderer=request.app.state.pdf,
         )
-        return _pdf_response(pdf, code=source["verification_code"])
+        return _pdf_response(pdf, code=code)
 
 
 def _ids(values: list[Any]) -> list[int] | None:
@@ -218,29 +173,16 @@ async def _page(
     notice: str = "",
     error: str = "",
 ) -> Template:
+    """The organisers' page, after an action too (its notice or error, and links made just now: their only
+    showing)."""
     settings = _settings(request)
-    edition = await service.organised_edition(db, identity=identity, slug=slug)
-    awards = list(await db.fetch("diploma_awards_of_edition", edition_id=edition.id))
-    links = await service.links_of_edition(db, edition_id=edition.id)
-    rows = [
-        {
-            "id": a["diploma_id"],
-            "laureate": service.laureate_of(a),
-            "prize": service.prize_label(a),
-            "email": a["email"],
-            "state": service.diploma_state(a, settings=settings) if a["diploma_id"] else "à générer",
-            "code": a["verification_code"],
-            "revoked_reason": a["revoked_reason"],
-            "links": [link for link in links if link["diploma_id"] == a["diploma_id"]],
-        }
-        for a in awards
-    ]
+    page = await service.edition_diplomas(db, identity=identity, slug=slug, settings=settings)
     return Template(
         "organiser/diplomas.html",
         context={
-            "edition": edition,
-            "rows": rows,
-            "job": await service.latest_job(db, edition_id=edition.id, settings=settings),
+            "edition": page.edition,
+            "rows": page.rows,
+            "job": page.job,
             "new_links": [
                 {"laureate": link.laureate, "email": link.email, "url": mail.link_url(settings, link.token)}
                 for link in new_links or []
@@ -276,13 +218,12 @@ class PublicDiplomaPages(Controller):
     @get("/diplome/{token:str}/pdf", summary="Télécharger son diplôme")
     async def winner_pdf(self, request: Request, db: Database, token: str) -> Response:
         try:
-            source = await service.open_link(db, token=token)
+            code, pdf = await service.link_pdf(
+                db, token=token, settings=_settings(request), renderer=request.app.state.pdf
+            )
         except service.LinkRefused as exc:
             return _refused(exc)
-        pdf = await service.diploma_pdf(
-            db, source, settings=_settings(request), renderer=request.app.state.diplomas
-        )
-        return _pdf_response(pdf, code=source["verification_code"])
+        return _pdf_response(pdf, code=code)
 
     @get("/verifier/{code:str}", summary="Vérifier un diplôme")
     async def verify(self, db: Database, code: str) -> Template:

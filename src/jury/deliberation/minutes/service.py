@@ -25,11 +25,12 @@ from typing import Any
 
 import msgspec
 
+from jury import labels
 from jury.access.identity import Identity
-from jury.access.policy import ensure_organiser_of_edition
+from jury.access.policy import RoundInEdition, ensure_organiser_of_edition, round_in_edition
 from jury.db.queries import Database
 from jury.deliberation import service
-from jury.deliberation.minutes_render import (
+from jury.deliberation.minutes.render import (
     BallotLine,
     ConflictLine,
     DecisionLine,
@@ -40,12 +41,17 @@ from jury.deliberation.minutes_render import (
 )
 from jury.errors import Conflict, Forbidden, NotFound
 from jury.french.dates import PARIS, french_date
+from jury.french.numbers import decimal_fr
 from jury.french.ordinal import edition_ordinal
-from jury.results import service as results
+from jury.results.compute import PAGE_BOOTSTRAP, compute, round_calibration
+from jury.results.marks import read_sections
 from jury.results.models import StandingResult
+from jury.results.standings import METHOD_LABELS, NO_CATEGORY
 
 CHAIR_ONLY = "Le procès-verbal est réservé à la présidence du jury et aux organisateurs du concours."
 KINDS = {
+    # The procès-verbal states each decision as an act ("Qualification pour le tour suivant"), where the
+    # pages' `labels.DECISION_KIND` name the outcome for a candidate ("Qualifié"): its own wording.
     "advance": "Qualification pour le tour suivant",
     "eliminate": "Non-qualification",
     "award": "Prix",
@@ -62,37 +68,35 @@ async def minutes_context(
     db: Database, *, identity: Identity, round_id: int, panel_id: int, now: dt.datetime | None = None
 ) -> MinutesContext:
     """Everything the procès-verbal shows, checked for the caller and written out in French."""
-    rnd = await db.fetchrow("minutes_round", round_id=round_id)
-    if rnd is None:
-        raise NotFound("Tour inconnu.")
+    rnd = await round_in_edition(db, round_id=round_id)
     panel = await db.fetchrow("minutes_panel", panel_id=panel_id)
     hidden = await _hidden_for(db, identity=identity, rnd=rnd, panel_id=panel_id)
     if panel is None or panel["round_id"] != round_id:
         raise NotFound("Jury inconnu.")
-    if rnd["status"] not in ("deliberation", "closed"):
-        state = service.STATES.get(rnd["status"], rnd["status"])
+    if rnd.status not in ("deliberation", "closed"):
+        state = labels.label(rnd.status, "round")
         raise Conflict(f"Le procès-verbal s'établit à partir de la délibération ; ce tour est {state}.")
 
-    blind = rnd["blind"]
+    blind = rnd.blind
     entries = await db.fetch("minutes_entries", round_id=round_id, panel_id=panel_id)
-    labels = service.unique_labels(entries, blind=blind)
+    names_of = service.unique_labels(entries, blind=blind)
     members = await db.fetch("minutes_members", panel_id=panel_id)
     names = {m["person_id"]: m["full_name"] for m in members}
     chair = next((m["full_name"] for m in members if m["role"] == "chair"), "")
 
-    def label(candidate_id: int) -> str:
-        return labels.get(candidate_id, f"Candidat n° {candidate_id}")
+    def candidate(candidate_id: int) -> str:
+        return names_of.get(candidate_id, f"Candidat n° {candidate_id}")
 
     conflicts = [
-        ConflictLine(juror=r["full_name"], candidate=label(r["candidate_id"]), reason=r["reason"])
+        ConflictLine(juror=r["full_name"], candidate=candidate(r["candidate_id"]), reason=r["reason"])
         for r in await db.fetch("minutes_conflicts", round_id=round_id, panel_id=panel_id)
     ]
     omitted = 0
-    standings, count = await _standings(db, rnd=rnd, panel_id=panel_id, label=label, hidden=hidden)
+    standings, count = await _standings(db, rnd=rnd, panel_id=panel_id, label=candidate, hidden=hidden)
     omitted += count
     ballots = []
     for row in await db.fetch("minutes_ballots", round_id=round_id, panel_id=panel_id):
-        line, count = _ballot(row, label=label, names=names, hidden=hidden)
+        line, count = _ballot(row, label=candidate, names=names, hidden=hidden)
         ballots.append(line)
         omitted += count
     decisions = []
@@ -102,20 +106,20 @@ async def minutes_context(
         if row["candidate_id"] in hidden:
             omitted += 1
             continue
-        decisions.append(_decision(row, label=label))
+        decisions.append(_decision(row, label=candidate))
     now = (now or db.now()).astimezone(PARIS)
-    day = rnd["scheduled_on"] or (last_event.astimezone(PARIS).date() if last_event else now.date())
-    edition = edition_ordinal(rnd["edition_number"])
+    day = rnd.scheduled_on or (last_event.astimezone(PARIS).date() if last_event else now.date())
+    edition = edition_ordinal(rnd.edition_number)
     return MinutesContext(
-        title=f"Procès-verbal — {rnd['contest_name']} {rnd['edition_year']} — {rnd['name']} — {panel['name']}",
-        contest=rnd["contest_name"],
-        edition=f"{edition} ({rnd['edition_year']})",
-        round=rnd["name"],
+        title=f"Procès-verbal — {rnd.contest_name} {rnd.edition_year} — {rnd.name} — {panel['name']}",
+        contest=rnd.contest_name,
+        edition=f"{edition} ({rnd.edition_year})",
+        round=rnd.name,
         panel=panel["name"],
-        venue=panel["venue"] or rnd["place"] or "",
+        venue=panel["venue"] or rnd.place or "",
         date=french_date(day),
         generated=_when(now),
-        provisional=rnd["status"] == "deliberation",
+        provisional=rnd.status == "deliberation",
         blind=blind,
         members=[Member(name=m["full_name"], title=m["title"], chair=m["role"] == "chair") for m in members],
         chair=chair,
@@ -133,16 +137,16 @@ async def minutes_context(
 
 
 async def _hidden_for(
-    db: Database, *, identity: Identity, rnd: Mapping[str, Any], panel_id: int
+    db: Database, *, identity: Identity, rnd: RoundInEdition, panel_id: int
 ) -> frozenset[int]:
     """Refuses anyone but the contest's organisers and the panel's chair; returns what the chair must not see.
 
     Checked before the panel is looked up, so a refusal never tells a stranger whether a panel exists.
     """
     if identity.kind == "organiser":
-        await ensure_organiser_of_edition(db, identity=identity, edition_id=rnd["edition_id"])
+        await ensure_organiser_of_edition(db, identity=identity, edition_id=rnd.edition_id)
         return frozenset()
-    if identity.edition_id != rnd["edition_id"]:
+    if identity.edition_id != rnd.edition_id:
         raise Forbidden(CHAIR_ONLY)
     try:
         _, seat = await service.panel_seat(db, identity=identity, panel_id=panel_id)
@@ -157,12 +161,10 @@ async def _hidden_for(
 
 
 async def _standings(
-    db: Database, *, rnd: Mapping[str, Any], panel_id: int, label: Any, hidden: frozenset[int]
+    db: Database, *, rnd: RoundInEdition, panel_id: int, label: Any, hidden: frozenset[int]
 ) -> tuple[list[Standing], int]:
-    categories = {
-        r["id"]: r["name"] for r in await db.fetch("minutes_categories", edition_id=rnd["edition_id"])
-    }
-    published = await db.fetch("minutes_published", round_id=rnd["id"], panel_id=panel_id)
+    categories = {r["id"]: r["name"] for r in await db.fetch("minutes_categories", edition_id=rnd.edition_id)}
+    published = await db.fetch("minutes_published", round_id=rnd.id, panel_id=panel_id)
     items: list[tuple[int | None, str, StandingResult, str]] = []
     if published:
         for row in published:
@@ -172,12 +174,12 @@ async def _standings(
             )
             items.append((row["category_id"], row["input_digest"], _decode_result(row["result"]), origin))
     else:
-        sections = await results.read_sections(db, round_id=rnd["id"], panel_keys=[panel_id])
-        computed = await results.compute(
+        sections = await read_sections(db, round_id=rnd.id, panel_keys=[panel_id])
+        computed = await compute(
             db,
-            round_id=rnd["id"],
+            round_id=rnd.id,
             sections=sections,
-            calibration=results.round_calibration(rnd, bootstrap=results.PAGE_BOOTSTRAP),
+            calibration=round_calibration(rnd, bootstrap=PAGE_BOOTSTRAP),
         )
         origin = "Classement courant, calculé à l'édition de ce document (non publié)"
         items = [(c.section.category_key or None, c.section.digest, c.result, origin) for c in computed]
@@ -198,8 +200,8 @@ async def _standings(
                 StandingLine(
                     rank="—" if line.rank is None else str(line.rank),
                     candidate=label(line.candidate_id),
-                    score=_number(line.score),
-                    raw=_number(line.raw),
+                    score=decimal_fr(line.score, 2),
+                    raw=decimal_fr(line.raw, 2),
                     marks=line.marks,
                     p_top_k="—" if line.p_top_k is None else f"{round(line.p_top_k * 100)} %",
                     remarks=", ".join(remarks),
@@ -207,11 +209,9 @@ async def _standings(
             )
         standings.append(
             Standing(
-                category=categories.get(category_id, results.NO_CATEGORY)
-                if category_id
-                else results.NO_CATEGORY,
+                category=categories.get(category_id, NO_CATEGORY) if category_id else NO_CATEGORY,
                 method=result.method,
-                method_label=results.METHOD_LABELS.get(result.method, result.method),
+                method_label=METHOD_LABELS.get(result.method, result.method),
                 digest=digest,
                 origin=origin,
                 quota=f"{result.top_k} qualifié(s) par classement" if result.top_k else "sans quota",
@@ -313,10 +313,6 @@ def _decision(row: Mapping[str, Any], *, label: Any) -> DecisionLine:
 
 
 # --- French formats -------------------------------------------------------------------------------------
-
-
-def _number(value: float | None) -> str:
-    return "—" if value is None else f"{value:.2f}".replace(".", ",")
 
 
 def _when(moment: dt.datetime) -> str:

@@ -6,13 +6,13 @@ from __future__ import annotations
 import msgspec
 import pytest
 from litestar.testing import AsyncTestClient
-from tests.deliberation.test_advancement import build_round
-from tests.deliberation.test_minutes import deliberate, pdf_text
+from tests.deliberation.awards.test_advancement import build_round
+from tests.deliberation.minutes.test_minutes import deliberate, pdf_text
 from tests.helpers import sign_in
 
 from jury.app import create_app
 from jury.db.queries import Database
-from jury.deliberation.minutes_jobs import MinutesUnavailable, wait_for_pdf
+from jury.deliberation.minutes.jobs import MinutesUnavailable, wait_for_pdf
 from jury.settings import Settings
 
 pytestmark = pytest.mark.pdf

@@ -8,14 +8,17 @@ import unicodedata
 
 import pypdf
 import pytest
-from tests.deliberation.test_advancement import build_round
+from tests.deliberation.awards.test_advancement import build_round
 from tests.helpers import make_contest, make_organiser, sign_in
 
 from jury.access.identity import Identity
 from jury.db.queries import Database
-from jury.deliberation import advancement, minutes, service, votes
-from jury.deliberation.models import VoteRequest
-from jury.results import service as results
+from jury.deliberation.awards import advancement
+from jury.deliberation.awards import decisions as service
+from jury.deliberation.minutes import service as minutes
+from jury.deliberation.votes import service as votes
+from jury.deliberation.votes.models import VoteRequest
+from jury.results import publication as results
 
 
 def pdf_text(content: bytes) -> str:

@@ -19,10 +19,11 @@ import structlog
 
 from jury.clock import Clock
 from jury.db.queries import Database, Queries
-from jury.deliberation.minutes_render import MinutesContext, MinutesPool
+from jury.deliberation.minutes.render import MinutesContext, render_minutes
 from jury.errors import JuryError
 from jury.jobs.queue import enqueue
 from jury.jobs.state import JobStateWriter
+from jury.pdf.pool import PdfPool
 from jury.templates_digest import templates_digest
 
 log = structlog.get_logger(__name__)
@@ -97,7 +98,7 @@ async def wait_for_pdf(db: Database, *, job_id: int, wait_seconds: float) -> byt
 
 
 async def run_rendering(
-    payload: bytes, *, pool: asyncpg.Pool, queries: Queries, renderer: MinutesPool, clock: Clock
+    payload: bytes, *, pool: asyncpg.Pool, queries: Queries, renderer: PdfPool, clock: Clock
 ) -> None:
     """The worker's side; a failure is written on the job for the page that waits on it."""
     request = msgspec.json.decode(payload, type=RenderRequest)
@@ -105,7 +106,7 @@ async def run_rendering(
     write = JobStateWriter(pool, queries, clock=clock)
     await write("minutes_job_start", job_id=request.job_id)
     try:
-        pdf = await renderer.render(request.context)
+        pdf = await render_minutes(renderer, request.context)
     except asyncio.CancelledError:
         await asyncio.shield(
             write("minutes_job_finish", job_id=request.job_id, status="failed", pdf=None, error="interrompu")

@@ -9,18 +9,17 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import AsyncGenerator
-from contextlib import asynccontextmanager
 
-from litestar import Controller, Litestar, MediaType, Request, Response, get
+from litestar import Controller, MediaType, Request, Response, get
 from litestar.response import Template
 
 from jury.access.guards import requires_organiser, requires_sign_in
 from jury.access.identity import Identity
 from jury.db.queries import Database
-from jury.deliberation import advancement, minutes, minutes_jobs
-from jury.deliberation.advancement import AdvancementPreview
-from jury.deliberation.minutes_render import MinutesPool
+from jury.deliberation.awards import advancement
+from jury.deliberation.awards.advancement import AdvancementPreview
+from jury.deliberation.minutes import jobs as minutes_jobs
+from jury.deliberation.minutes import service as minutes
 from jury.web.openapi_errors import error_responses
 
 
@@ -104,17 +103,6 @@ class MinutesPages(Controller):
             media_type="application/pdf",
             headers={"Content-Disposition": f'inline; filename="{name}.pdf"', "Cache-Control": "no-store"},
         )
-
-
-@asynccontextmanager
-async def minutes_lifespan(app: Litestar) -> AsyncGenerator[None, None]:
-    """The app's minutes renderer: its worker starts on first use (most days nobody prints minutes) and
-    stops with the app."""
-    app.state.minutes_pool = MinutesPool(app.state.settings.templates_dir)
-    try:
-        yield
-    finally:
-        await app.state.minutes_pool.close()
 
 
 def _filename(text: str) -> str:

@@ -1,26 +1,23 @@
-"""Procès-verbal context → HTML (Jinja) → PDF (WeasyPrint), in a spawned worker process.
+"""Procès-verbal context → HTML (Jinja) → PDF (WeasyPrint), in a render process of the shared PDF pool.
 
-The context is plain data (msgspec structs of strings and numbers) so that it pickles to the worker and
-so that the template needs no database and no formatting logic: every figure arrives already written in
-French. WeasyPrint is imported only inside the worker, never by the web process, for the same reasons as
-the diplomas (`jury.diplomas.pool`): it is CPU-bound, holds the GIL and its Pango/GLib state must not be
-forked. The fonts are the diplomas' (OFL, under templates/diplomas/fonts), served by the diplomas'
-restricted URL fetcher rooted at that folder, so no text in the minutes can make the renderer read another
-file or call the network.
+The context is plain data (msgspec structs of strings and numbers) so that it pickles to the render
+process and so that the template needs no database and no formatting logic: every figure arrives already
+written in French. WeasyPrint is imported only inside the render process, never by the web process (see
+`jury.pdf.pool`): it is CPU-bound, holds the GIL and its Pango/GLib state must not be forked. The fonts
+are the diplomas' (OFL, under templates/diplomas/fonts), served by the diplomas' restricted URL fetcher
+rooted at that folder, so no text in the minutes can make the renderer read another file or call the
+network.
 """
 
 from __future__ import annotations
 
-import asyncio
-import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import jinja2
 import msgspec
 
-MAX_TASKS_PER_CHILD = 50  # WeasyPrint keeps memory it does not give back: recycle the worker now and then
+from jury.pdf import process
+from jury.pdf.pool import PdfPool
 
 
 class MinutesRenderError(RuntimeError):
@@ -122,11 +119,11 @@ def minutes_html(context: MinutesContext, *, environment: jinja2.Environment) ->
     return environment.get_template("pv.html").render(pv=context)
 
 
-# --- PDF (in the worker) --------------------------------------------------------------------------------
+# --- PDF (in the render process) -----------------------------------------------------------------------
 
 
 class _Renderer:
-    """One per worker: environment, fonts, stylesheet and fetcher are set up once, not per document."""
+    """One per render process: environment, fonts, stylesheet and fetcher are set up once, not per document."""
 
     def __init__(self, templates_dir: Path) -> None:
         from weasyprint import CSS
@@ -159,58 +156,14 @@ class _Renderer:
         return document.write_pdf()
 
 
-_renderer: _Renderer | None = None
-
-
-def init_worker(templates_dir: str) -> None:
-    global _renderer
-    _renderer = _Renderer(Path(templates_dir))
-
-
 def render_pdf(context: MinutesContext) -> bytes:
-    """Entry point run in the worker (picklable by name)."""
-    if _renderer is None:
-        raise RuntimeError("minutes renderer not initialised in this process")
-    return _renderer.render(context)
+    """Entry point run in the render process (picklable by name)."""
+    return process.renderer(_Renderer).render(context)
 
 
-# --- Async front (in the web process) -------------------------------------------------------------------
+# --- Async front (in the web or worker process) ---------------------------------------------------------
 
 
-class MinutesPool:
-    """A one-worker spawned process pool, created on first use: minutes are rare, one worker is plenty,
-    and the web process pays no start-up cost until someone asks for a procès-verbal."""
-
-    def __init__(self, templates_dir: Path, *, max_workers: int = 1) -> None:
-        self.templates_dir = Path(templates_dir).resolve()
-        if not (self.templates_dir / "minutes" / "pv.html").is_file():
-            raise FileNotFoundError(f"no minutes template in {self.templates_dir}")
-        self.max_workers = max_workers
-        self._executor: ProcessPoolExecutor | None = None
-
-    def _get_executor(self) -> ProcessPoolExecutor:
-        if self._executor is None:
-            self._executor = ProcessPoolExecutor(
-                max_workers=self.max_workers,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=init_worker,
-                initargs=(str(self.templates_dir),),
-                max_tasks_per_child=MAX_TASKS_PER_CHILD,
-            )
-        return self._executor
-
-    async def render(self, context: MinutesContext) -> bytes:
-        executor = self._get_executor()
-        try:
-            return await asyncio.get_running_loop().run_in_executor(executor, render_pdf, context)
-        except BrokenProcessPool:
-            # A worker died (killed, out of memory): this request fails, the next one gets a new pool.
-            if self._executor is executor:
-                self._executor = None
-                executor.shutdown(wait=False, cancel_futures=True)
-            raise
-
-    async def close(self) -> None:
-        executor, self._executor = self._executor, None
-        if executor is not None:
-            await asyncio.to_thread(executor.shutdown, wait=True, cancel_futures=True)
+async def render_minutes(pool: PdfPool, context: MinutesContext) -> bytes:
+    """The procès-verbal's PDF, rendered off the event loop by the process's PDF pool."""
+    return await pool.run(render_pdf, context)
