@@ -12,6 +12,8 @@ named queries of `sql/queries/demo.sql`, bulk rows through `executemany`.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection, Mapping
+from typing import Any
 
 import asyncpg
 import msgspec
@@ -104,85 +106,45 @@ class _Writer:
         db = self.db
         edition_id = await db.fetchval(
             "demo_insert_edition",
-            contest_id=contest_id,
-            slug=e.slug,
-            number=e.number,
-            year=e.year,
-            theme=e.theme,
-            opens_on=e.opens_on,
-            closes_on=e.closes_on,
-            decision_on=e.decision_on,
-            place=e.place,
-            budget_eur=e.budget_eur,
-            max_grant_eur=e.max_grant_eur,
-            eligible_legal_forms=list(e.eligible_legal_forms),
-            accepted_outside_insee=list(e.accepted_outside_insee),
-            max_company_age_years=e.max_company_age_years,
-            status=e.status,
+            **_params(
+                e,
+                drop=_EDITION_CONTENTS,
+                contest_id=contest_id,
+                eligible_legal_forms=list(e.eligible_legal_forms),
+                accepted_outside_insee=list(e.accepted_outside_insee),
+            ),
         )
         await db.executemany(
             "demo_insert_signatory",
-            [
-                {
-                    "edition_id": edition_id,
-                    "position": i,
-                    "full_name": s.full_name,
-                    "title": s.title,
-                    "distinction": s.distinction,
-                }
-                for i, s in enumerate(e.signatories, start=1)
-            ],
+            [_params(s, edition_id=edition_id, position=i) for i, s in enumerate(e.signatories, start=1)],
         )
         zones = {
             z.code: await db.fetchval(
-                "demo_insert_zone",
-                edition_id=edition_id,
-                code=z.code,
-                label=z.label,
-                ept_codes=list(z.ept_codes),
+                "demo_insert_zone", **_params(z, edition_id=edition_id, ept_codes=list(z.ept_codes))
             )
             for z in e.zones
         }
         categories = {
             c.code: await db.fetchval(
                 "demo_insert_category",
-                edition_id=edition_id,
-                code=c.code,
-                category_name=c.name,
-                position=c.position,
+                **_params(c, drop={"criteria"}, rename={"name": "category_name"}, edition_id=edition_id),
             )
             for c in e.categories
         }
         await db.executemany(
             "demo_insert_criterion",
-            [
-                {
-                    "category_id": categories[c.code],
-                    "code": k.code,
-                    "label": k.label,
-                    "help": k.help,
-                    "scale_min": k.scale_min,
-                    "scale_max": k.scale_max,
-                    "scale_step": k.scale_step,
-                    "weight": k.weight,
-                    "position": k.position,
-                }
-                for c in e.categories
-                for k in c.criteria
-            ],
+            [_params(k, category_id=categories[c.code]) for c in e.categories for k in c.criteria],
         )
         prizes = {
             z.code: await db.fetchval(
                 "demo_insert_prize",
-                edition_id=edition_id,
-                category_id=categories[z.category] if z.category else None,
-                code=z.code,
-                prize_name=z.name,
-                kind=z.kind,
-                place=z.place,
-                amount_eur=z.amount_eur,
-                max_winners=z.max_winners,
-                position=z.position,
+                **_params(
+                    z,
+                    drop={"category"},
+                    rename={"name": "prize_name"},
+                    edition_id=edition_id,
+                    category_id=categories[z.category] if z.category else None,
+                ),
             )
             for z in e.prizes
         }
@@ -193,14 +155,7 @@ class _Writer:
         for r in e.rounds:
             rounds[r.position] = await db.fetchval(
                 "demo_insert_round",
-                edition_id=edition_id,
-                kind=r.kind,
-                round_name=r.name,
-                position=r.position,
-                status=r.status,
-                advance_count=r.advance_count,
-                blind=r.blind,
-                scheduled_on=r.scheduled_on,
+                **_params(r, drop={"panels"}, rename={"name": "round_name"}, edition_id=edition_id),
             )
             for panel in r.panels:
                 panel_id = await db.fetchval(
@@ -224,22 +179,12 @@ class _Writer:
         candidates = {
             c.key: await db.fetchval(
                 "demo_insert_candidate",
-                edition_id=edition_id,
-                kind=c.kind,
-                organisation_name=c.organisation_name,
-                person_name=c.person_name,
-                email=c.email,
-                phone=c.phone,
-                insee_code=c.insee_code,
-                commune_label=c.commune_label,
-                legal_form=c.legal_form,
-                founded_on=c.founded_on,
-                requested_eur=c.requested_eur,
-                entry_number=c.entry_number,
-                creation_name=c.creation_name,
-                category_id=categories[c.category] if c.category else None,
-                project_title=c.project_title,
-                summary=c.summary,
+                **_params(
+                    c,
+                    drop={"key", "category"},
+                    edition_id=edition_id,
+                    category_id=categories[c.category] if c.category else None,
+                ),
             )
             for c in e.candidates
         }
@@ -359,6 +304,29 @@ class _Writer:
             awards=len(e.awards),
             granted_eur=sum(a.granted_eur or 0 for a in e.awards),
         )
+
+
+_EDITION_CONTENTS = frozenset(
+    {"signatories", "zones", "categories", "prizes", "people", "rounds", "candidates", "entries"}
+    | {"assignments", "conflicts", "sheets", "decisions", "awards"}
+)
+"""Edition fields written to tables of their own, not to `editions`."""
+
+
+def _params(
+    value: msgspec.Struct,
+    *,
+    drop: Collection[str] = (),
+    rename: Mapping[str, str] | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
+    """A plan value as its named query's parameters: every field under its parameter name, less `drop`,
+    plus (or replaced by) `extra`: the database ids the query needs and values it takes in another form.
+    The query refuses a missing or unexpected parameter, so a field added to a plan value and not to its
+    query (or the reverse) fails at once."""
+    names = rename or {}
+    fields = msgspec.structs.asdict(value)
+    return {names.get(k, k): v for k, v in fields.items() if k not in drop} | extra
 
 
 async def load_demo(db: Database, *, seed: int = DEFAULT_SEED) -> DemoSummary:
