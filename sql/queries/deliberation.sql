@@ -1,13 +1,5 @@
 -- Deliberation: access, notes, ballots, decisions, prizes and grants. Names start with delib_.
 
--- name: delib_round
--- A round with what deliberation needs; share-locked so its status cannot change until commit.
-select r.id, r.edition_id, e.slug as edition_slug, r.status, r.name, r.kind, r.position, r.blind,
-       e.tie_break_policy
-from rounds r join editions e on e.id = r.edition_id
-where r.id = :round_id
-for share of r
-
 -- name: delib_panel_round
 select round_id from panels where id = :panel_id
 
@@ -24,7 +16,7 @@ order by pm.panel_id
 -- name: delib_member_names
 select pm.person_id, p.full_name, pm.role
 from panel_members pm join people p on p.id = pm.person_id
-where pm.panel_id = :panel_id
+where pm.panel_id = any(:panel_ids::int[])
 order by pm.role desc, p.full_name
 
 -- name: delib_conflicts_of_person
@@ -36,11 +28,11 @@ where round_id = :round_id and person_id = :person_id and has_conflict
 select person_id, candidate_id from conflict_declarations where round_id = :round_id and has_conflict
 
 -- name: delib_panel_candidates
--- The candidates a panel deliberates on (identity columns only: labels are built by the caller).
-select c.id, c.organisation_name, c.person_name, c.entry_number, cr.status
+-- The candidates some panels deliberate on (identity columns only: labels are built by the caller).
+select cr.panel_id, c.id, c.organisation_name, c.person_name, c.entry_number, cr.status
 from candidate_rounds cr join candidates c on c.id = cr.candidate_id
-where cr.panel_id = :panel_id
-order by c.entry_number nulls last, c.organisation_name, c.person_name, c.id
+where cr.panel_id = any(:panel_ids::int[])
+order by cr.panel_id, c.entry_number nulls last, c.organisation_name, c.person_name, c.id
 
 -- name: delib_my_panels
 -- Panels of an edition a juror sits on, with the round's state, for the juror's deliberation index.
@@ -174,21 +166,24 @@ where d.edition_id = :edition_id
 order by d.decided_at, d.id
 
 -- name: delib_deliberating_rounds
--- Rounds of an edition whose candidates can still be confirmed for the next round.
+-- Rounds of an edition whose candidates can still be confirmed for the next round, with their panels.
 select r.id, r.name, r.position,
-       exists (select 1 from rounds n where n.edition_id = r.edition_id and n.position > r.position) as has_next
+       exists (select 1 from rounds n where n.edition_id = r.edition_id and n.position > r.position) as has_next,
+       coalesce((select json_agg(json_build_object('id', p.id, 'name', p.name) order by p.name, p.id)
+                 from panels p where p.round_id = r.id), '[]'::json) as panels
 from rounds r
 where r.edition_id = :edition_id and r.status = 'deliberation'
 order by r.position
 
 -- name: delib_round_candidates
--- A round's candidates with their panel and status, for the organisers' decisions page.
-select c.id, c.organisation_name, c.person_name, c.entry_number, cr.status, cr.panel_id, p.name as panel_name
+-- Some rounds' candidates with their panel and status, for the organisers' decisions page.
+select cr.round_id, c.id, c.organisation_name, c.person_name, c.entry_number, cr.status, cr.panel_id,
+       p.name as panel_name
 from candidate_rounds cr
 join candidates c on c.id = cr.candidate_id
 left join panels p on p.id = cr.panel_id
-where cr.round_id = :round_id
-order by p.name nulls last, c.entry_number nulls last, c.organisation_name, c.person_name, c.id
+where cr.round_id = any(:round_ids::int[])
+order by cr.round_id, p.name nulls last, c.entry_number nulls last, c.organisation_name, c.person_name, c.id
 
 -- Prizes and grants ----------------------------------------------------------------------------------
 

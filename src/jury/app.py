@@ -28,8 +28,11 @@ from jury.contests.web import ContestPages, ContestsApi
 from jury.db.pool import create_pool
 from jury.db.queries import Queries
 from jury.db.store import PostgresStore
+from jury.deliberation.awards.web import DecisionPages, DecisionsApi, QualifiersApi
+from jury.deliberation.grants.web import GrantPages, GrantsApi
 from jury.deliberation.minutes.web import AdvancementApi, AdvancementPages, MinutesPages
-from jury.deliberation.web import DecisionPages, DecisionsApi, DeliberationApi, DeliberationPages
+from jury.deliberation.panel.web import NotesApi, PanelPages
+from jury.deliberation.votes.web import BallotPages, BallotsApi
 from jury.diplomas.web import DiplomaPages, PublicDiplomaPages
 from jury.errors import JuryError
 from jury.imports.web import ImportPages, ImportsApi
@@ -118,10 +121,15 @@ def create_app(
             AssignmentsApi,
             AssignmentPages,
             AuditPages,
-            DeliberationApi,
-            DeliberationPages,
+            NotesApi,
+            PanelPages,
+            BallotsApi,
+            BallotPages,
+            QualifiersApi,
             DecisionsApi,
             DecisionPages,
+            GrantsApi,
+            GrantPages,
             AdvancementApi,
             AdvancementPages,
             MinutesPages,

@@ -263,7 +263,7 @@ async def test_no_ballot_before_the_deliberation(client, made_in_92, as_juror, c
     )
     assert response.status_code == 409
     assert response.json()["detail"] == (
-        "Les scrutins ne sont possibles que pendant la délibération ; ce tour est en cours de notation."
+        "Les scrutins ne sont possibles que pendant la délibération ; état du tour : notation."
     )
     assert await count("select count(*) from ballots") == 0
 

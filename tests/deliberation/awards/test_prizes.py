@@ -1,6 +1,6 @@
 import pytest
 
-from jury.deliberation.prizes import (
+from jury.deliberation.awards.prizes import (
     SPECIAL_PRIZE_CODE,
     Award,
     PodiumPlace,

@@ -3,7 +3,7 @@ import random
 import msgspec
 import pytest
 
-from jury.deliberation.voting import (
+from jury.deliberation.votes.voting import (
     ExcludedVote,
     SchulzeResult,
     Separation,

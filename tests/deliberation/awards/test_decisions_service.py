@@ -119,7 +119,7 @@ async def test_only_while_deliberating_and_only_by_the_contest_organisers(
     closed = await client.post(f"/api/rounds/{m.semi}/advance", json=body)
     assert closed.status_code == 409
     assert closed.json()["detail"] == (
-        "Les confirmations de qualifiés ne sont possibles que pendant la délibération ; ce tour est clos."
+        "Les confirmations de qualifiés ne sont possibles que pendant la délibération ; état du tour : clos."
     )
     assert await db.conn.fetchval("select count(*) from decisions") == 0
 

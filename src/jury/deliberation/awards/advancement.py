@@ -21,21 +21,16 @@ import msgspec
 from jury.access.identity import Identity
 from jury.access.policy import ensure_organiser_of_edition
 from jury.db.queries import Database
-from jury.deliberation.service import OPEN_STATUSES, unique_labels
+from jury.deliberation.awards.decisions import OPEN_STATUSES
+from jury.deliberation.service import unique_labels
 from jury.errors import Forbidden, NotFound
-from jury.results import service as results
+from jury.labels import CANDIDATE_STATUS, label
+from jury.results import standings as results
 from jury.results.models import LineView, StandingView
 
 LEFT_OUT = ("ineligible", "withdrawn")  # out of the running before any decision: their place goes down
-STATUS_LABELS = {
-    "pending": "en lice",
-    "eligible": "en lice",
-    "ineligible": "inéligible",
-    "advanced": "qualifié",
-    "eliminated": "éliminé",
-    "laureate": "lauréat",
-    "withdrawn": "retiré",
-}
+STATUS_LABELS = CANDIDATE_STATUS
+"""Kept while the preview page's handler (minutes' web module) still passes it; the template uses `label`."""
 
 
 class PreviewLine(msgspec.Struct, frozen=True, kw_only=True):
@@ -119,8 +114,8 @@ async def preview(
     blocking = []
     if rnd["status"] != "deliberation":
         blocking.append(
-            "Les qualifiés se confirment pendant la délibération ; ce tour est "
-            f"{STATUS_ROUND.get(rnd['status'], rnd['status'])}."
+            "Les qualifiés se confirment pendant la délibération ; état du tour : "
+            f"{label(rnd['status'], 'round')}."
         )
     if rnd["next_round_name"] is None:
         blocking.append("Ce tour est le dernier de l'édition : il n'y a pas de tour suivant.")
@@ -186,9 +181,6 @@ async def preview(
     )
 
 
-STATUS_ROUND = {"draft": "en préparation", "open": "en cours de notation", "closed": "clos"}
-
-
 def based_on(sections: Sequence[PreviewSection]) -> str:
     """What the decisions will cite: the method and the digest of the marks, one per standing."""
     if not sections:
@@ -223,7 +215,7 @@ def _section(view: StandingView, *, status: Mapping[int, str]) -> PreviewSection
             elif status.get(line.candidate_id) in LEFT_OUT:
                 warnings.append(
                     f"{line.name} (rang {line.rank}) n'est plus en lice "
-                    f"({STATUS_LABELS.get(status.get(line.candidate_id, ''), status.get(line.candidate_id))}) : "
+                    f"({label(status.get(line.candidate_id, ''), 'candidate')}) : "
                     "non compté."
                 )
     picked = {line.candidate_id for line in chosen}

@@ -39,7 +39,7 @@ async def test_no_note_before_the_deliberation(client, made_in_92, as_juror, cou
     )
     assert response.status_code == 409
     assert response.json()["detail"] == (
-        "Les notes de délibération ne sont possibles que pendant la délibération ; ce tour est en cours de notation."
+        "Les notes de délibération ne sont possibles que pendant la délibération ; état du tour : notation."
     )
     reading = await client.get(f"/api/rounds/{m.semi}/notes")
     assert reading.status_code == 409

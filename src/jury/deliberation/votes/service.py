@@ -11,34 +11,25 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from jury.access.identity import Identity
+from jury.access.policy import RoundInEdition, actor_label
 from jury.audit.service import append_event
 from jury.db.queries import Database
-from jury.deliberation import voting
-from jury.deliberation.models import (
-    Ballot,
-    BallotCandidate,
-    BallotResult,
-    CastingVote,
-    ExcludedVote,
-    Separation,
-    VoteRequest,
-)
 from jury.deliberation.service import (
-    NOT_A_MEMBER,
-    RoundContext,
     Seat,
     load_round,
     panel_candidates,
-    require_deliberated,
+    panel_seat,
     require_deliberation,
     round_seat,
+    seat_on_panel,
 )
+from jury.deliberation.votes import voting
+from jury.deliberation.votes.models import Ballot, VoteRequest
+from jury.deliberation.votes.tie_break import apply_policy, ids_of
+from jury.deliberation.votes.views import one_ballot
 from jury.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
 
 CLOSED_OUT = ("ineligible", "withdrawn")
-CALIBRATED_UNAVAILABLE = (
-    "Score calibré indisponible (classement non encore établi) : règle « score calibré » non appliquée."
-)
 
 
 # --- Opening --------------------------------------------------------------------------------------------
@@ -54,7 +45,7 @@ async def open_ballot(
     title: str,
     candidate_ids: Sequence[int],
 ) -> Ballot:
-    rnd = await load_round(db, round_id)
+    rnd = await load_round(db, round_id=round_id)
     seat = await round_seat(db, identity=identity, rnd=rnd)
     if seat.role(panel_id) == "juror":
         raise Forbidden("Seule la présidence du jury, ou un organisateur, ouvre un scrutin.")
@@ -63,7 +54,7 @@ async def open_ballot(
         raise Invalid(
             "Le scrutin doit avoir un intitulé.", errors=[FieldError(field="title", message="Intitulé vide.")]
         )
-    entries = {r["id"]: r["status"] for r in await db.fetch("delib_panel_candidates", panel_id=panel_id)}
+    entries = {r["id"]: r["status"] for r in await db.fetch("delib_panel_candidates", panel_ids=[panel_id])}
     errors = []
     for index, cid in enumerate(candidate_ids):
         field = f"candidate_ids[{index}]"
@@ -91,7 +82,7 @@ async def open_ballot(
     await append_event(
         db,
         actor_id=identity.person_id,
-        actor_label=seat.actor_label,
+        actor_label=actor_label(identity, role=seat.audit_role),
         action="deliberation.ballot_opened",
         target=f"ballot:{ballot_id}",
         payload={
@@ -102,7 +93,29 @@ async def open_ballot(
             "candidates": list(candidate_ids),
         },
     )
-    return await _one(db, rnd=rnd, seat=seat, panel_id=panel_id, ballot_id=ballot_id)
+    return await one_ballot(db, rnd=rnd, seat=seat, panel_id=panel_id, ballot_id=ballot_id)
+
+
+async def open_panel_ballot(
+    db: Database,
+    *,
+    identity: Identity,
+    panel_id: int,
+    kind: str,
+    title: str,
+    candidate_ids: Sequence[int],
+) -> Ballot:
+    """The panel page's form: the same ballot, once the caller is known to sit on (or organise) the panel."""
+    rnd, _ = await panel_seat(db, identity=identity, panel_id=panel_id)
+    return await open_ballot(
+        db,
+        identity=identity,
+        round_id=rnd.id,
+        panel_id=panel_id,
+        kind=kind,
+        title=title,
+        candidate_ids=candidate_ids,
+    )
 
 
 # --- Voting ---------------------------------------------------------------------------------------------
@@ -116,7 +129,7 @@ async def cast_vote(db: Database, *, identity: Identity, ballot_id: int, vote: V
     if ballot["status"] != "open":
         raise Conflict("Ce scrutin est clos : il n'est plus possible de voter.")
     require_deliberation(rnd, what="Les votes")
-    labels = await panel_candidates(db, panel_id=ballot["panel_id"], blind=rnd.blind)
+    labels = await panel_candidates(db, panel_ids=[ballot["panel_id"]], blind=rnd.blind)
     payload = _payload(
         ballot["kind"], vote, candidates=ballot["candidates"], hidden=seat.hidden, labels=labels
     )
@@ -126,12 +139,12 @@ async def cast_vote(db: Database, *, identity: Identity, ballot_id: int, vote: V
     await append_event(
         db,
         actor_id=identity.person_id,
-        actor_label=seat.actor_label,
+        actor_label=actor_label(identity, role=seat.audit_role),
         action="deliberation.vote_cast",
         target=f"ballot:{ballot_id}",
         payload={"vote": payload, "replaces_earlier_vote": not first},
     )
-    return await _one(db, rnd=rnd, seat=seat, panel_id=ballot["panel_id"], ballot_id=ballot_id)
+    return await one_ballot(db, rnd=rnd, seat=seat, panel_id=ballot["panel_id"], ballot_id=ballot_id)
 
 
 def _payload(
@@ -207,7 +220,7 @@ async def close_ballot(
             candidates=keys,
             conflicts=conflicts,
         )
-        tiers = _ids(approval.order)
+        tiers = ids_of(approval.order)
         result = {"method": "approval", "counts": approval.counts, "voters": approval.voters}
         excluded = approval.excluded
     else:
@@ -218,7 +231,7 @@ async def close_ballot(
             candidates=keys,
             conflicts=conflicts,
         )
-        tiers = _ids(ranked.tiers)
+        tiers = ids_of(ranked.tiers)
         result = {"method": "schulze", "d": ranked.d, "p": ranked.p}
         excluded = ranked.excluded
     inputs = {
@@ -227,7 +240,7 @@ async def close_ballot(
         if criterion_scores is None
         else {str(k): dict(v) for k, v in criterion_scores.items()},
     }
-    labels = await panel_candidates(db, panel_id=ballot["panel_id"], blind=rnd.blind)
+    labels = await panel_candidates(db, panel_ids=[ballot["panel_id"]], blind=rnd.blind)
     result |= {
         "votes": len(votes),
         "tiers": tiers,
@@ -237,92 +250,17 @@ async def close_ballot(
         "inputs": inputs,
         "casting_vote": None,
     }
-    result |= _tie_break(tiers, policy=rnd.tie_break_policy, inputs=inputs, chair_order=None, labels=labels)
+    result |= apply_policy(tiers, policy=rnd.tie_break_policy, inputs=inputs, chair_order=None, labels=labels)
     await db.execute("delib_close_ballot", ballot_id=ballot_id, closed_by=identity.person_id, result=result)
     await append_event(
         db,
         actor_id=identity.person_id,
-        actor_label=seat.actor_label,
+        actor_label=actor_label(identity, role=seat.audit_role),
         action="deliberation.ballot_closed",
         target=f"ballot:{ballot_id}",
         payload=result,
     )
-    return await _one(db, rnd=rnd, seat=seat, panel_id=ballot["panel_id"], ballot_id=ballot_id)
-
-
-def _ids(tiers: Sequence[Sequence[str]]) -> list[list[int]]:
-    return [sorted(int(c) for c in tier) for tier in tiers]
-
-
-def _tie_break(
-    tiers: list[list[int]],
-    *,
-    policy: Sequence[str],
-    inputs: Mapping[str, Any],
-    chair_order: Sequence[int] | None,
-    labels: Mapping[int, str],
-) -> dict[str, Any]:
-    """Break every tie of the method's order with the edition's rules.
-
-    The pure `break_ties` works on labels so that its reasons read well in the minutes (entry numbers in a
-    blind round); rules whose scores nobody supplied yet are skipped with a note instead of failing.
-    """
-    notes: list[dict[str, Any]] = []
-    rules: list[str] = []
-    for rule in policy:
-        if rule == voting.CALIBRATED and inputs.get("calibrated") is None:
-            notes.append({"text": CALIBRATED_UNAVAILABLE, "candidates": []})
-        elif rule.startswith(voting.CRITERION_PREFIX) and inputs.get("criterion_scores") is None:
-            notes.append(
-                {
-                    "text": f"Notes par critère indisponibles : règle « {rule} » non appliquée.",
-                    "candidates": [],
-                }
-            )
-        else:
-            rules.append(rule)
-    by_label = {label: cid for cid, label in labels.items()}
-
-    def named(table: Mapping[str, Any] | None) -> dict[str, Any] | None:
-        if table is None:
-            return None
-        return {labels[int(k)]: v for k, v in table.items() if int(k) in labels}
-
-    calibrated = named(inputs.get("calibrated"))
-    criterion_scores = named(inputs.get("criterion_scores"))
-    chair = None if chair_order is None else [labels[c] for c in chair_order if c in labels]
-    order: list[list[int]] = []
-    separations: list[dict[str, Any]] = []
-    unresolved: list[list[int]] = []
-    for tier in tiers:
-        if len(tier) == 1:
-            order.append(list(tier))
-            continue
-        try:
-            broken = voting.break_ties(
-                tier=[labels[c] for c in tier],
-                policy=rules,
-                calibrated=calibrated,
-                criterion_scores=criterion_scores,
-                chair_order=chair,
-            )
-        except ValueError as exc:
-            raise Invalid(f"Départage impossible : {exc}.") from exc
-        order.extend(sorted(by_label[x] for x in group) for group in broken.order)
-        separations.extend(
-            {
-                "above": sorted(by_label[x] for x in s.above),
-                "below": sorted(by_label[x] for x in s.below),
-                "rule": s.rule,
-                "reason": s.reason,
-            }
-            for s in broken.separations
-        )
-        for group, text in zip(broken.unresolved, broken.notes, strict=True):
-            ids = sorted(by_label[x] for x in group)
-            unresolved.append(ids)
-            notes.append({"text": text, "candidates": ids})
-    return {"order": order, "separations": separations, "unresolved": unresolved, "notes": notes}
+    return await one_ballot(db, rnd=rnd, seat=seat, panel_id=ballot["panel_id"], ballot_id=ballot_id)
 
 
 # --- Casting vote ---------------------------------------------------------------------------------------
@@ -347,7 +285,7 @@ async def casting_vote(
         raise Conflict(
             "La politique de départage de l'édition ne prévoit pas la voix prépondérante de la présidence."
         )
-    labels = await panel_candidates(db, panel_id=ballot["panel_id"], blind=rnd.blind)
+    labels = await panel_candidates(db, panel_ids=[ballot["panel_id"]], blind=rnd.blind)
     tied = [c for tier in result["unresolved"] for c in tier]
     conflicted = [c for c in tied if c in seat.hidden]
     if conflicted:
@@ -369,7 +307,7 @@ async def casting_vote(
     )
     if errors:
         raise Invalid("La voix prépondérante n'est pas valide.", errors=errors)
-    result |= _tie_break(
+    result |= apply_policy(
         result["tiers"], policy=result["policy"], inputs=result["inputs"], chair_order=order, labels=labels
     )
     cast_at = await db.fetchval(
@@ -389,159 +327,18 @@ async def casting_vote(
     await append_event(
         db,
         actor_id=identity.person_id,
-        actor_label=seat.actor_label,
+        actor_label=actor_label(identity, role=seat.audit_role),
         action="deliberation.casting_vote",
         target=f"ballot:{ballot_id}",
         payload={"order": list(order), "reason": reason, "result_order": result["order"]},
     )
-    return await _one(db, rnd=rnd, seat=seat, panel_id=ballot["panel_id"], ballot_id=ballot_id)
+    return await one_ballot(db, rnd=rnd, seat=seat, panel_id=ballot["panel_id"], ballot_id=ballot_id)
 
 
-# --- Reading --------------------------------------------------------------------------------------------
-
-
-async def list_ballots(
-    db: Database, *, identity: Identity, round_id: int, panel_id: int | None = None
-) -> list[Ballot]:
-    rnd = await load_round(db, round_id)
-    seat = await round_seat(db, identity=identity, rnd=rnd)
-    panels = list(seat.roles) if panel_id is None else [panel_id]
-    for panel in panels:
-        seat.role(panel)
-    if not seat.organiser:
-        require_deliberated(rnd, what="Les scrutins")
-    return await _views(db, rnd=rnd, seat=seat, panels=panels)
-
-
-async def get_ballot(db: Database, *, identity: Identity, ballot_id: int) -> Ballot:
-    ref = await db.fetchrow("delib_ballot_round", ballot_id=ballot_id)
-    if ref is None:
-        raise NotFound("Scrutin inconnu.")
-    rnd, seat = await _seat(db, identity=identity, round_id=ref["round_id"], panel_id=ref["panel_id"])
-    return await _one(db, rnd=rnd, seat=seat, panel_id=ref["panel_id"], ballot_id=ballot_id)
-
-
-async def _seat(
-    db: Database, *, identity: Identity, round_id: int, panel_id: int
-) -> tuple[RoundContext, Seat]:
-    rnd = await load_round(db, round_id)
-    try:
-        seat = await round_seat(db, identity=identity, rnd=rnd)
-    except Forbidden:
-        raise Forbidden(NOT_A_MEMBER) from None
-    seat.role(panel_id)
-    return rnd, seat
-
-
-async def _ballot(db: Database, *, identity: Identity, ballot_id: int) -> tuple[RoundContext, Seat, Any]:
+async def _ballot(db: Database, *, identity: Identity, ballot_id: int) -> tuple[RoundInEdition, Seat, Any]:
     """The ballot, locked, once the caller is known to sit on its panel or organise its contest."""
     ref = await db.fetchrow("delib_ballot_round", ballot_id=ballot_id)
     if ref is None:
         raise NotFound("Scrutin inconnu.")
-    rnd, seat = await _seat(db, identity=identity, round_id=ref["round_id"], panel_id=ref["panel_id"])
+    rnd, seat = await seat_on_panel(db, identity=identity, round_id=ref["round_id"], panel_id=ref["panel_id"])
     return rnd, seat, await db.fetchrow("delib_ballot_for_update", ballot_id=ballot_id)
-
-
-async def _one(db: Database, *, rnd: RoundContext, seat: Seat, panel_id: int, ballot_id: int) -> Ballot:
-    views = await _views(db, rnd=rnd, seat=seat, panels=[panel_id])
-    return next(b for b in views if b.id == ballot_id)
-
-
-async def _views(db: Database, *, rnd: RoundContext, seat: Seat, panels: list[int]) -> list[Ballot]:
-    rows = await db.fetch("delib_ballots", round_id=rnd.id, panel_ids=panels)
-    labels: dict[int, str] = {}
-    names: dict[int, str] = {}
-    for panel in panels:
-        labels.update(await panel_candidates(db, panel_id=panel, blind=rnd.blind and not seat.organiser))
-        if seat.organiser:
-            names.update(
-                {r["person_id"]: r["full_name"] for r in await db.fetch("delib_member_names", panel_id=panel)}
-            )
-    mine = {}
-    if not seat.organiser:
-        mine = {
-            r["ballot_id"]: r["payload"]
-            for r in await db.fetch(
-                "delib_my_votes", person_id=seat.person_id, ballot_ids=[r["id"] for r in rows]
-            )
-        }
-    return [_view(row, seat=seat, labels=labels, names=names, my_vote=mine.get(row["id"])) for row in rows]
-
-
-def _view(
-    row: Mapping[str, Any],
-    *,
-    seat: Seat,
-    labels: Mapping[int, str],
-    names: Mapping[int, str],
-    my_vote: Mapping[str, Any] | None,
-) -> Ballot:
-    hidden = seat.hidden
-    return Ballot(
-        id=row["id"],
-        round_id=row["round_id"],
-        panel_id=row["panel_id"],
-        kind=row["kind"],
-        title=row["title"],
-        status=row["status"],
-        candidates=[
-            BallotCandidate(id=c, label=labels.get(c, f"Candidat n° {c}"))
-            for c in row["candidates"]
-            if c not in hidden
-        ],
-        votes_cast=row["votes_cast"],
-        voters=row["voters"],
-        my_vote=None if my_vote is None else VoteRequest(**my_vote),
-        result=None
-        if row["result"] is None
-        else _result(row["result"], hidden=hidden, organiser=seat.organiser, labels=labels, names=names),
-    )
-
-
-def _result(
-    stored: Mapping[str, Any],
-    *,
-    hidden: frozenset[int],
-    organiser: bool,
-    labels: Mapping[int, str],
-    names: Mapping[int, str],
-) -> BallotResult:
-    """A stored result as the reader may see it: without their conflicts, matrices for organisers only."""
-
-    def keep(groups: list[list[int]]) -> list[list[int]]:
-        return [g for g in ([c for c in group if c not in hidden] for group in groups) if g]
-
-    def matrix(table: Mapping[str, Mapping[str, int]] | None) -> dict[int, dict[int, int]] | None:
-        if table is None or not organiser:
-            return None
-        return {int(x): {int(y): n for y, n in row.items()} for x, row in table.items()}
-
-    casting = stored.get("casting_vote")
-    return BallotResult(
-        method=stored["method"],
-        votes=stored["votes"],
-        tiers=keep(stored["tiers"]),
-        winners=[c for c in stored["winners"] if c not in hidden],
-        order=keep(stored["order"]),
-        unresolved=[g for g in keep(stored["unresolved"]) if len(g) > 1],
-        separations=[
-            Separation(**s) for s in stored["separations"] if not hidden.intersection(s["above"] + s["below"])
-        ],
-        notes=[n["text"] for n in stored["notes"] if not hidden.intersection(n["candidates"])],
-        policy=list(stored["policy"]),
-        counts=None
-        if stored.get("counts") is None
-        else {int(k): v for k, v in stored["counts"].items() if int(k) not in hidden},
-        casting_vote=None if casting is None else CastingVote(**casting),
-        pairwise=matrix(stored.get("d")),
-        strongest_paths=matrix(stored.get("p")),
-        excluded=None
-        if not organiser
-        else [
-            ExcludedVote(
-                juror=names.get(e["person_id"], f"Juré n° {e['person_id']}"),
-                candidate=labels.get(e["candidate_id"], f"Candidat n° {e['candidate_id']}"),
-            )
-            for e in stored["excluded"]
-        ],
-    )

@@ -14,6 +14,8 @@ from collections.abc import Collection, Mapping, Sequence
 
 import msgspec
 
+from jury.french.numbers import decimal_fr
+
 __all__ = [
     "ApprovalResult",
     "ExcludedVote",
@@ -324,7 +326,7 @@ def _split(
             below=tuple(lo),
             rule=rule,
             reason=f"{_names(hi)} devant {_names(lo)} : {label} "
-            f"{_number(rounded[hi[0]], decimals)} contre {_number(rounded[lo[0]], decimals)}",
+            f"{decimal_fr(rounded[hi[0]], decimals)} contre {decimal_fr(rounded[lo[0]], decimals)}",
         )
         for hi, lo in itertools.pairwise(parts)
     ]
@@ -376,7 +378,3 @@ def _names(names: Sequence[str]) -> str:
     if len(names) <= 1:
         return "".join(names)
     return f"{', '.join(names[:-1])} et {names[-1]}"
-
-
-def _number(value: float, decimals: int) -> str:
-    return f"{value:.{decimals}f}".replace(".", ",")

@@ -11,17 +11,21 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+import msgspec
+
 from jury.access.identity import Identity
+from jury.access.policy import actor_label
 from jury.audit.service import append_event
 from jury.contests.eligibility import check_eligibility
 from jury.contests.models import EditionDetail
 from jury.contests.service import organised_edition
 from jury.db.queries import Database
-from jury.deliberation.awards import awards_of_edition, check_round_entries
-from jury.deliberation.grants import propose_allocation, validate_allocation
-from jury.deliberation.models import AwardRow, GrantsRequest, Proposal, ProposalLine
-from jury.deliberation.service import actor_label, today, unique_labels
-from jury.errors import Conflict, FieldError, Invalid
+from jury.deliberation.awards.models import AwardRow
+from jury.deliberation.awards.service import awards_of_edition, check_round_entries
+from jury.deliberation.grants.allocation import propose_allocation, validate_allocation
+from jury.deliberation.grants.models import GrantsRequest, Proposal, ProposalLine
+from jury.deliberation.service import today, unique_labels
+from jury.errors import Conflict, FieldError, Invalid, JuryError
 
 
 class GrantSetting:
@@ -296,3 +300,26 @@ async def _write_grant(
             "reason": request.reason,
         },
     )
+
+
+class GrantsPage(msgspec.Struct, frozen=True, kw_only=True):
+    """What `organiser/grants.html` shows: the laureate grants already given and, when the edition's
+    budget allows one, a proposal; `problem` says why there is none."""
+
+    edition: EditionDetail
+    awards: list[AwardRow]
+    proposal: Proposal | None
+    problem: JuryError | None = None
+
+
+async def grants_page(
+    db: Database, *, identity: Identity, slug: str, order: Sequence[int] | None, min_partial: int | None
+) -> GrantsPage:
+    """The page still opens when no proposal can be made (no budget yet, a bad order): it says why."""
+    edition = await organised_edition(db, identity=identity, slug=slug)
+    given = [a for a in await awards_of_edition(db, edition_id=edition.id) if a.prize_kind == "laureate"]
+    try:
+        drafted = await proposal(db, identity=identity, slug=slug, order=order, min_partial=min_partial)
+    except JuryError as exc:
+        return GrantsPage(edition=edition, awards=given, proposal=None, problem=exc)
+    return GrantsPage(edition=edition, awards=given, proposal=drafted)

@@ -10,13 +10,13 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from jury.access.identity import Identity
+from jury.access.policy import actor_label
 from jury.audit.service import append_event
 from jury.contests.service import organised_edition
 from jury.db.queries import Database
-from jury.deliberation.models import AwardLine, AwardRow, AwardsRequest
-from jury.deliberation.prizes import Award, PodiumPlace, Prize, validate_awards, validate_podium
+from jury.deliberation.awards.models import AwardLine, AwardRow, AwardsRequest
+from jury.deliberation.awards.prizes import Award, PodiumPlace, Prize, validate_awards, validate_podium
 from jury.deliberation.service import (
-    actor_label,
     candidate_label,
     load_round,
     require_deliberation,
@@ -228,7 +228,7 @@ async def check_round_entries(
     db: Database, *, round_id: int, edition_id: int, candidate_ids: Sequence[int], labels: Mapping[int, str]
 ) -> list[FieldError]:
     """Laureates are marked on the round that decided them, which must still be deliberating."""
-    rnd = await load_round(db, round_id)
+    rnd = await load_round(db, round_id=round_id)
     if rnd.edition_id != edition_id:
         return [FieldError(field="round_id", message="Ce tour n'appartient pas à cette édition.")]
     require_deliberation(rnd, what="Les décisions de ce tour")

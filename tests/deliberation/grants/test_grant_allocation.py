@@ -1,6 +1,6 @@
 import pytest
 
-from jury.deliberation.grants import (
+from jury.deliberation.grants.allocation import (
     Grant,
     GrantRequest,
     propose_allocation,

@@ -7,12 +7,14 @@ who declared a conflict with a candidate neither writes about them nor reads wha
 from __future__ import annotations
 
 from jury.access.identity import Identity
+from jury.access.policy import actor_label
 from jury.audit.service import append_event
 from jury.db.queries import Database
-from jury.deliberation.models import Note
+from jury.deliberation.panel.models import Note
 from jury.deliberation.service import (
     load_round,
     panel_candidates,
+    panel_seat,
     require_deliberated,
     require_deliberation,
     round_seat,
@@ -23,7 +25,7 @@ WHAT = "Les notes de délibération"
 
 
 async def add_note(db: Database, *, identity: Identity, round_id: int, candidate_id: int, text: str) -> Note:
-    rnd = await load_round(db, round_id)
+    rnd = await load_round(db, round_id=round_id)
     if identity.kind != "juror":
         raise Forbidden("Seuls les membres du jury prennent des notes de délibération.")
     seat = await round_seat(db, identity=identity, rnd=rnd)
@@ -48,12 +50,12 @@ async def add_note(db: Database, *, identity: Identity, round_id: int, candidate
     await append_event(
         db,
         actor_id=identity.person_id,
-        actor_label=seat.actor_label,
+        actor_label=actor_label(identity, role=seat.audit_role),
         action="deliberation.note_added",
         target=f"candidate:{candidate_id}",
         payload={"round": round_id, "panel": entry["panel_id"], "note": row["id"], "text": text.strip()},
     )
-    labels = await panel_candidates(db, panel_id=entry["panel_id"], blind=rnd.blind)
+    labels = await panel_candidates(db, panel_ids=[entry["panel_id"]], blind=rnd.blind)
     return Note(
         id=row["id"],
         panel_id=entry["panel_id"],
@@ -66,20 +68,26 @@ async def add_note(db: Database, *, identity: Identity, round_id: int, candidate
     )
 
 
+async def add_panel_note(
+    db: Database, *, identity: Identity, panel_id: int, candidate_id: int, text: str
+) -> Note:
+    """The panel page's form: the same note, once the caller is known to sit on (or organise) the panel."""
+    rnd, _ = await panel_seat(db, identity=identity, panel_id=panel_id)
+    return await add_note(db, identity=identity, round_id=rnd.id, candidate_id=candidate_id, text=text)
+
+
 async def list_notes(
     db: Database, *, identity: Identity, round_id: int, panel_id: int | None = None
 ) -> list[Note]:
     """The notes the caller may read: their panels' (organisers: every panel), minus their conflicts."""
-    rnd = await load_round(db, round_id)
+    rnd = await load_round(db, round_id=round_id)
     seat = await round_seat(db, identity=identity, rnd=rnd)
     panels = list(seat.roles) if panel_id is None else [panel_id]
     for panel in panels:
         seat.role(panel)
     if not seat.organiser:
         require_deliberated(rnd, what=WHAT)
-    labels: dict[int, str] = {}
-    for panel in panels:
-        labels.update(await panel_candidates(db, panel_id=panel, blind=rnd.blind and not seat.organiser))
+    labels = await panel_candidates(db, panel_ids=panels, blind=rnd.blind and not seat.organiser)
     rows = await db.fetch("delib_notes", round_id=round_id, panel_ids=panels, hidden=sorted(seat.hidden))
     return [
         Note(

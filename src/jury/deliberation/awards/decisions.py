@@ -1,0 +1,253 @@
+"""Decisions that move candidates on: the qualifiers confirmed for the next round, the edition's list of
+decisions, and the organisers' decisions page.
+
+Confirming writes one decision per candidate settled (advanced or eliminated), each naming the standing it
+was based on and why, so the procès-verbal and the audit trail can say who decided what, when and why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import msgspec
+
+from jury.access.identity import Identity
+from jury.access.policy import actor_label, ensure_organiser_of_edition
+from jury.audit.service import append_event
+from jury.contests.models import EditionDetail, Round
+from jury.contests.service import list_rounds, organised_edition
+from jury.db.queries import Database
+from jury.deliberation.awards.models import Advancement, AwardRow, Decision
+from jury.deliberation.awards.service import awards_of_edition
+from jury.deliberation.service import candidate_label, load_round, require_deliberation, unique_labels
+from jury.errors import Conflict, FieldError, Forbidden, Invalid
+
+OPEN_STATUSES = ("pending", "eligible")
+
+
+async def confirm_advancement(
+    db: Database,
+    *,
+    identity: Identity,
+    round_id: int,
+    advance: list[int],
+    based_on: str,
+    reason: str = "",
+    panel_id: int | None = None,
+) -> Advancement:
+    """Enter the chosen candidates in the next round and settle everyone else still in play.
+
+    Only while the round deliberates: once closed, a round is immutable. With `panel_id`, only that panel's
+    candidates are settled, so each semi-final can confirm its own finalists.
+    """
+    rnd = await load_round(db, round_id=round_id)
+    if identity.kind != "organiser":
+        raise Forbidden("Seuls les organisateurs confirment les qualifiés.")
+    await ensure_organiser_of_edition(db, identity=identity, edition_id=rnd.edition_id)
+    if not based_on.strip():
+        raise Invalid(
+            "Le classement de référence est obligatoire.",
+            errors=[FieldError(field="based_on", message="Indiquez le classement (méthode et empreinte).")],
+        )
+    require_deliberation(rnd, what="Les confirmations de qualifiés")
+    next_round = await db.fetchrow("delib_next_round", edition_id=rnd.edition_id, position=rnd.position)
+    if next_round is None:
+        raise Conflict("Ce tour est le dernier de l'édition : il n'y a pas de tour suivant.")
+    if next_round["status"] != "draft":
+        raise Conflict(
+            f"Le tour suivant ({next_round['name']}) a déjà commencé : il n'accepte plus d'entrants."
+        )
+
+    entries = {r["candidate_id"]: r for r in await db.fetch("delib_round_entries", round_id=round_id)}
+    if panel_id is not None and panel_id not in {
+        p["id"] for p in await db.fetch("delib_round_panels", round_id=round_id)
+    }:
+        raise Invalid(
+            "Ce jury n'appartient pas à ce tour.",
+            errors=[FieldError(field="panel_id", message="Jury inconnu.")],
+        )
+    scope = {cid: e for cid, e in entries.items() if panel_id is None or e["panel_id"] == panel_id}
+    errors = _advance_errors(advance, scope=scope)
+    already = await db.fetch("delib_entries_in_round", round_id=next_round["id"], candidate_ids=advance)
+    errors.extend(
+        FieldError(field="advance", message=f"Candidat n° {r['candidate_id']} déjà inscrit au tour suivant.")
+        for r in already
+    )
+    if errors:
+        raise Invalid("La liste des qualifiés n'est pas valide : rien n'a été enregistré.", errors=errors)
+
+    chosen = set(advance)
+    eliminated = sorted(cid for cid, e in scope.items() if e["status"] in OPEN_STATUSES and cid not in chosen)
+    decision_ids = []
+    for cid, status, kind in [
+        *((c, "advanced", "advance") for c in advance),
+        *((c, "eliminated", "eliminate") for c in eliminated),
+    ]:
+        await db.execute(
+            "delib_set_entry_status", candidate_id=cid, round_id=round_id, status=status, reason=reason
+        )
+        decision_ids.append(
+            await db.fetchval(
+                "delib_insert_decision",
+                edition_id=rnd.edition_id,
+                round_id=round_id,
+                candidate_id=cid,
+                kind=kind,
+                reason=reason,
+                based_on=based_on.strip(),
+                decided_by=identity.person_id,
+            )
+        )
+    for cid in advance:
+        await db.execute("delib_insert_entry", candidate_id=cid, round_id=next_round["id"])
+    await append_event(
+        db,
+        actor_id=identity.person_id,
+        actor_label=actor_label(identity),
+        action="deliberation.advanced",
+        target=f"round:{round_id}",
+        payload={
+            "next_round": next_round["id"],
+            "panel": panel_id,
+            "advanced": list(advance),
+            "eliminated": eliminated,
+            "based_on": based_on.strip(),
+            "reason": reason,
+            "decisions": decision_ids,
+        },
+    )
+    return Advancement(
+        round_id=round_id,
+        next_round_id=next_round["id"],
+        advanced=list(advance),
+        eliminated=eliminated,
+        decision_ids=decision_ids,
+    )
+
+
+def _advance_errors(advance: list[int], *, scope: Mapping[int, Mapping[str, Any]]) -> list[FieldError]:
+    errors = []
+    seen: set[int] = set()
+    for index, cid in enumerate(advance):
+        field = f"advance[{index}]"
+        if cid in seen:
+            errors.append(FieldError(field=field, message=f"Candidat n° {cid} cité deux fois."))
+        elif cid not in scope:
+            errors.append(
+                FieldError(field=field, message=f"Candidat n° {cid} absent de ce tour (ou de ce jury).")
+            )
+        elif scope[cid]["status"] not in OPEN_STATUSES:
+            errors.append(
+                FieldError(
+                    field=field,
+                    message=f"Candidat n° {cid} : statut « {scope[cid]['status']} », il ne peut pas être qualifié.",
+                )
+            )
+        seen.add(cid)
+    return errors
+
+
+async def list_decisions(db: Database, *, identity: Identity, slug: str) -> list[Decision]:
+    edition = await organised_edition(db, identity=identity, slug=slug)
+    return await _decisions(db, edition_id=edition.id)
+
+
+async def _decisions(db: Database, *, edition_id: int) -> list[Decision]:
+    rows = await db.fetch("delib_decisions_of_edition", edition_id=edition_id)
+    return [
+        Decision(
+            id=r["id"],
+            kind=r["kind"],
+            candidate_id=r["candidate_id"],
+            candidate=candidate_label({**dict(r), "id": r["candidate_id"]}, blind=False),
+            round_id=r["round_id"],
+            round_name=r["round_name"],
+            prize=r["prize_name"],
+            granted_eur=r["granted_eur"],
+            reason=r["reason"],
+            based_on=r["based_on"],
+            decided_by=r["decided_by_name"],
+            decided_at=r["decided_at"],
+        )
+        for r in rows
+    ]
+
+
+async def confirm_edition_advancement(
+    db: Database,
+    *,
+    identity: Identity,
+    slug: str,
+    round_id: int,
+    advance: list[int],
+    based_on: str,
+    reason: str = "",
+    panel_id: int | None = None,
+) -> Advancement:
+    """The decisions page's form: the same confirmation, for a round of the edition the page is about."""
+    edition = await organised_edition(db, identity=identity, slug=slug)
+    rnd = await load_round(db, round_id=round_id)
+    if rnd.edition_id != edition.id:
+        raise Invalid("Ce tour n'appartient pas à cette édition.")
+    return await confirm_advancement(
+        db,
+        identity=identity,
+        round_id=round_id,
+        advance=advance,
+        based_on=based_on,
+        reason=reason,
+        panel_id=panel_id,
+    )
+
+
+# --- The decisions page ---------------------------------------------------------------------------------
+
+
+class DecisionsPage(msgspec.Struct, frozen=True, kw_only=True):
+    """What `organiser/decisions.html` shows: the rounds still deliberating with their candidates and
+    panels (to confirm qualifiers), the prizes left to give, and every decision taken so far."""
+
+    edition: EditionDetail
+    decisions: list[Decision]
+    awards: list[AwardRow]
+    prizes: list[dict[str, Any]]
+    candidates: dict[int, str]
+    rounds: list[dict[str, Any]]
+    all_rounds: list[Round]
+
+    def context(self) -> dict[str, Any]:
+        return {f: getattr(self, f) for f in self.__struct_fields__}
+
+
+async def decisions_page(db: Database, *, identity: Identity, slug: str) -> DecisionsPage:
+    """The page in a fixed number of queries: the deliberating rounds (with their panels), then the
+    candidates of all of them at once."""
+    edition = await organised_edition(db, identity=identity, slug=slug)
+    deliberating = await db.fetch("delib_deliberating_rounds", edition_id=edition.id)
+    entries: dict[int, list[dict[str, Any]]] = {r["id"]: [] for r in deliberating}
+    for c in await db.fetch("delib_round_candidates", round_ids=list(entries)):
+        entries[c["round_id"]].append({**dict(c), "label": candidate_label(c, blind=False)})
+    rounds = [
+        {
+            "id": r["id"],
+            "name": r["name"],
+            "has_next": r["has_next"],
+            "candidates": entries[r["id"]],
+            "panels": r["panels"],
+        }
+        for r in deliberating
+    ]
+    prizes = [
+        dict(p) for p in await db.fetch("delib_prizes", edition_id=edition.id) if p["kind"] != "laureate"
+    ]
+    candidates = await db.fetch("delib_edition_candidates", edition_id=edition.id)
+    return DecisionsPage(
+        edition=edition,
+        decisions=await _decisions(db, edition_id=edition.id),
+        awards=await awards_of_edition(db, edition_id=edition.id),
+        prizes=prizes,
+        candidates=unique_labels(candidates, blind=False),
+        rounds=rounds,
+        all_rounds=await list_rounds(db, edition.id),
+    )
