@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import socket
 
+from tests import factories
+
 from jury.auth.service import create_organiser
 from jury.db.queries import Database
 
@@ -15,13 +17,7 @@ TEST_NOW = dt.datetime(2026, 11, 27, 8, 0, tzinfo=dt.UTC)
 
 
 async def make_contest(db: Database, *, slug: str = "made-in-92", kind: str = "company") -> int:
-    return await db.conn.fetchval(
-        "insert into contests (slug, name, organisers, candidate_kind) values ($1, $2, 'Organisateur', $3) "
-        "returning id",
-        slug,
-        slug.replace("-", " ").title(),
-        kind,
-    )
+    return await factories.contest(db, slug=slug, kind=kind)
 
 
 async def make_organiser(db: Database, *, email: str, contests: list[str], admin: bool = False) -> int:

@@ -59,6 +59,16 @@ def real_clock_reads(source: str) -> list[int]:
     return lines
 
 
+TESTS_ON_THE_REAL_CLOCK = {
+    "tests/audit/test_every_action_audited.py": "drives `jury` subprocesses and an app on the real clock, "
+    "and checks each event's stamp falls within the test's own run",
+    "tests/retention/test_cli.py": "`jury purge` runs as a subprocess on the real clock: the edition decided "
+    "today is the one whose period has not run",
+}
+"""Tests that read the real clock, and why: each drives processes that run on it. Any other test takes
+its time from the `clock` fixture, so it never mixes a fixed instant with the real one."""
+
+
 def sql_clock_reads(queries: Queries) -> list[str]:
     return [name for name in queries.names() if SQL_CLOCK.search(queries[name].sql)]
 
@@ -70,6 +80,16 @@ def test_only_the_clock_module_reads_the_real_time():
         if path != CLOCK_MODULE and (lines := real_clock_reads(path.read_text(encoding="utf-8")))
     }
     assert offenders == {}
+
+
+def test_tests_read_the_real_clock_only_where_they_drive_real_processes():
+    tests = PROJECT_ROOT / "tests"
+    readers = {
+        str(path.relative_to(PROJECT_ROOT))
+        for path in tests.rglob("*.py")
+        if "bench" not in path.parts and real_clock_reads(path.read_text(encoding="utf-8"))
+    }
+    assert readers == set(TESTS_ON_THE_REAL_CLOCK)
 
 
 @pytest.mark.parametrize(

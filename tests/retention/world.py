@@ -1,4 +1,4 @@
-"""An ended edition full of personal data, inserted with plain SQL so every value is known by hand.
+"""An ended edition full of personal data, built with the shared factories so every value is known by hand.
 
 Shared by the retention and audit tests: what a purge must blank, what it must keep, and audit events
 whose targets resolve to the edition through each kind of target.
@@ -10,7 +10,7 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass, field
 
-from tests.helpers import make_contest
+from tests import factories
 
 from jury.audit.service import append_event
 from jury.db.queries import Database
@@ -44,55 +44,28 @@ async def make_world(
 ) -> World:
     """`tag` makes names and e-mails unique when one test builds two worlds."""
     conn = db.conn
-    contest = await conn.fetchval("select id from contests where slug = $1", contest_slug)
-    if contest is None:
-        contest = await make_contest(db, slug=contest_slug)
+    contest = await factories.contest(db, slug=contest_slug)
     slug = f"{contest_slug}-{year}"
-    edition = await conn.fetchval(
-        "insert into editions (contest_id, slug, number, year, decision_on, status) "
-        "values ($1, $2, $3 - 2000, $3, $4, 'decided') returning id",
-        contest,
-        slug,
-        year,
-        decision_on,
+    edition = await factories.edition(
+        db, contest_id=contest, year=year, decision_on=decision_on, status="decided"
     )
-    category = await conn.fetchval(
-        "insert into categories (edition_id, code, name) values ($1, 'general', 'Général') returning id",
-        edition,
-    )
-    criterion = await conn.fetchval(
-        "insert into criteria (category_id, code, label, scale_min, scale_max, scale_step, weight) "
-        "values ($1, 'qualite', 'Qualité', 0, 10, 1, 1) returning id",
-        category,
-    )
-    round_id = await conn.fetchval(
-        "insert into rounds (edition_id, kind, name, position, status) "
-        "values ($1, 'final', 'Finale', 1, $2) returning id",
-        edition,
-        round_status,
-    )
-    panel = await conn.fetchval(
-        "insert into panels (round_id, name) values ($1, 'Jury unique') returning id", round_id
-    )
-    juror = await conn.fetchval(
-        "insert into people (full_name, email) values ($1, $2) returning id",
-        juror_name,
-        f"juliette{tag}@exemple.fr",
-    )
-    await conn.execute(
-        "insert into panel_members (panel_id, person_id, role) values ($1, $2, 'chair')", panel, juror
-    )
+    category = await factories.category(db, edition_id=edition)
+    criterion = await factories.criterion(db, category_id=category)
+    round_id = await factories.round_(db, edition_id=edition, status=round_status)
+    panel = await factories.panel(db, round_id=round_id)
+    juror = await factories.person(db, full_name=juror_name, email=f"juliette{tag}@exemple.fr")
+    await factories.member(db, panel_id=panel, person_id=juror, role="chair")
 
     async def candidate(organisation: str, person: str, entry: int) -> int:
-        return await conn.fetchval(
-            "insert into candidates (edition_id, kind, organisation_name, person_name, email, phone, "
-            "entry_number, category_id) values ($1, 'company', $2, $3, $4, '06 12 34 56 78', $5, $6) returning id",
-            edition,
-            organisation,
-            person,
-            f"contact{entry}{tag}@exemple.fr",
-            entry,
-            category,
+        return await factories.candidate(
+            db,
+            edition_id=edition,
+            entry_number=entry,
+            organisation_name=organisation,
+            person_name=person,
+            email=f"contact{entry}{tag}@exemple.fr",
+            phone="06 12 34 56 78",
+            category_id=category,
         )
 
     world = World(
@@ -111,41 +84,22 @@ async def make_world(
         (world.other, "eliminated"),
         (world.artisan, "eliminated"),
     ):
-        await conn.execute(
-            "insert into candidate_rounds (candidate_id, round_id, panel_id, status) values ($1, $2, $3, $4)",
-            candidate_id,
-            round_id,
-            panel,
-            status,
+        await factories.enter_round(
+            db, candidate_id=candidate_id, round_id=round_id, panel_id=panel, status=status
         )
-        await conn.execute(
-            "insert into assignments (panel_id, person_id, candidate_id) values ($1, $2, $3)",
-            panel,
-            juror,
-            candidate_id,
-        )
+        await factories.assign(db, panel_id=panel, person_id=juror, candidate_id=candidate_id)
         abstained = candidate_id == world.artisan
-        sheet = await conn.fetchval(
-            "insert into score_sheets (round_id, panel_id, person_id, candidate_id, status, abstained, "
-            "abstention_reason, comment, submitted_at) values ($1, $2, $3, $4, 'submitted', $5, $6, $7, now()) "
-            "returning id",
-            round_id,
-            panel,
-            juror,
-            candidate_id,
-            abstained,
-            "Marc est mon cousin" if abstained else "",
-            "" if abstained else "Dossier solide, fondatrice très investie",
+        world.sheets[candidate_id] = await factories.sheet(
+            db,
+            round_id=round_id,
+            panel_id=panel,
+            person_id=juror,
+            candidate_id=candidate_id,
+            scores=None if abstained else {criterion: 8 if candidate_id == world.laureate else 5},
+            abstention_reason="Marc est mon cousin" if abstained else "",
+            comment="" if abstained else "Dossier solide, fondatrice très investie",
+            score_comment="Présentation personnelle touchante",
         )
-        world.sheets[candidate_id] = sheet
-        if not abstained:
-            await conn.execute(
-                "insert into sheet_scores (sheet_id, criterion_id, scale_min, scale_max, value, comment) "
-                "values ($1, $2, 0, 10, $3, 'Présentation personnelle touchante')",
-                sheet,
-                criterion,
-                8 if candidate_id == world.laureate else 5,
-            )
     await conn.execute(
         "insert into conflict_declarations (round_id, person_id, candidate_id, has_conflict, reason) "
         "values ($1, $2, $3, true, 'Marc est mon cousin')",
