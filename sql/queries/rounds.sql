@@ -1,10 +1,3 @@
--- name: get_round_for_update
--- The round and its edition; the row lock serialises two moves of the same round.
-select r.id, r.edition_id, r.status, r.name, r.kind, e.slug as edition_slug
-from rounds r join editions e on e.id = r.edition_id
-where r.id = :round_id
-for update of r
-
 -- name: round_snapshot
 -- Everything opening a round depends on, in one round trip.
 select
@@ -29,9 +22,6 @@ where r.id = :round_id
 
 -- name: set_round_status
 update rounds set status = :status where id = :round_id
-
--- name: round_edition_slug
-select e.slug from rounds r join editions e on e.id = r.edition_id where r.id = :round_id
 
 -- name: round_routing_inputs
 -- The candidates of a round with their commune, and any organiser override already recorded.

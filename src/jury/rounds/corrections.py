@@ -11,6 +11,7 @@ from decimal import Decimal
 import msgspec
 
 from jury.access.identity import Identity
+from jury.access.policy import actor_label
 from jury.audit.service import append_event
 from jury.db.queries import Database
 from jury.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
@@ -82,7 +83,7 @@ async def correct_sheet(
     await append_event(
         db,
         actor_id=identity.person_id,
-        actor_label=f"chair:{identity.person_id}",
+        actor_label=actor_label(identity, role="chair"),
         action="sheet.corrected",
         target=f"sheet:{sheet['id']}",
         payload={

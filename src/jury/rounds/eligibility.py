@@ -9,11 +9,11 @@ from __future__ import annotations
 import msgspec
 
 from jury.access.identity import Identity
+from jury.access.policy import actor_label, organised_round
 from jury.audit.service import append_event
 from jury.contests.eligibility import check_eligibility
 from jury.db.queries import Database
 from jury.errors import Conflict
-from jury.rounds.service import organiser_round
 
 
 class EligibilityOutcome(msgspec.Struct, frozen=True, kw_only=True):
@@ -23,10 +23,10 @@ class EligibilityOutcome(msgspec.Struct, frozen=True, kw_only=True):
 
 
 async def record_eligibility(db: Database, *, identity: Identity, round_id: int) -> list[EligibilityOutcome]:
-    row = await organiser_round(db, identity=identity, round_id=round_id)
-    if row["kind"] != "eligibility":
+    rnd = await organised_round(db, identity=identity, round_id=round_id, lock="update")
+    if rnd.kind != "eligibility":
         raise Conflict("Ce tour n'est pas un tour d'éligibilité.")
-    if row["status"] == "closed":
+    if rnd.status == "closed":
         raise Conflict("Le tour est clos.")
     communes_92 = {r["insee_code"] for r in await db.fetch("communes_of_department", department="92")}
     outcomes = []
@@ -50,7 +50,7 @@ async def record_eligibility(db: Database, *, identity: Identity, round_id: int)
         if reasons:
             await db.execute(
                 "insert_eligibility_decision",
-                edition_id=row["edition_id"],
+                edition_id=rnd.edition_id,
                 round_id=round_id,
                 candidate_id=candidate["candidate_id"],
                 reason=" ; ".join(reasons),
@@ -62,7 +62,7 @@ async def record_eligibility(db: Database, *, identity: Identity, round_id: int)
     await append_event(
         db,
         actor_id=identity.person_id,
-        actor_label=f"organiser:{identity.person_id}",
+        actor_label=actor_label(identity),
         action="round.eligibility",
         target=f"round:{round_id}",
         payload={

@@ -10,11 +10,12 @@ from typing import Literal
 
 import msgspec
 
+from jury.labels import label
+
 Status = Literal["draft", "open", "deliberation", "closed"]
 Role = Literal["organiser", "chair"]
 
 NEXT: dict[str, str] = {"draft": "open", "open": "deliberation", "deliberation": "closed"}
-LABELS = {"draft": "brouillon", "open": "notation ouverte", "deliberation": "délibération", "closed": "clos"}
 # The chair runs the deliberation, so the chair may start and end it; opening scoring is the organisers'.
 CHAIR_MOVES = {("open", "deliberation"), ("deliberation", "closed")}
 
@@ -36,8 +37,8 @@ def move_problem(*, current: str, target: str, role: Role) -> str | None:
         return "Le tour est clos : il ne peut plus changer d'état."
     if NEXT.get(current) != target:
         return (
-            f"Passage impossible de « {LABELS.get(current, current)} » à « {LABELS.get(target, target)} » : "
-            f"l'étape suivante est « {LABELS[NEXT[current]]} »."
+            f"Passage impossible de « {label(current, 'round')} » à « {label(target, 'round')} » : "
+            f"l'étape suivante est « {label(NEXT[current], 'round')} »."
         )
     if role == "chair" and (current, target) not in CHAIR_MOVES:
         return "Seuls les organisateurs ouvrent la notation."

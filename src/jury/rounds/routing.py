@@ -9,11 +9,11 @@ from __future__ import annotations
 import msgspec
 
 from jury.access.identity import Identity
+from jury.access.policy import actor_label, organised_round
 from jury.audit.service import append_event
 from jury.contests.territory import Commune, Territory, Zone, route
 from jury.db.queries import Database
 from jury.errors import Conflict, FieldError, Invalid, NotFound
-from jury.rounds.service import organiser_round
 
 
 class RoutedCandidate(msgspec.Struct, frozen=True, kw_only=True):
@@ -56,10 +56,10 @@ async def _communes(db: Database) -> dict[str, Commune]:
 
 async def route_round(db: Database, *, identity: Identity, round_id: int) -> RoutingReport:
     """Route every candidate; overridden candidates keep the panel the organiser chose."""
-    row = await organiser_round(db, identity=identity, round_id=round_id)
-    if row["status"] == "closed":
+    rnd = await organised_round(db, identity=identity, round_id=round_id, lock="update")
+    if rnd.status == "closed":
         raise Conflict("Le tour est clos.")
-    territory, panel_of_zone = await _territory(db, round_id=round_id, edition_id=row["edition_id"])
+    territory, panel_of_zone = await _territory(db, round_id=round_id, edition_id=rnd.edition_id)
     communes = await _communes(db)
     routed = []
     for candidate in await db.fetch("round_routing_inputs", round_id=round_id):
@@ -89,7 +89,7 @@ async def route_round(db: Database, *, identity: Identity, round_id: int) -> Rou
     await append_event(
         db,
         actor_id=identity.person_id,
-        actor_label=f"organiser:{identity.person_id}",
+        actor_label=actor_label(identity),
         action="round.routed",
         target=f"round:{round_id}",
         payload={"routed": len(routed), "ineligible": sum(not r.eligible for r in routed)},
@@ -106,7 +106,7 @@ async def override_ineligibility(
             "Motif obligatoire.",
             errors=[FieldError(field="motif", message="Indiquez par écrit le motif de la dérogation.")],
         )
-    row = await organiser_round(db, identity=identity, round_id=round_id)
+    rnd = await organised_round(db, identity=identity, round_id=round_id, lock="update")
     entries = {r["candidate_id"] for r in await db.fetch("round_routing_inputs", round_id=round_id)}
     if candidate_id not in entries:
         raise NotFound("Candidat inconnu dans ce tour.")
@@ -123,7 +123,7 @@ async def override_ineligibility(
     )
     await db.fetchval(
         "insert_override_decision",
-        edition_id=row["edition_id"],
+        edition_id=rnd.edition_id,
         round_id=round_id,
         candidate_id=candidate_id,
         reason=reason.strip(),
@@ -132,7 +132,7 @@ async def override_ineligibility(
     await append_event(
         db,
         actor_id=identity.person_id,
-        actor_label=f"organiser:{identity.person_id}",
+        actor_label=actor_label(identity),
         action="candidate.override",
         target=f"candidate:{candidate_id}",
         payload={"round": round_id, "panel": panel_id, "reason": reason.strip()},

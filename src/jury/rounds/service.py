@@ -5,11 +5,17 @@ from __future__ import annotations
 import msgspec
 
 from jury.access.identity import Identity
-from jury.access.policy import ensure_organiser_of_edition
+from jury.access.policy import (
+    RoundInEdition,
+    actor_label,
+    ensure_organiser_of_edition,
+    is_chair_of_round,
+    round_in_edition,
+)
 from jury.audit.service import append_event
 from jury.db.queries import Database
-from jury.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
-from jury.rounds.lifecycle import RoundSnapshot, move_problem, readiness_problems
+from jury.errors import Conflict, FieldError, Forbidden, Invalid
+from jury.rounds.lifecycle import Role, RoundSnapshot, move_problem, readiness_problems
 
 
 class RoundMove(msgspec.Struct, frozen=True, kw_only=True):
@@ -21,11 +27,26 @@ class RoundMove(msgspec.Struct, frozen=True, kw_only=True):
 async def move_round(
     db: Database, *, identity: Identity, round_id: int, target: str, reason: str = ""
 ) -> RoundMove:
-    row = await db.fetchrow("get_round_for_update", round_id=round_id)
-    if row is None:
-        raise NotFound("Tour inconnu.")
-    role = await _role(db, identity=identity, round_id=round_id, edition_id=row["edition_id"])
-    problem = move_problem(current=row["status"], target=target, role=role)
+    """The JSON API's move: the round's new state."""
+    move, _ = await _move(db, identity=identity, round_id=round_id, target=target, reason=reason)
+    return move
+
+
+async def move_round_from_page(
+    db: Database, *, identity: Identity, round_id: int, target: str, reason: str = ""
+) -> str:
+    """The edition page's move: the same move, answered with the slug of the page to go back to."""
+    _, rnd = await _move(db, identity=identity, round_id=round_id, target=target, reason=reason)
+    return rnd.edition_slug
+
+
+async def _move(
+    db: Database, *, identity: Identity, round_id: int, target: str, reason: str
+) -> tuple[RoundMove, RoundInEdition]:
+    # The row lock serialises two moves of the same round: the status read holds until commit.
+    rnd = await round_in_edition(db, round_id=round_id, lock="update")
+    role = await _role(db, identity=identity, rnd=rnd)
+    problem = move_problem(current=rnd.status, target=target, role=role)
     if problem:
         raise Conflict(problem)
     if target == "open":
@@ -40,29 +61,20 @@ async def move_round(
     await append_event(
         db,
         actor_id=identity.person_id,
-        actor_label=f"{role}:{identity.person_id}",
+        actor_label=actor_label(identity, role=role),
         action="round.moved",
         target=f"round:{round_id}",
-        payload={"from": row["status"], "to": target, "reason": reason},
+        payload={"from": rnd.status, "to": target, "reason": reason},
     )
-    return RoundMove(round_id=round_id, previous=row["status"], status=target)
+    return RoundMove(round_id=round_id, previous=rnd.status, status=target), rnd
 
 
-async def _role(db: Database, *, identity: Identity, round_id: int, edition_id: int) -> str:
+async def _role(db: Database, *, identity: Identity, rnd: RoundInEdition) -> Role:
     if identity.kind == "organiser":
-        await ensure_organiser_of_edition(db, identity=identity, edition_id=edition_id)
+        await ensure_organiser_of_edition(db, identity=identity, edition_id=rnd.edition_id)
         return "organiser"
-    if identity.edition_id == edition_id and await db.fetchval(
-        "is_chair_of_round", round_id=round_id, person_id=identity.person_id
+    if identity.edition_id == rnd.edition_id and await is_chair_of_round(
+        db, identity=identity, round_id=rnd.id
     ):
         return "chair"
     raise Forbidden("Seuls les organisateurs et la présidence du jury peuvent changer l'état d'un tour.")
-
-
-async def organiser_round(db: Database, *, identity: Identity, round_id: int):
-    """The round row, once the caller is known to organise its contest; locks it for the transaction."""
-    row = await db.fetchrow("get_round_for_update", round_id=round_id)
-    if row is None:
-        raise NotFound("Tour inconnu.")
-    await ensure_organiser_of_edition(db, identity=identity, edition_id=row["edition_id"])
-    return row

@@ -175,8 +175,7 @@ class RoundPages(Controller):
         round_id: int,
         data: Annotated[MoveRequest, Body(media_type=RequestEncodingType.URL_ENCODED)],
     ) -> Redirect:
-        moved = await service.move_round(
+        slug = await service.move_round_from_page(
             db, identity=identity, round_id=round_id, target=data.to, reason=data.reason
         )
-        slug = await db.fetchval("round_edition_slug", round_id=moved.round_id)
         return Redirect(f"/organisation/editions/{slug}", status_code=303)
