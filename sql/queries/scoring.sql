@@ -3,18 +3,6 @@
 -- juror's marks for a juror, and in blind rounds the candidate's name, organisation, creation and e-mail
 -- are not even selected (null), so they cannot leak through a template or a JSON field by mistake.
 
--- name: scoring_round
--- The round with its edition, for the scope checks.
-select r.id, r.edition_id, r.name, r.kind, r.status, r.blind, r.position, e.slug as edition_slug
-from rounds r
-join editions e on e.id = r.edition_id
-where r.id = :round_id
-
--- name: scoring_lock_round
--- Share lock on the round for the rest of the write: a round being closed (an update of this row) waits
--- for the sheets in flight, and a sheet written after the close sees the new status.
-select status from rounds where id = :round_id for share
-
 -- name: scoring_juror_assignments
 -- The juror's assigned candidates in the visible rounds of their edition, with their own sheet's state and
 -- whether they declared on conflicts for that candidate yet. Conflicted pairs are never listed.

@@ -40,14 +40,9 @@ from jury.log import request_logging_middleware
 from jury.pdf.lifespan import pdf_lifespan
 from jury.results.web import StandingPages, StandingsApi
 from jury.rounds.web import CorrectionsApi, EligibilityApi, RoundPages, RoundsApi, RoutingApi
-from jury.scoring.web import (
-    ConflictRegisterApi,
-    ConflictRegisterPages,
-    JurorApi,
-    JurorPages,
-    ProgressApi,
-    ProgressPages,
-)
+from jury.scoring.conflicts_web import ConflictRegisterApi, ConflictRegisterPages
+from jury.scoring.juror_web import JurorApi, JurorPages
+from jury.scoring.progress_web import ProgressApi, ProgressPages
 from jury.settings import Settings
 from jury.web.deps import provide_db
 from jury.web.errors import (

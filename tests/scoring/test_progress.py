@@ -130,17 +130,17 @@ async def test_progress_csv_escapes_formulas(client, db, marking, organiser):
     assert rows[0] == ["Jury", "Juré", "N° d'inscription", "Candidat", "Feuille", "Abstention", "Mise à jour"]
     assert [r[:6] for r in rows[1:]] == [
         ["Jury Nord", "'=Marc Lefèvre", "101", "Brioches Verdier SAS", "validée", "oui"],
-        ["Jury Nord", "'=Marc Lefèvre", "102", "Atelier Quillard", "à faire", ""],
-        ["Jury Nord", "'=Marc Lefèvre", "103", "'-Cycles Ombeline", "à faire", ""],
-        ["Jury Nord", "'=Marc Lefèvre", "104", "Robotique Tessier", "à faire", ""],
+        ["Jury Nord", "'=Marc Lefèvre", "102", "Atelier Quillard", "à évaluer", ""],
+        ["Jury Nord", "'=Marc Lefèvre", "103", "'-Cycles Ombeline", "à évaluer", ""],
+        ["Jury Nord", "'=Marc Lefèvre", "104", "Robotique Tessier", "à évaluer", ""],
         ["Jury Nord", "Claire Dubois", "101", "Brioches Verdier SAS", "validée", ""],
         ["Jury Nord", "Claire Dubois", "102", "Atelier Quillard", "validée", ""],
         ["Jury Nord", "Claire Dubois", "103", "'-Cycles Ombeline", "brouillon", ""],
-        ["Jury Nord", "Claire Dubois", "104", "Robotique Tessier", "à faire", ""],
-        ["Jury Nord", "Sophie Martin", "101", "Brioches Verdier SAS", "à faire", ""],
-        ["Jury Nord", "Sophie Martin", "103", "'-Cycles Ombeline", "à faire", ""],
+        ["Jury Nord", "Claire Dubois", "104", "Robotique Tessier", "à évaluer", ""],
+        ["Jury Nord", "Sophie Martin", "101", "Brioches Verdier SAS", "à évaluer", ""],
+        ["Jury Nord", "Sophie Martin", "103", "'-Cycles Ombeline", "à évaluer", ""],
     ]
-    assert all(re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d", r[6]) for r in rows[1:] if r[4] != "à faire")
+    assert all(re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d", r[6]) for r in rows[1:] if r[4] != "à évaluer")
 
 
 async def test_only_organisers_of_the_contest_see_the_dashboard(client, db, marking, other_organiser):

@@ -15,9 +15,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import msgspec
+
 from jury.access.identity import Identity
-from jury.access.policy import ensure_organiser_of_edition
+from jury.access.policy import actor_label
 from jury.audit.service import append_event
+from jury.contests.models import EditionDetail
+from jury.contests.service import organised_edition
 from jury.db.queries import Database, fetch_as
 from jury.errors import Conflict, FieldError, Invalid
 from jury.french.dates import PARIS
@@ -32,11 +36,11 @@ from jury.scoring.models import (
 from jury.scoring.sheets import juror_round, round_ref
 from jury.spreadsheet import french_csv, neutralise
 
-__all__ = ["declare", "edition_register", "register_csv", "round_declarations"]
+__all__ = ["EditionRegister", "declare", "edition_register", "register_csv", "round_declarations"]
 
 
 async def round_declarations(db: Database, *, identity: Identity, round_id: int) -> RoundDeclarations:
-    round_row = await juror_round(db, identity=identity, round_id=round_id)
+    rnd = await juror_round(db, identity=identity, round_id=round_id)
     rows = await db.fetch("scoring_round_declarations", round_id=round_id, person_id=identity.person_id)
     candidates = [
         DeclarationRow(
@@ -55,7 +59,7 @@ async def round_declarations(db: Database, *, identity: Identity, round_id: int)
         for row in rows
     ]
     return RoundDeclarations(
-        round=round_ref(round_row),
+        round=round_ref(rnd),
         complete=all(c.declared for c in candidates),
         candidates=candidates,
     )
@@ -107,9 +111,9 @@ async def declare(
 ) -> RoundDeclarations:
     """Records the juror's declarations for candidates of the round (all of them with `require_all`, as
     the page's form does; the API may send them one by one). All or nothing: one bad line writes none."""
-    await juror_round(db, identity=identity, round_id=round_id)
-    status = await db.fetchval("scoring_lock_round", round_id=round_id)
-    if status != "open":
+    # Share lock: closing the round waits for these declarations, and a later one sees it closed.
+    rnd = await juror_round(db, identity=identity, round_id=round_id, lock="share")
+    if rnd.status != "open":
         raise Conflict("Les déclarations de conflits d'intérêts se font pendant que le tour est ouvert.")
     current = await round_declarations(db, identity=identity, round_id=round_id)
     labels = {c.candidate.id: c.candidate.label for c in current.candidates}
@@ -155,7 +159,7 @@ async def declare(
             await append_event(
                 db,
                 actor_id=identity.person_id,
-                actor_label=f"juror:{identity.person_id}",
+                actor_label=actor_label(identity),
                 action="conflict.none_declared",
                 target=f"round:{round_id}",
                 payload={"person_id": identity.person_id, "candidate_id": item.candidate_id},
@@ -181,7 +185,7 @@ async def _withdraw(db: Database, *, identity: Identity, round_id: int, candidat
     await append_event(
         db,
         actor_id=identity.person_id,
-        actor_label=f"juror:{identity.person_id}",
+        actor_label=actor_label(identity),
         action="conflict.declared",
         target=f"round:{round_id}",
         payload={
@@ -193,9 +197,18 @@ async def _withdraw(db: Database, *, identity: Identity, round_id: int, candidat
     )
 
 
-async def edition_register(db: Database, *, identity: Identity, edition_id: int) -> list[RegisterEntry]:
-    await ensure_organiser_of_edition(db, identity=identity, edition_id=edition_id)
-    return await fetch_as(db, "scoring_edition_register", row_type=RegisterEntry, edition_id=edition_id)
+class EditionRegister(msgspec.Struct, frozen=True, kw_only=True):
+    """The register with its edition: the page's heading, the API's and the CSV's lines."""
+
+    edition: EditionDetail
+    entries: list[RegisterEntry]
+
+
+async def edition_register(db: Database, *, identity: Identity, slug: str) -> EditionRegister:
+    """The declarations of an edition, for an organiser of its contest (404, then 403)."""
+    edition = await organised_edition(db, identity=identity, slug=slug)
+    entries = await fetch_as(db, "scoring_edition_register", row_type=RegisterEntry, edition_id=edition.id)
+    return EditionRegister(edition=edition, entries=entries)
 
 
 REGISTER_COLUMNS = ("Tour", "Juré", "N° d'inscription", "Candidat", "Déclaration", "Motif", "Date")

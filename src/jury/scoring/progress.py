@@ -14,16 +14,14 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 
 from jury.access.identity import Identity
-from jury.access.policy import ensure_organiser_of_edition
+from jury.access.policy import organised_round
 from jury.db.queries import Database
-from jury.errors import NotFound
 from jury.french.dates import PARIS
+from jury.labels import label
 from jury.scoring.models import CandidateProgress, JurorProgress, PairProgress, RoundProgress
 from jury.spreadsheet import french_csv, neutralise
 
 __all__ = ["progress_csv", "round_progress", "target_jurors"]
-
-STATE_LABELS = {"todo": "à faire", "draft": "brouillon", "submitted": "validée"}
 
 
 def target_jurors(counts: list[int]) -> int:
@@ -35,10 +33,7 @@ def target_jurors(counts: list[int]) -> int:
 
 
 async def round_progress(db: Database, *, identity: Identity, round_id: int) -> RoundProgress:
-    round_row = await db.fetchrow("scoring_round", round_id=round_id)
-    if round_row is None:
-        raise NotFound("Tour inconnu.")
-    await ensure_organiser_of_edition(db, identity=identity, edition_id=round_row["edition_id"])
+    rnd = await organised_round(db, identity=identity, round_id=round_id)
 
     candidates = await db.fetch("scoring_progress_candidates", round_id=round_id)
     competing = {row["candidate_id"] for row in candidates}
@@ -81,9 +76,7 @@ async def round_progress(db: Database, *, identity: Identity, round_id: int) -> 
                 submitted=submitted,
                 drafts=sum(p.state == "draft" for p in mine),
                 missing=len(mine) - submitted,
-                declarations_pending=undeclared.get(row["person_id"], 0)
-                if round_row["status"] == "open"
-                else 0,
+                declarations_pending=undeclared.get(row["person_id"], 0) if rnd.status == "open" else 0,
                 conflicts=row["conflicts"],
             )
         )
@@ -108,9 +101,9 @@ async def round_progress(db: Database, *, identity: Identity, round_id: int) -> 
         )
     return RoundProgress(
         round_id=round_id,
-        round_name=round_row["name"],
-        round_status=round_row["status"],
-        edition_slug=round_row["edition_slug"],
+        round_name=rnd.name,
+        round_status=rnd.status,
+        edition_slug=rnd.edition_slug,
         target=target,
         expected=len(pairs),
         submitted=sum(p.state == "submitted" for p in pairs),
@@ -134,7 +127,7 @@ def progress_csv(progress: RoundProgress) -> bytes:
                 neutralise(pair.juror_name),
                 "" if pair.entry_number is None else pair.entry_number,
                 neutralise(pair.candidate_name),
-                STATE_LABELS[pair.state],
+                label(pair.state, "sheet"),
                 "oui" if pair.abstained else "",
                 ""
                 if pair.updated_at is None

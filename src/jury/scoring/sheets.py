@@ -27,11 +27,12 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Literal
 
 import msgspec
 
 from jury.access.identity import Identity
+from jury.access.policy import RoundInEdition, actor_label, round_in_edition
 from jury.audit.service import append_event
 from jury.db.queries import Database
 from jury.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
@@ -64,6 +65,7 @@ __all__ = [
 VISIBLE_TO_JURORS = ("open", "deliberation", "closed")
 MAX_CHOICES = 21
 NOT_OPEN = "Le tour n'est plus ouvert à la notation."
+UNKNOWN_ROUND = "Tour inconnu ou pas encore ouvert à la notation."
 STALE = "Une version plus récente de cette feuille existe : rien n'a été enregistré."
 
 
@@ -110,14 +112,26 @@ class Grid:
 # --- Reading ---------------------------------------------------------------------------------------------
 
 
-def round_ref(row: Mapping[str, Any]) -> RoundRef:
+def round_ref(rnd: RoundInEdition) -> RoundRef:
     return RoundRef(
-        id=row["id"],
-        name=row["name"],
-        kind=row["kind"],
-        status=row["status"],
-        blind=row["blind"],
-        writable=row["status"] == "open",
+        id=rnd.id,
+        name=rnd.name,
+        kind=rnd.kind,
+        status=rnd.status,
+        blind=rnd.blind,
+        writable=rnd.status == "open",
+    )
+
+
+def _pair_round_ref(pair: Mapping[str, Any]) -> RoundRef:
+    """The round's columns of `scoring_round_pair`, read with the pair in the same statement."""
+    return RoundRef(
+        id=pair["id"],
+        name=pair["name"],
+        kind=pair["kind"],
+        status=pair["status"],
+        blind=pair["blind"],
+        writable=pair["status"] == "open",
     )
 
 
@@ -131,19 +145,25 @@ def _candidate_ref(row: Mapping[str, Any], *, id_field: str = "id", name_field: 
     )
 
 
-async def juror_round(db: Database, *, identity: Identity, round_id: int) -> Any:
+async def juror_round(
+    db: Database, *, identity: Identity, round_id: int, lock: Literal["share"] | None = None
+) -> RoundInEdition:
     """The round if this juror's tablet may see it: same edition, and open or past it (drafts are the
-    organisers' business). Anything else is 'unknown' so that ids of other editions say nothing."""
+    organisers' business). Anything else is 'unknown' (404, not the policy's 403) so that ids of other
+    editions say nothing. With `lock`, the status read holds until commit (a write that depends on it)."""
     if identity.kind != "juror" or identity.edition_id is None:
         raise Forbidden("Réservé aux jurés.")
-    row = await db.fetchrow("scoring_round", round_id=round_id)
-    _check_round(identity, row)
-    return row
+    try:
+        rnd = await round_in_edition(db, round_id=round_id, lock=lock)
+    except NotFound:
+        raise NotFound(UNKNOWN_ROUND) from None
+    _check_round(identity, edition_id=rnd.edition_id, status=rnd.status)
+    return rnd
 
 
-def _check_round(identity: Identity, row: Mapping[str, Any] | None) -> None:
-    if row is None or row["edition_id"] != identity.edition_id or row["status"] not in VISIBLE_TO_JURORS:
-        raise NotFound("Tour inconnu ou pas encore ouvert à la notation.")
+def _check_round(identity: Identity, *, edition_id: int, status: str) -> None:
+    if edition_id != identity.edition_id or status not in VISIBLE_TO_JURORS:
+        raise NotFound(UNKNOWN_ROUND)
 
 
 async def _round_and_pair(db: Database, *, identity: Identity, round_id: int, candidate_id: int) -> Any:
@@ -153,7 +173,9 @@ async def _round_and_pair(db: Database, *, identity: Identity, round_id: int, ca
     row = await db.fetchrow(
         "scoring_round_pair", round_id=round_id, candidate_id=candidate_id, person_id=identity.person_id
     )
-    _check_round(identity, row)
+    if row is None:
+        raise NotFound(UNKNOWN_ROUND)
+    _check_round(identity, edition_id=row["edition_id"], status=row["status"])
     if row["candidate_id"] is None:
         raise NotFound("Candidat inconnu dans ce tour.")
     return row
@@ -314,7 +336,7 @@ async def sheet_page(db: Database, *, identity: Identity, round_id: int, candida
         db, person_id=identity.person_id, round_id=round_id, candidate_id=candidate_id, grids=grids
     )
     return SheetPage(
-        round=round_ref(pair),
+        round=_pair_round_ref(pair),
         candidate=_candidate_ref(pair, id_field="candidate_id", name_field="candidate_name"),
         panel_id=pair["panel_id"],
         criteria=[g.view for g in grids],
@@ -479,7 +501,7 @@ async def save_sheet(
     await append_event(
         db,
         actor_id=identity.person_id,
-        actor_label=f"juror:{identity.person_id}",
+        actor_label=actor_label(identity),
         action="sheet.submitted" if sheet.status == "submitted" else "sheet.saved",
         target=f"sheet:{sheet.id}",
         # Marks and version only: comments are free text and may name people.

@@ -1,4 +1,4 @@
-"""Jurors' tablet pages and JSON API for score sheets and conflicts; organisers' dashboard and register.
+"""Jurors' tablet pages and JSON API: their candidates, score sheets and conflict declarations.
 
 The pages work without JavaScript (plain form posts, each with a key generated here); `juror.js` turns the
 sheet form into an offline-safe client of the JSON API, with its own keys kept in the tablet's outbox.
@@ -19,59 +19,31 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import JSONBody, QueryParameter
 from litestar.response import Redirect, Template
 
-from jury.access.guards import requires_juror, requires_organiser
+from jury.access.guards import requires_juror
 from jury.access.identity import Identity
-from jury.contests.service import get_edition
 from jury.db.queries import Database
 from jury.errors import Invalid
-from jury.scoring import conflicts, progress, sheets
+from jury.scoring import conflicts, sheets
 from jury.scoring.models import (
     DeclarationIn,
     DeclarationsIn,
     MyAssignments,
-    RegisterEntry,
     RoundDeclarations,
-    RoundProgress,
     Sheet,
     SheetPage,
     SheetSubmission,
     VersionConflictBody,
 )
 from jury.scoring.sheets import DeclarationsMissing, VersionConflict, number_fr
-from jury.web.openapi_errors import error_responses
+from jury.scoring.web_common import scoring_errors
 
-__all__ = [
-    "ConflictRegisterApi",
-    "ConflictRegisterPages",
-    "JurorApi",
-    "JurorPages",
-    "ProgressApi",
-    "ProgressPages",
-]
+__all__ = ["JurorApi", "JurorPages"]
 
-ROUND_STATUS = {
-    "draft": "en préparation",
-    "open": "notation ouverte",
-    "deliberation": "délibération",
-    "closed": "clos",
-}
-STATE_LABELS = {"todo": "à évaluer", "draft": "brouillon", "submitted": "validée"}
 DONE = {
     "brouillon": "Brouillon enregistré.",
     "validee": "Feuille validée et transmise.",
     "declarations": "Déclarations enregistrées.",
 }
-
-
-def _errors(*codes: int) -> dict[int, ResponseSpec]:
-    described = {
-        401: "Connexion requise.",
-        403: "Candidat non affecté à ce juré, ou conflit d'intérêts déclaré avec lui.",
-        404: "Tour ou candidat inconnu pour l'édition de cette tablette.",
-        409: "Tour pas ouvert à la notation, ou conflits d'intérêts pas encore déclarés.",
-        422: "Données refusées : chaque erreur nomme son champ, en français ; rien n'est écrit.",
-    }
-    return error_responses({code: described[code] for code in codes})
 
 
 def _version_conflict(_: Request, exc: VersionConflict) -> Response:
@@ -110,7 +82,7 @@ class JurorApi(Controller):
         description="Les candidats affectés au juré dans les tours ouverts (ou passés, en lecture seule) de "
         "l'édition de sa tablette, par tour et par jury, avec l'état de ses propres feuilles. Dans un tour "
         "à l'aveugle, `name` et `title` sont nuls : seul le numéro d'inscription est donné.",
-        responses=_errors(401, 403),
+        responses=scoring_errors(401, 403),
     )
     async def list_sheets(self, db: Database, identity: Identity) -> MyAssignments:
         return await sheets.my_assignments(db, identity=identity)
@@ -121,7 +93,7 @@ class JurorApi(Controller):
         description="Critères de la catégorie (échelle, pas, pondération, commentaire obligatoire), la "
         "feuille du juré (ou null) et la `version` à renvoyer. 409 tant que les conflits d'intérêts du tour "
         "ne sont pas déclarés.",
-        responses=_errors(401, 403, 404, 409),
+        responses=scoring_errors(401, 403, 404, 409),
     )
     async def get_sheet(
         self, db: Database, identity: Identity, round_id: int, candidate_id: int
@@ -141,7 +113,7 @@ class JurorApi(Controller):
                 "déclarés (`current` absent).",
             ),
         }
-        | _errors(401, 403, 404, 422),
+        | scoring_errors(401, 403, 404, 422),
     )
     async def put_sheet(
         self,
@@ -164,7 +136,7 @@ class JurorApi(Controller):
     @get(
         "/tours/{round_id:int}/conflits",
         summary="Mes déclarations de conflits d'intérêts pour un tour",
-        responses=_errors(401, 403, 404),
+        responses=scoring_errors(401, 403, 404),
     )
     async def get_declarations(self, db: Database, identity: Identity, round_id: int) -> RoundDeclarations:
         return await conflicts.round_declarations(db, identity=identity, round_id=round_id)
@@ -176,7 +148,7 @@ class JurorApi(Controller):
         "commencée) ; il ne peut être retiré que par les organisateurs. Les feuilles du tour s'ouvrent quand "
         "chaque candidat affecté a sa déclaration (`complete`).",
         status_code=200,
-        responses=_errors(401, 403, 404, 409, 422),
+        responses=scoring_errors(401, 403, 404, 409, 422),
     )
     async def put_declarations(
         self, db: Database, identity: Identity, round_id: int, data: JSONBody[DeclarationsIn]
@@ -276,7 +248,9 @@ def _sheet_template(
                 "min": _plain(c.min),
                 "max": _plain(c.max),
                 "step": _plain(c.step),
+                "step_fr": number_fr(c.step),
                 "weight": _plain(c.weight),
+                "weight_fr": number_fr(c.weight),
                 "range": f"{number_fr(c.min)} à {number_fr(c.max)}",
             }
         )
@@ -293,8 +267,6 @@ def _sheet_template(
             "message": message,
             "conflict": conflict,
             "total": total,
-            "state_label": STATE_LABELS[page.sheet.status if page.sheet else "todo"],
-            "round_status": ROUND_STATUS[page.round.status],
             "juror_id": juror_id,
         },
         status_code=status_code,
@@ -338,8 +310,6 @@ class JurorPages(Controller):
             "juror/home.html",
             context={
                 "mine": mine,
-                "states": STATE_LABELS,
-                "round_status": ROUND_STATUS,
                 "message": DONE.get(fait or ""),
                 "juror_id": identity.person_id,
             },
@@ -463,99 +433,3 @@ def _declarations_template(
         status_code=status_code,
         media_type=MediaType.HTML,
     )
-
-
-# --- Organisers --------------------------------------------------------------------------------------------
-
-
-def _download(content: bytes, name: str) -> Response[bytes]:
-    return Response(
-        content,
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
-
-
-class ProgressApi(Controller):
-    path = "/api/rounds/{round_id:int}/progress"
-    tags = ["suivi"]
-    guards = [requires_organiser]
-
-    @get(
-        "/",
-        summary="Avancement de la notation d'un tour",
-        description="Feuilles validées / attendues par juré et par candidat, déclarations en attente, "
-        "conflits, et candidats avec moins de jurés que la cible du tour (`hole`).",
-        responses=_errors(401, 403, 404),
-    )
-    async def get_progress(self, db: Database, identity: Identity, round_id: int) -> RoundProgress:
-        return await progress.round_progress(db, identity=identity, round_id=round_id)
-
-
-class ProgressPages(Controller):
-    path = "/organisation/rounds/{round_id:int}"
-    tags = ["organisation"]
-    guards = [requires_organiser]
-    include_in_schema = False
-
-    @get("/suivi", summary="Suivi de la notation d'un tour")
-    async def page(self, db: Database, identity: Identity, round_id: int) -> Template:
-        state = await progress.round_progress(db, identity=identity, round_id=round_id)
-        return Template(
-            "organiser/progress.html",
-            context={"p": state, "round_status": ROUND_STATUS, "states": STATE_LABELS},
-            media_type=MediaType.HTML,
-        )
-
-    @get("/suivi/tableau", summary="Tableau de suivi (fragment rafraîchi toutes les 10 s)")
-    async def table(self, db: Database, identity: Identity, round_id: int) -> Template:
-        state = await progress.round_progress(db, identity=identity, round_id=round_id)
-        return Template(
-            "organiser/_progress_table.html",
-            context={"p": state, "round_status": ROUND_STATUS, "states": STATE_LABELS},
-            media_type=MediaType.HTML,
-        )
-
-    @get("/suivi.csv", summary="Suivi de la notation en CSV", media_type="text/csv")
-    async def csv(self, db: Database, identity: Identity, round_id: int) -> Response[bytes]:
-        state = await progress.round_progress(db, identity=identity, round_id=round_id)
-        return _download(progress.progress_csv(state), f"suivi-tour-{round_id}.csv")
-
-
-class ConflictRegisterPages(Controller):
-    path = "/organisation/editions/{slug:str}"
-    tags = ["organisation"]
-    guards = [requires_organiser]
-
-    @get("/conflits", summary="Registre des conflits d'intérêts d'une édition", include_in_schema=False)
-    async def page(self, db: Database, identity: Identity, slug: str) -> Template:
-        edition = await get_edition(db, slug)
-        entries = await conflicts.edition_register(db, identity=identity, edition_id=edition.id)
-        return Template(
-            "organiser/conflicts.html",
-            context={"edition": edition, "entries": entries, "paris": conflicts.PARIS},
-            media_type=MediaType.HTML,
-        )
-
-    @get("/conflits.csv", summary="Registre des conflits d'intérêts (CSV)", media_type="text/csv")
-    async def csv(self, db: Database, identity: Identity, slug: str) -> Response[bytes]:
-        edition = await get_edition(db, slug)
-        entries = await conflicts.edition_register(db, identity=identity, edition_id=edition.id)
-        return _download(conflicts.register_csv(entries), f"conflits-{slug}.csv")
-
-
-class ConflictRegisterApi(Controller):
-    path = "/api/editions/{slug:str}/conflicts"
-    tags = ["suivi"]
-    guards = [requires_organiser]
-
-    @get(
-        "/",
-        summary="Registre des conflits d'intérêts d'une édition",
-        description="Toutes les déclarations des jurés de l'édition (« conflit » avec motif, ou « aucun "
-        "conflit »), conflits d'abord.",
-        responses=_errors(401, 403, 404),
-    )
-    async def register(self, db: Database, identity: Identity, slug: str) -> list[RegisterEntry]:
-        edition = await get_edition(db, slug)
-        return await conflicts.edition_register(db, identity=identity, edition_id=edition.id)
