@@ -232,10 +232,14 @@ async def check_round_entries(
     if rnd.edition_id != edition_id:
         return [FieldError(field="round_id", message="Ce tour n'appartient pas à cette édition.")]
     require_deliberation(rnd, what="Les décisions de ce tour")
-    errors = []
-    for cid in candidate_ids:
-        if await db.fetchrow("delib_candidate_entry", candidate_id=cid, round_id=round_id) is None:
-            errors.append(
-                FieldError(field="round_id", message=f"{labels[cid]} n'a pas concouru dans ce tour.")
-            )
-    return errors
+    entered = {
+        r["candidate_id"]
+        for r in await db.fetch(
+            "delib_entries_in_round", round_id=round_id, candidate_ids=list(candidate_ids)
+        )
+    }
+    return [
+        FieldError(field="round_id", message=f"{labels[cid]} n'a pas concouru dans ce tour.")
+        for cid in candidate_ids
+        if cid not in entered
+    ]
