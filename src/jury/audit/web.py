@@ -15,7 +15,6 @@ from jury.access.guards import requires_organiser
 from jury.access.identity import Identity
 from jury.audit import export
 from jury.db.queries import Database
-from jury.french.dates import paris_day
 from jury.web.openapi_errors import error_responses
 
 Text = Annotated[str | None, Parameter(max_length=200)]
@@ -65,10 +64,9 @@ class AuditPages(Controller):
         au: Text = None,
     ) -> Response[bytes]:
         filters = export.parse_filters(action=action, target_prefix=cible, date_from=du, date_to=au)
-        lines, _ = await export.browse(db, identity=identity, filters=filters, page=None)
-        name = f"journal-audit-{paris_day(db.now()):%Y-%m-%d}.csv"
+        name, content = await export.audit_csv(db, identity=identity, filters=filters)
         return Response(
-            export.to_csv(lines),
+            content,
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="{name}"'},
         )

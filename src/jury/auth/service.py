@@ -5,9 +5,12 @@ from __future__ import annotations
 import msgspec
 
 from jury.access.identity import Identity
+from jury.access.policy import actor_label
 from jury.audit.service import append_event
 from jury.auth import codes
 from jury.auth.passwords import hash_password, verify_password
+from jury.contests.models import EditionDetail
+from jury.contests.service import organised_edition
 from jury.db.queries import Database
 from jury.errors import Forbidden, Invalid, NotFound
 
@@ -100,7 +103,7 @@ async def issue_cards(
     await append_event(
         db,
         actor_id=identity.person_id,
-        actor_label=f"organiser:{identity.person_id}",
+        actor_label=actor_label(identity),
         action="access_codes.issued",
         target=f"edition:{edition_slug}",
         payload={"person_ids": [card.person_id for card in cards]},
@@ -117,12 +120,52 @@ async def revoke_card(
         await append_event(
             db,
             actor_id=identity.person_id,
-            actor_label=f"organiser:{identity.person_id}",
+            actor_label=actor_label(identity),
             action="access_code.revoked",
             target=f"edition:{edition_slug}",
             payload={"person_id": person_id},
         )
     return revoked
+
+
+class CardsPage(msgspec.Struct, frozen=True, kw_only=True):
+    """The organisers' cards page: the edition's jurors, and after an act, what it did."""
+
+    edition: EditionDetail
+    jurors: list[JurorCardStatus]
+    issued: list[IssuedCard] | None = None
+    """The cards just (re)issued, to print; None when nothing was issued."""
+    revoked: bool = False
+
+
+async def cards_page(db: Database, *, identity: Identity, slug: str) -> CardsPage:
+    """The edition's jurors and whether each has a card, for an organiser of its contest."""
+    edition = await organised_edition(db, identity=identity, slug=slug)
+    return CardsPage(edition=edition, jurors=await juror_cards(db, edition_id=edition.id))
+
+
+async def act_on_cards(
+    db: Database, *, identity: Identity, slug: str, action: str, person_id: int | None
+) -> CardsPage:
+    """One act of the cards page: revoke one juror's card, or (re)issue cards for one juror, for those
+    without one (`issue-missing`) or for everyone."""
+    page = await cards_page(db, identity=identity, slug=slug)
+    edition = page.edition
+    if action == "revoke" and person_id is not None:
+        await revoke_card(
+            db, identity=identity, edition_id=edition.id, edition_slug=edition.slug, person_id=person_id
+        )
+        return CardsPage(edition=edition, jurors=await juror_cards(db, edition_id=edition.id), revoked=True)
+    if person_id is not None:
+        targets = [person_id]
+    elif action == "issue-missing":
+        targets = [j.person_id for j in page.jurors if not j.has_code]
+    else:
+        targets = [j.person_id for j in page.jurors]
+    cards = await issue_cards(
+        db, identity=identity, edition_id=edition.id, edition_slug=edition.slug, person_ids=targets
+    )
+    return CardsPage(edition=edition, jurors=page.jurors, issued=cards)
 
 
 async def sign_in_with_code(db: Database, *, typed: str) -> Identity:

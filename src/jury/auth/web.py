@@ -14,9 +14,7 @@ from litestar.response import Redirect, Template
 
 from jury.access.guards import current_identity, requires_organiser
 from jury.access.identity import Identity
-from jury.access.policy import ensure_organiser_of_edition
 from jury.auth import service
-from jury.contests.service import get_edition
 from jury.db.queries import Database
 from jury.errors import JuryError
 from jury.web.openapi_errors import NOTHING_TO_LOOK_UP, error_responses
@@ -145,15 +143,9 @@ class AccessCardPages(Controller):
 
     @get("/", summary="Cartes d'accès des jurés d'une édition")
     async def cards(self, db: Database, slug: str, identity: Identity) -> Template:
-        edition = await get_edition(db, slug)
-        await ensure_organiser_of_edition(db, identity=identity, edition_id=edition.id)
+        page = await service.cards_page(db, identity=identity, slug=slug)
         return Template(
-            "organiser/cards.html",
-            context={
-                "edition": edition,
-                "jurors": await service.juror_cards(db, edition_id=edition.id),
-                "message": None,
-            },
+            "organiser/cards.html", context={"edition": page.edition, "jurors": page.jurors, "message": None}
         )
 
     @post("/", summary="Émettre, réémettre ou révoquer des cartes d'accès", status_code=200)
@@ -165,39 +157,26 @@ class AccessCardPages(Controller):
         identity: Identity,
         data: Annotated[CardsForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
     ) -> Template:
-        edition = await get_edition(db, slug)
-        await ensure_organiser_of_edition(db, identity=identity, edition_id=edition.id)
-        if data.action == "revoke" and data.person_id is not None:
-            await service.revoke_card(
-                db,
-                identity=identity,
-                edition_id=edition.id,
-                edition_slug=edition.slug,
-                person_id=data.person_id,
-            )
+        page = await service.act_on_cards(
+            db, identity=identity, slug=slug, action=data.action, person_id=data.person_id
+        )
+        if page.issued is None:
             return Template(
                 "organiser/cards.html",
                 context={
-                    "edition": edition,
-                    "jurors": await service.juror_cards(db, edition_id=edition.id),
-                    "message": "Carte révoquée : ce code ne permet plus de se connecter.",
+                    "edition": page.edition,
+                    "jurors": page.jurors,
+                    "message": "Carte révoquée : ce code ne permet plus de se connecter."
+                    if page.revoked
+                    else None,
                 },
             )
-        jurors = await service.juror_cards(db, edition_id=edition.id)
-        if data.person_id is not None:
-            targets = [data.person_id]
-        elif data.action == "issue-missing":
-            targets = [j.person_id for j in jurors if not j.has_code]
-        else:
-            targets = [j.person_id for j in jurors]
-        cards = await service.issue_cards(
-            db, identity=identity, edition_id=edition.id, edition_slug=edition.slug, person_ids=targets
-        )
         base = state.settings.base_url.rstrip("/")
         printable = [
             {"card": c, "url": f"{base}/acces/{c.code}", "qr": qr_data_uri(f"{base}/acces/{c.code}")}
-            for c in cards
+            for c in page.issued
         ]
         return Template(
-            "organiser/cards_print.html", context={"edition": edition, "cards": printable, "base_url": base}
+            "organiser/cards_print.html",
+            context={"edition": page.edition, "cards": printable, "base_url": base},
         )

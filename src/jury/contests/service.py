@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+import msgspec
+
 from jury.access.identity import Identity
-from jury.access.policy import ensure_organiser_of_edition
+from jury.access.policy import ensure_organiser_of_edition, organised_contest_ids
 from jury.contests.models import CandidateRow, Category, Contest, Edition, EditionDetail, JurorRow, Round
 from jury.db.queries import Database, fetch_as
 from jury.errors import NotFound
@@ -49,3 +51,55 @@ async def list_candidates(db: Database, edition_id: int) -> list[CandidateRow]:
 
 async def list_jurors(db: Database, edition_id: int) -> list[JurorRow]:
     return await fetch_as(db, "list_jurors", row_type=JurorRow, edition_id=edition_id)
+
+
+# --- What each organisers' page shows: one call per page, scope checked first -------------------------------
+
+
+class EditionPage(msgspec.Struct, frozen=True, kw_only=True):
+    edition: EditionDetail
+    rounds: list[Round]
+    categories: list[Category]
+
+
+class EditionCandidates(msgspec.Struct, frozen=True, kw_only=True):
+    edition: EditionDetail
+    candidates: list[CandidateRow]
+
+
+class EditionJurors(msgspec.Struct, frozen=True, kw_only=True):
+    edition: EditionDetail
+    jurors: list[JurorRow]
+
+
+async def organiser_contests(db: Database, *, identity: Identity) -> list[Contest]:
+    """The contests an organiser works on (every contest for an administrator)."""
+    contests = await list_contests(db)
+    if identity.is_admin:
+        return contests
+    mine = await organised_contest_ids(db, identity=identity)
+    return [c for c in contests if c.id in mine]
+
+
+async def edition_rounds(db: Database, *, slug: str) -> list[Round]:
+    edition = await get_edition(db, slug)
+    return await list_rounds(db, edition.id)
+
+
+async def edition_page(db: Database, *, identity: Identity, slug: str) -> EditionPage:
+    edition = await organised_edition(db, identity=identity, slug=slug)
+    return EditionPage(
+        edition=edition,
+        rounds=await list_rounds(db, edition.id),
+        categories=await list_categories(db, edition.id),
+    )
+
+
+async def edition_candidates(db: Database, *, identity: Identity, slug: str) -> EditionCandidates:
+    edition = await organised_edition(db, identity=identity, slug=slug)
+    return EditionCandidates(edition=edition, candidates=await list_candidates(db, edition.id))
+
+
+async def edition_jurors(db: Database, *, identity: Identity, slug: str) -> EditionJurors:
+    edition = await organised_edition(db, identity=identity, slug=slug)
+    return EditionJurors(edition=edition, jurors=await list_jurors(db, edition.id))

@@ -7,10 +7,8 @@ from litestar.response import Template
 
 from jury.access.guards import requires_organiser
 from jury.access.identity import Identity
-from jury.access.policy import organised_contest_ids
 from jury.contests import service
 from jury.contests.models import CandidateRow, Contest, EditionDetail, JurorRow, Round
-from jury.contests.service import organised_edition
 from jury.db.queries import Database
 
 
@@ -28,8 +26,7 @@ class ContestsApi(Controller):
 
     @get("/editions/{slug:str}/rounds", summary="Les tours d'une édition")
     async def list_rounds(self, db: Database, slug: str) -> list[Round]:
-        edition = await service.get_edition(db, slug)
-        return await service.list_rounds(db, edition.id)
+        return await service.edition_rounds(db, slug=slug)
 
     @get(
         "/editions/{slug:str}/candidates",
@@ -37,8 +34,7 @@ class ContestsApi(Controller):
         guards=[requires_organiser],
     )
     async def list_candidates(self, db: Database, slug: str, identity: Identity) -> list[CandidateRow]:
-        edition = await organised_edition(db, identity=identity, slug=slug)
-        return await service.list_candidates(db, edition.id)
+        return (await service.edition_candidates(db, identity=identity, slug=slug)).candidates
 
     @get(
         "/editions/{slug:str}/jurors",
@@ -46,8 +42,7 @@ class ContestsApi(Controller):
         guards=[requires_organiser],
     )
     async def list_jurors(self, db: Database, slug: str, identity: Identity) -> list[JurorRow]:
-        edition = await organised_edition(db, identity=identity, slug=slug)
-        return await service.list_jurors(db, edition.id)
+        return (await service.edition_jurors(db, identity=identity, slug=slug)).jurors
 
 
 class ContestPages(Controller):
@@ -57,36 +52,25 @@ class ContestPages(Controller):
 
     @get("/", summary="Page d'accueil des organisateurs")
     async def index(self, db: Database, identity: Identity) -> Template:
-        contests = await service.list_contests(db)
-        if not identity.is_admin:
-            mine = await organised_contest_ids(db, identity=identity)
-            contests = [c for c in contests if c.id in mine]
+        contests = await service.organiser_contests(db, identity=identity)
         return Template("organiser/contests.html", context={"contests": contests})
 
     @get("/editions/{slug:str}", summary="Page d'une édition")
     async def edition(self, db: Database, slug: str, identity: Identity) -> Template:
-        edition = await organised_edition(db, identity=identity, slug=slug)
+        page = await service.edition_page(db, identity=identity, slug=slug)
         return Template(
             "organiser/edition.html",
-            context={
-                "edition": edition,
-                "rounds": await service.list_rounds(db, edition.id),
-                "categories": await service.list_categories(db, edition.id),
-            },
+            context={"edition": page.edition, "rounds": page.rounds, "categories": page.categories},
         )
 
     @get("/editions/{slug:str}/candidats", summary="Candidats d'une édition")
     async def candidates(self, db: Database, slug: str, identity: Identity) -> Template:
-        edition = await organised_edition(db, identity=identity, slug=slug)
+        page = await service.edition_candidates(db, identity=identity, slug=slug)
         return Template(
-            "organiser/candidates.html",
-            context={"edition": edition, "candidates": await service.list_candidates(db, edition.id)},
+            "organiser/candidates.html", context={"edition": page.edition, "candidates": page.candidates}
         )
 
     @get("/editions/{slug:str}/jures", summary="Jurés d'une édition")
     async def jurors(self, db: Database, slug: str, identity: Identity) -> Template:
-        edition = await organised_edition(db, identity=identity, slug=slug)
-        return Template(
-            "organiser/jurors.html",
-            context={"edition": edition, "jurors": await service.list_jurors(db, edition.id)},
-        )
+        page = await service.edition_jurors(db, identity=identity, slug=slug)
+        return Template("organiser/jurors.html", context={"edition": page.edition, "jurors": page.jurors})

@@ -9,13 +9,17 @@ from __future__ import annotations
 import hashlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 
 import asyncpg
 
+from jury.access.identity import Identity
+from jury.access.policy import actor_label as label_of
 from jury.audit.service import append_event
-from jury.contests.service import get_edition
+from jury.contests.models import EditionDetail
+from jury.contests.service import get_edition, organised_edition
 from jury.db.queries import Database
-from jury.errors import Invalid, NotFound
+from jury.errors import FieldError, Invalid, NotFound
 from jury.french.dates import paris_day
 from jury.imports import parse, validate
 from jury.imports.models import (
@@ -32,7 +36,9 @@ from jury.imports.models import (
     PanelRef,
     Table,
     column_lookup,
+    columns_for,
 )
+from jury.spreadsheet import french_csv
 
 
 def check_kind(kind: str) -> ImportKind:
@@ -164,6 +170,83 @@ async def import_file(
         new_people=created,
         memberships=memberships,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class ImportPage:
+    """What the organisers' import page shows: the edition's categories and panels (the values a file may
+    name), and the outcome of the file just sent, if any: a report, or the refusal with every error."""
+
+    edition: EditionDetail
+    categories: list[CategoryRef]
+    panels: list[PanelRef]
+    report: ImportReport | None = None
+    failure: Invalid | None = None
+
+
+async def import_page(db: Database, *, identity: Identity, slug: str) -> ImportPage:
+    edition = await organised_edition(db, identity=identity, slug=slug)
+    return ImportPage(
+        edition=edition,
+        categories=await list_categories(db, edition.id),
+        panels=await list_panels(db, edition.id),
+    )
+
+
+async def import_from_page(
+    db: Database, *, identity: Identity, slug: str, kind: str, data: bytes, file_name: str, dry_run: bool
+) -> ImportPage:
+    """An organiser's file sent from the page: checked or imported, and the page to show again. A refused
+    file is part of the page (every error listed), not an error page."""
+    page = await import_page(db, identity=identity, slug=slug)  # an import adds no category nor panel
+    report, failure = None, None
+    try:
+        report = await import_file(
+            db,
+            edition_slug=slug,
+            kind=kind,
+            data=data,
+            file_name=file_name,
+            dry_run=dry_run,
+            actor_id=identity.person_id,
+            actor_label=label_of(identity),
+        )
+    except Invalid as exc:
+        failure = exc
+    return ImportPage(
+        edition=page.edition, categories=page.categories, panels=page.panels, report=report, failure=failure
+    )
+
+
+async def import_for_organiser(
+    db: Database, *, identity: Identity, slug: str, kind: str, data: bytes, file_name: str, dry_run: bool
+) -> ImportReport:
+    """The API's import: the kind (404), the organiser's scope (404, 403), a file at all (422), then
+    `import_file` with the organiser as the actor."""
+    check_kind(kind)
+    await organised_edition(db, identity=identity, slug=slug)
+    if not data and not file_name:
+        missing = FieldError(field="file", message="Envoyez le fichier dans le champ « file ».")
+        raise Invalid("Aucun fichier reçu : rien n'a été importé.", errors=[missing])
+    return await import_file(
+        db,
+        edition_slug=slug,
+        kind=kind,
+        data=data,
+        file_name=file_name,
+        dry_run=dry_run,
+        actor_id=identity.person_id,
+        actor_label=label_of(identity),
+    )
+
+
+async def import_template(db: Database, *, identity: Identity, slug: str, kind: str) -> tuple[str, bytes]:
+    """The file name and bytes of an empty file to fill in: the header line only, in the French CSV
+    dialect (UTF-8 with BOM, semicolons) that Excel on a French Windows opens as is."""
+    import_kind = check_kind(kind)
+    edition = await organised_edition(db, identity=identity, slug=slug)
+    content = french_csv([column.name for column in columns_for(import_kind)], [])
+    return f"modele-{import_kind}-{edition.slug}.csv", content
 
 
 @asynccontextmanager

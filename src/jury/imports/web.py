@@ -19,10 +19,7 @@ from litestar.response import Template
 
 from jury.access.guards import requires_organiser
 from jury.access.identity import Identity
-from jury.contests.models import EditionDetail
-from jury.contests.service import organised_edition
 from jury.db.queries import Database
-from jury.errors import FieldError, Invalid
 from jury.imports import service
 from jury.imports.models import (
     CANDIDATE_COLUMNS,
@@ -30,10 +27,9 @@ from jury.imports.models import (
     JUROR_COLUMNS,
     KIND_LABELS,
     ImportReport,
-    columns_for,
     required_for,
 )
-from jury.spreadsheet import french_csv
+from jury.imports.service import ImportPage
 from jury.web.openapi_errors import ErrorBody, error_responses
 
 TEMPLATE = "organiser/import.html"
@@ -136,21 +132,9 @@ class ImportsApi(Controller):
         ],
         dry_run: Annotated[bool, Parameter(description="Vérifier sans rien écrire.")] = False,
     ) -> Response[ImportReport]:
-        service.check_kind(kind)
-        await organised_edition(db, identity=identity, slug=slug)
         content, file_name = await _read(data.file)
-        if not content and not file_name:
-            missing = FieldError(field="file", message="Envoyez le fichier dans le champ « file ».")
-            raise Invalid("Aucun fichier reçu : rien n'a été importé.", errors=[missing])
-        report = await service.import_file(
-            db,
-            edition_slug=slug,
-            kind=kind,
-            data=content,
-            file_name=file_name,
-            dry_run=dry_run,
-            actor_id=identity.person_id,
-            actor_label=f"organiser:{identity.person_id}",
+        report = await service.import_for_organiser(
+            db, identity=identity, slug=slug, kind=kind, data=content, file_name=file_name, dry_run=dry_run
         )
         return Response(report, status_code=200 if dry_run else 201)
 
@@ -162,8 +146,8 @@ class ImportPages(Controller):
 
     @get("/", summary="Page d'import des candidats et des jurés")
     async def form(self, db: Database, identity: Identity, slug: str, kind: str = "candidats") -> Template:
-        edition = await organised_edition(db, identity=identity, slug=slug)
-        return await _page(db, edition=edition, kind=kind if kind in IMPORT_KINDS else "candidats")
+        page = await service.import_page(db, identity=identity, slug=slug)
+        return _page(page, kind=kind if kind in IMPORT_KINDS else "candidats")
 
     @post(
         "/",
@@ -181,63 +165,46 @@ class ImportPages(Controller):
         slug: str,
         data: Annotated[ImportPageForm, Body(media_type=RequestEncodingType.MULTI_PART)],
     ) -> Template:
-        edition = await organised_edition(db, identity=identity, slug=slug)
         kind = data.kind if data.kind in IMPORT_KINDS else "candidats"
-        dry_run = data.action != "importer"
         content, file_name = await _read(data.file)
-        try:
-            report = await service.import_file(
-                db,
-                edition_slug=slug,
-                kind=kind,
-                data=content,
-                file_name=file_name,
-                dry_run=dry_run,
-                actor_id=identity.person_id,
-                actor_label=f"organiser:{identity.person_id}",
-            )
-        except Invalid as exc:
-            return await _page(
-                db, edition=edition, kind=kind, file_name=file_name, failure=exc, status_code=422
-            )
-        return await _page(db, edition=edition, kind=kind, file_name=file_name, report=report)
+        page = await service.import_from_page(
+            db,
+            identity=identity,
+            slug=slug,
+            kind=kind,
+            data=content,
+            file_name=file_name,
+            dry_run=data.action != "importer",
+        )
+        return _page(page, kind=kind, file_name=file_name)
 
     @get("/modele/{kind:str}", summary="Modèle de fichier CSV à remplir", media_type="text/csv")
     async def template_file(self, db: Database, identity: Identity, slug: str, kind: str) -> Response[bytes]:
-        """A header-only CSV, UTF-8 with BOM and semicolons: what Excel on a French Windows opens as is."""
-        import_kind = service.check_kind(kind)
-        edition = await organised_edition(db, identity=identity, slug=slug)
-        name = f"modele-{import_kind}-{edition.slug}.csv"
+        name, content = await service.import_template(db, identity=identity, slug=slug, kind=kind)
         return Response(
-            french_csv([column.name for column in columns_for(import_kind)], []),
+            content,
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="{name}"'},
         )
 
 
-async def _page(
-    db: Database,
-    *,
-    edition: EditionDetail,
-    kind: str,
-    file_name: str = "",
-    report: ImportReport | None = None,
-    failure: Invalid | None = None,
-    status_code: int = 200,
-) -> Template:
+def _page(page: ImportPage, *, kind: str, file_name: str = "") -> Template:
+    """The page, with the outcome of the file just sent; 422 when it was refused."""
+    edition = page.edition
     context: dict[str, Any] = {
         "edition": edition,
         "kind": kind,
         "kinds": KIND_LABELS,
         "candidate_columns": _described(CANDIDATE_COLUMNS, required_for("candidats", edition.candidate_kind)),
         "juror_columns": _described(JUROR_COLUMNS, required_for("jures", edition.candidate_kind)),
-        "categories": await service.list_categories(db, edition.id),
-        "panels": await service.list_panels(db, edition.id),
+        "categories": page.categories,
+        "panels": page.panels,
         "file_name": file_name,
-        "report": report,
-        "failure": failure.message if failure else "",
-        "errors": failure.errors if failure else [],
+        "report": page.report,
+        "failure": page.failure.message if page.failure else "",
+        "errors": page.failure.errors if page.failure else [],
     }
+    status_code = 422 if page.failure else 200
     return Template(TEMPLATE, context=context, status_code=status_code, media_type=MediaType.HTML)
 
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import msgspec
 import structlog
 from litestar import Response, get
 from litestar.datastructures import State
 
 from jury import __version__
+from jury.db.health import ping
 
 
 class Health(msgspec.Struct, frozen=True):
@@ -26,10 +25,8 @@ class Health(msgspec.Struct, frozen=True):
 )
 async def healthz(state: State) -> Response[Health]:
     try:
-        async with asyncio.timeout(2):
-            async with state.pool.acquire() as conn:
-                await conn.fetchval(state.queries.ping.sql)
-    except Exception as exc:
+        await ping(state.pool, state.queries)
+    except Exception as exc:  # any failure to answer is "unavailable", whatever its kind
         structlog.get_logger(__name__).warning("database unreachable", error=repr(exc))
         return Response(
             Health(status="unavailable", database="unreachable", version=__version__), status_code=503
