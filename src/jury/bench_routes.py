@@ -8,13 +8,11 @@ floor in the same process as the full path keeps the ratio free of machine and d
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
-import msgspec
 from litestar import Request, post
 
-from jury.audit.service import append_event
+from jury.bench_service import record_baseline
 from jury.db.queries import Database
 
 __all__ = ["bench_baseline"]
@@ -23,18 +21,4 @@ __all__ = ["bench_baseline"]
 @post("/bench/baseline", include_in_schema=False, status_code=200)
 async def bench_baseline(request: Request, db: Database) -> dict[str, Any]:
     """No guard and no validation on purpose: anything more would no longer be the floor."""
-    raw = await request.body()
-    body = msgspec.json.decode(raw)
-    # One row per sheet of the client (an upsert, as for score sheets), whatever the request's own key.
-    key = uuid.UUID(str(body.get("sheet_key") or body.get("idempotency_key")))
-    version = int(body.get("version", 0))
-    row_id = await db.fetchval("upsert_bench_sheet", key=key, body=raw.decode(), version=version)
-    await append_event(
-        db,
-        actor_id=None,
-        actor_label="bench",
-        action="bench.baseline",
-        target=f"bench_sheet:{row_id}",
-        payload={"key": str(key), "version": version},
-    )
-    return {"id": row_id, "version": version}
+    return await record_baseline(db, body=await request.body())

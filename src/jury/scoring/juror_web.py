@@ -34,8 +34,8 @@ from jury.scoring.models import (
     SheetSubmission,
     VersionConflictBody,
 )
+from jury.scoring.shared_web import scoring_errors
 from jury.scoring.sheets import DeclarationsMissing, VersionConflict, number_fr
-from jury.scoring.web_common import scoring_errors
 
 __all__ = ["JurorApi", "JurorPages"]
 

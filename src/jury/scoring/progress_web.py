@@ -10,7 +10,7 @@ from jury.access.identity import Identity
 from jury.db.queries import Database
 from jury.scoring import progress
 from jury.scoring.models import RoundProgress
-from jury.scoring.web_common import csv_download, scoring_errors
+from jury.scoring.shared_web import csv_download, scoring_errors
 
 __all__ = ["ProgressApi", "ProgressPages"]
 
