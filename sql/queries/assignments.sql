@@ -37,12 +37,6 @@ join panels p on p.id = a.panel_id
 where p.round_id = :round_id
 order by a.person_id, a.candidate_id, a.panel_id
 
--- name: assignment_conflicts
--- Declared conflicts of interest for the round; a declaration of "no conflict" is not a conflict.
-select person_id, candidate_id
-from conflict_declarations
-where round_id = :round_id and has_conflict
-
 -- name: assignment_scored_pairs
 -- Pairs for which a juror already opened a score sheet: a new plan keeps them rather than orphan marks.
 select person_id, candidate_id

@@ -19,14 +19,6 @@ from panel_members pm join people p on p.id = pm.person_id
 where pm.panel_id = any(:panel_ids::int[])
 order by pm.role desc, p.full_name
 
--- name: delib_conflicts_of_person
--- Candidates a juror declared a conflict of interest with in a round: hidden from them everywhere.
-select candidate_id from conflict_declarations
-where round_id = :round_id and person_id = :person_id and has_conflict
-
--- name: delib_conflicts_of_round
-select person_id, candidate_id from conflict_declarations where round_id = :round_id and has_conflict
-
 -- name: delib_panel_candidates
 -- The candidates some panels deliberate on (identity columns only: labels are built by the caller).
 select cr.panel_id, c.id, c.organisation_name, c.person_name, c.entry_number, cr.status
@@ -138,10 +130,6 @@ for update
 
 -- name: delib_entries_in_round
 select candidate_id from candidate_rounds where round_id = :round_id and candidate_id = any(:candidate_ids::int[])
-
--- name: delib_set_entry_status
-update candidate_rounds set status = :status, reason = :reason, updated_at = :now::timestamptz
-where candidate_id = :candidate_id and round_id = :round_id
 
 -- name: delib_insert_entry
 insert into candidate_rounds (candidate_id, round_id, status) values (:candidate_id, :round_id, 'pending')

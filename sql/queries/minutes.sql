@@ -1,19 +1,5 @@
 -- Procès-verbal of a panel's deliberation and the advancement preview. Names start with minutes_.
 
--- name: minutes_round
--- The advancement preview's round with the round after it (the procès-verbal reads `round_in_edition`).
-select r.id, r.edition_id, r.name, r.kind, r.status, r.method, r.advance_count, r.blind, r.scheduled_on,
-       r.position, e.slug as edition_slug, e.number as edition_number, e.year as edition_year,
-       e.place, c.name as contest_name,
-       n.name as next_round_name, n.status as next_round_status
-from rounds r
-join editions e on e.id = r.edition_id
-join contests c on c.id = e.contest_id
-left join lateral (select x.name, x.status from rounds x
-                   where x.edition_id = r.edition_id and x.position > r.position
-                   order by x.position limit 1) n on true
-where r.id = :round_id
-
 -- name: minutes_panel
 select id, round_id, name, venue from panels where id = :panel_id
 

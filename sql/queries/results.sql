@@ -91,12 +91,6 @@ join panels p on p.id = pm.panel_id
 where p.round_id = :round_id and pm.person_id = :person_id
 order by pm.panel_id
 
--- name: juror_conflicts
--- Candidates a person declared a conflict of interest with in a round.
-select candidate_id
-from conflict_declarations
-where round_id = :round_id and person_id = :person_id and has_conflict
-
 -- name: set_round_method
 update rounds set method = :method where id = :round_id
 

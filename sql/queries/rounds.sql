@@ -87,10 +87,17 @@ order by cr.candidate_id
 -- name: communes_of_department
 select insee_code from communes where department_code = :department
 
--- name: set_eligibility
-update candidate_rounds set status = :status, reason = :reason, updated_at = :now::timestamptz
-where candidate_id = :candidate_id and round_id = :round_id
-
 -- name: insert_eligibility_decision
 insert into decisions (edition_id, round_id, candidate_id, kind, reason, decided_by)
 values (:edition_id, :round_id, :candidate_id, 'ineligible', :reason, :decided_by)
+
+-- name: set_entry_status
+-- A candidate's status in a round (eligibility, qualification, withdrawal), with the reason shown beside it.
+update candidate_rounds set status = :status, reason = :reason, updated_at = :now::timestamptz
+where candidate_id = :candidate_id and round_id = :round_id
+
+-- name: round_after
+-- The round that follows a round in its edition, if any.
+select name, status from rounds
+where edition_id = :edition_id and position > :position
+order by position limit 1

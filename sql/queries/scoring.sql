@@ -289,3 +289,12 @@ from competing k
 join candidates c on c.id = k.candidate_id
 left join panels p on p.id = k.panel_id
 order by p.name nulls last, c.entry_number nulls last, c.id
+
+-- name: conflicts_of_round
+-- Declared conflicts of interest in a round; a declaration of "no conflict" is not a conflict.
+select person_id, candidate_id from conflict_declarations where round_id = :round_id and has_conflict
+
+-- name: conflicts_of_person
+-- Candidates a juror declared a conflict of interest with in a round: hidden from them everywhere.
+select candidate_id from conflict_declarations
+where round_id = :round_id and person_id = :person_id and has_conflict

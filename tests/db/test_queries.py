@@ -40,3 +40,18 @@ def test_every_query_is_used_by_the_code():
     queries = Queries(PROJECT_ROOT / "sql" / "queries")
     unused = [name for name in queries.names() if f'"{name}"' not in source and f".{name}." not in source]
     assert unused == []
+
+
+def same_text(queries: Queries) -> list[list[str]]:
+    """Groups of named queries whose SQL is the same once spaces and case are folded."""
+    groups: dict[str, list[str]] = {}
+    for name in queries.names():
+        groups.setdefault(" ".join(queries[name].sql.lower().split()), []).append(name)
+    return [names for names in groups.values() if len(names) > 1]
+
+
+def test_no_statement_is_written_twice_under_two_names(tmp_path: Path):
+    assert same_text(Queries(PROJECT_ROOT / "sql" / "queries")) == []
+    (tmp_path / "a.sql").write_text("-- name: one\nselect id from t where x = :x\n")
+    (tmp_path / "b.sql").write_text("-- name: two\nSELECT id\n  FROM t WHERE x = :x\n")
+    assert same_text(Queries(tmp_path)) == [["one", "two"]]

@@ -212,7 +212,7 @@ async def _load(db: Database, header: RoundInEdition) -> RoundAssignments:
         members=await db.fetch("assignment_members", round_id=round_id),
         candidates=await db.fetch("assignment_candidates", round_id=round_id),
         pairs=await db.fetch("assignment_pairs", round_id=round_id),
-        conflicts=await db.fetch("assignment_conflicts", round_id=round_id),
+        conflicts=await db.fetch("conflicts_of_round", round_id=round_id),
         scored=await db.fetch("assignment_scored_pairs", round_id=round_id),
     )
 

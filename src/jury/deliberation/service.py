@@ -73,7 +73,7 @@ async def round_seat(db: Database, *, identity: Identity, rnd: RoundInEdition) -
     rows = await db.fetch("delib_member_panels", round_id=rnd.id, person_id=identity.person_id)
     if not rows:
         raise Forbidden(NOT_IN_ROUND)
-    hidden = await db.fetch("delib_conflicts_of_person", round_id=rnd.id, person_id=identity.person_id)
+    hidden = await db.fetch("conflicts_of_person", round_id=rnd.id, person_id=identity.person_id)
     return Seat(
         person_id=identity.person_id,
         organiser=False,

@@ -78,7 +78,7 @@ async def caller_scope(db: Database, *, identity: Identity, round_id: int) -> tu
         raise Forbidden("Vous ne siégez dans aucun jury de ce tour.")
     conflicts = frozenset(
         row["candidate_id"]
-        for row in await db.fetch("juror_conflicts", round_id=rnd.id, person_id=identity.person_id)
+        for row in await db.fetch("conflicts_of_person", round_id=rnd.id, person_id=identity.person_id)
     )
     return rnd, Scope(organiser=False, panels=panels, conflicts=conflicts, blind=rnd.blind)
 

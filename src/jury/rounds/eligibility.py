@@ -41,7 +41,7 @@ async def record_eligibility(db: Database, *, identity: Identity, round_id: int)
         )
         reasons = [failure.message for failure in result.failures]
         await db.execute(
-            "set_eligibility",
+            "set_entry_status",
             candidate_id=candidate["candidate_id"],
             round_id=round_id,
             status="ineligible" if reasons else "eligible",

@@ -19,11 +19,11 @@ from typing import Any
 import msgspec
 
 from jury.access.identity import Identity
-from jury.access.policy import ensure_organiser_of_edition
+from jury.access.policy import organised_round
 from jury.db.queries import Database
 from jury.deliberation.awards.decisions import OPEN_STATUSES
 from jury.deliberation.service import unique_labels
-from jury.errors import Forbidden, NotFound
+from jury.errors import Forbidden
 from jury.labels import CANDIDATE_STATUS, label
 from jury.results import standings as results
 from jury.results.models import LineView, StandingView
@@ -99,10 +99,8 @@ async def preview(
 ) -> AdvancementPreview:
     if identity.kind != "organiser":
         raise Forbidden("Réservé aux organisateurs.")
-    rnd = await db.fetchrow("minutes_round", round_id=round_id)
-    if rnd is None:
-        raise NotFound("Tour inconnu.")
-    await ensure_organiser_of_edition(db, identity=identity, edition_id=rnd["edition_id"])
+    rnd = await organised_round(db, identity=identity, round_id=round_id)
+    following = await db.fetchrow("round_after", edition_id=rnd.edition_id, position=rnd.position)
     views = await results.standings(db, identity=identity, round_id=round_id, executor=executor)
     entries = await db.fetch("minutes_round_entries", round_id=round_id)
     labels = unique_labels(entries, blind=False)
@@ -112,15 +110,15 @@ async def preview(
         panels.append((None, results.NO_PANEL))
 
     blocking = []
-    if rnd["status"] != "deliberation":
+    if rnd.status != "deliberation":
         blocking.append(
             "Les qualifiés se confirment pendant la délibération ; état du tour : "
-            f"{label(rnd['status'], 'round')}."
+            f"{label(rnd.status, 'round')}."
         )
-    if rnd["next_round_name"] is None:
+    if following is None:
         blocking.append("Ce tour est le dernier de l'édition : il n'y a pas de tour suivant.")
-    elif rnd["next_round_status"] != "draft":
-        blocking.append(f"Le tour suivant ({rnd['next_round_name']}) a déjà commencé.")
+    elif following["status"] != "draft":
+        blocking.append(f"Le tour suivant ({following['name']}) a déjà commencé.")
     has_panels = any(pid is not None for pid, _ in panels)
 
     out = []
@@ -167,14 +165,14 @@ async def preview(
         )
     return AdvancementPreview(
         round_id=round_id,
-        round_name=rnd["name"],
-        status=rnd["status"],
-        contest_name=rnd["contest_name"],
-        edition_year=rnd["edition_year"],
-        edition_slug=rnd["edition_slug"],
-        method=rnd["method"],
-        advance_count=rnd["advance_count"] or None,
-        next_round=rnd["next_round_name"],
+        round_name=rnd.name,
+        status=rnd.status,
+        contest_name=rnd.contest_name,
+        edition_year=rnd.edition_year,
+        edition_slug=rnd.edition_slug,
+        method=rnd.method,
+        advance_count=rnd.advance_count or None,
+        next_round=following["name"] if following else None,
         can_confirm=not blocking,
         blocking=blocking,
         panels=[p for p in out if p.panel_id is not None or p.sections or p.in_play],

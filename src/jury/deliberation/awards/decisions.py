@@ -85,7 +85,7 @@ async def confirm_advancement(
         *((c, "eliminated", "eliminate") for c in eliminated),
     ]:
         await db.execute(
-            "delib_set_entry_status", candidate_id=cid, round_id=round_id, status=status, reason=reason
+            "set_entry_status", candidate_id=cid, round_id=round_id, status=status, reason=reason
         )
         decision_ids.append(
             await db.fetchval(

@@ -112,7 +112,7 @@ async def record_awards(
         )
         if request.round_id is not None:
             await db.execute(
-                "delib_set_entry_status",
+                "set_entry_status",
                 candidate_id=line.candidate_id,
                 round_id=request.round_id,
                 status="laureate",

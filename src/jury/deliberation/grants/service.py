@@ -278,7 +278,7 @@ async def _write_grant(
     )
     if request.round_id is not None:
         await db.execute(
-            "delib_set_entry_status",
+            "set_entry_status",
             candidate_id=candidate_id,
             round_id=request.round_id,
             status="laureate",

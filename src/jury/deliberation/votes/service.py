@@ -210,7 +210,7 @@ async def close_ballot(
     voters = {v["person_id"] for v in votes}
     conflicts = [
         (str(r["person_id"]), str(r["candidate_id"]))
-        for r in await db.fetch("delib_conflicts_of_round", round_id=rnd.id)
+        for r in await db.fetch("conflicts_of_round", round_id=rnd.id)
         if r["person_id"] in voters and r["candidate_id"] in candidates
     ]
     result: dict[str, Any]
