@@ -17,6 +17,7 @@ from jury.app import create_app
 from jury.contests.service import get_edition
 from jury.db.queries import Database
 from jury.demo.loader import load_demo
+from jury.diplomas import links as winner_links
 from jury.diplomas import service
 from jury.settings import Settings
 
@@ -129,7 +130,7 @@ async def test_generation_links_downloads_and_revocations(
     stored = await demo.conn.fetch("select token_hash, diploma_id from diploma_links")
     assert all(t not in str(list(map(dict, stored))) for t in tokens), "tokens must never be stored"
     by_token = {
-        t: sources[next(r["diploma_id"] for r in stored if r["token_hash"] == service.hash_token(t))]
+        t: sources[next(r["diploma_id"] for r in stored if r["token_hash"] == winner_links.hash_token(t))]
         for t in tokens
     }
 
@@ -151,7 +152,7 @@ async def test_generation_links_downloads_and_revocations(
     [link_id] = [
         r["id"]
         for r in await demo.conn.fetch("select id, token_hash from diploma_links")
-        if r["token_hash"] == service.hash_token(tokens[1])
+        if r["token_hash"] == winner_links.hash_token(tokens[1])
     ]
     assert (
         await app_client.post(f"{PAGE}/liens/{link_id}/revoquer", follow_redirects=False)
@@ -190,7 +191,7 @@ async def test_expired_link_is_gone(app_client: AsyncTestClient, demo: Database)
     token = "jeton-de-test-" + "x" * 30
     await demo.execute(
         "diploma_insert_link",
-        token_hash=service.hash_token(token),
+        token_hash=winner_links.hash_token(token),
         diploma_id=source["diploma_id"],
         expires_at=None,
     )

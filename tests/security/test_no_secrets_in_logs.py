@@ -35,6 +35,7 @@ from jury.auth.service import issue_codes
 from jury.clock import system_clock
 from jury.db.queries import Database, Queries
 from jury.demo.loader import DEMO_PASSWORD
+from jury.diplomas import links as diploma_links
 from jury.diplomas import service as diplomas
 from jury.log import configure_logging
 
@@ -131,7 +132,7 @@ async def _diploma_token(demo: Demo) -> str:
         token = secrets.token_urlsafe(32)
         await db.execute(
             "diploma_insert_link",
-            token_hash=diplomas.hash_token(token),
+            token_hash=diploma_links.hash_token(token),
             diploma_id=source["diploma_id"],
             expires_at=None,
         )

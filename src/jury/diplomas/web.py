@@ -17,6 +17,7 @@ from jury.access.guards import requires_organiser
 from jury.access.identity import Identity
 from jury.db.queries import Database
 from jury.diplomas import jobs, mail, service
+from jury.diplomas import links as winner_links
 from jury.errors import Invalid, NotFound
 from jury.french.dates import french_date
 from jury.settings import Settings
@@ -89,7 +90,7 @@ class DiplomaPages(Controller):
     async def links(self, request: Request, db: Database, identity: Identity, slug: str) -> Template:
         form = await request.form()
         try:
-            links = await service.create_links(
+            links = await winner_links.create_links(
                 db,
                 identity=identity,
                 slug=slug,
@@ -104,7 +105,7 @@ class DiplomaPages(Controller):
     async def send(self, request: Request, db: Database, identity: Identity, slug: str) -> Template:
         form = await request.form()
         try:
-            sent = await service.email_links(
+            sent = await winner_links.email_links(
                 db,
                 identity=identity,
                 slug=slug,
@@ -131,7 +132,7 @@ class DiplomaPages(Controller):
 
     @post("/liens/{link_id:int}/revoquer", summary="Révoquer un lien", status_code=303)
     async def revoke_link(self, db: Database, identity: Identity, slug: str, link_id: int) -> Redirect:
-        await service.revoke_link(db, identity=identity, slug=slug, link_id=link_id)
+        await winner_links.revoke_link(db, identity=identity, slug=slug, link_id=link_id)
         return Redirect(f"/organisation/editions/{slug}/diplomes/", status_code=303)
 
     @get("/{diploma_id:int}/pdf", summary="Télécharger un diplôme (organisateurs)")
@@ -169,7 +170,7 @@ async def _page(
     *,
     identity: Identity,
     slug: str,
-    new_links: list[service.NewLink] | None = None,
+    new_links: list[winner_links.NewLink] | None = None,
     notice: str = "",
     error: str = "",
 ) -> Template:
@@ -206,8 +207,8 @@ class PublicDiplomaPages(Controller):
     @get("/diplome/{token:str}", summary="Page privée d'un lauréat")
     async def winner(self, db: Database, token: str) -> Template:
         try:
-            source = await service.open_link(db, token=token)
-        except service.LinkRefused as exc:
+            source = await winner_links.open_link(db, token=token)
+        except winner_links.LinkRefused as exc:
             return _refused(exc)
         return Template(
             "public/diploma_link.html",
@@ -218,10 +219,10 @@ class PublicDiplomaPages(Controller):
     @get("/diplome/{token:str}/pdf", summary="Télécharger son diplôme")
     async def winner_pdf(self, request: Request, db: Database, token: str) -> Response:
         try:
-            code, pdf = await service.link_pdf(
+            code, pdf = await winner_links.link_pdf(
                 db, token=token, settings=_settings(request), renderer=request.app.state.pdf
             )
-        except service.LinkRefused as exc:
+        except winner_links.LinkRefused as exc:
             return _refused(exc)
         return _pdf_response(pdf, code=code)
 
@@ -239,7 +240,7 @@ class PublicDiplomaPages(Controller):
         return Template("public/verify.html", context={"d": _summary(source)})
 
 
-def _refused(exc: service.LinkRefused) -> Template:
+def _refused(exc: winner_links.LinkRefused) -> Template:
     return Template(
         "public/diploma_link.html",
         context={
