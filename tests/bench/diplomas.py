@@ -3,7 +3,7 @@
     .venv/bin/python tests/bench/diplomas.py            # 560 diplomas
     .venv/bin/python tests/bench/diplomas.py --n 5600   # the full Hauts-de-Seine volume
 
-Both runs go through the same warmed-up `DiplomaRenderer` (spawned workers, fonts loaded), so the
+Both runs go through the same warmed-up `PdfPool` (spawned workers, fonts loaded), so the
 figures compare batching alone. The goal is 5,600 diplomas in under 2 minutes on a 2-core machine.
 The last line printed is one JSON object with every figure, for comparing runs.
 """
@@ -25,9 +25,10 @@ from pathlib import Path
 import pypdf
 
 from jury.diplomas.models import DiplomaContext, Signatory, new_verification_code
-from jury.diplomas.pool import DEFAULT_BATCH_SIZE, DiplomaRenderer
+from jury.diplomas.printing import describe, render_diplomas
+from jury.pdf.pool import DEFAULT_BATCH_SIZE, PdfPool
 
-TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates" / "diplomas"
+TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 GOAL_N = 5600
 GOAL_SECONDS = 120.0
 
@@ -124,7 +125,7 @@ def make_contexts(n: int, *, seed: int = 92) -> list[DiplomaContext]:
     return contexts
 
 
-async def timed(renderer: DiplomaRenderer, contexts: list[DiplomaContext], *, batch_size: int, label: str):
+async def timed(renderer: PdfPool, contexts: list[DiplomaContext], *, batch_size: int, label: str):
     marks = {round(len(contexts) * k / 10) for k in range(1, 11)}
     start = time.perf_counter()
 
@@ -132,7 +133,7 @@ async def timed(renderer: DiplomaRenderer, contexts: list[DiplomaContext], *, ba
         if done in marks or done == total:
             print(f"  {label}: {done}/{total} in {time.perf_counter() - start:.1f} s", file=sys.stderr)
 
-    pdfs = await renderer.render_many(contexts, batch_size=batch_size, on_progress=progress)
+    pdfs = await render_diplomas(renderer, contexts, batch_size=batch_size, on_progress=progress)
     seconds = time.perf_counter() - start
     assert len(pdfs) == len(contexts)
     assert all(pdf.startswith(b"%PDF-") for pdf in pdfs)
@@ -159,8 +160,9 @@ async def phase(
     """One pool per phase, so the CPU time its workers used can be told apart from the other phase's.
     On a shared machine wall-clock figures depend on the neighbours; CPU time much less."""
     cpu_before = children_cpu_seconds()
-    async with DiplomaRenderer(args.templates_dir, max_workers=args.workers, split=args.split) as renderer:
-        stats = await renderer.warm_up()
+    async with PdfPool(args.templates_dir, max_workers=args.workers or os.cpu_count() or 1) as renderer:
+        await renderer.warm_up()
+        stats = [await describe(renderer)]
         figures = await timed(renderer, contexts, batch_size=batch_size, label=label)
     figures["worker_cpu_seconds"] = round(children_cpu_seconds() - cpu_before, 2)
     figures["workers"] = renderer.max_workers
@@ -172,7 +174,8 @@ async def startup_cpu(args: argparse.Namespace) -> tuple[float, float]:
     """Wall time and worker CPU time of starting and stopping a pool, subtracted from each phase."""
     cpu_before = children_cpu_seconds()
     started = time.perf_counter()
-    async with DiplomaRenderer(args.templates_dir, max_workers=args.workers, split=args.split):
+    async with PdfPool(args.templates_dir, max_workers=args.workers or os.cpu_count() or 1) as renderer:
+        await renderer.warm_up()
         wall = time.perf_counter() - started
     return wall, children_cpu_seconds() - cpu_before
 
@@ -188,7 +191,6 @@ async def main(argv: list[str]) -> dict:
     )
     parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE)
     parser.add_argument("--workers", type=int, default=None, help="default os.cpu_count()")
-    parser.add_argument("--split", choices=("copy", "pypdf"), default="copy")
     parser.add_argument("--templates-dir", type=Path, default=TEMPLATES_DIR)
     args = parser.parse_args(argv)
     n = args.n or args.n_pos or 560
@@ -218,7 +220,7 @@ async def main(argv: list[str]) -> dict:
         "n": n,
         "workers": workers,
         "cpu_count": os.cpu_count(),
-        "split": args.split,
+        "split": "copy",
         "startup_seconds": round(startup_wall, 2),
         "batched": batched,
         "single": single,

@@ -9,7 +9,7 @@ structures only for the 3rd. The organisations, projects, amounts and committee 
 
 Grid, /100: each criterion is marked from 0 to its number of points (step 1) and weighs those points, so
 the total on the tablet is simply the sum of the marks. Eligibility is a pass/fail round before it, using
-the same rule as the app (`jury.deliberation.grants.check_eligibility`).
+the same rule as the app (`jury.contests.eligibility.check_eligibility`).
 """
 
 from __future__ import annotations

@@ -119,7 +119,7 @@ def assign(
 
     Bridging jurors take `bridge_quota` consecutive candidates each, spread evenly over the panel's list, so
     together they cover the panel and link it to the other panels. The other places go to the least-loaded
-    jurors without a conflict, ties drawn at random. (The organisers' solver, `jury.scoring.assignment`,
+    jurors without a conflict, ties drawn at random. (The organisers' solver, `jury.assignments.solver`,
     does this properly; the demo only needs a plausible, deterministic plan.)
     """
     order = list(candidates)

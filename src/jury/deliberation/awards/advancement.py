@@ -1,6 +1,6 @@
 """Advancement preview: who the calibrated standing would send to the next round, before anyone confirms.
 
-The preview writes nothing. It reads the standings through `jury.results.service.standings` (same cache,
+The preview writes nothing. It reads the standings through `jury.results.standings.standings` (same cache,
 same figures as the standings page: one truth for ranks, P(top k) and the borderline band) and proposes,
 per standing, the first `advance_count` candidates still in play. Confirming goes through
 `service.confirm_advancement` with the method and input digest shown here as `based_on`, so every
