@@ -12,10 +12,12 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 import asyncpg
+import msgspec
 
 from jury.access.identity import Identity
 from jury.access.policy import actor_label as label_of
 from jury.audit.service import append_event
+from jury.contests.eligibility import EditionRules, Eligibility
 from jury.contests.models import EditionDetail
 from jury.contests.service import get_edition, organised_edition
 from jury.db.queries import Database
@@ -31,6 +33,7 @@ from jury.imports.models import (
     Commune,
     ImportKind,
     ImportReport,
+    IneligibleLine,
     JurorRecord,
     JurorRules,
     PanelRef,
@@ -54,12 +57,22 @@ async def candidate_rules(
     candidate_kind: str,
     eligible_legal_forms: list[str],
     max_grant_eur: int | None,
+    exclude_candidate_id: int | None = None,
 ) -> CandidateRules:
+    """Everything one candidate is checked against: the columns' rules and the edition's eligibility.
+
+    `exclude_candidate_id`: a candidate being corrected keeps its own number.
+    """
     communes = [
         Commune(insee_code=r["insee_code"], name=r["name"], postal_codes=tuple(r["postal_codes"]))
         for r in await db.fetch("import_communes")
     ]
-    taken = await db.fetch("import_taken_entry_numbers", edition_id=edition_id)
+    if exclude_candidate_id is None:
+        taken = await db.fetch("import_taken_entry_numbers", edition_id=edition_id)
+    else:
+        taken = await db.fetch(
+            "candidate_taken_numbers", edition_id=edition_id, candidate_id=exclude_candidate_id
+        )
     return CandidateRules(
         candidate_kind=candidate_kind,
         eligible_legal_forms=tuple(eligible_legal_forms),
@@ -68,7 +81,54 @@ async def candidate_rules(
         communes=tuple(communes),
         taken_entry_numbers=frozenset(r["entry_number"] for r in taken),
         today=paris_day(db.now()),
+        eligibility=await eligibility_rules(db, edition_id=edition_id, communes=communes),
     )
+
+
+async def eligibility_rules(db: Database, *, edition_id: int, communes: list[Commune]) -> EditionRules:
+    """The edition's rules as data, read at the moment a candidate enters or is corrected."""
+    row = await db.fetchrow("edition_eligibility_rules", edition_id=edition_id)
+    if row is None:
+        raise NotFound("Édition introuvable.")
+    department = await db.fetch("communes_of_department", department="92")
+    labels = {column.name: column.label for column in columns_for("candidats")}
+    return EditionRules(
+        department_communes=frozenset(r["insee_code"] for r in department),
+        accepted_outside=frozenset(row["accepted_outside_insee"]),
+        commune_names={c.insee_code: c.name for c in communes},
+        closes_on=row["closes_on"],
+        max_company_age_years=row["max_company_age_years"],
+        eligible_legal_forms=tuple(row["eligible_legal_forms"]),
+        max_grant_eur=row["max_grant_eur"],
+        required_fields={name: labels.get(name, name) for name in row["required_fields"]},
+    )
+
+
+def intake_status(eligibility: Eligibility, *, round_kind: str, overridden: bool = False) -> tuple[str, str]:
+    """A first round entry's status and reason: `ineligible` with the reasons, unless an organiser
+    overrode them; `eligible` in an eligibility round; otherwise `pending`, the round's work to come."""
+    if eligibility.failures and not overridden:
+        return "ineligible", " ; ".join(f.message for f in eligibility.failures)
+    return ("eligible" if round_kind == "eligibility" else "pending"), ""
+
+
+async def enter_first_round(
+    db: Database, *, edition_id: int, entries: list[tuple[int, Eligibility]]
+) -> dict[str, object] | None:
+    """Put new candidates into the edition's first round with their intake status; the round (id, name,
+    kind, status), or None for an edition without rounds yet."""
+    first = await db.fetchrow("edition_first_round", edition_id=edition_id)
+    if first is None or not entries:
+        return dict(first) if first else None
+    statuses = [intake_status(eligibility, round_kind=first["kind"]) for _, eligibility in entries]
+    await db.execute(
+        "enter_candidates_in_round",
+        round_id=first["id"],
+        candidate_ids=[candidate_id for candidate_id, _ in entries],
+        statuses=[status for status, _ in statuses],
+        reasons=[reason for _, reason in statuses],
+    )
+    return dict(first)
 
 
 async def list_panels(db: Database, edition_id: int) -> list[PanelRef]:
@@ -117,11 +177,31 @@ async def import_file(
             max_grant_eur=edition.max_grant_eur,
         )
         candidates = validate.validate_candidates(table, rules)
+        ineligible = tuple(
+            IneligibleLine(
+                line=r.line, name=r.organisation_name or r.person_name, failures=r.eligibility.failures
+            )
+            for r in candidates
+            if not r.eligibility.eligible
+        )
         if dry_run:
-            return ImportReport(kind=import_kind, dry_run=True, rows=len(candidates), imported=0)
+            return ImportReport(
+                kind=import_kind, dry_run=True, rows=len(candidates), imported=0, ineligible=ineligible
+            )
+        numbers = validate.assign_entry_numbers(
+            [r.entry_number for r in candidates], taken=rules.taken_entry_numbers
+        )
+        candidates = [
+            msgspec.structs.replace(r, entry_number=n) for r, n in zip(candidates, numbers, strict=True)
+        ]
         async with _all_or_nothing(db):
             ids = await _insert_candidates(
                 db, edition_id=edition.id, kind=edition.candidate_kind, records=candidates
+            )
+            first = await enter_first_round(
+                db,
+                edition_id=edition.id,
+                entries=[(i, r.eligibility) for i, r in zip(ids, candidates, strict=True)],
             )
             await _audit(
                 db,
@@ -134,7 +214,14 @@ async def import_file(
                 actor_id=actor_id,
                 actor_label=actor_label,
             )
-        return ImportReport(kind=import_kind, dry_run=False, rows=len(candidates), imported=len(ids))
+        return ImportReport(
+            kind=import_kind,
+            dry_run=False,
+            rows=len(candidates),
+            imported=len(ids),
+            ineligible=ineligible,
+            round_name=str(first["name"]) if first else None,
+        )
 
     jurors = validate.validate_jurors(table, await juror_rules(db, edition_id=edition.id))
     emails = sorted({record.email.casefold() for record in jurors})
@@ -201,15 +288,8 @@ async def import_from_page(
     page = await import_page(db, identity=identity, slug=slug)  # an import adds no category nor panel
     report, failure = None, None
     try:
-        report = await import_file(
-            db,
-            edition_slug=slug,
-            kind=kind,
-            data=data,
-            file_name=file_name,
-            dry_run=dry_run,
-            actor_id=identity.person_id,
-            actor_label=label_of(identity),
+        report = await import_for_organiser(
+            db, identity=identity, slug=slug, kind=kind, data=data, file_name=file_name, dry_run=dry_run
         )
     except Invalid as exc:
         failure = exc
