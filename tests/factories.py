@@ -44,19 +44,23 @@ async def edition(
     contest_id: int,
     year: int = 2025,
     slug: str | None = None,
-    status: str = "current",
+    status: str = "judging",
     decision_on: dt.date | None = None,
+    number: int | None = None,
     **columns: object,
 ) -> int:
     """Other columns of `editions` (budget_eur, max_grant_eur, eligible_legal_forms…) by name."""
     contest_slug = await db.conn.fetchval("select slug from contests where id = $1", contest_id)
     names = ["contest_id", "slug", "number", "year", "status", "decision_on", *columns]
-    values = [contest_id, slug or f"{contest_slug}-{year}", year - 2000, year, status, decision_on]
+    values = [contest_id, slug or f"{contest_slug}-{year}", number or year - 2000, year, status, decision_on]
     return await _insert(db, "editions", names, [*values, *columns.values()])
 
 
-async def category(db: Database, *, edition_id: int, code: str = "general", name: str = "Général") -> int:
-    return await _insert(db, "categories", ["edition_id", "code", "name"], [edition_id, code, name])
+async def category(
+    db: Database, *, edition_id: int, code: str = "general", name: str = "Général", position: int = 1
+) -> int:
+    names = ["edition_id", "code", "name", "position"]
+    return await _insert(db, "categories", names, [edition_id, code, name, position])
 
 
 async def criterion(
@@ -155,12 +159,13 @@ async def sheet(
     scores: Mapping[int, float] | None = None,
     status: str = "submitted",
     abstention_reason: str = "",
+    abstained: bool | None = None,
     comment: str = "",
     score_comment: str = "",
 ) -> int:
-    """A score sheet stamped at the database's clock (`db.now()`); `scores` maps criterion id → value,
-    each criterion's scale copied from the grid as the service does. An abstention has a reason and no
-    scores."""
+    """A score sheet stamped at the database's clock (`db.now()`); `scores` maps criterion id → value
+    (None: that criterion left unmarked), each criterion's scale copied from the grid as the service does.
+    An abstention has a reason (`abstained` defaults to whether one is given) and no scores."""
     sheet_id = await db.conn.fetchval(
         "insert into score_sheets (round_id, panel_id, person_id, candidate_id, status, abstained, "
         "abstention_reason, comment, submitted_at) values ($1, $2, $3, $4, $5, $6, $7, $8, "
@@ -170,7 +175,7 @@ async def sheet(
         person_id,
         candidate_id,
         status,
-        bool(abstention_reason),
+        bool(abstention_reason) if abstained is None else abstained,
         abstention_reason,
         comment,
         db.now(),

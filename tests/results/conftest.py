@@ -1,11 +1,12 @@
-"""Builders for standings tests: a contest, a round, panels, jurors, candidates and sheets, inserted with
-plain SQL so that every mark is known by hand."""
+"""Builders for standings tests: a contest, a round, panels, jurors, candidates and sheets, made with the
+shared factories so that every mark is known by hand."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
 import pytest
+from tests import factories
 from tests.helpers import make_contest, make_organiser
 
 from jury.access.identity import Identity
@@ -30,82 +31,70 @@ class RoundBuilder:
         self, *, contest: str = "made-in-92", year: int = 2025, advance_count: int | None = 1
     ) -> None:
         self.contest = contest
-        self.edition = await self.db.conn.fetchval(
-            "insert into editions (contest_id, slug, number, year) select id, $1, 10, $2 "
-            "from contests where slug = $3 returning id",
-            f"{contest}-{year}",
-            year,
-            contest,
-        )
-        self.round = await self.db.conn.fetchval(
-            "insert into rounds (edition_id, kind, name, position, advance_count) "
-            "values ($1, 'semi_final', 'Demi-finale', 1, $2) returning id",
-            self.edition,
-            advance_count,
+        contest_id = await factories.contest(self.db, slug=contest)
+        self.edition = await factories.edition(self.db, contest_id=contest_id, year=year, number=10)
+        self.round = await factories.round_(
+            self.db,
+            edition_id=self.edition,
+            kind="semi_final",
+            name="Demi-finale",
+            status="draft",
+            advance_count=advance_count,
         )
 
     async def category(self, code: str, criteria: list[tuple[str, float, float, float, bool]]) -> int:
         """criteria: (code, min, max, weight, eliminatory), in position order."""
-        category = await self.db.conn.fetchval(
-            "insert into categories (edition_id, code, name, position) values ($1, $2, $3, $4) returning id",
-            self.edition,
-            code,
-            code.capitalize(),
-            len(self.categories) + 1,
+        category = await factories.category(
+            self.db,
+            edition_id=self.edition,
+            code=code,
+            name=code.capitalize(),
+            position=len(self.categories) + 1,
         )
         self.categories[code] = category
         self.criteria[category] = {}
         for position, (name, low, high, weight, eliminatory) in enumerate(criteria, start=1):
+            criterion = await factories.criterion(
+                self.db,
+                category_id=category,
+                code=name,
+                label=name.capitalize(),
+                scale=(Decimal(str(low)), Decimal(str(high)), 1),
+                weight=Decimal(str(weight)),
+                position=position,
+                eliminatory=eliminatory,
+            )
             row = await self.db.conn.fetchrow(
-                "insert into criteria (category_id, code, label, scale_min, scale_max, scale_step, weight, "
-                "eliminatory, position) values ($1, $2, $3, $4, $5, 1, $6, $7, $8) "
-                "returning id, scale_min, scale_max, weight, eliminatory",
-                category,
-                name,
-                name.capitalize(),
-                Decimal(str(low)),
-                Decimal(str(high)),
-                Decimal(str(weight)),
-                eliminatory,
-                position,
+                "select id, scale_min, scale_max, weight, eliminatory from criteria where id = $1", criterion
             )
             self.criteria[category][name] = dict(row)
         return category
 
     async def panel(self, name: str) -> int:
-        self.panels[name] = await self.db.conn.fetchval(
-            "insert into panels (round_id, name) values ($1, $2) returning id", self.round, name
-        )
+        self.panels[name] = await factories.panel(self.db, round_id=self.round, name=name)
         return self.panels[name]
 
     async def juror(self, name: str, *, panels: list[str]) -> int:
-        person = await self.db.conn.fetchval(
-            "insert into people (full_name, email) values ($1, $2) returning id",
-            name,
-            f"{name.lower().replace(' ', '.')}@exemple.fr",
-        )
+        email = f"{name.lower().replace(' ', '.')}@exemple.fr"
+        person = await factories.person(self.db, full_name=name, email=email)
         self.people[name] = person
         for panel in panels:
-            await self.db.conn.execute(
-                "insert into panel_members (panel_id, person_id) values ($1, $2)", self.panels[panel], person
-            )
+            await factories.member(self.db, panel_id=self.panels[panel], person_id=person)
         return person
 
     async def candidate(self, name: str, *, panel: str | None, category: str) -> int:
         self._entry += 1
-        candidate = await self.db.conn.fetchval(
-            "insert into candidates (edition_id, kind, organisation_name, email, category_id, entry_number) "
-            "values ($1, 'company', $2, 'contact@exemple.fr', $3, $4) returning id",
-            self.edition,
-            name,
-            self.categories[category],
-            self._entry,
+        candidate = await factories.candidate(
+            self.db,
+            edition_id=self.edition,
+            entry_number=self._entry,
+            organisation_name=name,
+            email="contact@exemple.fr",
+            category_id=self.categories[category],
         )
-        await self.db.conn.execute(
-            "insert into candidate_rounds (candidate_id, round_id, panel_id) values ($1, $2, $3)",
-            candidate,
-            self.round,
-            self.panels[panel] if panel else None,
+        panel_id = self.panels[panel] if panel else None
+        await factories.enter_round(
+            self.db, candidate_id=candidate, round_id=self.round, panel_id=panel_id, status="pending"
         )
         self.candidates[name] = candidate
         self.category_of[candidate] = self.categories[category]
@@ -124,31 +113,21 @@ class RoundBuilder:
         panel: str | None = None,
     ) -> int:
         candidate_id = self.candidates[candidate]
-        panel_id = self.panels[panel] if panel else self.panel_of[candidate_id]
-        sheet = await self.db.conn.fetchval(
-            "insert into score_sheets (round_id, panel_id, person_id, candidate_id, status, abstained, "
-            "abstention_reason, submitted_at) values ($1, $2, $3, $4, $5, $6, $7, "
-            "case when $5 = 'submitted' then now() end) returning id",
-            self.round,
-            panel_id,
-            self.people[juror],
-            candidate_id,
-            status,
-            abstained,
-            "Je connais le porteur" if abstained else "",
-        )
         criteria = self.criteria[self.category_of[candidate_id]]
-        for code, value in values.items():
-            row = criteria[code]
-            await self.db.conn.execute(
-                "insert into sheet_scores (sheet_id, criterion_id, scale_min, scale_max, value) "
-                "values ($1, $2, $3, $4, $5)",
-                sheet,
-                row["id"],
-                row["scale_min"],
-                row["scale_max"],
-                Decimal(str(value)) if value is not None else None,
-            )
+        sheet = await factories.sheet(
+            self.db,
+            round_id=self.round,
+            panel_id=self.panels[panel] if panel else self.panel_of[candidate_id],
+            person_id=self.people[juror],
+            candidate_id=candidate_id,
+            scores={
+                criteria[code]["id"]: Decimal(str(value)) if value is not None else None
+                for code, value in values.items()
+            },
+            status=status,
+            abstained=abstained,
+            abstention_reason="Je connais le porteur" if abstained else "",
+        )
         self.sheets[(juror, candidate)] = sheet
         return sheet
 
