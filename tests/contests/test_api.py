@@ -13,7 +13,7 @@ async def _seed(db: Database) -> None:
                ('progress', 'Progr''ESS', 'Département des Hauts-de-Seine', 'organisation');
         insert into editions
             (contest_id, slug, number, year, theme, status, decision_on, budget_eur, max_grant_eur)
-        select id, 'made-in-92-2025', 10, 2025, 'Dix ans', 'current', null::date, null::int, null::int
+        select id, 'made-in-92-2025', 10, 2025, 'Dix ans', 'judging', null::date, null::int, null::int
         from contests where slug = 'made-in-92'
         union all
         select id, 'progress-2024', 3, 2024, 'Inclusion', 'decided', '2025-03-14', 100000, 15000 from contests

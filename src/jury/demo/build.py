@@ -67,7 +67,7 @@ def edition(facts: EditionFacts, *, decision_day: str, **details: Any) -> Editio
         number=facts.number,
         year=facts.year,
         theme=facts.theme,
-        status="decided" if facts.decided else "current",
+        status="decided" if facts.decided else "judging",
         opens_on=facts.dates["opens"],
         closes_on=facts.dates["closes"],
         decision_on=facts.dates[decision_day] if facts.decided else None,

@@ -47,6 +47,12 @@ ORGANISER_GATEAU = person(
     "Romain Texier", "Chargé de développement économique, CMA Île-de-France – Hauts-de-Seine"
 )
 ORGANISER_PROGRESS = person("Leïla Amrani", "Chargée de mission ESS, Département des Hauts-de-Seine")
+# The Département's administrator: creates contests and names their organisers (README lists the account).
+ADMINISTRATOR = Person(
+    full_name="Nathalie Garnier",
+    email="admin@exemple.fr",
+    title="Administratrice des concours, Département des Hauts-de-Seine",
+)
 
 # --- Made in 92 jurors: business people of the territory ------------------------------------------------
 SOPHIE_MARCHAND = person("Sophie Marchand", "Cheffe d'entreprise, services numériques")
