@@ -45,20 +45,46 @@ def move_problem(*, current: str, target: str, role: Role) -> str | None:
     return None
 
 
-def readiness_problems(snapshot: RoundSnapshot) -> list[str]:
-    """What must be fixed before jurors can score: an empty or unassigned round would waste a venue day."""
-    problems = []
+Fix = Literal["candidates", "panels", "jurors", "criteria", "placement", "assignments"]
+"""Which page fixes a missing thing: the service turns it into the page's address."""
+
+
+class ReadinessIssue(msgspec.Struct, frozen=True, kw_only=True):
+    message: str
+    fix: Fix
+
+
+def readiness_issues(snapshot: RoundSnapshot) -> list[ReadinessIssue]:
+    """What must be fixed before jurors can score: an empty or unassigned round would waste a venue day.
+    Each issue names the kind of page that fixes it, so the refusal can link there."""
+    issues = []
     if snapshot.candidates == 0:
-        problems.append("Aucun candidat n'est inscrit à ce tour.")
+        issues.append(ReadinessIssue(message="Aucun candidat n'est inscrit à ce tour.", fix="candidates"))
     if snapshot.panels == 0:
-        problems.append("Aucun jury n'est constitué pour ce tour.")
-    problems += [f"Le jury « {name} » n'a aucun juré." for name in snapshot.panels_without_jurors]
-    problems += [
-        f"La catégorie « {name} » n'a aucun critère de notation."
+        issues.append(ReadinessIssue(message="Aucun jury n'est constitué pour ce tour.", fix="panels"))
+    issues += [
+        ReadinessIssue(message=f"Le jury « {name} » n'a aucun juré.", fix="jurors")
+        for name in snapshot.panels_without_jurors
+    ]
+    issues += [
+        ReadinessIssue(message=f"La catégorie « {name} » n'a aucun critère de notation.", fix="criteria")
         for name in snapshot.categories_without_criteria
     ]
     if snapshot.candidates_without_panel:
-        problems.append(f"{snapshot.candidates_without_panel} candidat(s) sans jury.")
+        issues.append(
+            ReadinessIssue(
+                message=f"{snapshot.candidates_without_panel} candidat(s) sans jury.", fix="placement"
+            )
+        )
     if snapshot.candidates_without_jurors:
-        problems.append(f"{snapshot.candidates_without_jurors} candidat(s) sans juré affecté.")
-    return problems
+        issues.append(
+            ReadinessIssue(
+                message=f"{snapshot.candidates_without_jurors} candidat(s) sans juré affecté.",
+                fix="assignments",
+            )
+        )
+    return issues
+
+
+def readiness_problems(snapshot: RoundSnapshot) -> list[str]:
+    return [issue.message for issue in readiness_issues(snapshot)]

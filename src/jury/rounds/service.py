@@ -15,7 +15,7 @@ from jury.access.policy import (
 from jury.audit.service import append_event
 from jury.db.queries import Database
 from jury.errors import Conflict, FieldError, Forbidden, Invalid
-from jury.rounds.lifecycle import Role, RoundSnapshot, move_problem, readiness_problems
+from jury.rounds.lifecycle import Fix, Role, RoundSnapshot, move_problem, readiness_issues
 
 
 class RoundMove(msgspec.Struct, frozen=True, kw_only=True):
@@ -50,13 +50,11 @@ async def _move(
     if problem:
         raise Conflict(problem)
     if target == "open":
-        snapshot = RoundSnapshot(**dict(await db.fetchrow("round_snapshot", round_id=round_id)))
-        problems = readiness_problems(snapshot)
+        problems = await readiness_errors(
+            db, round_id=round_id, position=rnd.position, edition_slug=rnd.edition_slug
+        )
         if problems:
-            raise Invalid(
-                "Le tour n'est pas prêt à être ouvert.",
-                errors=[FieldError(field="tour", message=p) for p in problems],
-            )
+            raise Invalid("Le tour n'est pas prêt à être ouvert.", errors=problems)
     await db.execute("set_round_status", round_id=round_id, status=target)
     await append_event(
         db,
@@ -67,6 +65,37 @@ async def _move(
         payload={"from": rnd.status, "to": target, "reason": reason},
     )
     return RoundMove(round_id=round_id, previous=rnd.status, status=target), rnd
+
+
+async def readiness_errors(
+    db: Database, *, round_id: int, position: int, edition_slug: str
+) -> list[FieldError]:
+    """What the round still lacks before it can open, each with the page that fixes it (empty: ready).
+    The setup page shows the same list the refusal to open gives."""
+    snapshot = RoundSnapshot(**dict(await db.fetchrow("round_snapshot", round_id=round_id)))
+    return [
+        FieldError(
+            field="tour",
+            message=issue.message,
+            link=fix_link(issue.fix, round_id=round_id, position=position, edition_slug=edition_slug),
+        )
+        for issue in readiness_issues(snapshot)
+    ]
+
+
+def fix_link(fix: Fix, *, round_id: int, position: int, edition_slug: str) -> str:
+    """The organisers' page that fixes a missing thing. Candidates enter the first round by import and
+    later rounds by the previous round's decisions; panel members come with the jurors' import."""
+    edition = f"/organisation/editions/{edition_slug}"
+    links: dict[str, str] = {
+        "candidates": f"{edition}/import" if position == 1 else f"{edition}/decisions",
+        "panels": f"{edition}/tours#tour-{round_id}",
+        "jurors": f"{edition}/import",
+        "criteria": f"{edition}/grille",
+        "placement": f"/organisation/rounds/{round_id}/affectations",
+        "assignments": f"/organisation/rounds/{round_id}/affectations",
+    }
+    return links[fix]
 
 
 async def _role(db: Database, *, identity: Identity, rnd: RoundInEdition) -> Role:
