@@ -259,15 +259,21 @@ async def _check_rules(db: Database, *, rules: EditionRules, edition_id: int | N
         raise _invalid(errors)
 
 
+async def _organised_contest(db: Database, *, identity: Identity, slug: str) -> Mapping[str, Any]:
+    """The contest (404), once the caller is known to organise it or to administer every contest (403)."""
+    contest = await db.fetchrow("setup_contest_of_person", slug=slug, person_id=identity.person_id)
+    if contest is None:
+        raise NotFound(f"Concours inconnu : {slug}")
+    if identity.kind != "organiser" or not contest["organised"]:
+        raise Forbidden(NOT_YOUR_CONTEST)
+    return contest
+
+
 async def create_edition(
     db: Database, *, identity: Identity, contest_slug: str, request: NewEdition
 ) -> CreatedEdition:
     """A new edition of the contest, empty or with the setup of `copy_from`, in preparation."""
-    contest = await db.fetchrow("setup_contest_of_person", slug=contest_slug, person_id=identity.person_id)
-    if contest is None:
-        raise NotFound(f"Concours inconnu : {contest_slug}")
-    if identity.kind != "organiser" or not contest["organised"]:
-        raise Forbidden(NOT_YOUR_CONTEST)
+    contest = await _organised_contest(db, identity=identity, slug=contest_slug)
     editions = await db.fetch("setup_contest_editions", contest_id=contest["id"])
     source = None
     years = 0
@@ -584,6 +590,7 @@ async def create_edition_from_page(
     db: Database, *, identity: Identity, contest_slug: str, form: dict[str, str]
 ) -> ContestsPage:
     """The « Nouvelle édition » form of a contest: the new edition's slug, or the list with the refusal."""
+    await _organised_contest(db, identity=identity, slug=contest_slug)
     try:
         async with db.transaction():
             year_text = form.get("year", "").strip()
