@@ -22,6 +22,7 @@ from jury.deliberation.awards.models import Advancement, AwardRow, Decision
 from jury.deliberation.awards.service import awards_of_edition
 from jury.deliberation.service import candidate_label, load_round, require_deliberation, unique_labels
 from jury.errors import Conflict, FieldError, Forbidden, Invalid
+from jury.rounds.entries import place_in_only_panel
 
 OPEN_STATUSES = ("pending", "eligible")
 
@@ -101,6 +102,9 @@ async def confirm_advancement(
         )
     for cid in advance:
         await db.execute("delib_insert_entry", candidate_id=cid, round_id=next_round["id"])
+    # A next round with a single panel (the final's Grand jury) takes its entrants at once; with several,
+    # the organiser places them (round entries page, or the territorial routing).
+    placed_in = await place_in_only_panel(db, round_id=next_round["id"], candidate_ids=list(advance))
     await append_event(
         db,
         actor_id=identity.person_id,
@@ -109,6 +113,7 @@ async def confirm_advancement(
         target=f"round:{round_id}",
         payload={
             "next_round": next_round["id"],
+            "next_round_panel": placed_in,
             "panel": panel_id,
             "advanced": list(advance),
             "eliminated": eliminated,
