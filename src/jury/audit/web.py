@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Controller, MediaType, Response, get
-from litestar.di import Provide
 from litestar.params import Parameter
 from litestar.response import Template
 
@@ -24,18 +23,10 @@ Text = Annotated[str | None, Parameter(max_length=200)]
 BAD_FILTER = error_responses({422: "Filtre invalide (date illisible…)."})
 
 
-async def provide_filters(
-    action: Text = None, cible: Text = None, du: Text = None, au: Text = None
-) -> export.AuditFilters:
-    """The page and its CSV read the same four query parameters, parsed once here (422 when unreadable)."""
-    return export.parse_filters(action=action, target_prefix=cible, date_from=du, date_to=au)
-
-
 class AuditPages(Controller):
     path = "/organisation"
     tags = ["organisation"]
     guards = [requires_organiser]
-    dependencies = {"filters": Provide(provide_filters)}
 
     @get(
         "/audit",
@@ -47,9 +38,13 @@ class AuditPages(Controller):
         self,
         db: Database,
         identity: Identity,
-        filters: export.AuditFilters,
+        action: Text = None,
+        cible: Text = None,
+        du: Text = None,
+        au: Text = None,
         page: Annotated[int, Parameter(ge=1, le=1_000_000)] = 1,
     ) -> Template:
+        filters = export.parse_filters(action=action, target_prefix=cible, date_from=du, date_to=au)
         view = await export.audit_page(db, identity=identity, filters=filters, page=page)
         return Template("organiser/audit.html", context={"view": view})
 
@@ -59,7 +54,16 @@ class AuditPages(Controller):
         media_type="text/csv",
         responses=BAD_FILTER,
     )
-    async def csv(self, db: Database, identity: Identity, filters: export.AuditFilters) -> Response[bytes]:
+    async def csv(
+        self,
+        db: Database,
+        identity: Identity,
+        action: Text = None,
+        cible: Text = None,
+        du: Text = None,
+        au: Text = None,
+    ) -> Response[bytes]:
+        filters = export.parse_filters(action=action, target_prefix=cible, date_from=du, date_to=au)
         name, content = await export.audit_csv(db, identity=identity, filters=filters)
         return Response(
             content,
