@@ -13,6 +13,7 @@ class FieldError(msgspec.Struct, frozen=True, kw_only=True):
     field: str
     message: str
     line: int | None = None
+    link: str | None = None  # the page that fixes it, when there is one
 
 
 class JuryError(Exception):

@@ -54,7 +54,7 @@ def _answer(request: Request, *, status: int, message: str, errors: list[dict[st
                 "title": TITLES.get(status, "Erreur"),
                 "message": message,
                 # The page reads `line` and `field` of every error; not every error has them.
-                "errors": [{"field": None, "line": None, **e} for e in errors],
+                "errors": [{"field": None, "line": None, "link": None, **e} for e in errors],
             },
             status_code=status,
             media_type=MediaType.HTML,
@@ -67,7 +67,11 @@ def _answer(request: Request, *, status: int, message: str, errors: list[dict[st
 
 def jury_error_handler(request: Request, exc: JuryError) -> Response:
     errors = [
-        {k: v for k, v in (("field", e.field), ("message", e.message), ("line", e.line)) if v is not None}
+        {
+            k: v
+            for k, v in (("field", e.field), ("message", e.message), ("line", e.line), ("link", e.link))
+            if v is not None
+        }
         for e in exc.errors
     ]
     return _answer(request, status=exc.status_code, message=exc.message, errors=errors)
