@@ -19,7 +19,7 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 import pytest
 from litestar.testing import AsyncTestClient
-from tests.helpers import TEST_NOW
+from tests.helpers import TEST_AUDIT_KEY, TEST_NOW
 
 from jury.app import create_app
 from jury.clock import Clock, fixed_clock
@@ -151,7 +151,13 @@ def clock() -> Clock:
 
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
-    return load_settings({}, database_url=database_url, data_dir=tmp_path / "data", log_format="json")
+    return load_settings(
+        {},
+        database_url=database_url,
+        data_dir=tmp_path / "data",
+        log_format="json",
+        audit_key=TEST_AUDIT_KEY,
+    )
 
 
 @pytest.fixture
@@ -164,7 +170,9 @@ async def pool(settings: Settings) -> AsyncIterator[asyncpg.Pool]:
 @pytest.fixture
 async def db(pool: asyncpg.Pool, settings: Settings, clock: Clock) -> AsyncIterator[Database]:
     async with pool.acquire() as conn:
-        yield Database(conn, Queries(settings.queries_dir), clock=clock)
+        yield Database(
+            conn, Queries(settings.queries_dir), clock=clock, audit_key=settings.audit_key.encode()
+        )
 
 
 @pytest.fixture

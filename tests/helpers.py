@@ -15,6 +15,10 @@ PASSWORD = "mot-de-passe-solide"
 TEST_NOW = dt.datetime(2026, 11, 27, 8, 0, tzinfo=dt.UTC)
 """The instant of the `clock` fixture: tests that compute dates from \"now\" start from this one."""
 
+TEST_AUDIT_KEY = "clé-d-audit-des-tests-" + "0" * 32
+"""The audit key of the test settings, the `db` fixture and the `jury` processes tests start
+(`JURY_AUDIT_KEY`), so that all of them hash and verify the chain alike."""
+
 
 async def make_contest(db: Database, *, slug: str = "made-in-92", kind: str = "company") -> int:
     return await factories.contest(db, slug=slug, kind=kind)

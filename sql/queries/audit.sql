@@ -15,6 +15,15 @@ select id, occurred_at, actor_label, action, target, digest, prev_hash, hash
 from audit_events
 order by id
 
+-- name: audit_keyed_after
+-- The last event hashed with the public scheme (migration 0014); later ones carry keyed hashes.
+select keyed_after_id from audit_chain_scheme
+
+-- name: audit_chain_head
+-- The chain's length and head, as printed on procès-verbaux and written into checkpoints.
+select count(*) as count, (select hash from audit_events order by id desc limit 1) as head_hash
+from audit_events
+
 -- name: audit_actions
 -- The actions that occur in the trail, for the page's filter (code names, nothing personal).
 select distinct action from audit_events order by action

@@ -47,19 +47,30 @@ def main() -> None:
 @click.pass_context
 def serve(ctx: click.Context, data_dir: Path | None, host: str | None, port: int | None, demo: bool) -> None:
     """Démarre le service (PostgreSQL embarqué si DATABASE_URL n'est pas défini)."""
+    from jury.runtime import Terminated, terminated_on_sigterm
+
+    settings = _settings(ctx, data_dir=data_dir, host=host, port=port)
+    # SIGTERM (systemd, Docker, Kubernetes) is how a service is asked to stop: uvicorn shuts the app down,
+    # then the signal unwinds through `database_settings`, which stops the embedded server, and the
+    # process exits 0. « stopped » is logged after that, never before.
+    with terminated_on_sigterm(), contextlib.suppress(Terminated):
+        _serve(settings, demo=demo)
+    log.info("stopped")
+
+
+def _serve(settings: Settings, *, demo: bool) -> None:
     import uvicorn
 
     from jury.app import create_app
+    from jury.db.audit_key import load_audit_key
     from jury.db.migrate import apply_migrations
     from jury.runtime import database_settings
 
-    settings = _settings(ctx, data_dir=data_dir, host=host, port=port)
+    load_audit_key(settings)  # created now if missing, not by the first request
     with database_settings(settings) as settings:
         asyncio.run(apply_migrations(settings.database_url, settings.migrations_dir))
         if demo:
-            from jury.demo.loader import load_demo_with_url
-
-            asyncio.run(load_demo_with_url(settings))
+            _load_demo(settings)
         log.info("serving", url=settings.base_url)
         server = uvicorn.Server(
             uvicorn.Config(
@@ -74,7 +85,14 @@ def serve(ctx: click.Context, data_dir: Path | None, host: str | None, port: int
         # uvicorn re-raises the Ctrl-C it handled; the shutdown already happened, so it is a clean exit.
         with contextlib.suppress(KeyboardInterrupt):
             server.run()
-    log.info("stopped")
+
+
+def _load_demo(settings: Settings):
+    """The demo through the CLI's one connection and transaction, with the audit key of the settings."""
+    from jury.demo.loader import load_demo
+    from jury.runtime import run_in_database
+
+    return asyncio.run(run_in_database(settings, load_demo))
 
 
 @main.command()
@@ -101,13 +119,12 @@ def migrate(ctx: click.Context, data_dir: Path | None) -> None:
 def demo(ctx: click.Context, data_dir: Path | None) -> None:
     """Charge (ou complète) les données de démonstration, sans démarrer le service."""
     from jury.db.migrate import apply_migrations
-    from jury.demo.loader import load_demo_with_url
     from jury.runtime import database_settings
 
     settings = _settings(ctx, data_dir=data_dir)
     with database_settings(settings) as settings:
         asyncio.run(apply_migrations(settings.database_url, settings.migrations_dir))
-        summary = asyncio.run(load_demo_with_url(settings))
+        summary = _load_demo(settings)
     click.echo(msgspec.json.encode(summary).decode())
 
 
@@ -166,32 +183,132 @@ def create_organiser(
 
 @main.group()
 def audit() -> None:
-    """Journal d'audit : vérification de la chaîne."""
+    """Journal d'audit : vérification de la chaîne, points de contrôle."""
 
 
 @audit.command("verify")
 @data_dir_option
+@click.option(
+    "--checkpoint",
+    "checkpoint_file",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="Point de contrôle signé (jury audit checkpoint) auquel comparer la chaîne.",
+)
+@click.option("--expect-head", default=None, help="Dernier maillon noté ailleurs (procès-verbal…).")
+@click.option(
+    "--expect-count", type=click.IntRange(min=0), default=None, help="Nombre d'événements noté avec lui."
+)
 @click.pass_context
-def audit_verify(ctx: click.Context, data_dir: Path | None) -> None:
-    """Recalcule toute la chaîne d'audit ; code de sortie 1 au premier maillon rompu."""
-    from jury.audit.service import verify
+def audit_verify(
+    ctx: click.Context,
+    data_dir: Path | None,
+    checkpoint_file: Path | None,
+    expect_head: str | None,
+    expect_count: int | None,
+) -> None:
+    """Recalcule toute la chaîne d'audit ; code de sortie 1 au premier maillon rompu.
+
+    Avec --checkpoint (ou --expect-head et --expect-count), vérifie aussi que la chaîne contient toujours
+    le maillon attesté à sa position : des événements supprimés en fin de chaîne ou un historique réécrit
+    sont alors détectés.
+    """
+    from jury.audit.chain import CheckpointRefused, decode_checkpoint
+    from jury.audit.service import verify, verify_against
     from jury.runtime import database_settings, run_in_database
 
+    if (expect_head is None) != (expect_count is None):
+        raise click.UsageError("--expect-head et --expect-count vont ensemble.")
+    if checkpoint_file is not None and expect_head is not None:
+        raise click.UsageError("--checkpoint ou --expect-head/--expect-count, pas les deux.")
     settings = _settings(ctx, data_dir=data_dir)
 
     async def check(db):
-        return await verify(db), await db.fetchval("last_audit_hash")
+        if db.audit_key is None and checkpoint_file is not None:
+            raise click.ClickException(
+                "Vérifier un point de contrôle demande la clé d'audit (JURY_AUDIT_KEY ou audit.key)."
+            )
+        expected: dict | None = None
+        if checkpoint_file is not None:
+            try:
+                pinned = decode_checkpoint(checkpoint_file.read_bytes(), key=db.audit_key)
+            except CheckpointRefused as exc:
+                raise click.ClickException(str(exc)) from None
+            expected = {
+                "count": pinned.count,
+                "head_hash": pinned.head_hash,
+                "last_event_id": pinned.last_event_id,
+            }
+        elif expect_head is not None:
+            expected = {"count": expect_count, "head_hash": expect_head.strip().lower()}
+        report = await (verify_against(db, **expected) if expected else verify(db))
+        return report, expected, await db.fetchval("last_audit_hash")
 
     with database_settings(settings) as settings:
-        report, head = asyncio.run(run_in_database(settings, check))
+        # A verifier reads the key; it never creates one (a new key would fail every keyed event).
+        report, expected, head = asyncio.run(run_in_database(settings, check, create_audit_key=False))
     if not report.ok:
-        click.echo(f"Chaîne rompue à l'événement n° {report.first_broken_id} : {report.reason}", err=True)
+        if report.truncated:
+            click.echo(f"Chaîne incomplète : {report.reason}", err=True)
+        else:
+            click.echo(f"Chaîne rompue à l'événement n° {report.first_broken_id} : {report.reason}", err=True)
         sys.exit(1)
     noun = "événement vérifié" if report.checked == 1 else "événements vérifiés"
     click.echo(f"Chaîne d'audit intègre : {report.checked} {noun}.")
     if head:
         # Writing this down (in a procès-verbal, say) is what later reveals a truncated chain.
         click.echo(f"Dernier maillon : {head}")
+    if expected is not None:
+        click.echo(
+            f"Conforme au maillon attesté : {expected['count']} événement(s), "
+            f"{expected['head_hash']} toujours à sa place."
+        )
+    if report.unauthenticated:
+        click.echo(
+            f"Attention : sans clé d'audit, {report.unauthenticated} empreinte(s) n'ont pu être "
+            "authentifiées (seuls leurs liens ont été suivis).",
+            err=True,
+        )
+
+
+@audit.command("checkpoint")
+@data_dir_option
+@click.option(
+    "--out",
+    "out_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Fichier à écrire (défaut : DATA_DIR/audit-checkpoints/AAAAMMJJTHHMMSSZ.json).",
+)
+@click.pass_context
+def audit_checkpoint(ctx: click.Context, data_dir: Path | None, out_file: Path | None) -> None:
+    """Écrit un point de contrôle signé de la chaîne d'audit (nombre, dernier n°, dernier maillon).
+
+    Conservé hors de la base (publié, imprimé, archivé ailleurs), il permet plus tard de détecter des
+    événements supprimés ou un historique réécrit : jury audit verify --checkpoint FICHIER.
+    """
+    import datetime as dt
+
+    from jury.audit.chain import encode_checkpoint
+    from jury.audit.service import ChainBroken, checkpoint
+    from jury.runtime import database_settings, run_in_database
+
+    settings = _settings(ctx, data_dir=data_dir)
+    with database_settings(settings) as settings:
+        try:
+            pinned = asyncio.run(run_in_database(settings, checkpoint))
+        except ChainBroken as exc:
+            raise click.ClickException(
+                f"Chaîne rompue à l'événement n° {exc.report.first_broken_id} : {exc.report.reason} "
+                "(aucun point de contrôle écrit)"
+            ) from None
+    if out_file is None:
+        stamp = pinned.created_at.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+        out_file = settings.data_dir / "audit-checkpoints" / f"{stamp}.json"
+    out_file.parent.mkdir(parents=True, exist_ok=True)
+    out_file.write_bytes(encode_checkpoint(pinned))
+    click.echo(f"Point de contrôle écrit : {out_file}")
+    click.echo(f"{pinned.count} événement(s), dernier maillon : {pinned.head_hash}")
 
 
 @main.command()

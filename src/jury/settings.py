@@ -52,6 +52,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     in_process_jobs: bool = True
     job_heartbeat_seconds: float = 30.0
     minutes_wait_seconds: float = 20.0
+    audit_key: str = ""
+    """Empty: the key file `audit.key` in the data directory (see `jury.db.audit_key`)."""
 
     @property
     def postgres_dir(self) -> Path:
@@ -99,7 +101,12 @@ ENVIRONMENT: dict[str, tuple[str, type]] = {
     "JURY_IN_PROCESS_JOBS": ("in_process_jobs", bool),
     "JURY_JOB_HEARTBEAT_SECONDS": ("job_heartbeat_seconds", float),
     "JURY_MINUTES_WAIT_SECONDS": ("minutes_wait_seconds", float),
+    "JURY_AUDIT_KEY": ("audit_key", str),
 }
+
+
+AUDIT_KEY_MIN_LENGTH = 32
+"""An HMAC key shorter than this is guessable; `secrets.token_hex(32)` gives 64 characters."""
 
 
 class SettingsError(ValueError):
@@ -139,6 +146,8 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
     values.update({k: v for k, v in overrides.items() if v is not None})
     if values.get("log_format", "auto") not in {"auto", "json", "console"}:
         raise SettingsError("JURY_LOG_FORMAT: expected auto, json or console")
+    if values.get("audit_key") and len(str(values["audit_key"])) < AUDIT_KEY_MIN_LENGTH:
+        raise SettingsError(f"JURY_AUDIT_KEY: expected at least {AUDIT_KEY_MIN_LENGTH} characters")
     if "base_url" not in values and ("host" in values or "port" in values):
         values["base_url"] = f"http://{values.get('host', '127.0.0.1')}:{values.get('port', 8000)}"
     if not values.get("secret_key"):

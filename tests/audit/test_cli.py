@@ -7,11 +7,21 @@ import os
 import subprocess
 import sys
 
+from tests.helpers import TEST_AUDIT_KEY
+
 from jury.audit.service import append_event
 
 
-async def run_jury(database_url: str, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "DATABASE_URL": database_url, "JURY_LOG_FORMAT": "json"}
+async def run_jury(
+    database_url: str, *args: str, audit_key: str = TEST_AUDIT_KEY
+) -> subprocess.CompletedProcess:
+    """A `jury` process on the test database, holding the tests' audit key (as the `db` fixture does)."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "JURY_LOG_FORMAT": "json",
+        "JURY_AUDIT_KEY": audit_key,
+    }
     return await asyncio.to_thread(
         subprocess.run,
         [sys.executable, "-m", "jury", *args],

@@ -88,12 +88,19 @@ class Database:
     Services stay free of SQL text and of pool handling; the web layer opens one transaction per request.
     The clock is the caller's: a query that names `:now` gets `clock()` unless the service passes its own,
     so SQL never reads the server's time behind the caller's back.
+
+    `audit_key` is the secret of the audit chain's HMACs (`jury.db.audit_key`), chosen by the entry point
+    like the clock. Without it (a bare connection in a test or a tool) events get the public hash
+    of the old scheme, which `jury audit verify` refuses after the migration that introduced the key.
     """
 
-    def __init__(self, conn: asyncpg.Connection, queries: Queries, *, clock: Clock) -> None:
+    def __init__(
+        self, conn: asyncpg.Connection, queries: Queries, *, clock: Clock, audit_key: bytes | None = None
+    ) -> None:
         self.conn = conn
         self.q = queries
         self.clock = clock
+        self.audit_key = audit_key
 
     def now(self) -> dt.datetime:
         return self.clock()

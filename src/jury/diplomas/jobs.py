@@ -19,6 +19,7 @@ from jury.access import policy
 from jury.access.identity import Identity
 from jury.clock import Clock
 from jury.contests.service import organised_edition
+from jury.db.audit_key import load_audit_key
 from jury.db.queries import Database, Queries
 from jury.diplomas.service import issue_diplomas, render_edition, sources_of_edition
 from jury.jobs.queue import enqueue
@@ -82,7 +83,7 @@ async def run_generation(
     log.info("diploma batch started", job_id=job_id, edition_id=request.edition_id, attempt=attempt)
     try:
         async with pool.acquire() as conn:
-            db = Database(conn, queries, clock=clock)
+            db = Database(conn, queries, clock=clock, audit_key=load_audit_key(settings))
             async with conn.transaction():
                 await issue_diplomas(
                     db,

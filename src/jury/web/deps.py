@@ -6,10 +6,19 @@ from collections.abc import AsyncGenerator
 
 from litestar.datastructures import State
 
+from jury.db.audit_key import load_audit_key
 from jury.db.queries import Database
+
+
+def audit_key_of(state: State) -> bytes | None:
+    """The app's audit key, read (or created) once from its settings and kept in the app state."""
+    if "audit_key" not in state:
+        state.audit_key = load_audit_key(state.settings)
+    return state.audit_key
 
 
 async def provide_db(state: State) -> AsyncGenerator[Database, None]:
     """Commit when the handler returns, roll back when it raises: nothing is written partially."""
+    key = audit_key_of(state)
     async with state.pool.acquire() as conn, conn.transaction():
-        yield Database(conn, state.queries, clock=state.clock)
+        yield Database(conn, state.queries, clock=state.clock, audit_key=key)
