@@ -65,7 +65,27 @@ async def test_semicolon_utf8_bom_csv_imports_every_row_with_exact_values(import
     )
 
     assert response.status_code == 201
-    assert response.json() == {"kind": "candidats", "dry_run": False, "rows": 3, "imported": 3}
+    # Argenteuil is outside the 92 and this edition lists no exception: imported, flagged.
+    assert response.json() == {
+        "kind": "candidats",
+        "dry_run": False,
+        "rows": 3,
+        "imported": 3,
+        "ineligible": [
+            {
+                "line": 3,
+                "name": "Dos Palomas",
+                "failures": [
+                    {
+                        "rule": "territory",
+                        "message": "Commune hors des Hauts-de-Seine et non acceptée par cette édition : "
+                        "Argenteuil (95018)",
+                    }
+                ],
+            }
+        ],
+        "round_name": "Demi-finale",
+    }
     assert await stored(db, "made-in-92-2024") == [
         (
             "company",
@@ -76,7 +96,7 @@ async def test_semicolon_utf8_bom_csv_imports_every_row_with_exact_values(import
             "",
             dt.date(2021, 3, 15),
             None,
-            None,
+            1,
             "",
             "TE",
             "Ordinateurs reconditionnés",
@@ -90,7 +110,7 @@ async def test_semicolon_utf8_bom_csv_imports_every_row_with_exact_values(import
             "",
             dt.date(2019, 9, 1),
             None,
-            None,
+            2,
             "",
             "EF",
             "Épicerie fine",
@@ -104,7 +124,7 @@ async def test_semicolon_utf8_bom_csv_imports_every_row_with_exact_values(import
             "",
             None,
             None,
-            None,
+            3,
             "",
             None,
             "",
@@ -165,7 +185,7 @@ async def test_xlsx_imports_every_row_with_numbers_and_dates_read_as_excel_store
             "Association",
             dt.date(2015, 6, 1),
             15000,
-            None,
+            1,
             "",
             None,
             "Potagers partagés",
@@ -179,12 +199,12 @@ async def test_xlsx_imports_every_row_with_numbers_and_dates_read_as_excel_store
             "Fondation",
             dt.date(2010, 1, 2),
             12500,
-            None,
+            2,
             "",
             None,
             "Épicerie solidaire",
         ),
-        ("organisation", "Mutuelle 92", "", "info@m92.fr", "92012", "Mutuelle", None, 0, None, "", None, ""),
+        ("organisation", "Mutuelle 92", "", "info@m92.fr", "92012", "Mutuelle", None, 0, 3, "", None, ""),
     ]
 
 
@@ -241,7 +261,25 @@ async def test_dry_run_checks_the_file_and_writes_nothing(import_client, db):
     )
 
     assert response.status_code == 200
-    assert response.json() == {"kind": "candidats", "dry_run": True, "rows": 2, "imported": 0}
+    assert response.json() == {
+        "kind": "candidats",
+        "dry_run": True,
+        "rows": 2,
+        "imported": 0,
+        "ineligible": [
+            {
+                "line": 3,
+                "name": "Dos Palomas",
+                "failures": [
+                    {
+                        "rule": "territory",
+                        "message": "Commune hors des Hauts-de-Seine et non acceptée par cette édition : "
+                        "Argenteuil (95018)",
+                    }
+                ],
+            }
+        ],
+    }
     assert await count_rows(db, "candidates") == 0
     assert await count_rows(db, "audit_events") == 0
 
@@ -368,25 +406,6 @@ ROW_ERRORS = [
         "progress-2024",
         ORGANISATION,
         GOOD_ORGANISATION,
-        ["Ma SARL", "sarl@exemple.fr", "92050", "SARL", "5000"],
-        "forme_juridique",
-        "Forme juridique « SARL » non éligible à cette édition "
-        "(formes acceptées : Association, Fondation, Mutuelle, ESUS).",
-        id="wrong-legal-form",
-    ),
-    pytest.param(
-        "progress-2024",
-        ORGANISATION,
-        GOOD_ORGANISATION,
-        ["Asso", "asso@exemple.fr", "92050", "Association", "20 000 €"],
-        "montant_demande",
-        "Montant de 20\u202f000\u00a0€ supérieur au plafond de l'édition (15\u202f000\u00a0€).",
-        id="amount-over-max-grant",
-    ),
-    pytest.param(
-        "progress-2024",
-        ORGANISATION,
-        GOOD_ORGANISATION,
         ["Asso", "asso@exemple.fr", "92050", "Association", "-500"],
         "montant_demande",
         "Montant négatif : « -500 ».",
@@ -462,6 +481,27 @@ async def test_a_wrong_last_row_is_refused_with_its_line_and_column_and_nothing_
     assert await count_rows(db, "candidates") == 0
 
 
+async def test_a_legal_form_or_request_outside_the_rules_is_imported_and_flagged(import_client, db):
+    content = csv_bytes(
+        [
+            ORGANISATION,
+            ["Ma SARL", "sarl@exemple.fr", "92050", "SARL", "5000"],
+            ["Asso", "asso@exemple.fr", "92050", "Association", "20 000 €"],
+        ]
+    )
+
+    response = await post_file(
+        import_client, edition="progress-2024", kind="candidats", name="c.csv", content=content
+    )
+
+    assert response.status_code == 201, response.text
+    flagged = [
+        (line["line"], [f["rule"] for f in line["failures"]]) for line in response.json()["ineligible"]
+    ]
+    assert flagged == [(2, ["legal_form"]), (3, ["requested_amount"])]
+    assert await count_rows(db, "candidates") == 2
+
+
 async def test_an_entry_number_already_taken_in_the_edition_is_refused(import_client, db):
     first = csv_bytes([ARTISAN, GOOD_ARTISAN])
     assert (
@@ -502,12 +542,11 @@ async def test_every_error_of_every_row_is_reported_not_just_the_first(import_cl
 
     assert response.status_code == 422
     body = response.json()
-    assert body["detail"] == "Le fichier contient 7 erreurs : rien n'a été importé."
+    # A legal form or a request the edition does not accept is flagged, not refused.
+    assert body["detail"] == "Le fichier contient 5 erreurs : rien n'a été importé."
     assert [(e["line"], e["field"]) for e in body["errors"]] == [
         (2, "courriel"),
         (2, "code_insee"),
-        (2, "forme_juridique"),
-        (2, "montant_demande"),
         (4, "nom_structure"),
         (4, "code_insee"),
         (4, "montant_demande"),

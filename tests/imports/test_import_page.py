@@ -27,7 +27,7 @@ async def test_the_page_lists_the_columns_required_by_the_contest_kind(import_cl
     organisation = await import_client.get("/organisation/editions/progress-2024/import", headers=HTML)
 
     assert artisan.status_code == 200
-    assert "<td><code>numero</code></td><td>obligatoire</td>" in artisan.text
+    assert "<td><code>numero</code></td><td>facultative</td>" in artisan.text  # the next free number
     assert "<td><code>nom_porteur</code></td><td>obligatoire, ou nom_structure</td>" in artisan.text
     assert "<td><code>montant_demande</code></td><td>facultative</td>" in artisan.text
     assert "<td><code>montant_demande</code></td><td>obligatoire</td>" in organisation.text

@@ -14,6 +14,7 @@ from typing import Literal
 
 import msgspec
 
+from jury.contests.eligibility import EditionRules, Eligibility, EligibilityFailure
 from jury.errors import FieldError, Invalid
 
 ImportKind = Literal["candidats", "jures"]
@@ -131,7 +132,7 @@ JUROR_COLUMNS: tuple[Column, ...] = (
 # Each entry is a group of alternatives: at least one column of the group must be present and filled.
 REQUIRED_CANDIDATE_COLUMNS: dict[str, tuple[tuple[str, ...], ...]] = {
     "company": (("nom_structure",), ("courriel",), ("code_insee",)),
-    "artisan": (("nom_porteur", "nom_structure"), ("courriel",), ("code_insee",), ("numero",)),
+    "artisan": (("nom_porteur", "nom_structure"), ("courriel",), ("code_insee",)),  # numbers: next free
     "organisation": (
         ("nom_structure",),
         ("courriel",),
@@ -221,6 +222,7 @@ class CandidateRules(msgspec.Struct, frozen=True, kw_only=True):
     communes: tuple[Commune, ...]
     taken_entry_numbers: frozenset[int]
     today: dt.date
+    eligibility: EditionRules = EditionRules(department_communes=frozenset())  # no rule: nothing flagged
 
 
 class JurorRules(msgspec.Struct, frozen=True, kw_only=True):
@@ -241,6 +243,7 @@ class CandidateRecord(msgspec.Struct, frozen=True, kw_only=True):
     creation_name: str
     category_id: int | None
     project_title: str
+    eligibility: Eligibility = Eligibility()
 
 
 class JurorRecord(msgspec.Struct, frozen=True, kw_only=True):
@@ -253,8 +256,16 @@ class JurorRecord(msgspec.Struct, frozen=True, kw_only=True):
     is_professional: bool | None  # None: keep what is stored
 
 
+class IneligibleLine(msgspec.Struct, frozen=True, kw_only=True):
+    """A row imported but flagged: the edition's rules it fails, with their reasons."""
+
+    line: int
+    name: str
+    failures: tuple[EligibilityFailure, ...]
+
+
 class ImportReport(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
-    """What an import did, or with `dry_run` would do."""
+    """What an import did, or with `dry_run` would do. Ineligible candidates are imported and listed."""
 
     kind: ImportKind
     dry_run: bool
@@ -262,6 +273,8 @@ class ImportReport(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True
     imported: int
     new_people: int | None = None
     memberships: int | None = None
+    ineligible: tuple[IneligibleLine, ...] = ()
+    round_name: str | None = None
 
 
 class Problems:

@@ -12,9 +12,10 @@ import datetime as dt
 import difflib
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
-from jury.french.money import euros
+from jury.contests.eligibility import Application, check_application
+from jury.errors import Invalid
 from jury.imports.models import (
     CandidateRecord,
     CandidateRules,
@@ -245,52 +246,51 @@ def parse_entry_number(raw: str) -> tuple[int | None, str | None]:
     return None, f"Numéro invalide : « {raw} » (nombre entier positif attendu)."
 
 
-def validate_candidates(table: Table, rules: CandidateRules) -> list[CandidateRecord]:
-    """Every row checked against the edition; raises `Invalid` with all errors, or returns all records."""
-    problems = Problems()
-    required = required_for("candidats", rules.candidate_kind)
-    sheet = _Sheet(table, kind="candidats", required=required, problems=problems)
-    communes = _Communes(rules.communes)
-    forms = {fold(form): form for form in rules.eligible_legal_forms}
-    categories = {}
-    for category in rules.categories:
-        categories[fold(category.name)] = category.id
-    for category in rules.categories:  # a code wins over another category's identical name
-        categories[fold(category.code)] = category.id
-    category_list = ", ".join(f"{c.code} ({c.name})" for c in rules.categories) or "aucune"
-    numbers_seen: dict[int, int] = {}
-    records: list[CandidateRecord] = []
+class _CandidateChecks:
+    """The rules of one candidate row, shared by a file's rows, the API and the form: one rule set.
 
-    for row in sheet.rows():
+    Malformed data (a bad e-mail, an unknown category or commune, a taken number) is refused with its
+    column; the edition's eligibility rules only flag the record (`CandidateRecord.eligibility`).
+    """
+
+    def __init__(self, rules: CandidateRules) -> None:
+        self.rules = rules
+        self.communes = _Communes(rules.communes)
+        self.forms = {fold(form): form for form in rules.eligible_legal_forms}
+        self.categories: dict[str, int] = {}
+        for category in rules.categories:
+            self.categories[fold(category.name)] = category.id
+        for category in rules.categories:  # a code wins over another category's identical name
+            self.categories[fold(category.code)] = category.id
+        self.category_list = ", ".join(f"{c.code} ({c.name})" for c in rules.categories) or "aucune"
+        self.numbers_seen: dict[int, int | None] = {}
+
+    def check(
+        self, get: Callable[[str], str], *, line: int | None, problems: Problems
+    ) -> CandidateRecord | None:
+        """The record of one row, or None when `problems` got at least one refusal for it."""
+        rules = self.rules
         before = problems.total
-        _check_required(sheet, row=row, required=required, problems=problems)
 
-        def add(field: str, message: str, *, line: int = row.line) -> None:
+        def add(field: str, message: str) -> None:
             problems.add(line=line, field=field, message=message)
 
-        email = sheet.get(row, "courriel")
+        email = get("courriel")
         if email and (error := email_error(email)):
             add("courriel", error)
 
         insee_code = None
-        if raw := sheet.get(row, "code_insee"):
-            insee_code, error = communes.check(raw)
+        if raw := get("code_insee"):
+            insee_code, error = self.communes.check(raw)
             if error:
                 add("code_insee", error)
 
-        legal_form = sheet.get(row, "forme_juridique")
-        if legal_form and forms:
-            if fold(legal_form) in forms:
-                legal_form = forms[fold(legal_form)]
-            else:
-                add(
-                    "forme_juridique",
-                    f"Forme juridique « {legal_form} » non éligible à cette édition "
-                    f"(formes acceptées : {', '.join(rules.eligible_legal_forms)}).",
-                )
+        legal_form = get("forme_juridique")
+        if legal_form and fold(legal_form) in self.forms:
+            legal_form = self.forms[fold(legal_form)]  # the edition's own spelling
 
         founded_on = None
-        if raw := sheet.get(row, "date_creation"):
+        if raw := get("date_creation"):
             founded_on, error = parse_date(raw)
             if error:
                 add("date_creation", error)
@@ -300,64 +300,125 @@ def validate_candidates(table: Table, rules: CandidateRules) -> list[CandidateRe
                 add("date_creation", f"Date de création improbable : « {raw} ».")
 
         requested_eur = None
-        if raw := sheet.get(row, "montant_demande"):
+        if raw := get("montant_demande"):
             requested_eur, error = parse_amount(raw)
             if error:
                 add("montant_demande", error)
-            elif (
-                requested_eur is not None
-                and rules.max_grant_eur is not None
-                and requested_eur > rules.max_grant_eur
-            ):
-                add(
-                    "montant_demande",
-                    f"Montant de {euros(requested_eur)} supérieur au plafond de l'édition "
-                    f"({euros(rules.max_grant_eur)}).",
-                )
 
         entry_number = None
-        if raw := sheet.get(row, "numero"):
+        if raw := get("numero"):
             entry_number, error = parse_entry_number(raw)
             if error:
                 add("numero", error)
-            elif entry_number in numbers_seen:
+            elif entry_number in self.numbers_seen:
                 add(
                     "numero",
-                    f"Numéro {entry_number} déjà utilisé ligne {numbers_seen[entry_number]} du fichier.",
+                    f"Numéro {entry_number} déjà utilisé ligne {self.numbers_seen[entry_number]} du fichier.",
                 )
             elif entry_number in rules.taken_entry_numbers:
                 add("numero", f"Numéro {entry_number} déjà attribué à un candidat de l'édition.")
             if entry_number is not None:
-                numbers_seen.setdefault(entry_number, row.line)
+                self.numbers_seen.setdefault(entry_number, line)
 
         category_id = None
-        if raw := sheet.get(row, "categorie"):
-            category_id = categories.get(fold(raw))
+        if raw := get("categorie"):
+            category_id = self.categories.get(fold(raw))
             if category_id is None:
                 add(
                     "categorie",
-                    f"Catégorie inconnue : « {raw} » (catégories de l'édition : {category_list}).",
+                    f"Catégorie inconnue : « {raw} » (catégories de l'édition : {self.category_list}).",
                 )
 
-        if problems.total == before:
-            records.append(
-                CandidateRecord(
-                    line=row.line,
-                    organisation_name=sheet.get(row, "nom_structure"),
-                    person_name=sheet.get(row, "nom_porteur"),
-                    email=email,
-                    insee_code=insee_code or "",
-                    legal_form=legal_form,
-                    founded_on=founded_on,
-                    requested_eur=requested_eur,
-                    entry_number=entry_number,
-                    creation_name=sheet.get(row, "creation"),
-                    category_id=category_id,
-                    project_title=sheet.get(row, "projet"),
-                )
-            )
+        if problems.total != before:
+            return None
+        filled = frozenset(column.name for column in columns_for("candidats") if get(column.name))
+        application = Application(
+            insee_code=insee_code or "",
+            legal_form=legal_form,
+            founded_on=founded_on,
+            requested_eur=requested_eur,
+            filled=filled,
+        )
+        return CandidateRecord(
+            line=line or 0,
+            organisation_name=get("nom_structure"),
+            person_name=get("nom_porteur"),
+            email=email,
+            insee_code=insee_code or "",
+            legal_form=legal_form,
+            founded_on=founded_on,
+            requested_eur=requested_eur,
+            entry_number=entry_number,
+            creation_name=get("creation"),
+            category_id=category_id,
+            project_title=get("projet"),
+            eligibility=check_application(application, rules.eligibility),
+        )
+
+
+def validate_candidates(table: Table, rules: CandidateRules) -> list[CandidateRecord]:
+    """Every row checked against the edition; raises `Invalid` with all errors, or returns all records.
+
+    Records that fail an eligibility rule are returned, flagged: they are imported and shown as such.
+    """
+    problems = Problems()
+    required = required_for("candidats", rules.candidate_kind)
+    sheet = _Sheet(table, kind="candidats", required=required, problems=problems)
+    checks = _CandidateChecks(rules)
+    records: list[CandidateRecord] = []
+
+    for row in sheet.rows():
+        before = problems.total
+        _check_required(sheet, row=row, required=required, problems=problems)
+        record = checks.check(lambda name, row=row: sheet.get(row, name), line=row.line, problems=problems)
+        if record is not None and problems.total == before:
+            records.append(record)
     problems.raise_if_any()
     return records
+
+
+def validate_candidate(values: Mapping[str, str], rules: CandidateRules) -> CandidateRecord:
+    """One candidate given by column name (the API, the form): the same checks as a file's row.
+
+    Every column counts as present, so a required one left empty is refused with its name.
+    """
+    problems = Problems()
+    unknown = sorted(set(values) - {column.name for column in columns_for("candidats")})
+    for name in unknown:
+        problems.add(line=None, field=name, message=f"Champ inconnu « {name} ».")
+    for group in required_for("candidats", rules.candidate_kind):
+        if not any(values.get(name, "").strip() for name in group):
+            message = (
+                "Valeur obligatoire manquante."
+                if len(group) == 1
+                else f"Valeur obligatoire manquante : renseignez {' ou '.join(group)}."
+            )
+            problems.add(line=None, field=group[0], message=message)
+    record = _CandidateChecks(rules).check(
+        lambda name: values.get(name, "").strip(), line=None, problems=problems
+    )
+    if problems:
+        count = f"{problems.total} erreur" + ("s" if problems.total > 1 else "")
+        raise Invalid(f"Candidat refusé ({count}) : rien n'a été enregistré.", errors=list(problems.items))
+    assert record is not None
+    return record
+
+
+def assign_entry_numbers(given: Iterable[int | None], *, taken: Iterable[int]) -> list[int]:
+    """Numbers for rows in order: a given one is kept, a missing one gets the next free number after the
+    edition's highest (never a gap-filler, so numbers follow the order of arrival)."""
+    wanted = list(given)
+    used = set(taken) | {n for n in wanted if n is not None}
+    next_free = max(set(taken) | {0}) + 1
+    numbers = []
+    for number in wanted:
+        if number is None:
+            while next_free in used:
+                next_free += 1
+            number = next_free
+            used.add(number)
+        numbers.append(number)
+    return numbers
 
 
 def _panel_matcher(panels: tuple[PanelRef, ...]) -> Callable[[str], tuple[PanelRef | None, str | None]]:
