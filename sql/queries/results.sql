@@ -5,7 +5,8 @@
 -- in criterion order, so it equals the Python function bit for bit (tests/results/test_service_totals.py):
 -- abstained criteria (value null) are left out and the weights renormalised; eliminatory criteria never
 -- add points. `stray` counts values given for criteria of another category (a data error, refused).
--- `panel_keys` / `category_keys` (null = all) narrow the read to some sections.
+-- `panel_keys` / `category_keys` (null = all) narrow the read to some sections. A withdrawn candidate's sheets
+-- stay (history) but count in no standing.
 select coalesce(cr.panel_id, 0) as panel_key,
        coalesce(c.category_id, 0) as category_key,
        s.person_id as juror_id,
@@ -26,6 +27,7 @@ left join criteria k on k.id = v.criterion_id and k.category_id = c.category_id
 where s.round_id = :round_id
   and s.status = 'submitted'
   and not s.abstained
+  and cr.status <> 'withdrawn'
   and (:panel_keys::int[] is null or coalesce(cr.panel_id, 0) = any(:panel_keys::int[]))
   and (:category_keys::int[] is null or coalesce(c.category_id, 0) = any(:category_keys::int[]))
 group by s.id, cr.panel_id, c.category_id
@@ -40,6 +42,7 @@ with entrants as (
     from candidate_rounds cr
     join candidates c on c.id = cr.candidate_id
     where cr.round_id = :round_id
+      and cr.status <> 'withdrawn'
       and (:panel_key::int is null or coalesce(cr.panel_id, 0) = :panel_key::int)
       and (:category_key::int is null or coalesce(c.category_id, 0) = :category_key::int)
 ), per_juror as (

@@ -252,3 +252,41 @@ async def test_refusals(anonymous, other, organiser, world: World):
     assert (await other.get(f"/api/candidates/{cid}")).status_code == 403
     assert (await organiser.get("/api/candidates/999999")).status_code == 404
     assert (await organiser.post("/api/editions/inconnue/candidates", json=NOBSOLETE)).status_code == 404
+
+
+async def test_a_withdrawn_candidate_leaves_the_standings(organiser, db, world: World):
+    """Sheets already given stay (history), but the standing no longer ranks the withdrawn candidate."""
+    from tests import factories
+
+    rnd = world.rounds[M92]
+    category = await db.conn.fetchval("select id from categories where code = 'TE'")
+    criterion = await factories.criterion(db, category_id=category)
+    ids = []
+    for name in ("Alpha", "Beta", "Gamma"):
+        created = await organiser.post(
+            f"/api/editions/{M92}/candidates", json={**NOBSOLETE, "nom_structure": name}
+        )
+        ids.append(created.json()["candidate"]["id"])
+    await db.conn.execute("update candidate_rounds set panel_id = $1 where round_id = $2", world.panel, rnd)
+    await db.conn.execute("update rounds set status = 'open' where id = $1", rnd)
+    for k, cid in enumerate(ids):
+        await factories.assign(db, panel_id=world.panel, person_id=world.juror, candidate_id=cid)
+        await factories.sheet(
+            db,
+            round_id=rnd,
+            panel_id=world.panel,
+            person_id=world.juror,
+            candidate_id=cid,
+            scores={criterion: 5 + k},
+        )
+
+    async def ranked() -> list[str]:
+        response = await organiser.get(f"/api/rounds/{rnd}/standings")
+        assert response.status_code == 200, response.text
+        return [line["name"] for s in response.json() for line in s["lines"]]
+
+    assert sorted(await ranked()) == ["Alpha", "Beta", "Gamma"]
+    withdrawn = await organiser.post(f"/api/candidates/{ids[2]}/withdrawal", json={"reason": "Abandon"})
+    assert withdrawn.status_code == 200
+    assert sorted(await ranked()) == ["Alpha", "Beta"]
+    assert await db.conn.fetchval("select count(*) from score_sheets where candidate_id = $1", ids[2]) == 1

@@ -112,3 +112,69 @@ def test_every_failed_rule_is_named():
         "Siège hors des Hauts-de-Seine : code INSEE 94028",
         "Montant demandé (20 000 €) supérieur au plafond de 15 000 €",
     ]
+
+
+# --- The edition's rules wherever a candidate enters (check_application) ---------------------------------
+
+import datetime as dt  # noqa: E402
+
+from jury.contests.eligibility import Application, EditionRules, check_application, company_age_years  # noqa: E402
+
+MADE_IN_92 = EditionRules(
+    department_communes=frozenset(COMMUNES_92),
+    accepted_outside=frozenset({"95018"}),
+    commune_names={"95018": "Argenteuil"},
+    closes_on=dt.date(2025, 5, 31),
+    max_company_age_years=8,
+)
+GATEAU = EditionRules(department_communes=frozenset(COMMUNES_92), commune_names={"95018": "Argenteuil"})
+
+
+def test_argenteuil_flagged_unless_the_edition_lists_it():
+    argenteuil = Application(insee_code="95018", founded_on=dt.date(2020, 1, 1))
+    assert check_application(argenteuil, MADE_IN_92).eligible
+    assert check_application(argenteuil, GATEAU).failures == (
+        EligibilityFailure(
+            rule="territory",
+            message="Commune hors des Hauts-de-Seine et non acceptée par cette édition : Argenteuil (95018)",
+        ),
+    )
+
+
+def test_company_age_at_the_closing_date():
+    assert company_age_years(dt.date(2017, 6, 1), dt.date(2025, 5, 31)) == 7
+    assert company_age_years(dt.date(2017, 5, 31), dt.date(2025, 5, 31)) == 8
+    young = Application(insee_code="92050", founded_on=dt.date(2017, 6, 1))
+    assert check_application(young, MADE_IN_92).eligible
+    (failure,) = check_application(
+        Application(insee_code="92050", founded_on=dt.date(2016, 3, 15)), MADE_IN_92
+    ).failures
+    assert failure == EligibilityFailure(
+        rule="company_age",
+        message="Entreprise créée le 15 mars 2016 : 9 ans à la clôture du 31 mai 2025 (moins de 8 ans exigés)",
+    )
+    (unknown,) = check_application(Application(insee_code="92050"), MADE_IN_92).failures
+    assert unknown.rule == "company_age"
+    assert check_application(Application(insee_code="92050"), GATEAU).eligible  # no age rule
+
+
+def test_legal_forms_request_and_required_fields():
+    rules = EditionRules(
+        department_communes=frozenset(COMMUNES_92),
+        eligible_legal_forms=("Association", "ESUS"),
+        max_grant_eur=15_000,
+        required_fields={"projet": "Projet"},
+    )
+    result = check_application(
+        Application(insee_code="92050", legal_form="SARL", requested_eur=20_000, filled=frozenset()), rules
+    )
+    assert [f.rule for f in result.failures] == ["required_field", "legal_form", "requested_amount"]
+    assert plain_all([f.message for f in result.failures]) == [
+        "Champ obligatoire non renseigné : Projet",
+        "Forme juridique non éligible pour cette édition : « SARL » (formes admises : Association, ESUS)",
+        "Montant demandé (20 000 €) supérieur au plafond de 15 000 €",
+    ]
+    ok = Application(
+        insee_code="92050", legal_form=" association ", requested_eur=15_000, filled=frozenset({"projet"})
+    )
+    assert check_application(ok, rules).eligible
