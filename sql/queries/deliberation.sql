@@ -28,16 +28,19 @@ order by cr.panel_id, c.entry_number nulls last, c.organisation_name, c.person_n
 
 -- name: delib_my_panels
 -- Panels of an edition a juror sits on, with the round's state, for the juror's deliberation index.
-select p.id as panel_id, p.name as panel_name, pm.role, r.id as round_id, r.name as round_name, r.status
+select p.id as panel_id, p.name as panel_name, pm.role, r.id as round_id, r.name as round_name, r.status,
+       e.slug as edition_slug, c.name || ' ' || e.year as edition_label
 from panel_members pm join panels p on p.id = pm.panel_id join rounds r on r.id = p.round_id
+join editions e on e.id = r.edition_id join contests c on c.id = e.contest_id
 where pm.person_id = :person_id and r.edition_id = :edition_id
 order by r.position, p.name
 
 -- name: delib_organiser_panels
 -- Panels of the editions an organiser runs whose round deliberates or has deliberated.
 select p.id as panel_id, p.name as panel_name, 'organiser' as role, r.id as round_id, r.name as round_name,
-       r.status, e.slug as edition_slug
+       r.status, e.slug as edition_slug, c.name || ' ' || e.year as edition_label
 from panels p join rounds r on r.id = p.round_id join editions e on e.id = r.edition_id
+join contests c on c.id = e.contest_id
 where r.status in ('deliberation', 'closed')
   and exists (select 1 from people x where x.id = :person_id
               and (x.is_admin or exists (select 1 from organisers o

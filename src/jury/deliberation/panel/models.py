@@ -35,3 +35,5 @@ class PanelLink(msgspec.Struct, frozen=True, kw_only=True):
     round_id: int
     round_name: str
     status: str
+    edition_slug: str = ""
+    edition_label: str = ""

@@ -58,6 +58,8 @@ async def my_panels(db: Database, *, identity: Identity) -> list[PanelLink]:
             round_id=r["round_id"],
             round_name=r["round_name"],
             status=r["status"],
+            edition_slug=r["edition_slug"],
+            edition_label=r["edition_label"],
         )
         for r in rows
     ]
