@@ -22,8 +22,11 @@ from jury import __version__
 from jury.assignments.web import AssignmentPages, AssignmentsApi
 from jury.audit.web import AuditPages
 from jury.auth.web import AccessCardPages, SignInPages, provide_identity
+from jury.candidates.web import CandidatePages, CandidatesApi, add_candidate
 from jury.clock import Clock, system_clock
+from jury.contests.grid_web import GridApi, GridPages
 from jury.contests.home_web import home
+from jury.contests.setup_web import SetupApi, SetupPages
 from jury.contests.web import ContestPages, ContestsApi
 from jury.db.pool import create_pool
 from jury.db.queries import Queries
@@ -39,6 +42,8 @@ from jury.imports.web import ImportPages, ImportsApi
 from jury.log import request_logging_middleware
 from jury.pdf.lifespan import pdf_lifespan
 from jury.results.web import StandingPages, StandingsApi
+from jury.rounds.entries_web import PanelMembersApi, RoundEntriesApi, RoundEntriesPages
+from jury.rounds.setup_web import RoundSetupApi, RoundSetupPages
 from jury.rounds.web import CorrectionsApi, EligibilityApi, RoundPages, RoundsApi, RoutingApi
 from jury.scoring.conflicts_web import ConflictRegisterApi, ConflictRegisterPages
 from jury.scoring.juror_web import JurorApi, JurorPages
@@ -104,6 +109,11 @@ def create_app(
             healthz,
             ContestsApi,
             ContestPages,
+            SetupApi,
+            SetupPages,
+            add_candidate,
+            CandidatesApi,
+            CandidatePages,
             ImportsApi,
             ImportPages,
             SignInPages,
@@ -113,6 +123,13 @@ def create_app(
             CorrectionsApi,
             EligibilityApi,
             RoundPages,
+            RoundSetupApi,
+            RoundSetupPages,
+            GridApi,
+            GridPages,
+            RoundEntriesApi,
+            PanelMembersApi,
+            RoundEntriesPages,
             AssignmentsApi,
             AssignmentPages,
             AuditPages,

@@ -17,7 +17,8 @@ ROUND_STATUS: Mapping[str, str] = {
 
 EDITION_STATUS: Mapping[str, str] = {
     "preparing": "en préparation",
-    "current": "en cours",
+    "applications": "candidatures ouvertes",
+    "judging": "jugement",
     "decided": "décidée",
     "archived": "archivée",
 }

@@ -58,6 +58,14 @@ PROGRESS_24 = "progress-2024"
 AUDITED: dict[str, tuple[str, ...]] = {
     "POST /api/editions/{slug}/imports/{kind}": ("candidates.import", "jurors.import"),
     "POST /organisation/editions/{slug}/import": ("candidates.import", "jurors.import"),
+    "POST /api/editions/{slug}/candidates": ("candidate.created",),
+    "PATCH /api/candidates/{candidate_id}": ("candidate.updated",),
+    "POST /api/candidates/{candidate_id}/withdrawal": ("candidate.withdrawn",),
+    "POST /api/candidates/{candidate_id}/eligibility-override": ("candidate.eligibility_overridden",),
+    "POST /organisation/editions/{slug}/candidats/nouveau": ("candidate.created",),
+    "POST /organisation/candidats/{candidate_id}": ("candidate.updated",),
+    "POST /organisation/candidats/{candidate_id}/retrait": ("candidate.withdrawn",),
+    "POST /organisation/candidats/{candidate_id}/derogation": ("candidate.eligibility_overridden",),
     "POST /organisation/editions/{slug}/cartes": ("access_codes.issued", "access_code.revoked"),
     "POST /api/rounds/{round_id}/status": ("round.moved",),
     "POST /organisation/rounds/{round_id}/etat": ("round.moved",),
@@ -65,6 +73,28 @@ AUDITED: dict[str, tuple[str, ...]] = {
     "POST /api/rounds/{round_id}/eligibility": ("round.eligibility",),
     "POST /api/rounds/{round_id}/overrides": ("candidate.override",),
     "POST /api/rounds/{round_id}/routing": ("round.routed",),
+    "POST /api/editions/{slug}/rounds": ("round.created",),
+    "PATCH /api/rounds/{round_id}": ("round.updated",),
+    "DELETE /api/rounds/{round_id}": ("round.deleted",),
+    "POST /api/rounds/{round_id}/panels": ("panel.created",),
+    "PUT /api/editions/{slug}/categories/{code}/criteria": ("criteria.replaced",),
+    "PUT /api/editions/{slug}/prizes": ("prizes.replaced",),
+    "PUT /api/editions/{slug}/eligibility": ("eligibility.replaced",),
+    "POST /organisation/editions/{slug}/tours": ("round.created",),
+    "POST /organisation/rounds/{round_id}/reglage": ("round.updated",),
+    "POST /organisation/rounds/{round_id}/suppression": ("round.deleted",),
+    "POST /organisation/rounds/{round_id}/jurys": ("panel.created",),
+    "POST /organisation/editions/{slug}/grille/criteres": ("criteria.replaced",),
+    "POST /organisation/editions/{slug}/grille/prix": ("prizes.replaced",),
+    "POST /organisation/editions/{slug}/grille/eligibilite": ("eligibility.replaced",),
+    "POST /api/rounds/{round_id}/entries/panels": ("round.entries_placed",),
+    "POST /api/panels/{panel_id}/members": ("panel.member_added",),
+    "DELETE /api/panels/{panel_id}/members/{person_id}": ("panel.member_removed",),
+    "POST /organisation/rounds/{round_id}/entrants": (
+        "round.entries_placed",
+        "panel.member_added",
+        "panel.member_removed",
+    ),
     "POST /api/rounds/{round_id}/assignments": ("assignments.applied",),
     "POST /api/rounds/{round_id}/assignments/pairs": ("assignments.pair_added",),
     "DELETE /api/rounds/{round_id}/assignments/pairs": ("assignments.pair_removed",),
@@ -100,6 +130,16 @@ AUDITED: dict[str, tuple[str, ...]] = {
     "POST /organisation/editions/{slug}/diplomes/envoyer": ("diploma.link.create",),
     "POST /organisation/editions/{slug}/diplomes/{diploma_id}/revoquer": ("diploma.revoke",),
     "POST /organisation/editions/{slug}/diplomes/liens/{link_id}/revoquer": ("diploma.link.revoke",),
+    "POST /api/contests": ("contest.created",),
+    "POST /organisation/concours/nouveau": ("contest.created",),
+    "POST /api/contests/{contest}/organisers": ("contest.organiser_named",),
+    "POST /organisation/concours/{contest}/organisateurs": ("contest.organiser_named",),
+    "POST /api/contests/{contest}/editions": ("edition.created",),
+    "POST /organisation/concours/{contest}/editions": ("edition.created",),
+    "PATCH /api/editions/{slug}": ("edition.updated",),
+    "POST /organisation/editions/{slug}/parametres": ("edition.updated",),
+    "POST /api/editions/{slug}/status": ("edition.status_changed",),
+    "POST /organisation/editions/{slug}/etat": ("edition.status_changed",),
 }
 
 # Route → why it appends nothing: it changes no business state.
@@ -338,6 +378,110 @@ async def _page_imports(w: World) -> list[Ev]:
         assert response.status_code == 200 and "importé" in response.text, response.text
     ev = organiser(await w.person(CLAIRE))
     return [ev("candidates.import", f"edition:{M92_25}"), ev("jurors.import", f"edition:{M92_25}")]
+
+
+NEW_CANDIDATE = {
+    "nom_structure": "Atelier Vasque",
+    "courriel": "bonjour@atelier-vasque.fr",
+    "code_insee": "92022",
+    "date_creation": "2021-03-15",
+}
+
+
+async def m92_candidate(w: World, *, founded: str = "2021-03-15") -> tuple[AsyncTestClient, int]:
+    """A Made in 92 2025 candidate added through the API (setup, not the act tested)."""
+    org = await w.organiser(CLAIRE)
+    response = await org.post(
+        f"/api/editions/{M92_25}/candidates", json={**NEW_CANDIDATE, "date_creation": founded}
+    )
+    assert response.status_code == 201, response.text
+    return org, response.json()["candidate"]["id"]
+
+
+@case("POST /api/editions/{slug}/candidates")
+async def _candidate_api_add(w: World) -> list[Ev]:
+    org = await w.organiser(CLAIRE)
+    await w.mark()
+    response = await org.post(f"/api/editions/{M92_25}/candidates", json=NEW_CANDIDATE)
+    assert response.status_code == 201, response.text
+    cid = response.json()["candidate"]["id"]
+    return [organiser(await w.person(CLAIRE))("candidate.created", f"candidate:{cid}")]
+
+
+@case("POST /organisation/editions/{slug}/candidats/nouveau")
+async def _candidate_page_add(w: World) -> list[Ev]:
+    org = await w.organiser(CLAIRE)
+    await w.mark()
+    response = await org.post(
+        f"/organisation/editions/{M92_25}/candidats/nouveau", data=NEW_CANDIDATE, follow_redirects=False
+    )
+    assert response.status_code == 303, response.text
+    cid = int(response.headers["location"].rsplit("/", 1)[1])
+    return [organiser(await w.person(CLAIRE))("candidate.created", f"candidate:{cid}")]
+
+
+@case("PATCH /api/candidates/{candidate_id}")
+async def _candidate_api_update(w: World) -> list[Ev]:
+    org, cid = await m92_candidate(w)
+    await w.mark()
+    response = await org.patch(f"/api/candidates/{cid}", json={"projet": "Vasques en grès"})
+    assert response.status_code == 200, response.text
+    return [organiser(await w.person(CLAIRE))("candidate.updated", f"candidate:{cid}")]
+
+
+@case("POST /organisation/candidats/{candidate_id}")
+async def _candidate_page_update(w: World) -> list[Ev]:
+    org, cid = await m92_candidate(w)
+    await w.mark()
+    response = await org.post(
+        f"/organisation/candidats/{cid}", data={**NEW_CANDIDATE, "projet": "Vasques"}, follow_redirects=False
+    )
+    assert response.status_code == 303, response.text
+    return [organiser(await w.person(CLAIRE))("candidate.updated", f"candidate:{cid}")]
+
+
+@case("POST /api/candidates/{candidate_id}/withdrawal")
+async def _candidate_api_withdraw(w: World) -> list[Ev]:
+    org, cid = await m92_candidate(w)
+    await w.mark()
+    response = await org.post(f"/api/candidates/{cid}/withdrawal", json={"reason": "Cessation d'activité"})
+    assert response.status_code == 200, response.text
+    return [organiser(await w.person(CLAIRE))("candidate.withdrawn", f"candidate:{cid}")]
+
+
+@case("POST /organisation/candidats/{candidate_id}/retrait")
+async def _candidate_page_withdraw(w: World) -> list[Ev]:
+    org, cid = await m92_candidate(w)
+    await w.mark()
+    response = await org.post(
+        f"/organisation/candidats/{cid}/retrait", data={"reason": "Cessation d'activité"}, follow_redirects=False
+    )
+    assert response.status_code == 303, response.text
+    return [organiser(await w.person(CLAIRE))("candidate.withdrawn", f"candidate:{cid}")]
+
+
+@case("POST /api/candidates/{candidate_id}/eligibility-override")
+async def _candidate_api_override(w: World) -> list[Ev]:
+    org, cid = await m92_candidate(w, founded="2012-01-01")
+    await w.mark()
+    response = await org.post(
+        f"/api/candidates/{cid}/eligibility-override", json={"reason": "Reprise d'activité en 2020"}
+    )
+    assert response.status_code == 200, response.text
+    return [organiser(await w.person(CLAIRE))("candidate.eligibility_overridden", f"candidate:{cid}")]
+
+
+@case("POST /organisation/candidats/{candidate_id}/derogation")
+async def _candidate_page_override(w: World) -> list[Ev]:
+    org, cid = await m92_candidate(w, founded="2012-01-01")
+    await w.mark()
+    response = await org.post(
+        f"/organisation/candidats/{cid}/derogation",
+        data={"reason": "Reprise d'activité en 2020"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    return [organiser(await w.person(CLAIRE))("candidate.eligibility_overridden", f"candidate:{cid}")]
 
 
 @case("POST /organisation/editions/{slug}/cartes")
@@ -790,6 +934,75 @@ async def _advance_page(w: World) -> list[Ev]:
     return [organiser(await w.person(CLAIRE))("deliberation.advanced", f"round:{p.round}")]
 
 
+async def grand_jury(w: World) -> tuple[int, int, int]:
+    """The final of Made in 92 2025 (in preparation), its Grand jury, and a semi-final juror not on it."""
+    final = await w.round(M92_25, "final")
+    panel = await w.val("select id from panels where round_id = $1", final)
+    juror = await w.val(
+        "select min(m.person_id) from panel_members m join panels p on p.id = m.panel_id where p.round_id = $1 "
+        "and m.person_id not in (select person_id from panel_members where panel_id = $2)",
+        await w.round(M92_25, "semi_final"),
+        panel,
+    )
+    return final, panel, juror
+
+
+@case("POST /api/rounds/{round_id}/entries/panels")
+async def _place_entries(w: World) -> list[Ev]:
+    final, panel, _ = await grand_jury(w)
+    candidate = await w.val(
+        "select min(candidate_id) from candidate_rounds where round_id = $1",
+        await w.round(M92_25, "semi_final"),
+    )
+    # Setup: a finalist entered without a panel (as a round with several panels leaves them).
+    await w.db.conn.execute(
+        "insert into candidate_rounds (candidate_id, round_id) values ($1, $2)", candidate, final
+    )
+    org = await w.organiser(CLAIRE)
+    await w.mark()
+    response = await org.post(
+        f"/api/rounds/{final}/entries/panels",
+        json={"entries": [{"candidate_id": candidate, "panel_id": panel}]},
+    )
+    assert response.status_code == 200, response.text
+    return [organiser(await w.person(CLAIRE))("round.entries_placed", f"round:{final}")]
+
+
+@case("POST /api/panels/{panel_id}/members")
+async def _add_member(w: World) -> list[Ev]:
+    _, panel, juror = await grand_jury(w)
+    org = await w.organiser(CLAIRE)
+    await w.mark()
+    response = await org.post(f"/api/panels/{panel}/members", json={"person_id": juror})
+    assert response.status_code == 201, response.text
+    return [organiser(await w.person(CLAIRE))("panel.member_added", f"panel:{panel}")]
+
+
+@case("DELETE /api/panels/{panel_id}/members/{person_id}")
+async def _remove_member(w: World) -> list[Ev]:
+    _, panel, _ = await grand_jury(w)
+    member = await w.val("select min(person_id) from panel_members where panel_id = $1", panel)
+    org = await w.organiser(CLAIRE)
+    await w.mark()
+    response = await org.delete(f"/api/panels/{panel}/members/{member}")
+    assert response.status_code == 200, response.text
+    return [organiser(await w.person(CLAIRE))("panel.member_removed", f"panel:{panel}")]
+
+
+@case("POST /organisation/rounds/{round_id}/entrants")
+async def _entries_page(w: World) -> list[Ev]:
+    final, panel, juror = await grand_jury(w)
+    org = await w.organiser(CLAIRE)
+    await w.mark()
+    url = f"/organisation/rounds/{final}/entrants/"
+    added = await org.post(url, data={"action": "ajouter", "panel_id": str(panel), "person_id": str(juror)})
+    assert added.status_code == 200 and "siège désormais" in added.text, added.text
+    removed = await org.post(url, data={"action": "retirer", "panel_id": str(panel), "person_id": str(juror)})
+    assert removed.status_code == 200 and "Juré retiré" in removed.text, removed.text
+    ev = organiser(await w.person(CLAIRE))
+    return [ev("panel.member_added", f"panel:{panel}"), ev("panel.member_removed", f"panel:{panel}")]
+
+
 async def cakes(w: World) -> list[int]:
     return [
         r["candidate_id"]
@@ -1174,6 +1387,316 @@ async def _send(w: World) -> list[Ev]:
     assert sorted(order) == made
     ev = organiser(await w.person(ROMAIN))
     return [ev("diploma.link.create", f"diploma:{d}") for d in order]
+
+
+# --- Contests and editions set up (issue 14) -------------------------------------------------------------
+
+ADMIN = "admin@exemple.fr"  # the demo's Département administrator
+NEW_CONTEST = {
+    "slug": "curious-lab",
+    "name": "Curious Lab'",
+    "organisers": "Département des Hauts-de-Seine",
+    "candidate_kind": "organisation",
+    "description": "Projets étudiants pour les communes.",
+}
+
+
+@case("POST /api/contests")
+async def _contest_api(w: World) -> list[Ev]:
+    admin = await w.organiser(ADMIN)
+    await w.mark()
+    response = await admin.post("/api/contests", json=NEW_CONTEST)
+    assert response.status_code == 201, response.text
+    return [organiser(await w.person(ADMIN))("contest.created", "contest:curious-lab")]
+
+
+@case("POST /organisation/concours/nouveau")
+async def _contest_page(w: World) -> list[Ev]:
+    admin = await w.organiser(ADMIN)
+    await w.mark()
+    response = await admin.post("/organisation/concours/nouveau", data=NEW_CONTEST, follow_redirects=False)
+    assert response.status_code == 303, response.text
+    return [organiser(await w.person(ADMIN))("contest.created", "contest:curious-lab")]
+
+
+@case("POST /api/contests/{contest}/organisers")
+async def _organiser_api(w: World) -> list[Ev]:
+    admin = await w.organiser(ADMIN)
+    await w.mark()
+    response = await admin.post(
+        "/api/contests/made-in-92/organisers",
+        json={"email": "nouvelle.orga@exemple.fr", "name": "Nouvelle Orga", "password": "mot-de-passe-initial"},
+    )
+    assert response.status_code == 201, response.text
+    return [organiser(await w.person(ADMIN))("contest.organiser_named", "contest:made-in-92")]
+
+
+@case("POST /organisation/concours/{contest}/organisateurs")
+async def _organiser_page(w: World) -> list[Ev]:
+    admin = await w.organiser(ADMIN)
+    await w.mark()
+    response = await admin.post(
+        "/organisation/concours/progress/organisateurs",
+        data={"email": CLAIRE, "name": "", "password": ""},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    return [organiser(await w.person(ADMIN))("contest.organiser_named", "contest:progress")]
+
+
+@case("POST /api/contests/{contest}/editions")
+async def _edition_api(w: World) -> list[Ev]:
+    org = await w.organiser(CLAIRE)
+    await w.mark()
+    response = await org.post("/api/contests/made-in-92/editions", json={"year": 2026, "copy_from": M92_25})
+    assert response.status_code == 201, response.text
+    return [organiser(await w.person(CLAIRE))("edition.created", "edition:made-in-92-2026")]
+
+
+@case("POST /organisation/concours/{contest}/editions")
+async def _edition_page(w: World) -> list[Ev]:
+    org = await w.organiser(ROMAIN)
+    await w.mark()
+    response = await org.post(
+        "/organisation/concours/gateau-des-hauts-de-seine/editions",
+        data={"year": "2026", "copy_from": GATEAU_25},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    return [organiser(await w.person(ROMAIN))("edition.created", "edition:gateau-des-hauts-de-seine-2026")]
+
+
+@case("PATCH /api/editions/{slug}")
+async def _settings_api(w: World) -> list[Ev]:
+    org = await w.organiser(LEILA)
+    await w.mark()
+    response = await org.patch(f"/api/editions/{PROGRESS_24}", json={"accepted_outside_insee": ["95018"]})
+    assert response.status_code == 200, response.text
+    return [organiser(await w.person(LEILA))("edition.updated", f"edition:{PROGRESS_24}")]
+
+
+@case("POST /organisation/editions/{slug}/parametres")
+async def _settings_page(w: World) -> list[Ev]:
+    org = await w.organiser(CLAIRE)
+    row = await w.row("select number, place, retention_months from editions where slug = $1", M92_25)
+    await w.mark()
+    response = await org.post(
+        f"/organisation/editions/{M92_25}/parametres",
+        data={
+            "number": str(row["number"]),
+            "place": row["place"],
+            "theme": "Dix ans d'entrepreneurs",
+            "retention_months": str(row["retention_months"]),
+        },
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    return [organiser(await w.person(CLAIRE))("edition.updated", f"edition:{M92_25}")]
+
+
+@case("POST /api/editions/{slug}/status")
+async def _status_api(w: World) -> list[Ev]:
+    org = await w.organiser(ROMAIN)
+    await w.mark()
+    response = await org.post(f"/api/editions/{GATEAU_23}/status", json={"status": "archived"})
+    assert response.status_code == 200, response.text
+    return [organiser(await w.person(ROMAIN))("edition.status_changed", f"edition:{GATEAU_23}")]
+
+
+@case("POST /organisation/editions/{slug}/etat")
+async def _status_page(w: World) -> list[Ev]:
+    org = await w.organiser(CLAIRE)
+    await w.mark()
+    response = await org.post(
+        f"/organisation/editions/{M92_24}/etat", data={"status": "archived", "reason": ""}, follow_redirects=False
+    )
+    assert response.status_code == 303, response.text
+    return [organiser(await w.person(CLAIRE))("edition.status_changed", f"edition:{M92_24}")]
+
+
+# --- Rounds, panels, grids, prizes and eligibility rules (setup) ------------------------------------------
+
+
+async def draft_round(w: World) -> int:
+    """A new empty round at the end of Made in 92 2025 (setup, not the act tested)."""
+    edition = await w.edition(M92_25)
+    return await w.val(
+        "insert into rounds (edition_id, kind, name, position) select $1, 'final', 'Finale bis', "
+        "max(position) + 1 from rounds where edition_id = $1 returning id",
+        edition,
+    )
+
+
+@case("POST /api/editions/{slug}/rounds")
+async def _round_create_api(w: World) -> list[Ev]:
+    org = await w.organiser(CLAIRE)
+    await w.mark()
+    response = await org.post(f"/api/editions/{M92_25}/rounds", json={"kind": "final", "name": "Finale bis"})
+    assert response.status_code == 201, response.text
+    return [organiser(await w.person(CLAIRE))("round.created", f"round:{response.json()['id']}")]
+
+
+@case("POST /organisation/editions/{slug}/tours")
+async def _round_create_page(w: World) -> list[Ev]:
+    org = await w.organiser(CLAIRE)
+    await w.mark()
+    response = await org.post(
+        f"/organisation/editions/{M92_25}/tours",
+        data={"kind": "final", "name": "Finale bis", "quota_scope": "overall", "blind": "non", "method": "affine"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    created = await w.val("select max(id) from rounds")
+    return [organiser(await w.person(CLAIRE))("round.created", f"round:{created}")]
+
+
+@case("PATCH /api/rounds/{round_id}")
+async def _round_update_api(w: World) -> list[Ev]:
+    org = await w.organiser(CLAIRE)
+    round_id = await draft_round(w)
+    await w.mark()
+    response = await org.patch(f"/api/rounds/{round_id}", json={"name": "Grande finale", "advance_count": 3})
+    assert response.status_code == 200, response.text
+    return [organiser(await w.person(CLAIRE))("round.updated", f"round:{round_id}")]
+
+
+@case("POST /organisation/rounds/{round_id}/reglage")
+async def _round_update_page(w: World) -> list[Ev]:
+    org = await w.organiser(CLAIRE)
+    round_id = await draft_round(w)
+    await w.mark()
+    response = await org.post(
+        f"/organisation/rounds/{round_id}/reglage", data={"name": "Grande finale"}, follow_redirects=False
+    )
+    assert response.status_code == 303, response.text
+    return [organiser(await w.person(CLAIRE))("round.updated", f"round:{round_id}")]
+
+
+@case("DELETE /api/rounds/{round_id}")
+async def _round_delete_api(w: World) -> list[Ev]:
+    org = await w.organiser(CLAIRE)
+    round_id = await draft_round(w)
+    await w.mark()
+    response = await org.delete(f"/api/rounds/{round_id}")
+    assert response.status_code == 204, response.text
+    return [organiser(await w.person(CLAIRE))("round.deleted", f"round:{round_id}")]
+
+
+@case("POST /organisation/rounds/{round_id}/suppression")
+async def _round_delete_page(w: World) -> list[Ev]:
+    org = await w.organiser(CLAIRE)
+    round_id = await draft_round(w)
+    await w.mark()
+    response = await org.post(f"/organisation/rounds/{round_id}/suppression", follow_redirects=False)
+    assert response.status_code == 303, response.text
+    return [organiser(await w.person(CLAIRE))("round.deleted", f"round:{round_id}")]
+
+
+@case("POST /api/rounds/{round_id}/panels")
+async def _panel_api(w: World) -> list[Ev]:
+    org = await w.organiser(CLAIRE)
+    round_id = await draft_round(w)
+    await w.mark()
+    response = await org.post(f"/api/rounds/{round_id}/panels", json={"name": "Grand jury"})
+    assert response.status_code == 201, response.text
+    return [organiser(await w.person(CLAIRE))("panel.created", f"panel:{response.json()['id']}")]
+
+
+@case("POST /organisation/rounds/{round_id}/jurys")
+async def _panel_page(w: World) -> list[Ev]:
+    org = await w.organiser(CLAIRE)
+    round_id = await draft_round(w)
+    await w.mark()
+    response = await org.post(
+        f"/organisation/rounds/{round_id}/jurys", data={"name": "Grand jury"}, follow_redirects=False
+    )
+    assert response.status_code == 303, response.text
+    panel = await w.val("select id from panels where round_id = $1", round_id)
+    return [organiser(await w.person(CLAIRE))("panel.created", f"panel:{panel}")]
+
+
+GRID_LINE = {"code": "impact", "label": "Impact", "weight": 100, "scale_min": 0, "scale_max": 10, "scale_step": 1}
+
+
+@case("PUT /api/editions/{slug}/categories/{code}/criteria")
+async def _criteria_api(w: World) -> list[Ev]:
+    org = await w.organiser(CLAIRE)
+    await w.mark()
+    response = await org.put(
+        f"/api/editions/{M92_25}/categories/nouvelle/criteria", json={"name": "Nouvelle", "criteria": [GRID_LINE]}
+    )
+    assert response.status_code == 200, response.text
+    category = await w.val("select max(id) from categories")
+    return [organiser(await w.person(CLAIRE))("criteria.replaced", f"category:{category}")]
+
+
+@case("POST /organisation/editions/{slug}/grille/criteres")
+async def _criteria_page(w: World) -> list[Ev]:
+    org = await w.organiser(CLAIRE)
+    await w.mark()
+    form = {"category": "nouvelle", "name": "Nouvelle", **{f"{k}-0": str(v) for k, v in GRID_LINE.items()}}
+    response = await org.post(f"/organisation/editions/{M92_25}/grille/criteres", data=form, follow_redirects=False)
+    assert response.status_code == 303, response.text
+    category = await w.val("select max(id) from categories")
+    return [organiser(await w.person(CLAIRE))("criteria.replaced", f"category:{category}")]
+
+
+async def current_prizes(org: AsyncTestClient) -> list[dict]:
+    grid = (await org.get(f"/api/editions/{M92_25}/grid")).json()
+    keep = ("code", "name", "kind", "category", "place", "amount_eur", "ex_aequo_allowed", "max_winners")
+    return [{k: p[k] for k in keep} for p in grid["prizes"]]
+
+
+@case("PUT /api/editions/{slug}/prizes")
+async def _prizes_api(w: World) -> list[Ev]:
+    org = await w.organiser(CLAIRE)
+    prizes = await current_prizes(org)
+    await w.mark()
+    extra = {"code": "coup-de-coeur", "name": "Coup de cœur", "kind": "special"}
+    response = await org.put(f"/api/editions/{M92_25}/prizes", json=[*prizes, extra])
+    assert response.status_code == 200, response.text
+    return [organiser(await w.person(CLAIRE))("prizes.replaced", f"edition:{M92_25}")]
+
+
+@case("POST /organisation/editions/{slug}/grille/prix")
+async def _prizes_page(w: World) -> list[Ev]:
+    org = await w.organiser(CLAIRE)
+    prizes = await current_prizes(org)
+    await w.mark()
+    form: dict[str, str] = {}
+    for i, p in enumerate(prizes):
+        for k in ("code", "name", "kind", "category", "place", "amount_eur"):
+            form[f"{k}-{i}"] = "" if p[k] is None else str(p[k])
+        if p["ex_aequo_allowed"]:
+            form[f"ex_aequo_allowed-{i}"] = "on"
+    response = await org.post(f"/organisation/editions/{M92_25}/grille/prix", data=form, follow_redirects=False)
+    assert response.status_code == 303, response.text
+    return [organiser(await w.person(CLAIRE))("prizes.replaced", f"edition:{M92_25}")]
+
+
+@case("PUT /api/editions/{slug}/eligibility")
+async def _eligibility_rules_api(w: World) -> list[Ev]:
+    org = await w.organiser(CLAIRE)
+    await w.mark()
+    response = await org.put(
+        f"/api/editions/{M92_25}/eligibility",
+        json={"territory": {"department": "92"}, "max_company_age_years": 8},
+    )
+    assert response.status_code == 200, response.text
+    return [organiser(await w.person(CLAIRE))("eligibility.replaced", f"edition:{M92_25}")]
+
+
+@case("POST /organisation/editions/{slug}/grille/eligibilite")
+async def _eligibility_rules_page(w: World) -> list[Ev]:
+    org = await w.organiser(CLAIRE)
+    await w.mark()
+    response = await org.post(
+        f"/organisation/editions/{M92_25}/grille/eligibilite",
+        data={"department": "92", "max_company_age_years": "8"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    return [organiser(await w.person(CLAIRE))("eligibility.replaced", f"edition:{M92_25}")]
 
 
 def test_every_audited_route_has_a_case() -> None:

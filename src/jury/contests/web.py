@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from litestar import Controller, get
+from litestar import Controller, get, patch, post
+from litestar.params import JSONBody
 from litestar.response import Template
 
 from jury.access.guards import requires_organiser
 from jury.access.identity import Identity
-from jury.contests import service
-from jury.contests.models import CandidateRow, Contest, EditionDetail, JurorRow, Round
+from jury.contests import service, setup
+from jury.contests.models import CandidateRow, Contest, EditionDetail, JurorRow
+from jury.contests.setup_models import EditionChanges, EditionSettings, NewContest
+from jury.contests.setup_web import CREATE_CONTEST_REFUSALS, UPDATE_EDITION_REFUSALS
 from jury.db.queries import Database
 
 
@@ -20,13 +23,35 @@ class ContestsApi(Controller):
     async def list_contests(self, db: Database) -> list[Contest]:
         return await service.list_contests(db)
 
+    @post(
+        "/contests",
+        summary="Créer un concours (administrateurs)",
+        status_code=201,
+        guards=[requires_organiser],
+        responses=CREATE_CONTEST_REFUSALS,
+    )
+    async def create_contest(self, db: Database, identity: Identity, data: JSONBody[NewContest]) -> Contest:
+        return await setup.create_contest(db, identity=identity, request=data)
+
     @get("/editions/{slug:str}", summary="Une édition")
     async def get_edition(self, db: Database, slug: str) -> EditionDetail:
         return await service.get_edition(db, slug)
 
-    @get("/editions/{slug:str}/rounds", summary="Les tours d'une édition")
-    async def list_rounds(self, db: Database, slug: str) -> list[Round]:
-        return await service.edition_rounds(db, slug=slug)
+    @patch(
+        "/editions/{slug:str}",
+        summary="Modifier les réglages d'une édition",
+        description="Seuls les champs présents changent ; null efface une valeur facultative. Une fois "
+        "l'édition décidée, seuls le thème, le lieu, la date de décision et la durée de conservation changent.",
+        guards=[requires_organiser],
+        responses=UPDATE_EDITION_REFUSALS,
+    )
+    async def update_edition(
+        self, db: Database, identity: Identity, slug: str, data: JSONBody[EditionChanges]
+    ) -> EditionSettings:
+        return await setup.update_edition(db, identity=identity, slug=slug, changes=data)
+
+    # GET /api/editions/{slug}/rounds lives in jury.rounds.setup_web, beside the POST of the same path
+    # (Litestar refuses one path split over two controllers).
 
     @get(
         "/editions/{slug:str}/candidates",

@@ -21,9 +21,10 @@ import structlog
 
 from jury.auth.passwords import hash_password
 from jury.clock import system_clock
+from jury.db.audit_key import load_audit_key
 from jury.db.queries import Database, Queries
 from jury.demo import gateau, made_in_92, progress
-from jury.demo.people import ORGANISER_GATEAU, ORGANISER_MADE_IN_92, ORGANISER_PROGRESS
+from jury.demo.people import ADMINISTRATOR, ORGANISER_GATEAU, ORGANISER_MADE_IN_92, ORGANISER_PROGRESS
 from jury.demo.plan import Commune, Contest, Edition, Person
 from jury.settings import Settings
 
@@ -397,6 +398,13 @@ async def _demo_passwords(db: Database) -> None:
         await db.execute(
             "demo_set_password_if_missing", email=organiser.email, password_hash=hash_password(DEMO_PASSWORD)
         )
+    await db.execute(
+        "demo_ensure_administrator",
+        full_name=ADMINISTRATOR.full_name,
+        email=ADMINISTRATOR.email,
+        title=ADMINISTRATOR.title,
+        password_hash=hash_password(DEMO_PASSWORD),
+    )
 
 
 async def load_demo_with_url(settings: Settings, *, seed: int = DEFAULT_SEED) -> DemoSummary:
@@ -407,7 +415,13 @@ async def load_demo_with_url(settings: Settings, *, seed: int = DEFAULT_SEED) ->
     try:
         async with conn.transaction():
             return await load_demo(
-                Database(conn, Queries(settings.queries_dir), clock=system_clock), seed=seed
+                Database(
+                    conn,
+                    Queries(settings.queries_dir),
+                    clock=system_clock,
+                    audit_key=load_audit_key(settings),
+                ),
+                seed=seed,
             )
     finally:
         await conn.close()

@@ -288,8 +288,16 @@ async def import_from_page(
     page = await import_page(db, identity=identity, slug=slug)  # an import adds no category nor panel
     report, failure = None, None
     try:
-        report = await import_for_organiser(
-            db, identity=identity, slug=slug, kind=kind, data=data, file_name=file_name, dry_run=dry_run
+        # Not `import_for_organiser`: the page names a missing file in its own words (« fichier »).
+        report = await import_file(
+            db,
+            edition_slug=slug,
+            kind=kind,
+            data=data,
+            file_name=file_name,
+            dry_run=dry_run,
+            actor_id=identity.person_id,
+            actor_label=label_of(identity),
         )
     except Invalid as exc:
         failure = exc
