@@ -1,22 +1,25 @@
 -- name: round_snapshot
--- Everything opening a round depends on, in one round trip.
+-- Everything opening a round depends on, in one round trip. Only candidates still in play count: a
+-- withdrawn or ineligible entry keeps its history in the round but needs no panel and no jurors.
+with entries as (
+    select cr.candidate_id, cr.panel_id from candidate_rounds cr
+    where cr.round_id = :round_id and cr.status not in ('withdrawn', 'ineligible')
+)
 select
-    (select count(*) from candidate_rounds cr where cr.round_id = r.id) as candidates,
+    (select count(*) from entries) as candidates,
     (select count(*) from panels p where p.round_id = r.id) as panels,
     coalesce((select array_agg(p.name order by p.name) from panels p
               where p.round_id = r.id
                 and not exists (select 1 from panel_members pm where pm.panel_id = p.id)), '{}') as panels_without_jurors,
-    coalesce((select array_agg(distinct cat.name) from candidate_rounds cr
-              join candidates c on c.id = cr.candidate_id
+    coalesce((select array_agg(distinct cat.name) from entries e
+              join candidates c on c.id = e.candidate_id
               join categories cat on cat.id = c.category_id
-              where cr.round_id = r.id
-                and not exists (select 1 from criteria k where k.category_id = cat.id)), '{}')
+              where not exists (select 1 from criteria k where k.category_id = cat.id)), '{}')
         as categories_without_criteria,
-    (select count(*) from candidate_rounds cr where cr.round_id = r.id and cr.panel_id is null)
-        as candidates_without_panel,
-    (select count(*) from candidate_rounds cr where cr.round_id = r.id and cr.panel_id is not null
-       and not exists (select 1 from assignments a where a.panel_id = cr.panel_id
-                       and a.candidate_id = cr.candidate_id)) as candidates_without_jurors
+    (select count(*) from entries e where e.panel_id is null) as candidates_without_panel,
+    (select count(*) from entries e where e.panel_id is not null
+       and not exists (select 1 from assignments a where a.panel_id = e.panel_id
+                       and a.candidate_id = e.candidate_id)) as candidates_without_jurors
 from rounds r
 where r.id = :round_id
 

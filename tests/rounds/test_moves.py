@@ -1,3 +1,4 @@
+from tests import factories
 from tests.helpers import make_contest, make_organiser, sign_in
 
 from jury.auth.service import issue_codes
@@ -83,7 +84,13 @@ async def test_round_without_assignments_cannot_open_and_says_why(client, db):
     await sign_in(client, email="cci@exemple.fr")
     response = await client.post(f"/api/rounds/{data['round']}/status", json={"to": "open"})
     assert response.status_code == 422
-    assert response.json()["errors"] == [{"field": "tour", "message": "1 candidat(s) sans juré affecté."}]
+    assert response.json()["errors"] == [
+        {
+            "field": "tour",
+            "message": "1 candidat(s) sans juré affecté.",
+            "link": f"/organisation/rounds/{data['round']}/affectations",
+        }
+    ]
     assert await _status(db, data["round"]) == "draft"
 
 
@@ -127,3 +134,22 @@ async def test_organiser_of_another_contest_cannot_move_the_round(client, db):
 async def test_anonymous_cannot_move_a_round(client, db):
     data = await _round(db)
     assert (await client.post(f"/api/rounds/{data['round']}/status", json={"to": "open"})).status_code == 401
+
+
+async def test_withdrawn_and_ineligible_entries_do_not_hold_a_round_back(client, db):
+    """They keep their history in the round but need no panel and no juror: only those still in play do."""
+    data = await _round(db)
+    category = await db.conn.fetchval("select id from categories where edition_id = $1", data["edition"])
+    for entry, status in ((2, "withdrawn"), (3, "ineligible")):
+        candidate = await factories.candidate(
+            db,
+            edition_id=data["edition"],
+            entry_number=entry,
+            organisation_name=f"Hors jeu {entry}",
+            category_id=category,
+        )
+        await factories.enter_round(db, candidate_id=candidate, round_id=data["round"], status=status)
+    await sign_in(client, email="cci@exemple.fr")
+    response = await client.post(f"/api/rounds/{data['round']}/status", json={"to": "open"})
+    assert response.status_code == 200, response.text
+    assert await _status(db, data["round"]) == "open"
