@@ -290,3 +290,14 @@ async def test_a_withdrawn_candidate_leaves_the_standings(organiser, db, world: 
     assert withdrawn.status_code == 200
     assert sorted(await ranked()) == ["Alpha", "Beta"]
     assert await db.conn.fetchval("select count(*) from score_sheets where candidate_id = $1", ids[2]) == 1
+
+
+async def test_a_candidate_entering_a_round_with_one_panel_goes_before_it(organiser, world: World):
+    """As qualifiers entering a final: with one panel there is nothing to choose, and a round whose
+    candidates have no panel cannot open."""
+    added = await organiser.post(f"/api/editions/{M92}/candidates", json=NOBSOLETE)
+    assert added.status_code == 201, added.text
+    entries = (await organiser.get(f"/api/rounds/{world.rounds[M92]}/entries")).json()
+    assert [(e["candidate_id"], e["panel_id"]) for e in entries["entries"]] == [
+        (added.json()["candidate"]["id"], world.panel)
+    ]

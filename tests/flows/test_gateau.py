@@ -207,15 +207,9 @@ async def gateau(world: World) -> AsyncIterator[Flow]:
         rid = state["round"]
         before = await romain.get(f"/api/rounds/{rid}/entries")
         [panel] = before["panels"]
-        running = [
-            e["candidate_id"]
-            for e in before["entries"]
-            if e["panel_id"] is None and e["status"] != "withdrawn"
-        ]
-        placed = await romain.post(
-            f"/api/rounds/{rid}/entries/panels",
-            {"entries": [{"candidate_id": c, "panel_id": panel["id"]} for c in running]},
-        )
+        # The cakes went before the tasting's only panel as they entered: nothing to place by hand.
+        placed = {e["candidate_id"]: e["panel_id"] for e in before["entries"] if e["status"] != "withdrawn"}
+        assert set(placed.values()) == {panel["id"]}, before["entries"]
         plan = await romain.post(f"/api/rounds/{rid}/assignments", {"k": 5, "seed": 1})
         overview = await romain.get(f"/api/rounds/{rid}/assignments")
         cards = await print_cards(romain, edition=EDITION)

@@ -41,6 +41,7 @@ from jury.imports.models import (
     column_lookup,
     columns_for,
 )
+from jury.rounds.entries import place_in_only_panel
 from jury.spreadsheet import french_csv
 
 
@@ -115,19 +116,22 @@ def intake_status(eligibility: Eligibility, *, round_kind: str, overridden: bool
 async def enter_first_round(
     db: Database, *, edition_id: int, entries: list[tuple[int, Eligibility]]
 ) -> dict[str, object] | None:
-    """Put new candidates into the edition's first round with their intake status; the round (id, name,
-    kind, status), or None for an edition without rounds yet."""
+    """Put new candidates into the edition's first round with their intake status, before its panel when
+    it has only one (as qualifiers enter a final); the round (id, name, kind, status), or None for an
+    edition without rounds yet."""
     first = await db.fetchrow("edition_first_round", edition_id=edition_id)
     if first is None or not entries:
         return dict(first) if first else None
     statuses = [intake_status(eligibility, round_kind=first["kind"]) for _, eligibility in entries]
+    candidate_ids = [candidate_id for candidate_id, _ in entries]
     await db.execute(
         "enter_candidates_in_round",
         round_id=first["id"],
-        candidate_ids=[candidate_id for candidate_id, _ in entries],
+        candidate_ids=candidate_ids,
         statuses=[status for status, _ in statuses],
         reasons=[reason for _, reason in statuses],
     )
+    await place_in_only_panel(db, round_id=first["id"], candidate_ids=candidate_ids)
     return dict(first)
 
 
