@@ -313,3 +313,77 @@ class Flow:
         if stage == name:
             raise exc
         raise AssertionError(f"stage {name!r} not reached: stage {stage!r} failed: {exc}") from exc
+
+
+# --- Selections set up from scratch (Label Artisan du tourisme, Curious Lab', Boost) ------------------------
+# A contest the Département's administrator creates and hands to a new organiser, whose first edition has a
+# single jury round; shared by test_label_artisan_tourisme.py, test_curious_lab.py, test_boost_entrepreneurs.py.
+
+
+async def new_contest(
+    world: World, *, contest: Mapping[str, Any], organiser: Mapping[str, str]
+) -> tuple[dict[str, Any], dict[str, Any], Person]:
+    """The administrator creates the contest and names its organiser (a new account with its first
+    password); the organiser then signs in. Returns (contest, organiser as named, organiser's browser)."""
+    admin = await world.administrator()
+    created = await admin.post("/api/contests", dict(contest), expect=201)
+    named = await admin.post(f"/api/contests/{contest['slug']}/organisers", dict(organiser), expect=201)
+    await world.close(admin)
+    return created, named, await world.organiser(organiser["email"], password=organiser["password"])
+
+
+async def prepare_single_panel_round(
+    organiser: Person, *, edition: str, round_id: int, k: int
+) -> dict[str, Any]:
+    """Everything a jury round needs before it opens: its candidates before its one panel, k jurors per
+    candidate, the access cards printed. Returns what each step answered (cards: name → code)."""
+    before = await organiser.get(f"/api/rounds/{round_id}/entries")
+    [panel] = before["panels"]
+    waiting = [
+        e["candidate_id"] for e in before["entries"] if e["panel_id"] is None and e["status"] != "withdrawn"
+    ]
+    placed = None
+    if waiting:
+        placed = await organiser.post(
+            f"/api/rounds/{round_id}/entries/panels",
+            {"entries": [{"candidate_id": c, "panel_id": panel["id"]} for c in waiting]},
+        )
+    plan = await organiser.post(f"/api/rounds/{round_id}/assignments", {"k": k, "seed": 1})
+    cards = await print_cards(organiser, edition=edition)
+    return {"before": before, "panel": panel, "placed": placed, "plan": plan, "cards": cards}
+
+
+async def score_on_tablets(
+    world: World, *, cards: Mapping[str, str], round_id: int, marks: Marks
+) -> dict[str, list[dict[str, Any]]]:
+    """Each juror signs in with their card and scores every sheet; juror's name → candidates they saw."""
+    seen = {}
+    for name, code in sorted(cards.items()):
+        tablet = await world.tablet(code, name=name)
+        seen[name] = await score_round(tablet, round_id=round_id, marks=marks)
+        await world.close(tablet)
+    return seen
+
+
+DIPLOMA_PDF = re.compile(r'href="(/organisation/editions/[^"/]+/diplomes/[0-9]+/pdf)"')
+
+
+async def diplomas_with_pdfs(organiser: Person, *, edition: str) -> dict[str, Any]:
+    """« Générer les diplômes » followed until the worker stops (finished or failed, without waiting for a
+    word), then the laureates' table and each PDF read back to text, in the table's order."""
+    base = f"/organisation/editions/{edition}/diplomes"
+    await organiser.submit(f"{base}/generer", {}, expect=(303,))
+    fragment = ""
+    for _ in range(240):
+        fragment = text_of(await organiser.page(f"{base}/progression"))
+        if not any(word in fragment for word in ("en attente", "en cours", "en préparation")):
+            break
+        await asyncio.sleep(0.5)
+    assert "terminée" in fragment, f"diplomas not generated: {fragment}"
+    page = await organiser.page(base)
+    [*_, laureates] = tables_of(page)
+    pdfs = []
+    for path in DIPLOMA_PDF.findall(page):
+        response = await organiser.call("GET", html.unescape(path))
+        pdfs.append(pdf_text(response.content))
+    return {"rows": laureates[1:], "pdfs": pdfs}
