@@ -77,14 +77,18 @@ update sheet_scores set value = :value where sheet_id = :sheet_id and criterion_
 update score_sheets set version = version + 1, updated_at = :now::timestamptz where id = :sheet_id returning version
 
 -- name: eligibility_inputs
--- Candidates of an eligibility round with what the pass/fail rules look at.
-select cr.candidate_id, c.legal_form, coalesce(c.insee_code, '') as insee_code,
-       coalesce(c.requested_eur, 0) as requested_eur, e.eligible_legal_forms, e.max_grant_eur
+-- Candidates of an eligibility round still to be judged by its rules (not withdrawn, not yet moved on), with
+-- every column the rules read, the organisers' override, and whether an ineligible decision already stands.
+select cr.candidate_id, cr.status, c.organisation_name, c.person_name, c.email,
+       coalesce(c.insee_code, '') as insee_code, c.legal_form, c.founded_on, c.requested_eur,
+       c.entry_number, c.creation_name, cat.code as category_code, c.project_title, c.eligibility_override,
+       c.eligibility_overridden_at is not null as overridden,
+       exists (select 1 from decisions d where d.round_id = cr.round_id and d.candidate_id = cr.candidate_id
+               and d.kind = 'ineligible') as decided_ineligible
 from candidate_rounds cr
 join candidates c on c.id = cr.candidate_id
-join rounds r on r.id = cr.round_id
-join editions e on e.id = r.edition_id
-where cr.round_id = :round_id
+left join categories cat on cat.id = c.category_id
+where cr.round_id = :round_id and cr.status in ('pending', 'eligible', 'ineligible') and c.withdrawn_at is null
 order by cr.candidate_id
 
 -- name: communes_of_department

@@ -1,3 +1,4 @@
+import msgspec
 import pytest
 
 from jury.rounds.lifecycle import RoundSnapshot, move_problem, readiness_problems
@@ -41,7 +42,7 @@ def test_readiness_lists_every_problem():
         candidates_without_panel=1,
         candidates_without_jurors=2,
     )
-    assert readiness_problems(snapshot) == [
+    assert readiness_problems(snapshot, kind="semi_final") == [
         "Le jury « Nord » n'a aucun juré.",
         "La catégorie « Gâteau » n'a aucun critère de notation.",
         "1 candidat(s) sans jury.",
@@ -55,4 +56,24 @@ def test_readiness_lists_every_problem():
         candidates_without_panel=0,
         candidates_without_jurors=0,
     )
-    assert readiness_problems(ready) == []
+    assert readiness_problems(ready, kind="semi_final") == []
+
+
+def test_an_eligibility_round_needs_candidates_but_no_panel_juror_or_grid():
+    """The organisers decide it by the edition's rules: nothing is scored, so nothing is assigned."""
+    unjudged = RoundSnapshot(
+        candidates=7,
+        panels=0,
+        panels_without_jurors=[],
+        categories_without_criteria=["Projet ESS"],
+        candidates_without_panel=7,
+        candidates_without_jurors=0,
+    )
+    assert readiness_problems(unjudged, kind="eligibility") == []
+    assert readiness_problems(unjudged, kind="committee") == [
+        "Aucun jury n'est constitué pour ce tour.",
+        "La catégorie « Projet ESS » n'a aucun critère de notation.",
+        "7 candidat(s) sans jury.",
+    ]
+    empty = msgspec.structs.replace(unjudged, candidates=0, candidates_without_panel=0)
+    assert readiness_problems(empty, kind="eligibility") == ["Aucun candidat n'est inscrit à ce tour."]

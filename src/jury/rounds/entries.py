@@ -157,7 +157,7 @@ async def _entries(db: Database, *, rnd: RoundInEdition) -> RoundEntries:
     problems: list[str] = []
     if rnd.status == "draft":
         snapshot = await db.fetchrow("round_snapshot", round_id=rnd.id)
-        problems = readiness_problems(RoundSnapshot(**dict(snapshot)))
+        problems = readiness_problems(RoundSnapshot(**dict(snapshot)), kind=rnd.kind)
     return RoundEntries(
         round_id=rnd.id,
         round_name=rnd.name,

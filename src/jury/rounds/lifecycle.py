@@ -54,12 +54,20 @@ class ReadinessIssue(msgspec.Struct, frozen=True, kw_only=True):
     fix: Fix
 
 
-def readiness_issues(snapshot: RoundSnapshot) -> list[ReadinessIssue]:
+JUDGED_BY_ORGANISERS = frozenset({"eligibility"})
+"""Round kinds the organisers decide themselves (pass/fail rules, `POST /api/rounds/{id}/eligibility`):
+no panel, no juror and no criteria score them, so opening one needs only its candidates."""
+
+
+def readiness_issues(snapshot: RoundSnapshot, *, kind: str) -> list[ReadinessIssue]:
     """What must be fixed before jurors can score: an empty or unassigned round would waste a venue day.
-    Each issue names the kind of page that fixes it, so the refusal can link there."""
+    Each issue names the kind of page that fixes it, so the refusal can link there. A round of a `kind`
+    the organisers decide (an eligibility round) needs only candidates."""
     issues = []
     if snapshot.candidates == 0:
         issues.append(ReadinessIssue(message="Aucun candidat n'est inscrit à ce tour.", fix="candidates"))
+    if kind in JUDGED_BY_ORGANISERS:
+        return issues
     if snapshot.panels == 0:
         issues.append(ReadinessIssue(message="Aucun jury n'est constitué pour ce tour.", fix="panels"))
     issues += [
@@ -86,5 +94,5 @@ def readiness_issues(snapshot: RoundSnapshot) -> list[ReadinessIssue]:
     return issues
 
 
-def readiness_problems(snapshot: RoundSnapshot) -> list[str]:
-    return [issue.message for issue in readiness_issues(snapshot)]
+def readiness_problems(snapshot: RoundSnapshot, *, kind: str) -> list[str]:
+    return [issue.message for issue in readiness_issues(snapshot, kind=kind)]

@@ -51,7 +51,7 @@ async def _move(
         raise Conflict(problem)
     if target == "open":
         problems = await readiness_errors(
-            db, round_id=round_id, position=rnd.position, edition_slug=rnd.edition_slug
+            db, round_id=round_id, kind=rnd.kind, position=rnd.position, edition_slug=rnd.edition_slug
         )
         if problems:
             raise Invalid("Le tour n'est pas prêt à être ouvert.", errors=problems)
@@ -68,10 +68,11 @@ async def _move(
 
 
 async def readiness_errors(
-    db: Database, *, round_id: int, position: int, edition_slug: str
+    db: Database, *, round_id: int, kind: str, position: int, edition_slug: str
 ) -> list[FieldError]:
     """What the round still lacks before it can open, each with the page that fixes it (empty: ready).
-    The setup page shows the same list the refusal to open gives."""
+    The setup page shows the same list the refusal to open gives. An eligibility round (`kind`) is
+    decided by the organisers' rules, not scored: it needs candidates, never panels or jurors."""
     snapshot = RoundSnapshot(**dict(await db.fetchrow("round_snapshot", round_id=round_id)))
     return [
         FieldError(
@@ -79,7 +80,7 @@ async def readiness_errors(
             message=issue.message,
             link=fix_link(issue.fix, round_id=round_id, position=position, edition_slug=edition_slug),
         )
-        for issue in readiness_issues(snapshot)
+        for issue in readiness_issues(snapshot, kind=kind)
     ]
 
 

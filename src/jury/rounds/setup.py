@@ -149,7 +149,9 @@ async def rounds_page(db: Database, *, identity: Identity, slug: str) -> RoundsP
     views = []
     for r in rounds:
         missing = (
-            await readiness_errors(db, round_id=r.id, position=r.position, edition_slug=edition.slug)
+            await readiness_errors(
+                db, round_id=r.id, kind=r.kind, position=r.position, edition_slug=edition.slug
+            )
             if r.status == "draft"
             else []
         )

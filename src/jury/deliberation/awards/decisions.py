@@ -22,9 +22,13 @@ from jury.deliberation.awards.models import Advancement, AwardRow, Decision
 from jury.deliberation.awards.service import awards_of_edition
 from jury.deliberation.service import candidate_label, load_round, require_deliberation, unique_labels
 from jury.errors import Conflict, FieldError, Forbidden, Invalid
+from jury.labels import label
 from jury.rounds.entries import place_in_only_panel
 
 OPEN_STATUSES = ("pending", "eligible")
+DECIDED_BY_RULES = "eligibility"
+"""The round kind whose qualifiers are the projects its pass/fail rules found eligible (Progr'ESS): the
+eligibility round enters them into the next round like any other round's qualifiers, through here."""
 
 
 async def confirm_advancement(
@@ -40,7 +44,10 @@ async def confirm_advancement(
     """Enter the chosen candidates in the next round and settle everyone else still in play.
 
     Only while the round deliberates: once closed, a round is immutable. With `panel_id`, only that panel's
-    candidates are settled, so each semi-final can confirm its own finalists.
+    candidates are settled, so each semi-final can confirm its own finalists. An eligibility round, decided
+    by the organisers rather than scored, advances only projects its rules (or an override) found eligible,
+    once every project has been checked; one found eligible and left out needs a written reason.
+    This is the one way candidates enter a next round (recording eligibility enters no one).
     """
     rnd = await load_round(db, round_id=round_id)
     if identity.kind != "organiser":
@@ -70,6 +77,8 @@ async def confirm_advancement(
         )
     scope = {cid: e for cid, e in entries.items() if panel_id is None or e["panel_id"] == panel_id}
     errors = _advance_errors(advance, scope=scope)
+    if rnd.kind == DECIDED_BY_RULES:
+        errors.extend(_eligibility_errors(advance, scope=scope, reason=reason))
     already = await db.fetch("delib_entries_in_round", round_id=next_round["id"], candidate_ids=advance)
     errors.extend(
         FieldError(field="advance", message=f"Candidat n° {r['candidate_id']} déjà inscrit au tour suivant.")
@@ -112,6 +121,7 @@ async def confirm_advancement(
         action="deliberation.advanced",
         target=f"round:{round_id}",
         payload={
+            "round_kind": rnd.kind,
             "next_round": next_round["id"],
             "next_round_panel": placed_in,
             "panel": panel_id,
@@ -131,6 +141,31 @@ async def confirm_advancement(
     )
 
 
+def _eligibility_errors(
+    advance: list[int], *, scope: Mapping[int, Mapping[str, Any]], reason: str
+) -> list[FieldError]:
+    """An eligibility round's qualifiers are its eligible projects: none still unchecked, no unchecked one
+    advanced (an ineligible one is refused by `_advance_errors`), an eligible one left out only with a reason."""
+    unchecked = sorted(cid for cid, e in scope.items() if e["status"] == "pending")
+    if unchecked:
+        return [
+            FieldError(
+                field="advance",
+                message=f"{len(unchecked)} candidat(s) dont l'éligibilité n'a pas été examinée : appliquez "
+                "d'abord les règles d'éligibilité du tour.",
+            )
+        ]
+    left_out = sorted(cid for cid, e in scope.items() if e["status"] == "eligible" and cid not in advance)
+    if left_out and not reason.strip():
+        return [
+            FieldError(
+                field="reason",
+                message=f"{len(left_out)} candidat(s) éligible(s) non retenu(s) : indiquez pourquoi.",
+            )
+        ]
+    return []
+
+
 def _advance_errors(advance: list[int], *, scope: Mapping[int, Mapping[str, Any]]) -> list[FieldError]:
     errors = []
     seen: set[int] = set()
@@ -146,7 +181,8 @@ def _advance_errors(advance: list[int], *, scope: Mapping[int, Mapping[str, Any]
             errors.append(
                 FieldError(
                     field=field,
-                    message=f"Candidat n° {cid} : statut « {scope[cid]['status']} », il ne peut pas être qualifié.",
+                    message=f"Candidat n° {cid} : statut « {label(scope[cid]['status'], 'candidate')} », "
+                    "il ne peut pas être qualifié.",
                 )
             )
         seen.add(cid)
