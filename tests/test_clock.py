@@ -73,6 +73,27 @@ def sql_clock_reads(queries: Queries) -> list[str]:
     return [name for name in queries.names() if SQL_CLOCK.search(queries[name].sql)]
 
 
+def columns_defaulting_to_now(migrations: str) -> dict[str, set[str]]:
+    """`table → columns` declared `timestamptz not null default now()` in the migrations' create tables."""
+    found: dict[str, set[str]] = {}
+    for table in re.finditer(r"create table (\w+) \((.*?)\n\);", migrations, re.S):
+        for column in re.finditer(r"^\s*(\w+) timestamptz not null default now\(\)", table.group(2), re.M):
+            found.setdefault(table.group(1), set()).add(column.group(1))
+    return found
+
+
+def inserts_leaving_the_stamp_to_the_server(queries: Queries, stamped: dict[str, set[str]]) -> list[str]:
+    """Named queries inserting into such a table without setting the column: the server's clock would
+    stamp the row, not the caller's."""
+    found = []
+    for name in queries.names():
+        for insert in re.finditer(r"insert into (\w+)\s*\(([^)]*)\)", queries[name].sql, re.I):
+            listed = {column.strip() for column in insert.group(2).split(",")}
+            if stamped.get(insert.group(1), set()) - listed:
+                found.append(name)
+    return found
+
+
 def test_only_the_clock_module_reads_the_real_time():
     offenders = {
         str(path.relative_to(PROJECT_ROOT)): lines
@@ -115,6 +136,20 @@ def test_named_queries_take_now_from_the_caller(tmp_path: Path):
     assert set(sql_clock_reads(queries)) == set(SQL_CLOCK_ALLOWED)
     (tmp_path / "bad.sql").write_text("-- name: stamp_it\nupdate t set at = now() where id = :id\n")
     assert sql_clock_reads(Queries(tmp_path)) == ["stamp_it"]
+
+
+def test_rows_are_stamped_by_the_callers_clock_not_the_servers(tmp_path: Path):
+    """A column defaulting to now() (a decision's time, a ballot's opening…) is still set by every insert
+    from `:now`: the procès-verbal of a test run on a fixed clock once printed the real date."""
+    migrations = "\n".join(p.read_text() for p in sorted((PROJECT_ROOT / "sql" / "migrations").glob("*.sql")))
+    stamped = columns_defaulting_to_now(migrations)
+    assert stamped["decisions"] == {"decided_at"}
+    assert inserts_leaving_the_stamp_to_the_server(Queries(PROJECT_ROOT / "sql" / "queries"), stamped) == []
+    (tmp_path / "bad.sql").write_text(
+        "-- name: decide\ninsert into decisions (candidate_id, kind) values (:candidate_id, :kind)\n"
+        "-- name: decide_at\ninsert into decisions (candidate_id, kind, decided_at) values (:c, :k, :now)\n"
+    )
+    assert inserts_leaving_the_stamp_to_the_server(Queries(tmp_path), stamped) == ["decide"]
 
 
 async def test_a_service_stamps_what_it_records_with_the_callers_clock(db):

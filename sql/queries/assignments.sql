@@ -45,8 +45,8 @@ where round_id = :round_id
 
 -- name: insert_assignment_pairs
 -- All new pairs of a plan in one statement (parallel arrays, same length).
-insert into assignments (panel_id, person_id, candidate_id)
-select * from unnest(:panel_ids::int[], :person_ids::int[], :candidate_ids::int[])
+insert into assignments (panel_id, person_id, candidate_id, created_at)
+select u.*, :now::timestamptz from unnest(:panel_ids::int[], :person_ids::int[], :candidate_ids::int[]) as u
 on conflict do nothing
 
 -- name: delete_assignment_pairs

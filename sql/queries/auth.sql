@@ -5,8 +5,8 @@ select id, full_name, password_hash, is_admin from people where lower(email) = l
 select contest_id from organisers where person_id = :person_id
 
 -- name: upsert_organiser
-insert into people (full_name, email, password_hash, is_admin)
-values (:full_name, :email, :password_hash, :is_admin)
+insert into people (full_name, email, password_hash, is_admin, created_at)
+values (:full_name, :email, :password_hash, :is_admin, :now::timestamptz)
 on conflict (lower(email)) do update
     set full_name = excluded.full_name, password_hash = excluded.password_hash, is_admin = excluded.is_admin
 returning id
@@ -35,7 +35,7 @@ where edition_id = :edition_id and person_id = :person_id and revoked_at is null
 returning id
 
 -- name: insert_access_code
-insert into access_codes (edition_id, person_id, code_hash) values (:edition_id, :person_id, :code_hash)
+insert into access_codes (edition_id, person_id, code_hash, created_at) values (:edition_id, :person_id, :code_hash, :now::timestamptz)
 
 -- name: use_access_code
 -- The juror behind a code, if the code is active; marks it used.

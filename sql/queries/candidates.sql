@@ -22,9 +22,9 @@ on conflict (candidate_id, round_id) do nothing
 
 -- name: insert_candidate
 insert into candidates (edition_id, kind, organisation_name, person_name, email, insee_code, legal_form,
-                        founded_on, requested_eur, entry_number, creation_name, category_id, project_title)
+                        founded_on, requested_eur, entry_number, creation_name, category_id, project_title, created_at)
 values (:edition_id, :kind, :organisation_name, :person_name, :email, nullif(:insee_code::text, ''),
-        :legal_form, :founded_on, :requested_eur, :entry_number, :creation_name, :category_id, :project_title)
+        :legal_form, :founded_on, :requested_eur, :entry_number, :creation_name, :category_id, :project_title, :now::timestamptz)
 returning id
 
 -- name: update_candidate

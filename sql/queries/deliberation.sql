@@ -54,8 +54,8 @@ select panel_id, status from candidate_rounds where candidate_id = :candidate_id
 -- Notes ----------------------------------------------------------------------------------------------
 
 -- name: delib_insert_note
-insert into deliberation_notes (round_id, panel_id, person_id, candidate_id, text)
-values (:round_id, :panel_id, :person_id, :candidate_id, :text)
+insert into deliberation_notes (round_id, panel_id, person_id, candidate_id, text, created_at)
+values (:round_id, :panel_id, :person_id, :candidate_id, :text, :now::timestamptz)
 returning id, created_at
 
 -- name: delib_notes
@@ -70,8 +70,8 @@ order by n.created_at, n.id
 -- Ballots --------------------------------------------------------------------------------------------
 
 -- name: delib_insert_ballot
-insert into ballots (round_id, panel_id, kind, title, candidates, opened_by)
-values (:round_id, :panel_id, :kind, :title, :candidates, :opened_by)
+insert into ballots (round_id, panel_id, kind, title, candidates, opened_by, opened_at)
+values (:round_id, :panel_id, :kind, :title, :candidates, :opened_by, :now::timestamptz)
 returning id
 
 -- name: delib_ballot_round
@@ -96,8 +96,8 @@ select ballot_id, payload from ballot_votes where person_id = :person_id and bal
 
 -- name: delib_upsert_vote
 -- Re-voting replaces the earlier vote while the ballot is open.
-insert into ballot_votes (ballot_id, person_id, payload)
-values (:ballot_id, :person_id, :payload)
+insert into ballot_votes (ballot_id, person_id, payload, cast_at)
+values (:ballot_id, :person_id, :payload, :now::timestamptz)
 on conflict (ballot_id, person_id) do update set payload = excluded.payload, cast_at = :now::timestamptz
 returning (xmax = 0) as inserted
 
@@ -112,8 +112,8 @@ where id = :ballot_id
 update ballots set result = :result where id = :ballot_id
 
 -- name: delib_insert_casting_vote
-insert into ballot_casting_votes (ballot_id, person_id, chair_order, reason)
-values (:ballot_id, :person_id, :chair_order, :reason)
+insert into ballot_casting_votes (ballot_id, person_id, chair_order, reason, cast_at)
+values (:ballot_id, :person_id, :chair_order, :reason, :now::timestamptz)
 returning cast_at
 
 -- Decisions ------------------------------------------------------------------------------------------
@@ -135,11 +135,11 @@ for update
 select candidate_id from candidate_rounds where round_id = :round_id and candidate_id = any(:candidate_ids::int[])
 
 -- name: delib_insert_entry
-insert into candidate_rounds (candidate_id, round_id, status) values (:candidate_id, :round_id, 'pending')
+insert into candidate_rounds (candidate_id, round_id, status, updated_at) values (:candidate_id, :round_id, 'pending', :now::timestamptz)
 
 -- name: delib_insert_decision
-insert into decisions (edition_id, round_id, candidate_id, kind, reason, based_on, decided_by)
-values (:edition_id, :round_id, :candidate_id, :kind, :reason, :based_on, :decided_by)
+insert into decisions (edition_id, round_id, candidate_id, kind, reason, based_on, decided_by, decided_at)
+values (:edition_id, :round_id, :candidate_id, :kind, :reason, :based_on, :decided_by, :now::timestamptz)
 returning id
 
 -- name: delib_decisions_of_edition

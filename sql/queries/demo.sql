@@ -67,8 +67,8 @@ returning id
 -- The person with this e-mail (whatever its case), created if unknown; an existing person keeps their
 -- name, title and password.
 with inserted as (
-    insert into people (full_name, email, title)
-    values (:full_name, :email, :title)
+    insert into people (full_name, email, title, created_at)
+    values (:full_name, :email, :title, :now::timestamptz)
     on conflict (lower(email)) do nothing
     returning id
 )
@@ -99,10 +99,10 @@ values (:panel_id, :person_id, :role, :is_professional)
 -- name: demo_insert_candidate
 insert into candidates (edition_id, kind, organisation_name, person_name, email, phone, insee_code,
                         commune_label, legal_form, founded_on, requested_eur, entry_number, creation_name,
-                        category_id, project_title, summary)
+                        category_id, project_title, summary, created_at)
 values (:edition_id, :kind, :organisation_name, :person_name, :email, :phone, :insee_code,
         :commune_label, :legal_form, :founded_on, :requested_eur, :entry_number, :creation_name,
-        :category_id, :project_title, :summary)
+        :category_id, :project_title, :summary, :now::timestamptz)
 returning id
 
 -- name: demo_insert_candidate_round
@@ -110,8 +110,8 @@ insert into candidate_rounds (candidate_id, round_id, panel_id, status, reason, 
 values (:candidate_id, :round_id, :panel_id, :status, :reason, :updated_at)
 
 -- name: demo_insert_assignment
-insert into assignments (panel_id, person_id, candidate_id)
-values (:panel_id, :person_id, :candidate_id)
+insert into assignments (panel_id, person_id, candidate_id, created_at)
+values (:panel_id, :person_id, :candidate_id, :now::timestamptz)
 
 -- name: demo_insert_conflict
 insert into conflict_declarations (round_id, person_id, candidate_id, has_conflict, reason, declared_at)

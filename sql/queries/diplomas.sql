@@ -9,8 +9,8 @@ select award_id from diploma_sources where edition_id = :edition_id and diploma_
 
 -- name: diploma_insert
 -- Nothing when the code is already taken (drawn again) or the award has its diploma (issued meanwhile).
-insert into diplomas (award_id, verification_code)
-values (:award_id, :verification_code)
+insert into diplomas (award_id, verification_code, issued_at)
+values (:award_id, :verification_code, :now::timestamptz)
 on conflict do nothing
 returning id
 
@@ -41,8 +41,8 @@ where id = :diploma_id and revoked_at is null
 returning revoked_at
 
 -- name: diploma_insert_link
-insert into diploma_links (token_hash, diploma_id, expires_at)
-values (:token_hash, :diploma_id, :expires_at)
+insert into diploma_links (token_hash, diploma_id, expires_at, created_at)
+values (:token_hash, :diploma_id, :expires_at, :now::timestamptz)
 returning id
 
 -- name: diploma_link_by_hash
@@ -76,7 +76,7 @@ select id from diploma_jobs
 where edition_id = :edition_id and status in ('queued', 'running') order by id desc limit 1
 
 -- name: diploma_insert_job
-insert into diploma_jobs (edition_id, total) values (:edition_id, :total) returning id
+insert into diploma_jobs (edition_id, total, created_at) values (:edition_id, :total, :now::timestamptz) returning id
 
 -- name: diploma_job_queued
 update diploma_jobs set queue_job_id = :queue_job_id where id = :job_id

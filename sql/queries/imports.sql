@@ -39,9 +39,10 @@ where r.edition_id = :edition_id and pm.role = 'chair'
 -- name: insert_imported_candidates
 -- All rows of one file in one statement, in file order.
 insert into candidates (edition_id, kind, organisation_name, person_name, email, insee_code, legal_form,
-                        founded_on, requested_eur, entry_number, creation_name, category_id, project_title)
+                        founded_on, requested_eur, entry_number, creation_name, category_id, project_title,
+                        created_at)
 select :edition_id::int, :kind::text, r.organisation_name, r.person_name, r.email, r.insee_code, r.legal_form,
-       r.founded_on, r.requested_eur, r.entry_number, r.creation_name, r.category_id, r.project_title
+       r.founded_on, r.requested_eur, r.entry_number, r.creation_name, r.category_id, r.project_title, :now::timestamptz
 from unnest(:organisation_names::text[], :person_names::text[], :emails::text[], :insee_codes::text[],
             :legal_forms::text[], :founded_ons::date[], :requested_eurs::int[], :entry_numbers::int[],
             :creation_names::text[], :category_ids::int[], :project_titles::text[])
@@ -58,8 +59,8 @@ where lower(email) = any(:emails::text[])
 
 -- name: upsert_imported_person
 -- One person per e-mail whatever its case (people_email_key); a blank title keeps the stored one.
-insert into people (full_name, email, title)
-values (:full_name, :email, :title)
+insert into people (full_name, email, title, created_at)
+values (:full_name, :email, :title, :now::timestamptz)
 on conflict ((lower(email))) do update
     set full_name = excluded.full_name,
         title = case when excluded.title = '' then people.title else excluded.title end

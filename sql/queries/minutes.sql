@@ -78,7 +78,7 @@ where panel_id = :panel_id and content_digest = :content_digest and status <> 'f
 order by id desc limit 1
 
 -- name: minutes_insert_job
-insert into minutes_jobs (round_id, panel_id, content_digest) values (:round_id, :panel_id, :content_digest)
+insert into minutes_jobs (round_id, panel_id, content_digest, created_at) values (:round_id, :panel_id, :content_digest, :now::timestamptz)
 returning id
 
 -- name: minutes_job_state

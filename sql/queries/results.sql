@@ -105,8 +105,8 @@ where round_id = :round_id and cache_key = any(:cache_keys::text[])
 
 -- name: put_standing_cache
 -- Keeps only the last result per standing: the key changes whenever the marks or the method do.
-insert into standing_cache (round_id, panel_id, category_id, cache_key, input_digest, result)
-values (:round_id, :panel_id, :category_id, :cache_key, :input_digest, :result::text::json)
+insert into standing_cache (round_id, panel_id, category_id, cache_key, input_digest, result, computed_at)
+values (:round_id, :panel_id, :category_id, :cache_key, :input_digest, :result::text::json, :now::timestamptz)
 on conflict (round_id, panel_id, category_id) do update
 set cache_key = excluded.cache_key, input_digest = excluded.input_digest, result = excluded.result,
     computed_at = :now::timestamptz
@@ -117,9 +117,9 @@ select coalesce(max(version), 0) + 1 from standings where round_id = :round_id
 
 -- name: insert_standing
 insert into standings (round_id, version, panel_id, category_id, method, parameters, seed, input_digest,
-                       observations, result, published_by)
+                       observations, result, published_by, published_at)
 values (:round_id, :version, :panel_id, :category_id, :method, :parameters::text::jsonb, :seed,
-        :input_digest, :observations::text::json, :result::text::json, :published_by)
+        :input_digest, :observations::text::json, :result::text::json, :published_by, :now::timestamptz)
 
 -- name: published_standings
 -- One publication of a round (the latest when `version` is null), one row per standing.

@@ -52,8 +52,8 @@ update candidate_rounds set panel_id = :panel_id, status = :status, reason = :re
 where candidate_id = :candidate_id and round_id = :round_id
 
 -- name: insert_override_decision
-insert into decisions (edition_id, round_id, candidate_id, kind, reason, decided_by)
-values (:edition_id, :round_id, :candidate_id, 'override', :reason, :decided_by)
+insert into decisions (edition_id, round_id, candidate_id, kind, reason, decided_by, decided_at)
+values (:edition_id, :round_id, :candidate_id, 'override', :reason, :decided_by, :now::timestamptz)
 returning id
 
 -- name: correction_sheet
@@ -95,8 +95,8 @@ order by cr.candidate_id
 select insee_code from communes where department_code = :department
 
 -- name: insert_eligibility_decision
-insert into decisions (edition_id, round_id, candidate_id, kind, reason, decided_by)
-values (:edition_id, :round_id, :candidate_id, 'ineligible', :reason, :decided_by)
+insert into decisions (edition_id, round_id, candidate_id, kind, reason, decided_by, decided_at)
+values (:edition_id, :round_id, :candidate_id, 'ineligible', :reason, :decided_by, :now::timestamptz)
 
 -- name: set_entry_status
 -- A candidate's status in a round (eligibility, qualification, withdrawal), with the reason shown beside it.

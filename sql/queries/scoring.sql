@@ -84,8 +84,8 @@ with r as materialized (
     select status from rounds where id = :round_id for share
 ),
 claim as (
-    insert into sheet_submissions (key, person_id, round_id, candidate_id)
-    values (:key, :person_id, :round_id, :candidate_id)
+    insert into sheet_submissions (key, person_id, round_id, candidate_id, created_at)
+    values (:key, :person_id, :round_id, :candidate_id, :now::timestamptz)
     on conflict (key) do nothing
     returning key
 )
@@ -121,9 +121,9 @@ where s.round_id = :round_id and s.person_id = :person_id and s.candidate_id = :
 -- First save of a sheet. Two first saves racing: the second waits on the unique index, then inserts
 -- nothing and gets no row back (a version conflict).
 insert into score_sheets (round_id, panel_id, person_id, candidate_id, status, abstained, abstention_reason,
-                          comment, version, idempotency_key, submitted_at)
+                          comment, version, idempotency_key, submitted_at, created_at, updated_at)
 values (:round_id, :panel_id, :person_id, :candidate_id, :status, :abstained, :abstention_reason,
-        :comment, 1, :idempotency_key, case when :status = 'submitted' then :now::timestamptz end)
+        :comment, 1, :idempotency_key, case when :status = 'submitted' then :now::timestamptz end, :now::timestamptz, :now::timestamptz)
 on conflict (round_id, person_id, candidate_id) do nothing
 returning id, round_id, candidate_id, panel_id, status, version, comment, abstained, abstention_reason,
           updated_at, submitted_at
@@ -200,8 +200,8 @@ order by c.entry_number nulls last, c.id
 -- name: scoring_upsert_declaration
 -- "No conflict" may become "conflict" (a juror who recognises a candidate later); the reverse is the
 -- organisers' call, so an existing conflict is never overwritten here (no row back).
-insert into conflict_declarations (round_id, person_id, candidate_id, has_conflict, reason)
-values (:round_id, :person_id, :candidate_id, :has_conflict, :reason)
+insert into conflict_declarations (round_id, person_id, candidate_id, has_conflict, reason, declared_at)
+values (:round_id, :person_id, :candidate_id, :has_conflict, :reason, :now::timestamptz)
 on conflict (round_id, person_id, candidate_id) do update
     set has_conflict = excluded.has_conflict, reason = excluded.reason, declared_at = :now::timestamptz
     where not conflict_declarations.has_conflict

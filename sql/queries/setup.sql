@@ -27,8 +27,8 @@ select id, full_name, email from people where lower(email) = lower(:email)
 
 -- name: setup_insert_person
 -- A new organiser account; null when the e-mail is already taken (a concurrent creation).
-insert into people (full_name, email, password_hash)
-values (:full_name, :email, :password_hash)
+insert into people (full_name, email, password_hash, created_at)
+values (:full_name, :email, :password_hash, :now::timestamptz)
 on conflict (lower(email)) do nothing
 returning id, full_name, email
 
@@ -44,8 +44,8 @@ select exists (select 1 from inserted)
 -- name: demo_ensure_administrator
 -- The demo's Département administrator: created once with the demo password; an existing account only
 -- becomes an administrator (its password, if set since, is kept).
-insert into people (full_name, email, title, password_hash, is_admin)
-values (:full_name, :email, :title, :password_hash, true)
+insert into people (full_name, email, title, password_hash, is_admin, created_at)
+values (:full_name, :email, :title, :password_hash, true, :now::timestamptz)
 on conflict (lower(email)) do update
     set is_admin = true, password_hash = coalesce(people.password_hash, excluded.password_hash)
 

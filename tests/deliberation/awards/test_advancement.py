@@ -216,5 +216,6 @@ async def test_a_withdrawn_candidate_leaves_their_place_to_the_next(client, db, 
     body = (await client.get(f"/api/rounds/{b.round}/advancement")).json()
     nord = next(p for p in body["panels"] if p["panel_name"] == "Nord")
     assert _names(b, nord["qualified"]) == ["Alpha", "Charlie"]
-    assert any("Bravo (rang 2) n'est plus en lice (retiré)" in w for w in nord["sections"][0]["warnings"])
+    # A withdrawn candidate leaves the standings altogether (their sheets are kept, not ranked).
+    assert b.candidates["Bravo"] not in [line["candidate_id"] for line in nord["sections"][0]["lines"]]
     assert b.candidates["Bravo"] not in [w["candidate_id"] for w in nord["wildcards"]]
