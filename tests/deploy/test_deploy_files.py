@@ -413,6 +413,7 @@ def test_env_example_ships_no_secret():
     assigned, _ = env_example()
     assert assigned["POSTGRES_PASSWORD"] == ""
     assert assigned["JURY_SECRET_KEY"] == ""
+    assert assigned["JURY_AUDIT_KEY"] == ""
 
 
 def test_compose_interpolates_exactly_what_env_example_lists():
@@ -422,8 +423,8 @@ def test_compose_interpolates_exactly_what_env_example_lists():
     assert used_names - set(assigned) == set(), "compose.yaml reads variables env.example does not list"
     assert set(assigned) - used_names == set(), "env.example lists variables compose.yaml never reads"
     required = {name for name, operator, _ in used if operator in {":?", "?"}}
-    assert {"POSTGRES_PASSWORD", "JURY_SECRET_KEY", "JURY_BASE_URL"} <= required, (
-        "compose must refuse to start without a password, a shared key and the public address"
+    assert {"POSTGRES_PASSWORD", "JURY_SECRET_KEY", "JURY_AUDIT_KEY", "JURY_BASE_URL"} <= required, (
+        "compose must refuse to start without a password, the shared keys and the public address"
     )
 
 
@@ -436,6 +437,8 @@ def test_compose_environment_loads_as_settings(service_name: str):
     assigned, _ = env_example()
     service = _jury_services()[service_name]
     environ = {k: interpolate(v, assigned) for k, v in compose_environment(service).items()}
+    assert environ["JURY_AUDIT_KEY"] == "<JURY_AUDIT_KEY>", "the audit key must come from deploy/.env"
+    environ["JURY_AUDIT_KEY"] = "k" * 64  # the placeholder is shorter than the setting accepts
     settings = load_settings({**runtime_stage().env(), **environ})
     assert settings.database_url and settings.database_url.startswith("postgresql://")
     assert settings.secret_key == "<JURY_SECRET_KEY>", "the shared key must come from deploy/.env"

@@ -428,9 +428,16 @@ class PageForm(msgspec.Struct, frozen=True, kw_only=True):
     is_professional: bool = False
 
 
-async def entries_page(db: Database, *, identity: Identity, round_id: int) -> EntriesPage:
+async def entries_page(
+    db: Database, *, identity: Identity, round_id: int, refused: Invalid | None = None
+) -> EntriesPage:
+    """The page; with `refused`, a form the page could not read, shown on the page with its status (a
+    form's refusal is part of the page, whatever the client asked for)."""
     rnd = await organised_round(db, identity=identity, round_id=round_id)
-    return await _page(db, rnd=rnd)
+    page = await _page(db, rnd=rnd)
+    if refused is None:
+        return page
+    return msgspec.structs.replace(page, error=refused, status=refused.status_code)
 
 
 async def act_on_entries_page(

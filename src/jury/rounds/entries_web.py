@@ -147,7 +147,10 @@ class RoundEntriesPages(Controller):
         ),
     )
     async def act(self, request: Request, db: Database, identity: Identity, round_id: int) -> Template:
-        form = _read_form(await request.form())
+        try:
+            form = _read_form(await request.form())
+        except Invalid as exc:
+            return _render(await entries.entries_page(db, identity=identity, round_id=round_id, refused=exc))
         return _render(await entries.act_on_entries_page(db, identity=identity, round_id=round_id, form=form))
 
 
