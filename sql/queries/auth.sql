@@ -18,15 +18,15 @@ on conflict (person_id, contest_id) do update set contest_id = excluded.contest_
 returning contest_id
 
 -- name: edition_jurors_with_codes
--- Jurors of an edition and whether each has an active access code.
+-- Jurors of an edition (edition_jurors, seated on a panel or not yet) and whether each has an active
+-- access code.
 select p.id as person_id, p.full_name, p.title,
        exists (select 1 from access_codes a
                where a.person_id = p.id and a.edition_id = :edition_id and a.revoked_at is null) as has_code,
        (select max(a.last_used_at) from access_codes a
         where a.person_id = p.id and a.edition_id = :edition_id) as last_used_at
 from people p
-where p.id in (select pm.person_id from panel_members pm join panels pa on pa.id = pm.panel_id
-               join rounds r on r.id = pa.round_id where r.edition_id = :edition_id)
+where p.id in (select ej.person_id from edition_jurors ej where ej.edition_id = :edition_id)
 order by p.full_name
 
 -- name: revoke_access_code

@@ -46,14 +46,17 @@ where c.edition_id = :edition_id
 order by c.entry_number nulls last, c.organisation_name, c.person_name, c.id
 
 -- name: list_jurors
--- People sitting on a panel of the edition, with their panels and roles.
+-- The jurors of the edition (edition_jurors), with the panels of the edition each sits on and their role
+-- there: none yet for a juror imported without a panel.
 select p.id, p.full_name, p.email, p.title,
-       array_agg(pa.name || case when pm.role = 'chair' then ' (présidence)' else '' end
-                 order by r.position, pa.name) as panels
-from people p
-join panel_members pm on pm.person_id = p.id
-join panels pa on pa.id = pm.panel_id
-join rounds r on r.id = pa.round_id
-where r.edition_id = :edition_id
+       coalesce(array_agg(pa.name || case when pm.role = 'chair' then ' (présidence)' else '' end
+                          order by r.position, pa.name) filter (where pa.id is not null), '{}') as panels
+from edition_jurors ej
+join people p on p.id = ej.person_id
+left join (panel_members pm
+           join panels pa on pa.id = pm.panel_id
+           join rounds r on r.id = pa.round_id)
+       on pm.person_id = ej.person_id and r.edition_id = ej.edition_id
+where ej.edition_id = :edition_id
 group by p.id
-order by p.full_name
+order by p.full_name, p.id

@@ -28,24 +28,20 @@ where p.round_id = :round_id
 order by pm.panel_id, pm.role = 'chair' desc, pe.full_name, pe.id
 
 -- name: entries_edition_jurors
--- The jurors of an edition: everyone who sits on a panel of one of its rounds.
-select distinct pe.id as person_id, pe.full_name, pe.title
-from people pe
-join panel_members pm on pm.person_id = pe.id
-join panels p on p.id = pm.panel_id
-join rounds r on r.id = p.round_id
-where r.edition_id = :edition_id
+-- The jurors of an edition (edition_jurors: imported, seated on one of its panels, or given a card).
+select pe.id as person_id, pe.full_name, pe.title
+from edition_jurors ej
+join people pe on pe.id = ej.person_id
+where ej.edition_id = :edition_id
 order by pe.full_name, pe.id
 
 -- name: entries_edition_juror
 -- One juror of the edition, named by id or by e-mail (any case); nothing for anyone else.
 select pe.id as person_id, pe.full_name
-from people pe
-where (pe.id = :person_id::int or lower(pe.email) = lower(:email::text))
-  and exists (select 1 from panel_members pm
-              join panels p on p.id = pm.panel_id
-              join rounds r on r.id = p.round_id
-              where pm.person_id = pe.id and r.edition_id = :edition_id)
+from edition_jurors ej
+join people pe on pe.id = ej.person_id
+where ej.edition_id = :edition_id
+  and (pe.id = :person_id::int or lower(pe.email) = lower(:email::text))
 order by pe.id
 limit 1
 

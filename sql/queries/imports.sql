@@ -73,3 +73,9 @@ values (:panel_id, :person_id, coalesce(:role::text, 'juror'), coalesce(:is_prof
 on conflict (panel_id, person_id) do update
     set role = coalesce(:role::text, panel_members.role),
         is_professional = coalesce(:is_professional::boolean, panel_members.is_professional)
+
+-- name: record_edition_jurors
+-- Every juror of an imported file becomes a juror of the edition, with a panel or without one yet.
+insert into edition_jurors (edition_id, person_id)
+select :edition_id::int, unnest(:person_ids::int[])
+on conflict do nothing

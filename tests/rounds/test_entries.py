@@ -298,3 +298,44 @@ async def test_placed_and_seated_the_final_opens(client, db, scene) -> None:
     assert (await client.get(f"/api/rounds/{scene.final}/entries")).json()["problems"] == []
     opened = await client.post(f"/api/rounds/{scene.final}/status", json={"to": "open"})
     assert opened.status_code == 200, opened.text
+
+
+async def test_a_juror_imported_without_a_panel_is_named_to_the_grand_jury(client, db, scene) -> None:
+    """The jurors' import with an empty « jury » column makes a juror of the edition, named later."""
+    await sign_in(client, email=CCI)
+    table = "nom;courriel;qualite;jury;role;professionnel\r\nYves Remplaçant;yves@exemple.fr;Ancien lauréat;;;\r\n"
+    imported = await client.post(
+        "/api/editions/made-in-92-2025/imports/jures", files={"file": ("jures.csv", table.encode())}
+    )
+    assert imported.status_code == 201, imported.text
+    assert (imported.json()["imported"], imported.json()["memberships"]) == (1, 0)
+    yves = await db.conn.fetchval("select id from people where email = 'yves@exemple.fr'")
+
+    entries = (await client.get(f"/api/rounds/{scene.final}/entries")).json()
+    assert [(j["full_name"], j["person_id"]) for j in entries["jurors"]] == [
+        ("Anne Présidente", scene.jurors[0]),
+        ("Bruno Juré", scene.jurors[1]),
+        ("Chloé Jurée", scene.jurors[2]),
+        ("Yves Remplaçant", yves),
+    ]
+    named = await client.post(
+        f"/api/panels/{scene.grand}/members", json={"email": "yves@exemple.fr", "is_professional": True}
+    )
+    assert named.status_code == 201, named.text
+    assert named.json() == {
+        "panel_id": scene.grand,
+        "round_id": scene.final,
+        "person_id": yves,
+        "full_name": "Yves Remplaçant",
+        "role": "juror",
+        "is_professional": True,
+    }
+    [grand] = [
+        p
+        for p in (await client.get(f"/api/rounds/{scene.final}/entries")).json()["panels"]
+        if p["id"] == scene.grand
+    ]
+    assert [(m["full_name"], m["role"]) for m in grand["members"]] == [("Yves Remplaçant", "juror")]
+    # Still nobody else: someone the service knows but never imported into this edition.
+    refused = await client.post(f"/api/panels/{scene.grand}/members", json={"person_id": scene.outsider})
+    assert refused.status_code == 422

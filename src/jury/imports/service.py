@@ -241,7 +241,7 @@ async def import_file(
             memberships=memberships,
         )
     async with _all_or_nothing(db):
-        person_ids, created = await _upsert_jurors(db, records=jurors)
+        person_ids, created = await _upsert_jurors(db, edition_id=edition.id, records=jurors)
         await _audit(
             db,
             action="jurors.import",
@@ -382,8 +382,12 @@ async def _insert_candidates(
 _ROLE_ORDER = {"juror": 0, None: 1, "chair": 2}
 
 
-async def _upsert_jurors(db: Database, *, records: list[JurorRecord]) -> tuple[list[int], int]:
-    """People first, then memberships with demotions before promotions: the one-chair index never trips."""
+async def _upsert_jurors(
+    db: Database, *, edition_id: int, records: list[JurorRecord]
+) -> tuple[list[int], int]:
+    """People first, each recorded as a juror of the edition (a row without a panel too: a replacement,
+    a Grand jury member named later), then memberships with demotions before promotions: the one-chair
+    index never trips."""
     person_ids: dict[str, int] = {}
     created = 0
     for record in records:
@@ -396,6 +400,7 @@ async def _upsert_jurors(db: Database, *, records: list[JurorRecord]) -> tuple[l
         assert row is not None
         person_ids[key] = row["id"]
         created += int(row["created"])
+    await db.execute("record_edition_jurors", edition_id=edition_id, person_ids=list(person_ids.values()))
     for record in sorted(records, key=lambda r: _ROLE_ORDER[r.role]):
         if record.panel_id is None:
             continue
