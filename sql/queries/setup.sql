@@ -113,6 +113,19 @@ with copied as (
 )
 select count(*) from copied
 
+-- name: setup_delete_signatories
+-- How many signatories the edition had: its list is about to be replaced.
+with removed as (delete from signatories where edition_id = :edition_id returning 1)
+select count(*) from removed
+
+-- name: setup_insert_signatories
+-- The edition's new signatories, numbered 1, 2… in the order given; an empty distinction is « none ».
+insert into signatories (edition_id, position, full_name, title, distinction)
+select :edition_id, s.position::int, s.full_name, s.title, s.distinction
+from unnest(:names::text[], :titles::text[], :distinctions::text[])
+    with ordinality as s(full_name, title, distinction, position)
+returning position, full_name as name, title, nullif(distinction, '') as distinction
+
 -- name: setup_copy_zones
 with copied as (
     insert into zones (edition_id, code, label, ept_codes)

@@ -137,6 +137,7 @@ AUDITED: dict[str, tuple[str, ...]] = {
     "POST /api/contests/{contest}/editions": ("edition.created",),
     "POST /organisation/concours/{contest}/editions": ("edition.created",),
     "PATCH /api/editions/{slug}": ("edition.updated",),
+    "PUT /api/editions/{slug}/signatories": ("signatories.replaced",),
     "POST /organisation/editions/{slug}/parametres": ("edition.updated",),
     "POST /api/editions/{slug}/status": ("edition.status_changed",),
     "POST /organisation/editions/{slug}/etat": ("edition.status_changed",),
@@ -1473,6 +1474,18 @@ async def _settings_api(w: World) -> list[Ev]:
     response = await org.patch(f"/api/editions/{PROGRESS_24}", json={"accepted_outside_insee": ["95018"]})
     assert response.status_code == 200, response.text
     return [organiser(await w.person(LEILA))("edition.updated", f"edition:{PROGRESS_24}")]
+
+
+@case("PUT /api/editions/{slug}/signatories")
+async def _signatories_api(w: World) -> list[Ev]:
+    org = await w.organiser(LEILA)
+    await w.mark()
+    response = await org.put(
+        f"/api/editions/{PROGRESS_24}/signatories",
+        json=[{"name": "Georges Siffredi", "title": "Le Président du Département des Hauts-de-Seine"}],
+    )
+    assert response.status_code == 200, response.text
+    return [organiser(await w.person(LEILA))("signatories.replaced", f"edition:{PROGRESS_24}")]
 
 
 @case("POST /organisation/editions/{slug}/parametres")

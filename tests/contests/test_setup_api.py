@@ -489,3 +489,74 @@ async def test_the_lifecycle_refuses_with_what_is_missing_then_moves(client, db)
     assert (
         await client.post("/api/editions/made-in-92-2026/status", json={"status": "applications"})
     ).status_code == 403
+
+
+# --- Signatories ---------------------------------------------------------------------------------------------
+
+PRESIDENT = {"name": "Georges Siffredi", "title": "Le Président du Département des Hauts-de-Seine"}
+CHAIR = {
+    "name": "Stéphane Glacier",
+    "title": "Le Président du jury",
+    "distinction": "Meilleur Ouvrier de France",
+}
+
+
+async def test_an_edition_from_scratch_gets_its_signatories_through_the_api(client, db):
+    await people(db)
+    await made_in_92_2025(db)
+    await sign_in(client, email=CLAIRE)
+    created = await client.post("/api/contests/made-in-92/editions", json={"year": 2027})
+    assert created.status_code == 201 and created.json()["copied"] == {}
+    url = "/api/editions/made-in-92-2027/signatories"
+    edition = await db.conn.fetchval("select id from editions where slug = 'made-in-92-2027'")
+    stored = (
+        "select position, full_name, title, distinction from signatories where edition_id = $1 order by 1"
+    )
+    assert await db.conn.fetch(stored, edition) == []
+
+    put = await client.put(url, json=[PRESIDENT, CHAIR])
+    assert put.status_code == 200, put.text
+    assert put.json() == [
+        {"position": 1, **PRESIDENT, "distinction": None},
+        {"position": 2, **CHAIR},
+    ]
+    assert [tuple(r) for r in await db.conn.fetch(stored, edition)] == [
+        (1, PRESIDENT["name"], PRESIDENT["title"], ""),
+        (2, CHAIR["name"], CHAIR["title"], CHAIR["distinction"]),
+    ]
+
+    # Refused, naming the field, and nothing written.
+    for body, fields in (
+        ([{**CHAIR, "title": "Le Président du jury, Meilleur Ouvrier de France"}], ["signatories[0].title"]),
+        ([PRESIDENT, {"name": " ", "title": "La Vice-Présidente"}], ["signatories[1].name"]),
+        ([PRESIDENT, {**PRESIDENT, "title": "x" * 121}], ["signatories[1].title"]),
+        ([PRESIDENT] * 5, ["signatories"]),
+    ):
+        refused = await client.put(url, json=body)
+        assert refused.status_code == 422, refused.text
+        assert [e["field"] for e in refused.json()["errors"]] == fields
+    assert (await client.put(url, json=[{**PRESIDENT, "organisation": "CCI"}])).status_code == 400
+    assert len(await db.conn.fetch(stored, edition)) == 2
+
+    # The whole list is replaced: one signatory now, then none.
+    again = await client.put(url, json=[{**PRESIDENT, "name": "  Georges Siffredi  "}])
+    assert again.status_code == 200 and again.json() == [{"position": 1, **PRESIDENT, "distinction": None}]
+    assert [r["full_name"] for r in await db.conn.fetch(stored, edition)] == [PRESIDENT["name"]]
+    assert (await client.put(url, json=[])).json() == []
+    events = await db.conn.fetch(
+        "select actor_label, target from audit_events where action = 'signatories.replaced' order by id"
+    )
+    claire = await db.conn.fetchval("select id from people where email = $1", CLAIRE)
+    assert [tuple(e) for e in events] == [(f"organiser:{claire}", "edition:made-in-92-2027")] * 3
+
+    # An archived edition keeps its signatories; other contests' organisers and visitors are refused.
+    await db.conn.execute("update editions set status = 'archived' where id = $1", edition)
+    frozen = await client.put(url, json=[PRESIDENT])
+    assert frozen.status_code == 409 and frozen.json()["errors"][0]["field"] == "signatories"
+    assert (await client.put("/api/editions/inconnue-2027/signatories", json=[])).status_code == 404
+    client.cookies.clear()
+    assert (await client.put(url, json=[PRESIDENT])).status_code == 401
+    await sign_in(client, email=LEILA)
+    assert (
+        await client.put("/api/editions/made-in-92-2025/signatories", json=[PRESIDENT])
+    ).status_code == 403

@@ -68,6 +68,23 @@ BASES: dict[str, dict[str, Any]] = {
         verification_code="ZZ99-8877-6655",
         base_url="https://concours.example.fr",
     ),
+    # A contest set up through the API: no template of its own, so the generic one (a grant letter here).
+    "curious-lab": dict(
+        contest="curious-lab",
+        contest_name="Curious Lab'",
+        edition_number=5,
+        year=2023,
+        laureate_person="Inès Garnier",
+        laureate_organisation="Ville de Sèvres",
+        commune="Sèvres",
+        prize="Solution retenue Curious Lab'",
+        project_name="Un guichet unique",
+        amount_euros=20000,
+        decision_date=dt.date(2023, 6, 15),
+        signatories=(DEPARTEMENT,),
+        verification_code="CL23-5VR5-0001",
+        base_url="https://concours.example.fr",
+    ),
 }
 
 

@@ -6,6 +6,8 @@ import pytest
 
 from jury.diplomas.models import CODE_ALPHABET, DiplomaContext, Signatory, new_verification_code
 
+from .conftest import BASES
+
 
 def test_verification_url_is_the_qr_payload(make_context) -> None:
     ctx = make_context(base_url="https://concours.example.fr/", verification_code="K7QM-3XH2-PA9D")
@@ -72,3 +74,20 @@ def test_new_verification_codes_are_crockford_groups() -> None:
     assert len(codes) == 200
     for code in codes:
         assert re.fullmatch(rf"[{CODE_ALPHABET}]{{4}}(-[{CODE_ALPHABET}]{{4}}){{2}}", code)
+
+
+def test_a_contest_without_a_template_of_its_own_falls_back_to_the_generic_diploma(make_context) -> None:
+    assert make_context("progress").template_names == ("progress.html", "generic.html")
+    assert make_context("curious-lab").template_names == ("curious-lab.html", "generic.html")
+    # A slug spelling a template that is not a contest's diploma never selects it.
+    assert DiplomaContext(**{**BASES["curious-lab"], "contest": "base"}).template_names == ("generic.html",)
+
+
+@pytest.mark.parametrize("slug", ["../progress", "Curious-Lab", "curious lab", "curious_lab", "", "-lab"])
+def test_the_contest_is_a_slug(make_context, slug: str) -> None:
+    """The slug names a template file: nothing but lower-case words joined by dashes."""
+    with pytest.raises(ValueError, match="contest"):
+        DiplomaContext(**{**BASES["curious-lab"], "contest": slug})
+    raw = msgspec.to_builtins(make_context("curious-lab"))
+    with pytest.raises(msgspec.ValidationError, match="contest"):
+        msgspec.convert({**raw, "contest": slug}, DiplomaContext)

@@ -193,8 +193,74 @@ def test_progress_certificate_shows_laureat_and_amount(renderer: Renderer, make_
 
 
 @pytest.mark.pdf
+def test_a_contest_set_up_through_the_api_prints_the_generic_grant_letter(
+    renderer: Renderer, make_context, read_pdf
+) -> None:
+    pdf = read_pdf(renderer.render_one(make_context("curious-lab")))
+    assert pdf.pages == 1
+    width, height = pdf.sizes[0]
+    assert abs(width - A4_LANDSCAPE[0]) < 1 and abs(height - A4_LANDSCAPE[1]) < 1
+    for expected in (
+        "Département des Hauts-de-Seine",
+        "Attestation de lauréat Curious Lab' 5e édition — 2023 décernée à Inès Garnier",
+        "Ville de Sèvres, Sèvres Solution retenue Curious Lab' pour le projet « Un guichet unique » "
+        "Subvention accordée : 20 000 € Fait à Nanterre, le 15 juin 2023 "
+        "La Présidente du Département des Hauts-de-Seine Claire Martin "
+        "Code de vérification CL23-5VR5-0001 concours.example.fr/verifier",
+    ):
+        assert expected in pdf.text
+    assert pdf.title == "Diplôme — Inès Garnier — Curious Lab' 2023"
+
+
+@pytest.mark.pdf
+def test_the_generic_diploma_without_an_amount_is_a_diploma(
+    renderer: Renderer, make_context, read_pdf
+) -> None:
+    prize = read_pdf(
+        renderer.render_one(
+            make_context("curious-lab", amount_euros=None, project_name=None, category="Défis des communes")
+        )
+    ).text
+    assert "Diplôme de lauréat Curious Lab' 5e édition — 2023 est décerné à Inès Garnier" in prize
+    assert "Solution retenue Curious Lab' Catégorie « Défis des communes » Fait à Nanterre" in prize
+    assert "Subvention" not in prize and "Attestation" not in prize
+    podium = read_pdf(
+        renderer.render_one(
+            make_context("curious-lab", amount_euros=None, place=2, prize=None, creation_name="L'écrin")
+        )
+    ).text
+    assert "Ville de Sèvres, Sèvres 2e prix pour sa création « L'écrin » pour le projet" in podium
+    bare = read_pdf(renderer.render_one(make_context("curious-lab", prize=None, project_name=None))).text
+    assert "Ville de Sèvres, Sèvres Lauréat Subvention accordée : 20 000 € Fait à" in bare
+
+
+def test_a_contests_own_template_wins_over_the_generic_one(
+    templates_dir: Path, tmp_path: Path, make_context
+) -> None:
+    copy = tmp_path / "diplomas"
+    shutil.copytree(templates_dir, copy)
+    (copy / "curious-lab.html").write_text(
+        '{% extends "base.html" %}{% block title %}Lettre de subvention Curious Lab\'{% endblock %}'
+    )
+    assert "Lettre de subvention Curious Lab" in Renderer(copy).section_html(make_context("curious-lab"))
+    assert "Attestation de lauréat" in Renderer(templates_dir).section_html(make_context("curious-lab"))
+
+
+@pytest.mark.pdf
+@pytest.mark.parametrize("contest", ["made-in-92", "gateau-des-hauts-de-seine"])
+def test_a_granted_amount_is_printed_whatever_the_contest(
+    renderer: Renderer, make_context, read_pdf, contest: str
+) -> None:
+    assert (
+        "Subvention accordée : 5 000 €"
+        in read_pdf(renderer.render_one(make_context(contest, amount_euros=5000))).text
+    )
+    assert "Subvention" not in read_pdf(renderer.render_one(make_context(contest))).text
+
+
+@pytest.mark.pdf
 def test_not_a_state_diploma(renderer: Renderer, make_context, read_pdf) -> None:
-    for contest in ("gateau-des-hauts-de-seine", "made-in-92", "progress"):
+    for contest in ("gateau-des-hauts-de-seine", "made-in-92", "progress", "curious-lab"):
         text = read_pdf(renderer.render_one(make_context(contest))).text.lower()
         assert "république" not in text and "marianne" not in text and "diplôme d'état" not in text
 

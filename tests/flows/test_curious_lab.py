@@ -69,6 +69,8 @@ CRITERIA = [
     ("transition", "Transition territoriale, écologique, citoyenne ou numérique", 20.0),
 ]
 PRIZE = {"code": "solution-retenue", "name": "Solution retenue Curious Lab'", "kind": "laureate"}
+# Who signs the grant letters: an edition from scratch has none until they are set.
+SIGNATORIES = [{"name": "Georges Siffredi", "title": "Le Président du Département des Hauts-de-Seine"}]
 
 # numero, commune (structure), student lead, e-mail, INSEE, request, project, share of each criterion's points
 PROJECTS = (
@@ -209,6 +211,7 @@ async def curious_lab(world: World) -> AsyncIterator[Flow]:
             },
         )
         prizes = await camille.put(f"/api/editions/{EDITION}/prizes", [{**PRIZE, "max_winners": None}])
+        signatories = await camille.put(f"/api/editions/{EDITION}/signatories", SIGNATORIES)
         rules = await camille.put(
             f"/api/editions/{EDITION}/eligibility",
             {
@@ -226,6 +229,7 @@ async def curious_lab(world: World) -> AsyncIterator[Flow]:
             "panel": panel,
             "grid": grid,
             "prizes": prizes,
+            "signatories": signatories,
             "rules": rules,
             "edition": edition,
             "rounds": rounds,
@@ -316,7 +320,12 @@ async def curious_lab(world: World) -> AsyncIterator[Flow]:
     async def letters() -> dict[str, Any]:
         made = await diplomas_with_pdfs(state["organiser"], edition=EDITION)
         visitor = await world.open("visiteur")
-        return {**made, "checks": {row[0]: await verify(visitor, row[3]) for row in made["rows"]}}
+        return {
+            **made,
+            "checks": {row[0]: await verify(visitor, row[3]) for row in made["rows"]},
+            # Printed under the QR code: where to type the code (the QR code holds the address with it).
+            "verifier": world.settings.base_url.split("://", 1)[1].rstrip("/") + "/verifier",
+        }
 
     for name, run in (
         ("contest", contest),
@@ -380,6 +389,7 @@ async def test_the_2023_call_is_set_up_from_scratch_with_its_ceiling_and_envelop
     assert [(p["code"], p["name"], p["kind"], p["max_winners"]) for p in setup["read"]["prizes"]] == [
         ("solution-retenue", "Solution retenue Curious Lab'", "laureate", None)
     ]
+    assert setup["signatories"] == [{"position": 1, **SIGNATORIES[0], "distinction": None}]
     assert setup["read"]["eligibility"] == {
         "territory": {"department": "92", "accepted_outside_insee": []},
         "max_company_age_years": None,
@@ -466,17 +476,6 @@ async def test_the_proces_verbal_names_the_committee_and_the_retained_solutions(
         assert f"Lauréat : Solution retenue Curious Lab' {name} {REASON}" in text
 
 
-LETTER_NEEDS_CONTEST_CODE = (
-    "The grant letters of a contest created through the API cannot be shown right: "
-    "jury.diplomas.models.DiplomaContext.template_name picks templates/diplomas/{contest slug}.html "
-    "(only made-in-92, gateau-des-hauts-de-seine and progress exist, so curious-lab.html is missing: the "
-    "job ends « Échec de la génération : 'curious-lab.html' not found in search path »), and "
-    "jury.diplomas.contexts.build_context / jury.diplomas.web._summary print the granted amount only when "
-    "the contest slug is 'progress' (the /verifier page never shows it)"
-)
-
-
-@pytest.mark.xfail(reason=LETTER_NEEDS_CONTEST_CODE, strict=True)
 async def test_the_grant_letters_state_the_amount_and_are_verified_by_anyone(curious_lab: Flow) -> None:
     outcome = curious_lab["letters"]
     assert [(row[0], row[1], row[2]) for row in outcome["rows"]] == [
@@ -484,12 +483,26 @@ async def test_the_grant_letters_state_the_amount_and_are_verified_by_anyone(cur
         ("Hugo Lambert — Ville de Clichy", "Solution retenue Curious Lab'", "prêt PDF"),
         ("Manon Petit — Ville de Bois-Colombes", "Solution retenue Curious Lab'", "prêt PDF"),
     ]
-    for (laureate, prize, _, code, *_), pdf, (_, amount) in zip(
+    projects = {p[1]: p for p in PROJECTS}
+    signatory = f"{SIGNATORIES[0]['title']} {SIGNATORIES[0]['name']}"
+    assert len(outcome["pdfs"]) == 3
+    for (laureate, prize, _, code, *_), pdf, (structure, amount) in zip(
         outcome["rows"], outcome["pdfs"], FUNDED, strict=True
     ):
+        _, _, lead, _, _, _, project, _ = projects[structure]
+        commune = structure.removeprefix("Ville de ")
+        grouped = f"{amount:,}".replace(",", " ")
+        assert laureate == f"{lead} — {structure}"
+        # The grant letter read back (pypdf joins the laureate's name and the line under it).
+        assert pdf[pdf.index("Attestation") :] == (
+            f"Attestation de lauréat Curious Lab' 5e édition — 2023 décernée à {lead}{structure}, {commune} "
+            f"Solution retenue Curious Lab' pour le projet « {project} » Subvention accordée : {grouped} € "
+            f"Fait à Nanterre, le 15 juin 2023 {signatory} Code de vérification {code} {outcome['verifier']}"
+        )
+        # Anyone holding the code reads what was decided, the amount included.
         assert (
             f"Ce diplôme est authentique. Concours Curious Lab' Édition 5 e édition — 2023 Distinction {prize} "
-            f"Lauréat {laureate} Décision du jury 15 juin 2023 Code de vérification {code}"
+            f"Lauréat {laureate} Décision du jury 15 juin 2023 Code de vérification {code} "
+            f"Subvention accordée {grouped} €"
         ) in outcome["checks"][laureate]
-        assert "Curious Lab'" in pdf
-        assert f"{amount:,} €".replace(",", "\u202f") in pdf or f"{amount:,} €".replace(",", " ") in pdf
+    assert "Ville-d'Avray" not in " ".join(outcome["pdfs"])  # not funded: no letter

@@ -180,6 +180,7 @@ ROUTE_POLICY: dict[str, str] = {
     "POST /api/contests/{contest}/editions": "organiser",
     "PATCH /api/editions/{slug}": "organiser",
     "POST /api/editions/{slug}/status": "organiser",
+    "PUT /api/editions/{slug}/signatories": "organiser",
     "GET /organisation/concours/nouveau": "admin",
     "POST /organisation/concours/nouveau": "admin",
     "POST /organisation/concours/{contest}/organisateurs": "admin",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, get, post, put
 from litestar.params import JSONBody
 from litestar.response import Redirect, Template
 
@@ -110,6 +110,26 @@ class SetupApi(Controller):
         return await setup.move_edition(
             db, identity=identity, slug=slug, status=data.status, reason=data.reason
         )
+
+    @put(
+        "/editions/{slug:str}/signatories",
+        summary="Remplacer les signataires des diplômes d'une édition",
+        description="Corps : la liste complète, dans l'ordre d'impression, de 4 signataires au plus : "
+        '[{"name", "title", "distinction"?}] (« title » : la qualité imprimée au-dessus du nom ; '
+        "« distinction » : sous le nom, par exemple « Meilleur Ouvrier de France » du président du jury). "
+        "Une liste vide retire les signataires. Les diplômes déjà générés sont réimprimés avec la nouvelle liste.",
+        status_code=200,
+        responses=error_responses(
+            {
+                409: "Édition archivée : ses signataires ne changent plus.",
+                422: "Signataire refusé, nommé (signatories[0].name) : nom, qualité, distinction.",
+            }
+        ),
+    )
+    async def replace_signatories(
+        self, db: Database, identity: Identity, slug: str, data: JSONBody[list[setup.SignatoryIn]]
+    ) -> list[setup.Signatory]:
+        return await setup.replace_signatories(db, identity=identity, slug=slug, signatories=data)
 
 
 async def _form(request: Request) -> dict[str, str]:

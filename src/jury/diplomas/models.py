@@ -11,12 +11,23 @@ from __future__ import annotations
 import datetime as dt
 import re
 import secrets
-from typing import Annotated, Literal
+from typing import Annotated
 
 import msgspec
 
-Contest = Literal["made-in-92", "gateau-des-hauts-de-seine", "progress"]
-"""Selects the template `templates/diplomas/{contest}.html`."""
+CONTEST_SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+"""The `contests.slug` check of the database: lower-case words joined by dashes."""
+
+Contest = Annotated[str, msgspec.Meta(pattern=CONTEST_SLUG)]
+"""The contest's slug: selects `templates/diplomas/{contest}.html` when the contest has its own template
+(Made in 92, the Gâteau, Progr'ESS), `GENERIC_TEMPLATE` otherwise (any contest set up through the API)."""
+
+GENERIC_TEMPLATE = "generic.html"
+"""The diploma of a contest without a template of its own: prize (or podium place), project or creation,
+granted amount when there is one (a grant letter), like the others."""
+
+_NOT_CONTEST_TEMPLATES = frozenset({"base"})
+"""Template files whose name a contest slug could spell but that are not a contest's diploma."""
 
 Text = Annotated[str, msgspec.Meta(min_length=1, max_length=120)]
 """Layout is proven for 80 characters; 120 still fits on one page in the smallest size class."""
@@ -25,6 +36,7 @@ CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 """Crockford base 32: no I, L, O, U, so a code read aloud or typed from paper is unambiguous."""
 
 _CODE_RE = re.compile(r"^[0-9A-Z][0-9A-Z-]{3,40}$")
+_CONTEST_RE = re.compile(CONTEST_SLUG)
 
 # "Un des Meilleurs Ouvriers de France" is a State diploma (Code de l'éducation, D338-9 ff.): it may
 # only describe a signatory (the jury chair), never a laureate, a prize or a creation.
@@ -64,7 +76,7 @@ class DiplomaContext(msgspec.Struct, frozen=True, kw_only=True):
     project_name: Text | None = None
     """The funded project (Progr'ESS)."""
     amount_euros: Annotated[int, msgspec.Meta(ge=0)] | None = None
-    """Granted amount (Progr'ESS), whole euros, printed '15 000 €'."""
+    """Granted amount of the award (a grant: Progr'ESS, Curious Lab'…), whole euros, printed '15 000 €'."""
     decision_date: dt.date
     """Date of the jury's decision, printed 'le 12 décembre 2025'."""
     signed_at: Text = "Nanterre"
@@ -75,6 +87,8 @@ class DiplomaContext(msgspec.Struct, frozen=True, kw_only=True):
     """Public root of the service, e.g. 'https://concours.example.fr'; the QR code points below it."""
 
     def __post_init__(self) -> None:
+        if not _CONTEST_RE.match(self.contest):
+            raise ValueError("contest must be a contest slug (lower-case words joined by dashes)")
         if self.laureate_person is None and self.laureate_organisation is None:
             raise ValueError("a diploma needs a laureate: a person, an organisation or both")
         if not _CODE_RE.match(self.verification_code):
@@ -113,8 +127,11 @@ class DiplomaContext(msgspec.Struct, frozen=True, kw_only=True):
         return f"{self.base_url.rstrip('/')}/verifier/{self.verification_code}"
 
     @property
-    def template_name(self) -> str:
-        return f"{self.contest}.html"
+    def template_names(self) -> tuple[str, ...]:
+        """The templates to try, in order: the contest's own, then the generic diploma."""
+        if self.contest in _NOT_CONTEST_TEMPLATES:
+            return (GENERIC_TEMPLATE,)
+        return (f"{self.contest}.html", GENERIC_TEMPLATE)
 
 
 def new_verification_code(*, groups: int = 3) -> str:

@@ -273,7 +273,7 @@ class Renderer:
     # -- HTML
 
     def section_html(self, ctx: DiplomaContext) -> Markup:
-        template = self.env.get_template(ctx.template_name)
+        template = self.env.select_template(ctx.template_names)
         return Markup(template.render(diploma=ctx, qr_src=qr_data_uri(ctx.verification_url)))
 
     def document_html(self, contexts: Sequence[DiplomaContext]) -> str:

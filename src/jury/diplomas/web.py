@@ -47,7 +47,7 @@ def _summary(source: Any) -> dict[str, Any]:
         "laureate": service.laureate_of(source),
         "creation_name": source["creation_name"],
         "project_title": source["project_title"],
-        "granted_eur": source["granted_eur"] if source["contest"] == "progress" else None,
+        "granted_eur": source["granted_eur"],
         "commune": source["commune"],
         "decided_on": french_date(source["decided_on"]),
         "code": source["verification_code"],
