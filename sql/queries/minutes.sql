@@ -64,6 +64,16 @@ left join prizes pr on pr.id = a.prize_id
 where d.round_id = :round_id and cr.panel_id = :panel_id
 order by d.decided_at, d.id
 
+-- name: minutes_edition_grants
+-- The edition's budget and every amount granted in it (any round, any panel), for the totals of the
+-- procès-verbal.
+select e.budget_eur,
+       (select coalesce(sum(a.granted_eur), 0)::int
+        from awards a join prizes pr on pr.id = a.prize_id
+        where pr.edition_id = e.id and a.granted_eur is not null) as granted_eur
+from editions e
+where e.id = :edition_id
+
 -- name: minutes_round_entries
 -- Every candidate of a round with their panel and status, for the advancement preview.
 select c.id, c.organisation_name, c.person_name, c.entry_number, cr.status, cr.panel_id

@@ -75,10 +75,21 @@ class BallotLine(msgspec.Struct, frozen=True, kw_only=True):
 class DecisionLine(msgspec.Struct, frozen=True, kw_only=True):
     kind: str
     candidate: str
+    amount: str  # the amount granted, in French euros ("12 000 €"); "" for a decision without one
     reason: str
     based_on: str
     decided_by: str
     decided_at: str
+
+
+class GrantTotals(msgspec.Struct, frozen=True, kw_only=True):
+    """What the panel's grants weigh against the edition's budget, every figure in French euros."""
+
+    granted: str  # granted by this panel's decisions (as shown in this copy)
+    elsewhere: str  # granted by the edition's other decisions (other panels or rounds), or ""
+    budget: str  # the edition's budget, or "" when it has none
+    left: str  # the budget left once every grant of the edition is counted, or ""
+    overrun: str  # how far the edition's grants go beyond its budget, or ""
 
 
 class MinutesContext(msgspec.Struct, frozen=True, kw_only=True):
@@ -98,6 +109,7 @@ class MinutesContext(msgspec.Struct, frozen=True, kw_only=True):
     standings: list[Standing]
     ballots: list[BallotLine]
     decisions: list[DecisionLine]
+    grants: GrantTotals | None  # None when no decision of this panel grants an amount
     omitted: str  # why this copy leaves some lines out (a chair's own conflicts), or ""
 
 

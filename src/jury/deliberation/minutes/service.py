@@ -15,6 +15,9 @@ Choices, and why:
   everywhere; their copy leaves those lines out and says so. The organisers' copy is complete.
 * Decisions are those of this round about this panel's candidates (a prize decided without a round is
   not part of any panel's minutes).
+* **Grants** (Progr'ESS) state their amount on their line, then the panel's total against the edition's
+  budget: what is left counts every grant of the edition, those of other decisions shown apart, so a
+  reader of the paper alone can check that the committee stayed within its envelope.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from jury.deliberation.minutes.render import (
     BallotLine,
     ConflictLine,
     DecisionLine,
+    GrantTotals,
     Member,
     MinutesContext,
     Standing,
@@ -41,6 +45,7 @@ from jury.deliberation.minutes.render import (
 )
 from jury.errors import Conflict, Forbidden, NotFound
 from jury.french.dates import PARIS, french_date
+from jury.french.money import euros
 from jury.french.numbers import decimal_fr
 from jury.french.ordinal import edition_ordinal
 from jury.results.compute import PAGE_BOOTSTRAP, compute, round_calibration
@@ -100,6 +105,7 @@ async def minutes_context(
         ballots.append(line)
         omitted += count
     decisions = []
+    amounts: list[int] = []
     last_event: dt.datetime | None = None
     for row in await db.fetch("minutes_decisions", round_id=round_id, panel_id=panel_id):
         last_event = max(last_event or row["decided_at"], row["decided_at"])
@@ -107,6 +113,9 @@ async def minutes_context(
             omitted += 1
             continue
         decisions.append(_decision(row, label=candidate))
+        if row["granted_eur"] is not None:
+            amounts.append(row["granted_eur"])
+    grants = await _grant_totals(db, edition_id=rnd.edition_id, amounts=amounts) if amounts else None
     now = (now or db.now()).astimezone(PARIS)
     day = rnd.scheduled_on or (last_event.astimezone(PARIS).date() if last_event else now.date())
     edition = edition_ordinal(rnd.edition_number)
@@ -127,6 +136,7 @@ async def minutes_context(
         standings=standings,
         ballots=ballots,
         decisions=decisions,
+        grants=grants,
         omitted=(
             f"{omitted} mention(s) concernant des candidats pour lesquels la présidence s'est déportée "
             "ne figurent pas dans cet exemplaire ; l'exemplaire des organisateurs est complet."
@@ -305,10 +315,33 @@ def _decision(row: Mapping[str, Any], *, label: Any) -> DecisionLine:
     return DecisionLine(
         kind=kind,
         candidate=label(row["candidate_id"]),
+        amount="" if row["granted_eur"] is None else euros(row["granted_eur"]),
         reason=row["reason"] or "—",
         based_on=row["based_on"] or "—",
         decided_by=row["decided_by_name"] or "—",
         decided_at=_when(row["decided_at"]),
+    )
+
+
+async def _grant_totals(db: Database, *, edition_id: int, amounts: Sequence[int]) -> GrantTotals:
+    """The panel's grants against the edition's budget: a procès-verbal of grants must show they fit.
+
+    The budget left counts every grant of the edition (another round or panel may have granted some),
+    as the allocation itself was checked (`jury.deliberation.grants`); what this panel did not grant is
+    shown apart, so the figures add up on paper.
+    """
+    row = await db.fetchrow("minutes_edition_grants", edition_id=edition_id)
+    assert row is not None  # the round's edition
+    granted = sum(amounts)
+    elsewhere = row["granted_eur"] - granted
+    budget = row["budget_eur"]
+    left = None if budget is None else budget - row["granted_eur"]
+    return GrantTotals(
+        granted=euros(granted),
+        elsewhere=euros(elsewhere) if elsewhere > 0 else "",
+        budget="" if budget is None else euros(budget),
+        left="" if left is None or left < 0 else euros(left),
+        overrun="" if left is None or left >= 0 else euros(-left),
     )
 
 
