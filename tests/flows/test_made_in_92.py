@@ -127,7 +127,8 @@ AWARD_REASON = (
 
 # Jurors: name, e-mail, title, panel ("" = none yet), role
 SPARE = "yves.remplacant@jury92.exemple.fr"
-"""Imported with no panel, as a possible replacement: see the xfail below."""
+"""Imported with no panel, as a possible replacement: named to the Grand jury through the API, then taken
+off it again (the Grand jury scores with four members)."""
 PRESELECTION = "Comité de présélection"
 PANEL_NORD, PANEL_SUD, GRAND_JURY = "Demi-finale Nord", "Demi-finale Sud", "Grand jury"
 JURORS = (
@@ -261,11 +262,9 @@ async def made_in_92(world: World) -> AsyncIterator[Flow]:
         jurors = await claire.get(f"/api/editions/{EDITION}/jurors")
         grand_jury = state["panels"][GRAND_JURY]
         named = await claire.post(f"/api/panels/{grand_jury}/members", {"email": NAMED}, expect=201)
-        spare = await claire.call(
-            "POST", f"/api/panels/{grand_jury}/members", json={"email": SPARE}, expect=(201, 422)
-        )
-        if spare.status_code == 201:  # the flow goes on with the Grand jury of four either way
-            await claire.delete(f"/api/panels/{grand_jury}/members/{spare.json()['person_id']}")
+        spare = await claire.post(f"/api/panels/{grand_jury}/members", {"email": SPARE}, expect=201)
+        with_spare = await claire.get(f"/api/rounds/{state['rounds']['Finale']}/entries")
+        spare_removed = (await claire.delete(f"/api/panels/{grand_jury}/members/{spare['person_id']}")).json()
         final = await claire.get(f"/api/rounds/{state['rounds']['Finale']}/entries")
         cards = await print_cards(claire, edition=EDITION)
         state["cards"] = cards
@@ -273,7 +272,9 @@ async def made_in_92(world: World) -> AsyncIterator[Flow]:
             "report": report,
             "jurors": jurors,
             "named": named,
-            "spare": (spare.status_code, spare.json()),
+            "spare": spare,
+            "with_spare": with_spare,
+            "spare_removed": spare_removed,
             "final": final,
             "cards": cards,
         }
@@ -511,10 +512,13 @@ async def test_jurors_come_with_their_panels_and_the_grand_jury_is_completed_thr
         "memberships": 14,
     }
     chairs = {"Hélène Marchand", "Sophie Renard", "Marc Olivier", "Georges Vallier"}
-    imported = {}
+    imported: dict[str, list[str]] = {}
     for name, _, _, panel, _ in JURORS:
+        seats = imported.setdefault(name, [])
         if panel:
-            imported.setdefault(name, []).append(f"{panel} (présidence)" if name in chairs else panel)
+            seats.append(f"{panel} (présidence)" if name in chairs else panel)
+    # Yves Remplaçant came without a panel: a juror of the edition all the same, with no seat yet.
+    assert imported["Yves Remplaçant"] == []
     assert {j["full_name"]: j["panels"] for j in jury["jurors"]} == imported
     assert (jury["named"]["full_name"], jury["named"]["role"]) == ("Sophie Renard", "juror")
     [grand_jury] = jury["final"]["panels"]
@@ -525,20 +529,39 @@ async def test_jurors_come_with_their_panels_and_the_grand_jury_is_completed_thr
         ("Thomas Nguyen", "juror"),
     ]
     assert jury["final"]["problems"] == ["Aucun candidat n'est inscrit à ce tour."]
-    assert sorted(jury["cards"]) == sorted({name for name, *_ in JURORS if name != "Yves Remplaçant"})
+    assert sorted(jury["cards"]) == sorted({name for name, *_ in JURORS})
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="POST /api/panels/{id}/members answers 422 « Ce juré n'est pas un juré de cette édition. » "
-    "(field email: « importez-le d'abord (import des jurés), sa colonne « jury » peut déjà le placer ») for "
-    "a juror the jurors' import accepted with an empty « jury » column and counted as imported: a juror of "
-    "the edition is only someone already seated on a panel (sql entries_edition_juror), so the import "
-    "cannot bring a Grand jury member to be named later",
-)
 async def test_a_juror_imported_without_a_panel_can_then_be_named_to_the_grand_jury(made_in_92: Flow) -> None:
-    status, body = made_in_92["jury"]["spare"]
-    assert (status, body.get("full_name")) == (201, "Yves Remplaçant")
+    jury = made_in_92["jury"]
+    [yves] = [j["id"] for j in jury["jurors"] if j["email"] == SPARE]
+    grand_jury = made_in_92["setup"]["panels"]["Finale"]["panels"][0]["id"]
+    final = made_in_92["setup"]["rounds"][2]["id"]
+    assert jury["spare"] == {
+        "panel_id": grand_jury,
+        "round_id": final,
+        "person_id": yves,
+        "full_name": "Yves Remplaçant",
+        "role": "juror",
+        "is_professional": False,
+    }
+    [seated] = jury["with_spare"]["panels"]
+    assert [(m["full_name"], m["role"]) for m in seated["members"]] == [
+        ("Georges Vallier", "chair"),
+        ("Amélie Fontaine", "juror"),
+        ("Sophie Renard", "juror"),
+        ("Thomas Nguyen", "juror"),
+        ("Yves Remplaçant", "juror"),
+    ]
+    # Taken off again before anyone scores: the Grand jury judges with four, Yves keeps his card.
+    assert jury["spare_removed"] == {
+        "panel_id": grand_jury,
+        "round_id": final,
+        "person_id": yves,
+        "role": "juror",
+        "assignments_removed": 0,
+    }
+    assert "Yves Remplaçant" in jury["cards"]
 
 
 async def test_the_committee_reads_every_eligible_application_and_keeps_six_per_zone(
