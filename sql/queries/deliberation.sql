@@ -184,7 +184,7 @@ order by cr.round_id, p.name nulls last, c.entry_number nulls last, c.organisati
 select id from editions where id = :edition_id for no key update
 
 -- name: delib_prizes
-select id, code, name, kind, place, amount_eur, max_winners, category_id, position
+select id, code, name, kind, place, amount_eur, max_winners, ex_aequo_allowed, category_id, position
 from prizes where edition_id = :edition_id
 order by position, id
 

@@ -319,3 +319,43 @@ async def test_the_grid_page_forms(client, db):
     )
     assert refused.status_code == 422 and "La somme des pondérations vaut 90" in refused.text
     assert [a for a, _ in await actions(db)] == ["criteria.replaced", "prizes.replaced"]
+
+
+async def test_a_label_and_a_cohort_are_prizes_several_laureates_hold(client, db):
+    edition = await scene(db)
+    await sign_in(client, email="ess@exemple.fr")
+    response = await client.put(
+        f"/api/editions/{SLUG}/prizes",
+        json=[
+            {"code": "label", "name": "Label « Artisan du tourisme »", "kind": "label"},
+            {"code": "promotion", "name": "Promotion", "kind": "cohort", "max_winners": 4},
+            {"code": "or", "name": "1er prix", "kind": "podium", "place": 1, "ex_aequo_allowed": True},
+        ],
+    )
+    assert response.status_code == 200, response.text
+    assert [
+        (p["code"], p["kind"], p["max_winners"], p["amount_eur"], p["ex_aequo_allowed"])
+        for p in response.json()["prizes"]
+    ] == [
+        ("label", "label", None, None, False),  # left out: a label has no limit
+        ("promotion", "cohort", 4, None, False),
+        ("or", "podium", 1, None, True),
+    ]
+    # A cohort turned into a category prize keeps one place, whatever it had.
+    changed = await client.put(
+        f"/api/editions/{SLUG}/prizes",
+        json=[{"code": "promotion", "name": "Prix", "kind": "special"}],
+    )
+    assert [(p["kind"], p["max_winners"]) for p in changed.json()["prizes"]] == [("special", 1)]
+    refused = await client.put(
+        f"/api/editions/{SLUG}/prizes",
+        json=[
+            {"code": "label", "name": "Label", "kind": "label", "amount_eur": 500},
+            {"code": "special", "name": "Prix spécial", "kind": "special", "max_winners": 3},
+        ],
+    )
+    assert refused.status_code == 422
+    assert [e["field"] for e in refused.json()["errors"]] == ["prizes[0].amount_eur", "prizes[1].max_winners"]
+    assert await db.conn.fetchval("select count(*) from prizes where edition_id = $1", edition) == 1
+    grid_page = await client.get(f"/organisation/editions/{SLUG}/grille")
+    assert 'value="label"' in grid_page.text and 'value="cohort"' in grid_page.text

@@ -13,7 +13,14 @@ from jury.contests.grid_rules import (
 
 
 def line(**kwargs) -> CriterionIn:
-    base = {"code": "impact", "label": "Impact", "weight": 25, "scale_min": 0, "scale_max": 10, "scale_step": 1}
+    base = {
+        "code": "impact",
+        "label": "Impact",
+        "weight": 25,
+        "scale_min": 0,
+        "scale_max": 10,
+        "scale_step": 1,
+    }
     return CriterionIn(**{**base, **kwargs})
 
 
@@ -50,7 +57,12 @@ def test_scales_must_rise_and_the_step_divide_the_range():
 
 
 def test_weights_are_positive_with_two_decimals_and_codes_unique():
-    grid = [line(code="a", weight=0), line(code="a"), line(code="B c"), line(code="d", weight=1.005, label=" ")]
+    grid = [
+        line(code="a", weight=0),
+        line(code="a"),
+        line(code="B c"),
+        line(code="d", weight=1.005, label=" "),
+    ]
     assert fields(criteria_errors(grid, weights_total=None)) == [
         "criteria[1].code",
         "criteria[2].code",
@@ -80,6 +92,32 @@ def test_prizes_name_their_kind_category_and_place():
         "prizes[4].kind",
         "prizes[4].place",
     ]
+
+
+def test_a_label_and_a_cohort_hold_several_laureates_without_an_amount():
+    prizes = [
+        PrizeIn(code="label", name="Label « Artisan du tourisme »", kind="label", max_winners=None),
+        PrizeIn(code="promotion", name="Promotion", kind="cohort", max_winners=4),
+        PrizeIn(code="or", name="1er prix", kind="podium", place=1, ex_aequo_allowed=True),
+    ]
+    assert prize_errors(prizes, categories=set()) == []
+    refused = [
+        PrizeIn(code="label", name="Label", kind="label", amount_eur=500),
+        PrizeIn(code="promotion", name="Promotion", kind="cohort", max_winners=4, ex_aequo_allowed=True),
+        PrizeIn(code="special", name="Prix spécial", kind="special", max_winners=3),
+        PrizeIn(code="coeur", name="Coup de cœur", kind="special", max_winners=None),
+        PrizeIn(code="laureat", name="Lauréat", kind="laureate", ex_aequo_allowed=True),
+    ]
+    errors = prize_errors(refused, categories=set())
+    assert fields(errors) == [
+        "prizes[0].amount_eur",
+        "prizes[1].ex_aequo_allowed",
+        "prizes[2].max_winners",
+        "prizes[3].max_winners",
+        "prizes[4].ex_aequo_allowed",
+    ]
+    assert errors[0].message == "Label : aucun montant n'y est attaché."
+    assert "ex aequo" in errors[2].message
 
 
 COMMUNES = {"92050": "92", "92004": "92", "95018": "95"}

@@ -10,7 +10,8 @@ grid, the dates and the people are invented.
 
 The Département's administrator creates the programme and names its organiser, who builds the 2023 edition
 (the 1st: the first cohort) from scratch: the selection jury's round and panel, the grid /100, the cohort as
-a laureate prize of four places, the rules (the 92, a company under three years old at the closing date).
+a prize of kind 'cohort' with four places and no amount, the rules (the 92, a company under three years old
+at the closing date).
 Seven entrepreneurs apply; a company founded in 2018 is flagged and withdrawn; the jury scores the six
 others on tablets and selects the four best: Studio Lumen 90, Bocal & Co 85, Kinésis Santé 80, Atelier
 Nomade 75 (not Verte Mobilité 65 nor Papeterie Oréa 60). The cohort list is the edition's decisions, read
@@ -52,7 +53,7 @@ CRITERIA = [
     ("reseau", "Engagement dans le réseau", 20.0),
 ]
 COHORT_SIZE = 4
-PRIZE = {"code": "promotion", "name": "Promotion Boost Entrepreneurs au Féminin", "kind": "laureate"}
+PRIZE = {"code": "promotion", "name": "Promotion Boost Entrepreneurs au Féminin", "kind": "cohort"}
 REASON = "Les quatre meilleurs dossiers du jury forment la promotion."
 
 # numero, company, head, e-mail, INSEE, legal form, founded, share of each criterion's points
@@ -285,7 +286,7 @@ async def test_the_first_cohort_is_set_up_from_scratch(boost: Flow) -> None:
     [category] = grid["categories"]
     assert [(c["code"], c["label"], c["weight"]) for c in category["criteria"]] == CRITERIA
     assert [(p["code"], p["name"], p["kind"], p["max_winners"]) for p in grid["prizes"]] == [
-        ("promotion", PRIZE["name"], "laureate", 4)
+        ("promotion", PRIZE["name"], "cohort", 4)
     ]
     assert grid["eligibility"] == {
         "territory": {"department": "92", "accepted_outside_insee": []},
@@ -326,19 +327,6 @@ async def test_the_jury_scores_the_six_applicants_on_tablets(boost: Flow) -> Non
     ]
 
 
-COHORT_HAS_NO_PRIZE_KIND = (
-    "No prize kind expresses a cohort of several laureates without money: POST /api/editions/{slug}/awards "
-    "answers 422 for a 'laureate' prize (« « Promotion Boost Entrepreneurs au Féminin » s'attribue avec la "
-    "répartition des subventions. »), POST /api/editions/{slug}/grants needs a budget, a ceiling and an "
-    "amount above 0 € per laureate (409 « Le budget ou le plafond de subvention de cette édition n'est pas "
-    "défini. », 422 « Aucune subvention à attribuer (tous les montants sont nuls). »), and a 'special' or "
-    "'category' prize goes to one candidate only, whatever its max_winners or ex_aequo_allowed (422 « Prix attribué plusieurs "
-    "fois : … »)"
-)
-BLOCKED = f"blocked by the cohort stage: {COHORT_HAS_NO_PRIZE_KIND}"
-
-
-@pytest.mark.xfail(reason=COHORT_HAS_NO_PRIZE_KIND, strict=True)
 async def test_the_jury_selects_a_cohort_of_four_and_the_edition_is_decided(boost: Flow) -> None:
     outcome = boost["cohort"]
     assert [(a["prize"], a["candidate"], a["granted_eur"], a["decided_on"]) for a in outcome["selected"]] == [
@@ -348,7 +336,6 @@ async def test_the_jury_selects_a_cohort_of_four_and_the_edition_is_decided(boos
     assert (outcome["decided"]["previous"], outcome["decided"]["status"]) == ("judging", "decided")
 
 
-@pytest.mark.xfail(reason=BLOCKED, strict=True)
 async def test_the_cohort_list_is_read_back_from_the_decisions_and_the_proces_verbal(boost: Flow) -> None:
     outcome = boost["cohort list"]
     assert sorted((d["prize"], d["candidate"], d["reason"]) for d in outcome["decisions"]) == sorted(

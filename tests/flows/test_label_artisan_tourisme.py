@@ -12,9 +12,9 @@ grid, the threshold of 70 points, the dates and the people are invented.
 
 The Département's administrator creates the contest and names its organiser (Romain Texier, of the CMA,
 already organiser of the Gâteau: his account is linked as it is). He builds the 2023 edition from scratch:
-the labelling jury's round and panel, the grid /100, the label as a laureate prize any number of artisans
-may hold, the rules (the 92). Five artisans apply, the jury scores them on tablets, and the jury labels
-every artisan with 70 points or more: Atelier Céramique de Sèvres 90, Chocolaterie du Parc 85, Maroquinerie
+the labelling jury's round and panel, the grid /100, the label as a prize of kind 'label' any number of
+artisans may hold, with no amount, the rules (the 92). Five artisans apply, the jury scores them on
+tablets, and the jury labels every artisan with 70 points or more: Atelier Céramique de Sèvres 90, Chocolaterie du Parc 85, Maroquinerie
 Vasseur 75 (not Ébénisterie Lemoine 65 nor Fromagerie des Coteaux 60). Each labelled artisan gets a
 certificate verified at /verifier; the label being for one year, the 2024 edition is a copy of 2023: the
 setup comes along, not the laureates.
@@ -58,7 +58,7 @@ CRITERIA = [
     ("accueil", "Accueil des visiteurs et des touristes", 25.0),
     ("parcours", "Parcours de l'artisan et ancrage local", 20.0),
 ]
-LABEL = {"code": "label", "name": "Label « Artisan du tourisme »", "kind": "laureate", "max_winners": None}
+LABEL = {"code": "label", "name": "Label « Artisan du tourisme »", "kind": "label", "max_winners": None}
 THRESHOLD_REASON = "Au moins 70 points sur 100 : label attribué pour un an."
 
 # numero, workshop, artisan, e-mail, INSEE, legal form, founded, share of each criterion's points
@@ -340,7 +340,7 @@ async def test_the_2023_label_is_set_up_from_scratch(label: Flow) -> None:
     assert [(c["code"], c["label"], c["weight"]) for c in category["criteria"]] == CRITERIA
     assert [
         (p["code"], p["name"], p["kind"], p["max_winners"], p["amount_eur"]) for p in setup["read"]["prizes"]
-    ] == [("label", NAME, "laureate", None, None)]
+    ] == [("label", NAME, "label", None, None)]
     assert setup["read"]["eligibility"] == {
         "territory": {"department": "92", "accepted_outside_insee": []},
         "max_company_age_years": None,
@@ -419,29 +419,12 @@ async def test_next_year_the_label_is_renewed_with_its_setup_and_without_its_peo
     ]
     assert [c["in_use"] for c in renewal["grid"]["categories"]] == [False]
     assert [(p["code"], p["name"], p["kind"], p["award_count"]) for p in renewal["grid"]["prizes"]] == [
-        ("label", NAME, "laureate", 0)
+        ("label", NAME, "label", 0)
     ]
     assert renewal["grid"]["eligibility"] == last_year["eligibility"]
     assert (renewal["candidates"], renewal["jurors"], renewal["awards"]) == ([], [], [])
 
 
-LABEL_HAS_NO_PRIZE_KIND = (
-    "No prize kind expresses a label held by several artisans without money: POST /api/editions/{slug}/awards "
-    "answers 422 for a 'laureate' prize (« « Label « Artisan du tourisme » » s'attribue avec la répartition "
-    "des subventions. »), POST /api/editions/{slug}/grants needs a budget, a ceiling and an amount above 0 € "
-    "per laureate (409 « Le budget ou le plafond de subvention de cette édition n'est pas défini. », 422 "
-    "« Aucune subvention à attribuer (tous les montants sont nuls). »), and a 'special' or 'category' prize "
-    "goes to one candidate only, whatever its max_winners or ex_aequo_allowed (422 « Prix attribué plusieurs fois : … »)"
-)
-BLOCKED = f"blocked by the labels stage: {LABEL_HAS_NO_PRIZE_KIND}"
-CERTIFICATE_NEEDS_CONTEST_CODE = (
-    "and, once labels exist: jury.diplomas.models.DiplomaContext.template_name picks "
-    "templates/diplomas/{contest slug}.html, and no label-artisan-du-tourisme.html exists (the job fails with "
-    "« Échec de la génération : 'label-artisan-du-tourisme.html' not found in search path »)"
-)
-
-
-@pytest.mark.xfail(reason=LABEL_HAS_NO_PRIZE_KIND, strict=True)
 async def test_the_jury_labels_every_artisan_above_the_threshold_and_the_edition_is_decided(
     label: Flow,
 ) -> None:
@@ -449,7 +432,7 @@ async def test_the_jury_labels_every_artisan_above_the_threshold_and_the_edition
     assert [
         (a["prize"], a["prize_kind"], a["candidate"], a["granted_eur"], a["decided_on"])
         for a in outcome["awarded"]
-    ] == [(NAME, "laureate", name, None, "2023-09-28") for name in LABELLED]
+    ] == [(NAME, "label", name, None, "2023-09-28") for name in LABELLED]
     assert outcome["closed"]["status"] == "closed"
     assert (outcome["decided"]["previous"], outcome["decided"]["status"]) == ("judging", "decided")
     assert sorted((d["prize"], d["candidate"], d["reason"]) for d in outcome["decisions"]) == sorted(
@@ -457,7 +440,6 @@ async def test_the_jury_labels_every_artisan_above_the_threshold_and_the_edition
     )
 
 
-@pytest.mark.xfail(reason=BLOCKED, strict=True)
 async def test_the_proces_verbal_lists_the_labelled_artisans(label: Flow) -> None:
     text = label["minutes"]
     assert "Procès-verbal de délibération" in text
@@ -465,7 +447,6 @@ async def test_the_proces_verbal_lists_the_labelled_artisans(label: Flow) -> Non
         assert f"{NAME} {name} {THRESHOLD_REASON}" in text
 
 
-@pytest.mark.xfail(reason=f"{BLOCKED}; {CERTIFICATE_NEEDS_CONTEST_CODE}", strict=True)
 async def test_the_label_certificates_are_verified_by_anyone(label: Flow) -> None:
     outcome = label["certificates"]
     assert [(row[0], row[1], row[2]) for row in outcome["rows"]] == [
@@ -479,9 +460,9 @@ async def test_the_label_certificates_are_verified_by_anyone(label: Flow) -> Non
             f"Lauréat {laureate} Décision du jury 28 septembre 2023 Code de vérification {code}"
         ) in outcome["checks"][laureate]
         assert NAME in pdf
+        assert "€" not in pdf  # a label carries no amount
 
 
-@pytest.mark.xfail(reason=BLOCKED, strict=True)
 async def test_last_years_labels_stay_with_2023_and_2024_starts_with_none(label: Flow) -> None:
     renewal = label["renewal flow"]["renewal"]
     assert sorted(a["candidate"] for a in renewal["last_year"]) == sorted(LABELLED)

@@ -17,6 +17,7 @@ from jury.audit.service import append_event
 from jury.contests.grid_rules import (
     PRIZE_KINDS,
     REQUIRED_FIELD_CHOICES,
+    SEVERAL_HOLDER_KINDS,
     CriterionIn,
     PrizeIn,
     category_errors,
@@ -290,13 +291,15 @@ async def replace_prizes(db: Database, *, identity: Identity, slug: str, data: P
 
 
 def _max_winners(prize: PrizeIn, stored: Prize | None) -> int | None:
-    """Sent: as sent. Left out: as stored, or the kind's default (a laureate prize has no limit: every
-    selected project is a laureate; other prizes have one winner unless ex aequo is decided)."""
+    """Sent: as sent. Left out: a prize of one place has one winner (ex aequo shares that place); a prize
+    several laureates hold (laureates, label, cohort) keeps its stored limit, or has none."""
     if prize.max_winners is not msgspec.UNSET:
         return prize.max_winners
-    if stored is not None:
+    if prize.kind not in SEVERAL_HOLDER_KINDS:
+        return 1
+    if stored is not None and stored.kind in SEVERAL_HOLDER_KINDS:
         return stored.max_winners
-    return None if prize.kind == "laureate" else 1
+    return None
 
 
 class _CategoryId(msgspec.Struct, frozen=True):

@@ -24,7 +24,15 @@ PRIZE_KINDS: dict[str, str] = {
     "podium": "Podium",
     "laureate": "Lauréat",
     "territorial": "Prix territorial",
+    "label": "Label (plusieurs lauréats, sans montant)",
+    "cohort": "Promotion (plusieurs lauréats, sans montant)",
 }
+PLACE_KINDS = frozenset({"category", "special", "territorial", "podium"})
+"""Prizes of one place: one holder, or several sharing the place ex aequo where the prize allows it."""
+SEVERAL_HOLDER_KINDS = frozenset({"laureate", "label", "cohort"})
+"""Prizes several laureates hold, up to ``max_winners`` (None: no limit): the laureates of a call for
+projects (each with a grant), a label, a cohort (neither with an amount)."""
+UNPAID_KINDS = frozenset({"label", "cohort"})
 # The import's candidate columns an edition may require (see jury.imports.models.CANDIDATE_COLUMNS).
 REQUIRED_FIELD_CHOICES: dict[str, str] = {
     "nom_structure": "Structure",
@@ -201,7 +209,9 @@ def category_errors(*, code: str, name: str | None) -> list[FieldError]:
 
 
 def prize_errors(prizes: Sequence[PrizeIn], *, categories: Collection[str]) -> list[FieldError]:
-    """Every problem of an edition's prize list: codes, names, kinds, the category each names, podium places."""
+    """Every problem of an edition's prize list: codes, names, kinds, the category each names, podium places;
+    a prize of one place has one winner (ex aequo shares it), a label or a cohort no amount, and ex aequo
+    only applies to a place."""
     errors = _code_errors("prizes", [p.code for p in prizes])
     for i, p in enumerate(prizes):
         at = f"prizes[{i}]"
@@ -231,6 +241,29 @@ def prize_errors(prizes: Sequence[PrizeIn], *, categories: Collection[str]) -> l
             )
         if isinstance(p.max_winners, int) and not 1 <= p.max_winners <= 1000:
             errors.append(FieldError(field=f"{at}.max_winners", message="De 1 à 1 000 lauréats."))
+        elif p.kind in PLACE_KINDS and p.max_winners not in (1, msgspec.UNSET):
+            errors.append(
+                FieldError(
+                    field=f"{at}.max_winners",
+                    message="Un prix à une place a un seul lauréat ; autorisez l'ex aequo pour qu'il "
+                    "puisse être partagé, ou choisissez un label ou une promotion.",
+                )
+            )
+        if p.kind in UNPAID_KINDS and p.amount_eur is not None:
+            errors.append(
+                FieldError(
+                    field=f"{at}.amount_eur",
+                    message=f"{PRIZE_KINDS[p.kind].split(' (')[0]} : aucun montant n'y est attaché.",
+                )
+            )
+        if p.kind in SEVERAL_HOLDER_KINDS and p.ex_aequo_allowed:
+            errors.append(
+                FieldError(
+                    field=f"{at}.ex_aequo_allowed",
+                    message="L'ex aequo partage une place ; ce prix n'en a pas : "
+                    "son nombre maximal de lauréats suffit.",
+                )
+            )
     return errors
 
 

@@ -86,7 +86,7 @@ async def test_one_winner_per_prize_and_category_prizes_stay_in_their_category(
     assert response.status_code == 422
     assert response.json()["errors"] == [
         {
-            "field": "awards",
+            "field": "awards[1]",  # the line that would share the prize: no ex aequo for it
             "message": "Prix attribué plusieurs fois : Prix spécial Made in 92 (Elles & Co et Ondine)",
         }
     ]

@@ -5,7 +5,11 @@ from jury.deliberation.awards.prizes import (
     Award,
     PodiumPlace,
     Prize,
+    Problem,
+    award_problems,
     final_prizes,
+    podium_problems,
+    prize_of,
     validate_awards,
     validate_podium,
 )
@@ -173,3 +177,87 @@ def test_empty_podium():
         "3e prix non attribué",
     ]
     assert validate_podium(podium=[], require_complete=False) == []
+
+
+# --- Ex aequo and prizes several laureates hold ------------------------------------------------------------
+
+
+def test_a_prize_of_one_place_is_shared_ex_aequo_only_where_it_allows_it():
+    shared = [award("coeur", "Nobsolete"), award("coeur", "Hélio 92")]
+    closed = Prize(code="coeur", label="Prix coup de cœur")
+    assert award_problems(awards=shared, prizes=[closed], allow_multiple=False) == [
+        Problem(message="Prix attribué plusieurs fois : Prix coup de cœur (Nobsolete et Hélio 92)", line=1)
+    ]
+    tied = Prize(code="coeur", label="Prix coup de cœur", ex_aequo=True)
+    three = [*shared, award("coeur", "Dos Palomas")]
+    assert validate_awards(awards=three, prizes=[tied], allow_multiple=False) == []
+    # Ex aequo shares a place between candidates; the same candidate twice is still a slip.
+    assert award_problems(
+        awards=[*shared, award("coeur", "Hélio 92")], prizes=[tied], allow_multiple=False
+    ) == [Problem(message="Hélio 92 reçoit deux fois : Prix coup de cœur", line=2)]
+
+
+def test_a_label_goes_to_every_holder_and_a_cohort_to_its_places_only():
+    label = prize_of(
+        code="label",
+        label="Label « Artisan du tourisme »",
+        kind="label",
+        max_winners=None,
+        ex_aequo_allowed=False,
+    )
+    assert label == Prize(code="label", label="Label « Artisan du tourisme »", holders=None)
+    artisans = [award("label", name) for name in ("Sèvres", "Parc", "Vasseur", "Lemoine", "Coteaux")]
+    assert award_problems(awards=artisans, prizes=[label], allow_multiple=False) == []
+
+    cohort = prize_of(code="promo", label="Promotion", kind="cohort", max_winners=4, ex_aequo_allowed=False)
+    four = [award("promo", name) for name in ("Lumen", "Bocal", "Kinésis", "Nomade")]
+    assert award_problems(awards=four, prizes=[cohort], allow_multiple=False) == []
+    assert award_problems(awards=[*four, award("promo", "Verte")], prizes=[cohort], allow_multiple=False) == [
+        Problem(
+            message="Promotion : au plus 4 lauréat(s), 5 désigné(s) (Lumen, Bocal, Kinésis, Nomade et Verte)",
+            line=4,
+        )
+    ]
+    # The same candidate named twice is reported, and counts once against the places.
+    assert award_problems(
+        awards=[*four[:3], award("promo", "Lumen"), award("promo", "Nomade")],
+        prizes=[cohort],
+        allow_multiple=False,
+    ) == [Problem(message="Lumen reçoit deux fois : Promotion", line=3)]
+
+
+def test_a_stored_prize_becomes_its_rule():
+    assert prize_of(code="x", label="X", kind="special", max_winners=1, ex_aequo_allowed=True) == Prize(
+        code="x", label="X", holders=1, ex_aequo=True
+    )
+    assert prize_of(code="x", label="X", kind="category", max_winners=1, ex_aequo_allowed=False) == Prize(
+        code="x", label="X"
+    )
+    # Laureates of a call for projects are counted, never shared ex aequo (they hold no place).
+    assert prize_of(code="x", label="X", kind="laureate", max_winners=7, ex_aequo_allowed=True) == Prize(
+        code="x", label="X", holders=7
+    )
+
+
+def test_one_prize_per_candidate_holds_for_labels_too():
+    label = Prize(code="label", label="Label", holders=None)
+    special = Prize(code="special", label="Prix spécial")
+    sheet = [award("label", "Sèvres"), award("special", "Sèvres")]
+    assert award_problems(awards=sheet, prizes=[label, special], allow_multiple=False) == [
+        Problem(
+            message="Sèvres ne peut pas recevoir plusieurs prix dans cette édition : Label et Prix spécial"
+        )
+    ]
+    assert award_problems(awards=sheet, prizes=[label, special], allow_multiple=True) == []
+
+
+def test_a_podium_place_is_shared_ex_aequo_only_where_the_prize_allows_it():
+    tie = podium((1, "12"), (1, "07"), (3, "31"))
+    assert podium_problems(podium=tie, entries=TASTED, require_complete=False) == [
+        Problem(message="1er prix attribué plusieurs fois : entrées 12 et 07", line=1)
+    ]
+    assert validate_podium(podium=tie, entries=TASTED, require_complete=False, ex_aequo_places={1}) == []
+    # Sharing a place never lets one entry hold two.
+    assert validate_podium(
+        podium=podium((1, "12"), (1, "12")), require_complete=False, ex_aequo_places={1}
+    ) == ["Entrée 12 classée plusieurs fois : 1er prix et 1er prix"]

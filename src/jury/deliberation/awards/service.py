@@ -1,7 +1,10 @@
-"""Prizes of a final: category prizes and the Prix spécial (Made in 92), the podium (Gâteau).
+"""Prizes of a final: category prizes and the Prix spécial (Made in 92), the podium (Gâteau), a label or a
+cohort held by several laureates (Label « Artisan du tourisme », Boost Entrepreneurs au Féminin).
 
 An award sheet is checked whole, together with the prizes already given in the edition, by the pure
-`prizes` rules; one error is enough to write nothing, and the answer lists every error at once.
+`prizes` rules; one error is enough to write nothing, and the answer lists every error at once, naming the
+line that goes over what a prize allows (ex aequo not allowed, more holders than its maximum). The
+laureates of a call for projects are not awarded here: their prize comes with a grant (`grants`).
 """
 
 from __future__ import annotations
@@ -15,7 +18,14 @@ from jury.audit.service import append_event
 from jury.contests.service import organised_edition
 from jury.db.queries import Database
 from jury.deliberation.awards.models import AwardLine, AwardRow, AwardsRequest
-from jury.deliberation.awards.prizes import Award, PodiumPlace, Prize, validate_awards, validate_podium
+from jury.deliberation.awards.prizes import (
+    Award,
+    PodiumPlace,
+    Problem,
+    award_problems,
+    podium_problems,
+    prize_of,
+)
 from jury.deliberation.service import (
     candidate_label,
     load_round,
@@ -25,7 +35,7 @@ from jury.deliberation.service import (
 )
 from jury.errors import FieldError, Invalid
 
-SHEET_KINDS = ("category", "special", "territorial")
+SHEET_KINDS = ("category", "special", "territorial", "label", "cohort")
 
 
 async def list_awards(db: Database, *, identity: Identity, slug: str) -> list[AwardRow]:
@@ -75,17 +85,14 @@ async def record_awards(
             )
         )
     if not errors:
-        errors = [
-            FieldError(field="awards", message=m)
-            for m in _sheet_errors(
-                request,
-                prizes=prizes,
-                candidates=candidates,
-                labels=labels,
-                existing=existing,
-                allow_multiple=edition.allow_multiple_prizes,
-            )
-        ]
+        errors = _sheet_errors(
+            request,
+            prizes=prizes,
+            candidates=candidates,
+            labels=labels,
+            existing=existing,
+            allow_multiple=edition.allow_multiple_prizes,
+        )
     if errors:
         raise Invalid("Attribution des prix refusée : rien n'a été enregistré.", errors=errors)
 
@@ -178,7 +185,9 @@ def _line_errors(
                 )
             )
         if (line.prize, line.candidate_id) in given:
-            errors.append(FieldError(field=field, message=f"{label} a déjà reçu le « {prize['name']} »."))
+            errors.append(
+                FieldError(field=field, message=f"{label} a déjà reçu ce prix : « {prize['name']} ».")
+            )
     return errors
 
 
@@ -190,20 +199,36 @@ def _sheet_errors(
     labels: Mapping[int, str],
     existing: Sequence[Any],
     allow_multiple: bool,
-) -> list[str]:
-    """The edition's whole sheet (already given + this request) through `validate_awards`/`validate_podium`."""
+) -> list[FieldError]:
+    """The edition's whole sheet (already given + this request) through `award_problems`/`podium_problems`;
+    a problem about one line of the request is named by it (``awards[2]``)."""
     sheet = [(a["prize_code"], a["candidate_id"]) for a in existing]
     sheet += [(line.prize, line.candidate_id) for line in request.awards]
+    given = len(existing)
+
+    def field(problem: Problem, lines: Sequence[int]) -> FieldError:
+        at = lines[problem.line] - given if problem.line is not None else -1
+        return FieldError(field=f"awards[{at}]" if at >= 0 else "awards", message=problem.message)
+
     regular = [p for p in prizes.values() if p["kind"] in SHEET_KINDS]
-    errors = validate_awards(
-        awards=[
-            Award(prize=code, candidate=labels[cid])
-            for code, cid in sheet
-            if prizes[code]["kind"] in SHEET_KINDS
-        ],
-        prizes=[Prize(code=p["code"], label=p["name"]) for p in regular],
-        allow_multiple=allow_multiple,
-    )
+    on_sheet = [i for i, (code, _) in enumerate(sheet) if prizes[code]["kind"] in SHEET_KINDS]
+    errors = [
+        field(problem, on_sheet)
+        for problem in award_problems(
+            awards=[Award(prize=sheet[i][0], candidate=labels[sheet[i][1]]) for i in on_sheet],
+            prizes=[
+                prize_of(
+                    code=p["code"],
+                    label=p["name"],
+                    kind=p["kind"],
+                    max_winners=p["max_winners"],
+                    ex_aequo_allowed=p["ex_aequo_allowed"],
+                )
+                for p in regular
+            ],
+            allow_multiple=allow_multiple,
+        )
+    ]
     podium_prizes = [p for p in prizes.values() if p["kind"] == "podium"]
     if any(prizes[line.prize]["kind"] == "podium" for line in request.awards):
 
@@ -211,16 +236,20 @@ def _sheet_errors(
             number = candidates[cid]["entry_number"]
             return str(number) if number is not None else labels[cid]
 
-        errors += validate_podium(
-            podium=[
-                PodiumPlace(place=prizes[code]["place"], entry=entry(cid))
-                for code, cid in sheet
-                if prizes[code]["kind"] == "podium"
-            ],
-            entries={entry(cid) for cid in candidates},
-            places=max(p["place"] for p in podium_prizes),
-            require_complete=not request.allow_vacant,
-        )
+        on_podium = [i for i, (code, _) in enumerate(sheet) if prizes[code]["kind"] == "podium"]
+        errors += [
+            field(problem, on_podium)
+            for problem in podium_problems(
+                podium=[
+                    PodiumPlace(place=prizes[sheet[i][0]]["place"], entry=entry(sheet[i][1]))
+                    for i in on_podium
+                ],
+                entries={entry(cid) for cid in candidates},
+                places=max(p["place"] for p in podium_prizes),
+                require_complete=not request.allow_vacant,
+                ex_aequo_places={p["place"] for p in podium_prizes if p["ex_aequo_allowed"]},
+            )
+        ]
     return errors
 
 

@@ -76,9 +76,12 @@ class DecisionsApi(Controller):
 
     @post(
         "/awards",
-        summary="Attribuer des prix (prix de catégorie, prix spécial, podium)",
+        summary="Attribuer des prix (prix de catégorie, prix spécial, podium, label, promotion)",
         description="La feuille entière (prix déjà attribués compris) est vérifiée : un prix par lauréat si "
-        "l'édition l'impose, podium 1er/2e/3e prix. Une erreur suffit pour ne rien enregistrer (422).",
+        "l'édition l'impose, podium 1er/2e/3e prix, un seul lauréat par prix à une place sauf ex aequo "
+        "autorisé pour ce prix, un label ou une promotion à au plus `max_winners` lauréats (sans limite si "
+        "`null`), sans montant. Une erreur suffit pour ne rien enregistrer (422, la ligne fautive nommée : "
+        "`awards[2]`).",
         responses=error_responses(
             {
                 409: "Le tour cité (`round_id`) n'est pas en délibération.",
