@@ -105,6 +105,7 @@ async def test_a_proces_verbal_is_rendered_by_the_same_processes(pool: PdfPool, 
         standings=[],
         ballots=[],
         decisions=[],
+        grants=None,
         omitted="",
     )
     minutes, diploma = await render_minutes(pool, context), await render_diploma(pool, make_context())
