@@ -478,11 +478,11 @@ async def test_the_proces_verbal_states_the_committees_grants(progress: Flow) ->
     for member in MEMBERS:
         assert member in text
     decisions = text.split("DÉCISIONS", 1)[1].strip()
-    assert decisions.startswith("Décision Candidat Montant accordé Motif Fondement Par Le "), decisions
+    assert decisions.startswith("Décision Candidat Motif Montant accordé Fondement Par Le "), decisions
     for name, amount in FUNDED:
         euros = f"{amount:,} €".replace(",", " ")
         assert (
-            f"Lauréat : Lauréat Progr'ESS {name} {euros} Répartition du comité dans l'enveloppe de l'édition."
+            f"Lauréat : Lauréat Progr'ESS {name} Répartition du comité dans l'enveloppe de l'édition. {euros} "
             in decisions
         ), name
 

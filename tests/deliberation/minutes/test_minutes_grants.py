@@ -61,10 +61,13 @@ async def test_the_proces_verbal_states_each_grant_the_total_and_the_budget_left
     text = pdf_text(response.content)
     decisions = text.split("DÉCISIONS", 1)[1].strip()
     assert decisions.startswith(
-        "Décision Candidat Montant accordé Motif Fondement Par Le "
-        "Lauréat : Lauréat Progr'ESS Repair Café Nanterre 15 000 € Comité du 12 mars "
+        "Décision Candidat Motif Montant accordé Fondement Par Le "
+        "Lauréat : Lauréat Progr'ESS Repair Café Nanterre Comité du 12 mars 15 000 € grille /100"
     ), decisions
-    assert "Lauréat : Lauréat Progr'ESS Jardins partagés de Boulogne 10 000 € Comité du 12 mars " in decisions
+    assert (
+        "Lauréat : Lauréat Progr'ESS Jardins partagés de Boulogne Comité du 12 mars 10 000 € grille /100"
+        in decisions
+    )
     assert "Ressourcerie" not in text  # granted outside this round: in no panel's minutes, but in the totals
     assert (
         "Total accordé par ce jury 25 000 € "
