@@ -8,8 +8,8 @@ import asyncio
 import asyncpg
 from click.testing import CliRunner
 
+from jury.access.passwords import verify_password
 from jury.audit.service import verify
-from jury.auth.passwords import verify_password
 from jury.cli import main
 from jury.clock import system_clock
 from jury.db.queries import Database, Queries

@@ -5,10 +5,10 @@ from __future__ import annotations
 import msgspec
 
 from jury.access.identity import Identity
+from jury.access.passwords import hash_password, verify_password
 from jury.access.policy import actor_label
 from jury.audit.service import append_event
 from jury.auth import codes
-from jury.auth.passwords import hash_password, verify_password
 from jury.contests.models import EditionDetail
 from jury.contests.service import organised_edition
 from jury.db.queries import Database

@@ -14,7 +14,7 @@ from litestar.response import Redirect, Template
 
 from jury.access.guards import requires_organiser
 from jury.access.identity import Identity
-from jury.contests import setup
+from jury.contests import contest_setup, setup, setup_pages, signatories
 from jury.contests.setup_models import (
     CreatedEdition,
     EditionMove,
@@ -69,7 +69,7 @@ class SetupApi(Controller):
     async def name_organiser(
         self, db: Database, identity: Identity, contest: str, data: JSONBody[NewOrganiser]
     ) -> NamedOrganiser:
-        return await setup.name_organiser(db, identity=identity, contest_slug=contest, request=data)
+        return await contest_setup.name_organiser(db, identity=identity, contest_slug=contest, request=data)
 
     @post(
         "/contests/{contest:str}/editions",
@@ -127,9 +127,9 @@ class SetupApi(Controller):
         ),
     )
     async def replace_signatories(
-        self, db: Database, identity: Identity, slug: str, data: JSONBody[list[setup.SignatoryIn]]
-    ) -> list[setup.Signatory]:
-        return await setup.replace_signatories(db, identity=identity, slug=slug, signatories=data)
+        self, db: Database, identity: Identity, slug: str, data: JSONBody[list[signatories.SignatoryIn]]
+    ) -> list[signatories.Signatory]:
+        return await signatories.replace_signatories(db, identity=identity, slug=slug, signatories=data)
 
 
 async def _form(request: Request) -> dict[str, str]:
@@ -137,7 +137,7 @@ async def _form(request: Request) -> dict[str, str]:
     return {key: str(value) for key, value in form.items()}
 
 
-def _settings_template(page: setup.SettingsPage, *, saved: str = "") -> Template:
+def _settings_template(page: setup_pages.SettingsPage, *, saved: str = "") -> Template:
     context: dict[str, Any] = {"page": page, "edition": page.edition, "saved": saved}
     return Template(
         "organiser/setup/edition_settings.html",
@@ -146,7 +146,7 @@ def _settings_template(page: setup.SettingsPage, *, saved: str = "") -> Template
     )
 
 
-def _admin_template(page: setup.AdminPage, *, done: str = "", kind: str = "") -> Template:
+def _admin_template(page: setup_pages.AdminPage, *, done: str = "", kind: str = "") -> Template:
     return Template(
         "organiser/setup/contest_new.html",
         context={"page": page, "done": done, "kind": kind},
@@ -166,7 +166,7 @@ class SetupPages(Controller):
 
     @get("/concours/nouveau", summary="Créer un concours et nommer ses organisateurs (administrateurs)")
     async def admin(self, db: Database, identity: Identity, fait: str = "", quoi: str = "") -> Template:
-        return _admin_template(await setup.admin_page(db, identity=identity), done=fait, kind=quoi)
+        return _admin_template(await setup_pages.admin_page(db, identity=identity), done=fait, kind=quoi)
 
     @post(
         "/concours/nouveau",
@@ -175,7 +175,7 @@ class SetupPages(Controller):
         responses=REFUSED_FORM,
     )
     async def create_contest(self, request: Request, db: Database, identity: Identity) -> Template | Redirect:
-        page = await setup.create_contest_from_page(db, identity=identity, form=await _form(request))
+        page = await setup_pages.create_contest_from_page(db, identity=identity, form=await _form(request))
         if page.done:
             return Redirect(f"/organisation/concours/nouveau?fait={page.done}&quoi=concours", status_code=303)
         return _admin_template(page)
@@ -189,7 +189,7 @@ class SetupPages(Controller):
     async def name_organiser(
         self, request: Request, db: Database, identity: Identity, contest: str
     ) -> Template | Redirect:
-        page = await setup.name_organiser_from_page(
+        page = await setup_pages.name_organiser_from_page(
             db, identity=identity, contest_slug=contest, form=await _form(request)
         )
         if page.done:
@@ -207,7 +207,7 @@ class SetupPages(Controller):
     async def create_edition(
         self, request: Request, db: Database, identity: Identity, contest: str
     ) -> Template | Redirect:
-        page = await setup.create_edition_from_page(
+        page = await setup_pages.create_edition_from_page(
             db, identity=identity, contest_slug=contest, form=await _form(request)
         )
         if page.created:
@@ -221,7 +221,7 @@ class SetupPages(Controller):
     @get("/editions/{slug:str}/parametres", summary="Réglages et étapes d'une édition")
     async def settings(self, db: Database, identity: Identity, slug: str, enregistre: str = "") -> Template:
         return _settings_template(
-            await setup.settings_page(db, identity=identity, slug=slug), saved=enregistre
+            await setup_pages.settings_page(db, identity=identity, slug=slug), saved=enregistre
         )
 
     @post(
@@ -233,7 +233,7 @@ class SetupPages(Controller):
     async def save_settings(
         self, request: Request, db: Database, identity: Identity, slug: str
     ) -> Template | Redirect:
-        page = await setup.save_settings_from_page(
+        page = await setup_pages.save_settings_from_page(
             db, identity=identity, slug=slug, form=await _form(request)
         )
         if page.error:
@@ -250,7 +250,7 @@ class SetupPages(Controller):
         self, request: Request, db: Database, identity: Identity, slug: str
     ) -> Template | Redirect:
         form = await _form(request)
-        page = await setup.move_edition_from_page(
+        page = await setup_pages.move_edition_from_page(
             db, identity=identity, slug=slug, status=form.get("status", ""), reason=form.get("reason", "")
         )
         if page.error:

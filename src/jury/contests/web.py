@@ -8,7 +8,7 @@ from litestar.response import Template
 
 from jury.access.guards import requires_organiser
 from jury.access.identity import Identity
-from jury.contests import service, setup
+from jury.contests import contest_setup, service, setup
 from jury.contests.models import CandidateRow, Contest, EditionDetail, JurorRow
 from jury.contests.setup_models import EditionChanges, EditionSettings, NewContest
 from jury.contests.setup_web import CREATE_CONTEST_REFUSALS, UPDATE_EDITION_REFUSALS
@@ -31,7 +31,7 @@ class ContestsApi(Controller):
         responses=CREATE_CONTEST_REFUSALS,
     )
     async def create_contest(self, db: Database, identity: Identity, data: JSONBody[NewContest]) -> Contest:
-        return await setup.create_contest(db, identity=identity, request=data)
+        return await contest_setup.create_contest(db, identity=identity, request=data)
 
     @get("/editions/{slug:str}", summary="Une édition")
     async def get_edition(self, db: Database, slug: str) -> EditionDetail:

@@ -19,7 +19,7 @@ import asyncpg
 import msgspec
 import structlog
 
-from jury.auth.passwords import hash_password
+from jury.access.passwords import hash_password
 from jury.clock import system_clock
 from jury.db.audit_key import load_audit_key
 from jury.db.queries import Database, Queries
