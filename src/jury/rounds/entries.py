@@ -16,10 +16,8 @@ import msgspec
 from jury.access.identity import Identity
 from jury.access.policy import RoundInEdition, actor_label, organised_round
 from jury.audit.service import append_event
-from jury.contests.models import EditionDetail, Round
-from jury.contests.service import get_edition, list_rounds
 from jury.db.queries import Database
-from jury.errors import Conflict, FieldError, Invalid, JuryError, NotFound
+from jury.errors import Conflict, FieldError, Invalid, NotFound
 from jury.labels import label
 from jury.rounds.lifecycle import RoundSnapshot, readiness_problems
 
@@ -113,10 +111,10 @@ class MemberRemoved(msgspec.Struct, frozen=True, kw_only=True):
 
 async def round_entries(db: Database, *, identity: Identity, round_id: int) -> RoundEntries:
     rnd = await organised_round(db, identity=identity, round_id=round_id)
-    return await _entries(db, rnd=rnd)
+    return await read_entries(db, rnd=rnd)
 
 
-async def _entries(db: Database, *, rnd: RoundInEdition) -> RoundEntries:
+async def read_entries(db: Database, *, rnd: RoundInEdition) -> RoundEntries:
     members: dict[int, list[PanelMember]] = {}
     for m in await db.fetch("entries_round_members", round_id=rnd.id):
         members.setdefault(m["panel_id"], []).append(
@@ -195,7 +193,7 @@ async def place_entries(
     there any more); one already scored in the round keeps their panel, or the sheets would lie.
     """
     rnd = await organised_round(db, identity=identity, round_id=round_id, lock="update")
-    _require_editable(rnd, what="La répartition des candidats entre les jurys")
+    require_editable(rnd, what="La répartition des candidats entre les jurys")
     if not placements:
         raise Invalid(
             "Aucun candidat à placer.",
@@ -290,7 +288,7 @@ async def add_member(
     create accounts, nor to find out who else the service knows. One chair per panel.
     """
     rnd, panel_name = await _panel_round(db, identity=identity, panel_id=panel_id)
-    _require_editable(rnd, what="La composition des jurys")
+    require_editable(rnd, what="La composition des jurys")
     email = (email or "").strip() or None
     if person_id is None and email is None:
         raise Invalid(
@@ -351,7 +349,7 @@ async def add_member(
 async def remove_member(db: Database, *, identity: Identity, panel_id: int, person_id: int) -> MemberRemoved:
     """Take a seat away, with the member's assignments in this panel; never once they scored there."""
     rnd, panel_name = await _panel_round(db, identity=identity, panel_id=panel_id)
-    _require_editable(rnd, what="La composition des jurys")
+    require_editable(rnd, what="La composition des jurys")
     role = await db.fetchval("entries_panel_member", panel_id=panel_id, person_id=person_id)
     if role is None:
         raise NotFound(f"Cette personne ne siège pas dans le jury « {panel_name} ».")
@@ -381,126 +379,8 @@ async def _panel_round(db: Database, *, identity: Identity, panel_id: int) -> tu
     return rnd, panel["name"]
 
 
-def _require_editable(rnd: RoundInEdition, *, what: str) -> None:
+def require_editable(rnd: RoundInEdition, *, what: str) -> None:
     if rnd.status not in EDITABLE:
         raise Conflict(
             f"{what} ne change plus : le tour « {rnd.name} » est en « {label(rnd.status, 'round')} »."
         )
-
-
-# ----------------------------------------------------------------------------------------------- page
-
-
-class EntriesPage(msgspec.Struct, frozen=True, kw_only=True):
-    """What `organiser/round_entries.html` shows: the round's setup, and the outcome of the form just
-    sent (a message, or the refusal with its status)."""
-
-    edition: EditionDetail
-    rounds: list[Round]
-    view: RoundEntries
-    message: str | None = None
-    error: JuryError | None = None
-    status: int = 200
-
-    def context(self) -> dict[str, object]:
-        return {
-            "edition": self.edition,
-            "rounds": self.rounds,
-            "view": self.view,
-            "panel_names": {p.id: p.name for p in self.view.panels},
-            "message": self.message,
-            "error": self.error,
-        }
-
-
-PageAction = Literal["placer", "ajouter", "retirer"]
-
-
-class PageForm(msgspec.Struct, frozen=True, kw_only=True):
-    """The page's forms, read by the web layer: placements, or one seat to add or take away."""
-
-    action: PageAction
-    placements: list[Placement] = []
-    panel_id: int | None = None
-    person_id: int | None = None
-    email: str | None = None
-    role: Role = "juror"
-    is_professional: bool = False
-
-
-async def entries_page(
-    db: Database, *, identity: Identity, round_id: int, refused: Invalid | None = None
-) -> EntriesPage:
-    """The page; with `refused`, a form the page could not read, shown on the page with its status (a
-    form's refusal is part of the page, whatever the client asked for)."""
-    rnd = await organised_round(db, identity=identity, round_id=round_id)
-    page = await _page(db, rnd=rnd)
-    if refused is None:
-        return page
-    return msgspec.structs.replace(page, error=refused, status=refused.status_code)
-
-
-async def act_on_entries_page(
-    db: Database, *, identity: Identity, round_id: int, form: PageForm
-) -> EntriesPage:
-    """One act of the page; a refusal is part of the page (shown with its status), and nothing of the act
-    is written (savepoint). Scope is checked first: another contest's organiser gets the plain 403."""
-    rnd = await organised_round(db, identity=identity, round_id=round_id)
-    try:
-        async with db.transaction():
-            message = await _act(db, identity=identity, rnd=rnd, form=form)
-    except (Invalid, Conflict, NotFound) as exc:
-        page = await _page(db, rnd=rnd)
-        return EntriesPage(
-            edition=page.edition, rounds=page.rounds, view=page.view, error=exc, status=exc.status_code
-        )
-    page = await _page(db, rnd=rnd)
-    return EntriesPage(edition=page.edition, rounds=page.rounds, view=page.view, message=message)
-
-
-async def _act(db: Database, *, identity: Identity, rnd: RoundInEdition, form: PageForm) -> str:
-    if form.action == "placer":
-        placed = await place_entries(db, identity=identity, round_id=rnd.id, placements=form.placements)
-        text = f"{len(placed.placed)} candidat(s) placé(s) devant leur jury."
-        if placed.assignments_removed:
-            text += f" {placed.assignments_removed} affectation(s) à l'ancien jury retirée(s)."
-        return text
-    panel_id = await _page_panel(db, rnd=rnd, panel_id=form.panel_id)
-    if form.action == "ajouter":
-        added = await add_member(
-            db,
-            identity=identity,
-            panel_id=panel_id,
-            person_id=form.person_id,
-            email=form.email,
-            role=form.role,
-            is_professional=form.is_professional,
-        )
-        return f"{added.full_name} siège désormais dans ce jury ({'présidence' if added.role == 'chair' else 'juré'})."
-    if form.person_id is None:
-        raise Invalid(
-            "Juré à retirer manquant.", errors=[FieldError(field="person_id", message="Obligatoire.")]
-        )
-    removed = await remove_member(db, identity=identity, panel_id=panel_id, person_id=form.person_id)
-    text = "Juré retiré du jury."
-    if removed.assignments_removed:
-        text += f" {removed.assignments_removed} affectation(s) retirée(s) avec lui."
-    return text
-
-
-async def _page_panel(db: Database, *, rnd: RoundInEdition, panel_id: int | None) -> int:
-    """The page acts on the panels of its own round only."""
-    panels = {p["id"] for p in await db.fetch("entries_round_panels", round_id=rnd.id)}
-    if panel_id not in panels:
-        raise Invalid(
-            "Jury inconnu dans ce tour.", errors=[FieldError(field="panel_id", message="Jury inconnu.")]
-        )
-    assert panel_id is not None
-    return panel_id
-
-
-async def _page(db: Database, *, rnd: RoundInEdition) -> EntriesPage:
-    edition = await get_edition(db, rnd.edition_slug)
-    return EntriesPage(
-        edition=edition, rounds=await list_rounds(db, edition.id), view=await _entries(db, rnd=rnd)
-    )

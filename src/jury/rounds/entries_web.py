@@ -17,16 +17,9 @@ from jury.access.guards import requires_organiser
 from jury.access.identity import Identity
 from jury.db.queries import Database
 from jury.errors import FieldError, Invalid
-from jury.rounds import entries
-from jury.rounds.entries import (
-    EntriesPage,
-    MemberAdded,
-    MemberRemoved,
-    PageForm,
-    PlacedEntries,
-    Placement,
-    RoundEntries,
-)
+from jury.rounds import entries, entries_page
+from jury.rounds.entries import MemberAdded, MemberRemoved, PlacedEntries, Placement, RoundEntries
+from jury.rounds.entries_page import EntriesPage, PageForm
 from jury.web.openapi_errors import error_responses
 
 TEMPLATE = "organiser/round_entries.html"
@@ -131,7 +124,7 @@ class RoundEntriesPages(Controller):
 
     @get("/", summary="Candidats et jurys d'un tour", media_type=MediaType.HTML)
     async def show(self, db: Database, identity: Identity, round_id: int) -> Template:
-        return _render(await entries.entries_page(db, identity=identity, round_id=round_id))
+        return _render(await entries_page.entries_page(db, identity=identity, round_id=round_id))
 
     @post(
         "/",
@@ -150,8 +143,12 @@ class RoundEntriesPages(Controller):
         try:
             form = _read_form(await request.form())
         except Invalid as exc:
-            return _render(await entries.entries_page(db, identity=identity, round_id=round_id, refused=exc))
-        return _render(await entries.act_on_entries_page(db, identity=identity, round_id=round_id, form=form))
+            return _render(
+                await entries_page.entries_page(db, identity=identity, round_id=round_id, refused=exc)
+            )
+        return _render(
+            await entries_page.act_on_entries_page(db, identity=identity, round_id=round_id, form=form)
+        )
 
 
 def _render(page: EntriesPage) -> Template:
