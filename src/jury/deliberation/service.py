@@ -110,6 +110,21 @@ def require_deliberation(rnd: RoundInEdition, *, what: str) -> None:
         raise Conflict(f"{what} ne sont possibles que pendant la délibération ; état du tour : {state}.")
 
 
+async def readable_panels(
+    db: Database, *, identity: Identity, round_id: int, panel_id: int | None, what: str
+) -> tuple[RoundInEdition, Seat, list[int]]:
+    """The round, the caller's seat and the panels whose deliberation they may read (one, or all of theirs;
+    organisers: every panel), once the deliberation has opened for jurors; `what` names it in the refusal."""
+    rnd = await load_round(db, round_id=round_id)
+    seat = await round_seat(db, identity=identity, rnd=rnd)
+    panels = list(seat.roles) if panel_id is None else [panel_id]
+    for panel in panels:
+        seat.role(panel)
+    if not seat.organiser:
+        require_deliberated(rnd, what=what)
+    return rnd, seat, panels
+
+
 def require_deliberated(rnd: RoundInEdition, *, what: str) -> None:
     """Reading what the panel said waits for the deliberation, and stays possible once the round is closed."""
     if rnd.status not in ("deliberation", "closed"):

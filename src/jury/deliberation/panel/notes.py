@@ -15,7 +15,7 @@ from jury.deliberation.service import (
     load_round,
     panel_candidates,
     panel_seat,
-    require_deliberated,
+    readable_panels,
     require_deliberation,
     round_seat,
 )
@@ -80,13 +80,9 @@ async def list_notes(
     db: Database, *, identity: Identity, round_id: int, panel_id: int | None = None
 ) -> list[Note]:
     """The notes the caller may read: their panels' (organisers: every panel), minus their conflicts."""
-    rnd = await load_round(db, round_id=round_id)
-    seat = await round_seat(db, identity=identity, rnd=rnd)
-    panels = list(seat.roles) if panel_id is None else [panel_id]
-    for panel in panels:
-        seat.role(panel)
-    if not seat.organiser:
-        require_deliberated(rnd, what=WHAT)
+    rnd, seat, panels = await readable_panels(
+        db, identity=identity, round_id=round_id, panel_id=panel_id, what=WHAT
+    )
     labels = await panel_candidates(db, panel_ids=panels, blind=rnd.blind and not seat.organiser)
     rows = await db.fetch("delib_notes", round_id=round_id, panel_ids=panels, hidden=sorted(seat.hidden))
     return [

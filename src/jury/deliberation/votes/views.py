@@ -12,10 +12,8 @@ from jury.access.policy import RoundInEdition
 from jury.db.queries import Database
 from jury.deliberation.service import (
     Seat,
-    load_round,
     panel_candidates,
-    require_deliberated,
-    round_seat,
+    readable_panels,
     seat_on_panel,
 )
 from jury.deliberation.votes.models import (
@@ -33,13 +31,9 @@ from jury.errors import NotFound
 async def list_ballots(
     db: Database, *, identity: Identity, round_id: int, panel_id: int | None = None
 ) -> list[Ballot]:
-    rnd = await load_round(db, round_id=round_id)
-    seat = await round_seat(db, identity=identity, rnd=rnd)
-    panels = list(seat.roles) if panel_id is None else [panel_id]
-    for panel in panels:
-        seat.role(panel)
-    if not seat.organiser:
-        require_deliberated(rnd, what="Les scrutins")
+    rnd, seat, panels = await readable_panels(
+        db, identity=identity, round_id=round_id, panel_id=panel_id, what="Les scrutins"
+    )
     return await _views(db, rnd=rnd, seat=seat, panels=panels)
 
 
