@@ -116,15 +116,18 @@ set cache_key = excluded.cache_key, input_digest = excluded.input_digest, result
 select coalesce(max(version), 0) + 1 from standings where round_id = :round_id
 
 -- name: insert_standing
+-- `audit_count`/`audit_head`: the audit chain's head once the publication's own event is appended.
 insert into standings (round_id, version, panel_id, category_id, method, parameters, seed, input_digest,
-                       observations, result, published_by, published_at)
+                       observations, result, published_by, published_at, audit_count, audit_head)
 values (:round_id, :version, :panel_id, :category_id, :method, :parameters::text::jsonb, :seed,
-        :input_digest, :observations::text::json, :result::text::json, :published_by, :now::timestamptz)
+        :input_digest, :observations::text::json, :result::text::json, :published_by, :now::timestamptz,
+        :audit_count, :audit_head)
 
 -- name: published_standings
 -- One publication of a round (the latest when `version` is null), one row per standing.
 select s.id, s.version, s.panel_id, s.category_id, s.method, s.seed, s.input_digest,
-       s.result::text as result, s.published_by, p.full_name as published_by_name, s.published_at
+       s.result::text as result, s.published_by, p.full_name as published_by_name, s.published_at,
+       s.audit_count, s.audit_head
 from standings s
 join people p on p.id = s.published_by
 where s.round_id = :round_id
@@ -132,7 +135,8 @@ where s.round_id = :round_id
 order by s.panel_id nulls first, s.category_id nulls first
 
 -- name: published_versions
-select version, min(published_at) as published_at, count(*) as standings
+select version, min(published_at) as published_at, count(*) as standings,
+       min(audit_count) as audit_count, min(audit_head) as audit_head
 from standings
 where round_id = :round_id
 group by version

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import msgspec
 import pytest
+from tests.helpers import sign_in
 
+from jury.audit.service import append_event, chain_head, verify_against
 from jury.errors import Conflict, Invalid
 from jury.results.compute import PAGE_BOOTSTRAP, compute, round_calibration
 from jury.results.marks import read_sections
@@ -90,3 +92,39 @@ async def test_publishing_needs_deliberation_and_marks(db, small_round, organise
     await small_round.set_status("deliberation")
     with pytest.raises(Invalid):
         await publish(db, identity=identity, round_id=small_round.round)
+
+
+async def test_a_publication_keeps_the_audit_chains_head(db, small_round, organiser):
+    """The head once the publication's own event is in; the same pair on every standing of the version,
+    in the receipt's JSON, and checkable later against the chain (a truncation shows)."""
+    b = small_round
+    await b.set_status("deliberation")
+    receipt = await publish(db, identity=organiser, round_id=b.round)
+    count, head = await chain_head(db)
+    last = await db.conn.fetchrow("select action, hash from audit_events order by id desc limit 1")
+    assert (last["action"], last["hash"]) == ("standings.published", head)
+    body = msgspec.json.decode(msgspec.json.encode(receipt))
+    assert (body["audit_count"], body["audit_head"]) == (count, head) and len(head) == 64
+    stored = await db.conn.fetch("select audit_count, audit_head from standings where round_id = $1", b.round)
+    assert stored and {tuple(r) for r in stored} == {(count, head)}
+    # Later events move the chain's head; the publication keeps its own, which the chain still contains.
+    await append_event(db, actor_id=None, actor_label="test", action="test.later", target="test", payload={})
+    assert (await chain_head(db))[0] == count + 1
+    assert (await verify_against(db, count=count, head_hash=head)).ok
+    again = await publish(db, identity=organiser, round_id=b.round)
+    assert again.audit_count == count + 2 and again.audit_head != head
+
+
+async def test_the_published_standing_shows_its_audit_head(client, db, small_round):
+    b = small_round
+    await sign_in(client, email="cci@exemple.fr")
+    await b.set_status("deliberation")
+    response = await client.post(f"/api/rounds/{b.round}/standings/publish")
+    assert response.status_code == 201, response.text
+    receipt = response.json()
+    count, head = await chain_head(db)
+    assert (receipt["audit_count"], receipt["audit_head"]) == (count, head)
+    page = await client.get(f"/organisation/rounds/{b.round}/classement")
+    assert page.status_code == 200
+    events = "événement" if count == 1 else "événements"  # here the publication's is the only one
+    assert f"journal d'audit : {count} {events}, empreinte <code>{head}</code>" in page.text

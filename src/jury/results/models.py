@@ -123,13 +123,20 @@ class StandingView(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class Publication(msgspec.Struct, frozen=True, kw_only=True):
-    """A published set of standings of a round (one `version`)."""
+    """A published set of standings of a round (one `version`).
+
+    `audit_count`/`audit_head`: the audit chain's event count and last hash once the publication's own
+    event was appended, to check the trail against later (`jury audit verify --expect-head --expect-count`);
+    None for a publication made before they were recorded.
+    """
 
     round_id: int
     version: int
     published_at: dt.datetime
     published_by: str
     standings: list[StandingView]
+    audit_count: int | None = None
+    audit_head: str | None = None
 
 
 class PublishedItem(msgspec.Struct, frozen=True, kw_only=True):
@@ -141,9 +148,13 @@ class PublishedItem(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class PublishReceipt(msgspec.Struct, frozen=True, kw_only=True):
+    """What publishing answers, with the audit chain's head once the publication was recorded."""
+
     round_id: int
     version: int
     standings: list[PublishedItem]
+    audit_count: int
+    audit_head: str
 
 
 class Verification(msgspec.Struct, frozen=True, kw_only=True):

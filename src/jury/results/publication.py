@@ -2,7 +2,10 @@
 
 A publication freezes every standing of the round under a new version number: marks, input digest,
 method, parameters, seed and result, so that it can be shown as it was and recomputed exactly
-(`verify_published`). The audit event carries the digests and a hash of each result.
+(`verify_published`). The audit event carries the digests and a hash of each result, and the publication
+keeps the audit chain's head (event count and last hash) once that event is appended, shown wherever the
+publication is: written down by a reader, it lets `jury audit verify --expect-head H --expect-count N`
+detect a trail truncated or rewritten since.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from concurrent.futures import Executor
 
 from jury.access.identity import Identity
 from jury.access.policy import actor_label, organised_round
-from jury.audit.service import append_event
+from jury.audit.service import append_event, chain_head
 from jury.db.queries import Database
 from jury.errors import Conflict, Invalid, NotFound
 from jury.results.calibration import Calibration, decode_result, encode
@@ -46,27 +49,6 @@ async def publish(
         db, round_id=round_id, sections=sections, calibration=calibration, executor=executor
     )
     version = await db.fetchval("next_standing_version", round_id=round_id)
-    await db.executemany(
-        "insert_standing",
-        [
-            {
-                "round_id": round_id,
-                "version": version,
-                "panel_id": c.section.panel_key or None,
-                "category_id": c.section.category_key or None,
-                "method": c.result.method,
-                "parameters": encode(c.result.parameters).decode(),
-                "seed": c.result.seed,
-                "input_digest": c.section.digest,
-                "observations": encode(c.section.observations).decode(),
-                "result": c.encoded.decode(),
-                "published_by": identity.person_id,
-            }
-            for c in computed
-        ],
-    )
-    rows = await db.fetch("published_standing_ids", round_id=round_id, version=version)
-    items = [PublishedItem(**dict(row)) for row in rows]
     await append_event(
         db,
         actor_id=identity.person_id,
@@ -89,7 +71,35 @@ async def publish(
             ],
         },
     )
-    return PublishReceipt(round_id=round_id, version=version, standings=items)
+    # The head once this publication's event is in: the appender's lock, held until commit, keeps any
+    # other event out in between, so the pair names exactly that event.
+    audit_count, audit_head = await chain_head(db)
+    await db.executemany(
+        "insert_standing",
+        [
+            {
+                "round_id": round_id,
+                "version": version,
+                "panel_id": c.section.panel_key or None,
+                "category_id": c.section.category_key or None,
+                "method": c.result.method,
+                "parameters": encode(c.result.parameters).decode(),
+                "seed": c.result.seed,
+                "input_digest": c.section.digest,
+                "observations": encode(c.section.observations).decode(),
+                "result": c.encoded.decode(),
+                "published_by": identity.person_id,
+                "audit_count": audit_count,
+                "audit_head": audit_head,
+            }
+            for c in computed
+        ],
+    )
+    rows = await db.fetch("published_standing_ids", round_id=round_id, version=version)
+    items = [PublishedItem(**dict(row)) for row in rows]
+    return PublishReceipt(
+        round_id=round_id, version=version, standings=items, audit_count=audit_count, audit_head=audit_head
+    )
 
 
 async def verify_published(

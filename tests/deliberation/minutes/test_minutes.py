@@ -12,6 +12,7 @@ from tests.deliberation.awards.test_advancement import build_round
 from tests.helpers import make_contest, make_organiser, sign_in
 
 from jury.access.identity import Identity
+from jury.audit.service import append_event, chain_head
 from jury.db.queries import Database
 from jury.deliberation.awards import advancement
 from jury.deliberation.awards import decisions as service
@@ -19,6 +20,11 @@ from jury.deliberation.minutes import service as minutes
 from jury.deliberation.votes import service as votes
 from jury.deliberation.votes.models import VoteRequest
 from jury.results import publication as results
+
+
+def audit_line(count: int, head: str) -> str:
+    """The procès-verbal's audit line as `pdf_text` reads it back (NFKC turns « … » into « ... »)."""
+    return unicodedata.normalize("NFKC", f"Journal d'audit : {count} événements, empreinte {head[:16]}…")
 
 
 def pdf_text(content: bytes) -> str:
@@ -234,3 +240,35 @@ async def test_minutes_use_the_latest_publication_when_there_is_one(db):
     assert standing.origin.startswith(f"Classement publié (version {receipt.version}, le ")
     assert standing.digest == published.input_digest and standing.method == "affine"
     assert [line.candidate for line in standing.lines] == ["Alpha", "Bravo", "Charlie", "Delta"]
+
+
+@pytest.mark.pdf
+async def test_proces_verbal_prints_the_audit_chains_head(client, db, deliberated):
+    """Count and head as they stood when the copy was drawn up, in full for `jury audit verify`."""
+    b = deliberated
+    await sign_in(client, email="cci@exemple.fr")
+    before = await chain_head(db)
+    response = await client.get(f"/organisation/rounds/{b.round}/panels/{b.panels['Nord']}/proces-verbal.pdf")
+    assert response.status_code == 200, response.text
+    count, head = await chain_head(db)
+    assert (count, head) == before, "drawing a copy up records nothing"
+    text = pdf_text(response.content)
+    assert audit_line(count, head) in text
+    flat = text.replace(" ", "")
+    assert head in flat and f"--expect-head{head}--expect-count{count}" in flat
+
+
+async def test_the_audit_head_is_read_after_what_the_copy_states(db, deliberated):
+    b = deliberated
+    organiser = Identity(person_id=b.organiser, name="cci", kind="organiser")
+    context = await minutes.minutes_context(
+        db, identity=organiser, round_id=b.round, panel_id=b.panels["Nord"]
+    )
+    count, head = await chain_head(db)
+    assert context.audit is not None
+    assert (context.audit.count, context.audit.head) == (count, head) and count > 0
+    assert context.audit.summary == f"Journal d'audit : {count} événements, empreinte {head[:16]}…"
+    await append_event(db, actor_id=None, actor_label="test", action="test.later", target="x", payload={})
+    later = await minutes.minutes_context(db, identity=organiser, round_id=b.round, panel_id=b.panels["Nord"])
+    assert later.audit is not None and later.audit.count == count + 1 and later.audit.head != head
+    assert minutes.audit_mark(1, head).summary.startswith("Journal d'audit : 1 événement, ")

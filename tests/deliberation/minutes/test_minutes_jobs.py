@@ -7,10 +7,11 @@ import msgspec
 import pytest
 from litestar.testing import AsyncTestClient
 from tests.deliberation.awards.test_advancement import build_round
-from tests.deliberation.minutes.test_minutes import deliberate, pdf_text
+from tests.deliberation.minutes.test_minutes import audit_line, deliberate, pdf_text
 from tests.helpers import sign_in
 
 from jury.app import create_app
+from jury.audit.service import append_event, chain_head
 from jury.db.queries import Database
 from jury.deliberation.minutes.jobs import MinutesUnavailable, wait_for_pdf
 from jury.settings import Settings
@@ -55,6 +56,29 @@ async def test_a_changed_content_makes_a_new_proces_verbal(client, db, deliberat
     assert second.status_code == 200
     assert "Nord-Ouest" in pdf_text(second.content) and "Nord-Ouest" not in pdf_text(first.content)
     assert [j["status"] for j in await jobs(db)] == ["finished", "finished"]
+
+
+async def test_an_unrelated_event_serves_the_copy_with_the_head_it_was_drawn_up_with(
+    client, db, deliberated
+) -> None:
+    """The chain's head is left out of the content digest: an event elsewhere moves it without drawing
+    every procès-verbal up again; the stored copy keeps the head of its own drawing up, and a change of
+    content draws a new copy with the newer head."""
+    b = deliberated
+    await sign_in(client, email="cci@exemple.fr")
+    first = await client.get(minutes_url(b))
+    count, head = await chain_head(db)
+    await append_event(db, actor_id=None, actor_label="test", action="test.elsewhere", target="x", payload={})
+    assert (await chain_head(db))[0] == count + 1
+    again = await client.get(minutes_url(b))
+    assert again.content == first.content
+    assert audit_line(count, head) in pdf_text(again.content)
+    assert len(await jobs(db)) == 1
+    await db.conn.execute("update panels set name = 'Nord-Ouest' where id = $1", b.panels["Nord"])
+    later_count, later_head = await chain_head(db)
+    changed = pdf_text((await client.get(minutes_url(b))).content)
+    assert audit_line(later_count, later_head) in changed
+    assert later_count == count + 1 and len(await jobs(db)) == 2
 
 
 async def test_without_a_worker_the_request_answers_a_page_that_reloads_until_one_comes(

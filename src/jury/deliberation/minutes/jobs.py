@@ -3,7 +3,12 @@ this reader may see), a worker renders it, the PDF is kept in `minutes_jobs` und
 prints, and the request waits a little for it (a PV is a second or two of work).
 
 The same deliberation asked again is served from the stored PDF; a changed vote or decision changes the
-digest and makes a new one. The time the copy was drawn up is left out of the digest on purpose.
+digest and makes a new one. The time the copy was drawn up is left out of the digest on purpose, and so
+is the audit chain's head printed with it: every event of the whole application (a sheet in another
+contest, a sign-in card) moves the head, so a digest covering it would draw every procès-verbal up again
+after any unrelated event. A copy served again is the copy drawn up earlier, with the head and the time
+of that drawing up, which are true of it; a change of what the minutes say is itself an event, changes
+the digest, and the new copy carries the newer head.
 """
 
 from __future__ import annotations
@@ -43,7 +48,7 @@ class RenderRequest(msgspec.Struct, frozen=True, kw_only=True):
 
 
 def content_digest(context: MinutesContext, *, templates_dir: Path) -> str:
-    digest = hashlib.sha256(msgspec.json.encode(msgspec.structs.replace(context, generated="")))
+    digest = hashlib.sha256(msgspec.json.encode(msgspec.structs.replace(context, generated="", audit=None)))
     digest.update(templates_digest(Path(templates_dir) / "minutes").encode())
     return digest.hexdigest()
 

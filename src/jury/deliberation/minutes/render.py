@@ -92,6 +92,15 @@ class GrantTotals(msgspec.Struct, frozen=True, kw_only=True):
     overrun: str  # how far the edition's grants go beyond its budget, or ""
 
 
+class AuditMark(msgspec.Struct, frozen=True, kw_only=True):
+    """The audit chain's head when the copy was drawn up (`jury.audit.service.chain_head`), so that the
+    chain can later be checked against the paper: `jury audit verify --expect-head HEAD --expect-count N`."""
+
+    count: int
+    head: str  # the last event's hash, 64 hex digits
+    summary: str  # « Journal d'audit : N événements, empreinte <16 premiers chiffres>… »
+
+
 class MinutesContext(msgspec.Struct, frozen=True, kw_only=True):
     title: str
     contest: str
@@ -111,6 +120,9 @@ class MinutesContext(msgspec.Struct, frozen=True, kw_only=True):
     decisions: list[DecisionLine]
     grants: GrantTotals | None  # None when no decision of this panel grants an amount
     omitted: str  # why this copy leaves some lines out (a chair's own conflicts), or ""
+    # Set on every copy the service draws up; None only for a context built by hand (a renderer test).
+    # Like `generated`, it says when this copy was drawn up and stays out of the content digest (jobs.py).
+    audit: AuditMark | None = None
 
 
 # --- HTML (no WeasyPrint) -------------------------------------------------------------------------------

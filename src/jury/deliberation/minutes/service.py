@@ -18,6 +18,11 @@ Choices, and why:
 * **Grants** (Progr'ESS) state their amount on their line, then the panel's total against the edition's
   budget: what is left counts every grant of the edition, those of other decisions shown apart, so a
   reader of the paper alone can check that the committee stayed within its envelope.
+* **Audit chain.** Every copy prints the chain's event count and head hash as they stand once everything
+  it shows has been read (read last, so the head covers every event behind what the copy states): kept
+  on paper, they let `jury audit verify --expect-head H --expect-count N` detect later truncation or
+  rewriting of the trail. They describe the copy, not the deliberation, and stay out of the digest under
+  which the PDF is kept (see `jobs.py`).
 """
 
 from __future__ import annotations
@@ -31,9 +36,11 @@ import msgspec
 from jury import labels
 from jury.access.identity import Identity
 from jury.access.policy import RoundInEdition, ensure_organiser_of_edition, round_in_edition
+from jury.audit.service import chain_head
 from jury.db.queries import Database
 from jury.deliberation import service
 from jury.deliberation.minutes.render import (
+    AuditMark,
     BallotLine,
     ConflictLine,
     DecisionLine,
@@ -119,6 +126,7 @@ async def minutes_context(
     now = (now or db.now()).astimezone(PARIS)
     day = rnd.scheduled_on or (last_event.astimezone(PARIS).date() if last_event else now.date())
     edition = edition_ordinal(rnd.edition_number)
+    audit = audit_mark(*await chain_head(db))  # last: after every read of what the copy states
     return MinutesContext(
         title=f"Procès-verbal — {rnd.contest_name} {rnd.edition_year} — {rnd.name} — {panel['name']}",
         contest=rnd.contest_name,
@@ -143,6 +151,15 @@ async def minutes_context(
             if omitted
             else ""
         ),
+        audit=audit,
+    )
+
+
+def audit_mark(count: int, head: str) -> AuditMark:
+    """The chain's head as a procès-verbal prints it; the full hash is printed too, for the command."""
+    events = "événement" if count <= 1 else "événements"
+    return AuditMark(
+        count=count, head=head, summary=f"Journal d'audit : {count} {events}, empreinte {head[:16]}…"
     )
 
 
