@@ -128,3 +128,5 @@ async def test_the_published_standing_shows_its_audit_head(client, db, small_rou
     assert page.status_code == 200
     events = "événement" if count == 1 else "événements"  # here the publication's is the only one
     assert f"journal d'audit : {count} {events}, empreinte <code>{head}</code>" in page.text
+    published = (await client.get(f"/api/rounds/{b.round}/standings/published")).json()
+    assert (published["audit_count"], published["audit_head"]) == (count, head)

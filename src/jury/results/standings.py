@@ -253,4 +253,6 @@ async def published(
         published_at=rows[0]["published_at"],
         published_by=rows[0]["published_by_name"],
         standings=await standing_views(db, round_id=round_id, items=items, scope=scope),
+        audit_count=rows[0]["audit_count"],
+        audit_head=rows[0]["audit_head"],
     )
