@@ -455,7 +455,9 @@ async def _candidate_page_withdraw(w: World) -> list[Ev]:
     org, cid = await m92_candidate(w)
     await w.mark()
     response = await org.post(
-        f"/organisation/candidats/{cid}/retrait", data={"reason": "Cessation d'activité"}, follow_redirects=False
+        f"/organisation/candidats/{cid}/retrait",
+        data={"reason": "Cessation d'activité"},
+        follow_redirects=False,
     )
     assert response.status_code == 303, response.text
     return [organiser(await w.person(CLAIRE))("candidate.withdrawn", f"candidate:{cid}")]
@@ -1426,7 +1428,11 @@ async def _organiser_api(w: World) -> list[Ev]:
     await w.mark()
     response = await admin.post(
         "/api/contests/made-in-92/organisers",
-        json={"email": "nouvelle.orga@exemple.fr", "name": "Nouvelle Orga", "password": "mot-de-passe-initial"},
+        json={
+            "email": "nouvelle.orga@exemple.fr",
+            "name": "Nouvelle Orga",
+            "password": "mot-de-passe-initial",
+        },
     )
     assert response.status_code == 201, response.text
     return [organiser(await w.person(ADMIN))("contest.organiser_named", "contest:made-in-92")]
@@ -1521,7 +1527,9 @@ async def _status_page(w: World) -> list[Ev]:
     org = await w.organiser(CLAIRE)
     await w.mark()
     response = await org.post(
-        f"/organisation/editions/{M92_24}/etat", data={"status": "archived", "reason": ""}, follow_redirects=False
+        f"/organisation/editions/{M92_24}/etat",
+        data={"status": "archived", "reason": ""},
+        follow_redirects=False,
     )
     assert response.status_code == 303, response.text
     return [organiser(await w.person(CLAIRE))("edition.status_changed", f"edition:{M92_24}")]
@@ -1555,7 +1563,13 @@ async def _round_create_page(w: World) -> list[Ev]:
     await w.mark()
     response = await org.post(
         f"/organisation/editions/{M92_25}/tours",
-        data={"kind": "final", "name": "Finale bis", "quota_scope": "overall", "blind": "non", "method": "affine"},
+        data={
+            "kind": "final",
+            "name": "Finale bis",
+            "quota_scope": "overall",
+            "blind": "non",
+            "method": "affine",
+        },
         follow_redirects=False,
     )
     assert response.status_code == 303, response.text
@@ -1628,7 +1642,14 @@ async def _panel_page(w: World) -> list[Ev]:
     return [organiser(await w.person(CLAIRE))("panel.created", f"panel:{panel}")]
 
 
-GRID_LINE = {"code": "impact", "label": "Impact", "weight": 100, "scale_min": 0, "scale_max": 10, "scale_step": 1}
+GRID_LINE = {
+    "code": "impact",
+    "label": "Impact",
+    "weight": 100,
+    "scale_min": 0,
+    "scale_max": 10,
+    "scale_step": 1,
+}
 
 
 @case("PUT /api/editions/{slug}/categories/{code}/criteria")
@@ -1636,7 +1657,8 @@ async def _criteria_api(w: World) -> list[Ev]:
     org = await w.organiser(CLAIRE)
     await w.mark()
     response = await org.put(
-        f"/api/editions/{M92_25}/categories/nouvelle/criteria", json={"name": "Nouvelle", "criteria": [GRID_LINE]}
+        f"/api/editions/{M92_25}/categories/nouvelle/criteria",
+        json={"name": "Nouvelle", "criteria": [GRID_LINE]},
     )
     assert response.status_code == 200, response.text
     category = await w.val("select max(id) from categories")
@@ -1648,7 +1670,9 @@ async def _criteria_page(w: World) -> list[Ev]:
     org = await w.organiser(CLAIRE)
     await w.mark()
     form = {"category": "nouvelle", "name": "Nouvelle", **{f"{k}-0": str(v) for k, v in GRID_LINE.items()}}
-    response = await org.post(f"/organisation/editions/{M92_25}/grille/criteres", data=form, follow_redirects=False)
+    response = await org.post(
+        f"/organisation/editions/{M92_25}/grille/criteres", data=form, follow_redirects=False
+    )
     assert response.status_code == 303, response.text
     category = await w.val("select max(id) from categories")
     return [organiser(await w.person(CLAIRE))("criteria.replaced", f"category:{category}")]
@@ -1682,7 +1706,9 @@ async def _prizes_page(w: World) -> list[Ev]:
             form[f"{k}-{i}"] = "" if p[k] is None else str(p[k])
         if p["ex_aequo_allowed"]:
             form[f"ex_aequo_allowed-{i}"] = "on"
-    response = await org.post(f"/organisation/editions/{M92_25}/grille/prix", data=form, follow_redirects=False)
+    response = await org.post(
+        f"/organisation/editions/{M92_25}/grille/prix", data=form, follow_redirects=False
+    )
     assert response.status_code == 303, response.text
     return [organiser(await w.person(CLAIRE))("prizes.replaced", f"edition:{M92_25}")]
 

@@ -11,12 +11,13 @@ Assumptions of this test (not in the brochure): one edition a year since 2018, s
 grid, the threshold of 70 points, the dates and the people are invented.
 
 The Département's administrator creates the contest and names its organiser (Romain Texier, of the CMA,
-already organiser of the Gâteau: his account is linked as it is). He builds the 2023 edition from scratch:
-the labelling jury's round and panel, the grid /100, the label as a prize of kind 'label' any number of
-artisans may hold, with no amount, the rules (the 92). Five artisans apply, the jury scores them on
-tablets, and the jury labels every artisan with 70 points or more: Atelier Céramique de Sèvres 90, Chocolaterie du Parc 85, Maroquinerie
-Vasseur 75 (not Ébénisterie Lemoine 65 nor Fromagerie des Coteaux 60). Each labelled artisan gets a
-certificate verified at /verifier; the label being for one year, the 2024 edition is a copy of 2023: the
+already organiser of the Gâteau: his account is linked as it is). He builds the 2023 edition from
+scratch: the labelling jury's round and panel, the grid /100, the label as a prize of kind 'label' any
+number of artisans may hold, with no amount, the rules (the 92). Five artisans apply, the jury scores
+them on tablets, and the jury labels every artisan with 70 points or more: Atelier Céramique de Sèvres
+90, Chocolaterie du Parc 85, Maroquinerie Vasseur 75 (not Ébénisterie Lemoine 65 nor Fromagerie des
+Coteaux 60). Each labelled artisan gets a certificate verified at /verifier; the label being for one
+year, the 2024 edition is a copy of 2023: the
 setup comes along, not the laureates.
 """
 
