@@ -32,6 +32,7 @@ import pytest
 from tests.flows.browser_free_client import (
     Flow,
     World,
+    committee_proposal,
     diplomas_with_pdfs,
     import_jurors,
     new_contest,
@@ -272,12 +273,7 @@ async def curious_lab(world: World) -> AsyncIterator[Flow]:
     async def grants() -> dict[str, Any]:
         camille = state["organiser"]
         rid = state["round"]
-        await camille.post(f"/api/rounds/{rid}/status", {"to": "deliberation"})
-        [standing] = await camille.get(f"/api/rounds/{rid}/standings")
-        ranked = sorted(standing["lines"], key=lambda line: line["rank"])
-        order = "&".join(f"order={line['candidate_id']}" for line in ranked)
-        proposal = await camille.get(f"/api/editions/{EDITION}/grants/proposal?{order}")
-        based_on = f"{standing['method']} {standing['input_digest']}"
+        standing, proposal, based_on = await committee_proposal(camille, edition=EDITION, round_id=rid)
         ids = state["ids"]
         too_much = await camille.call(
             "POST",

@@ -22,6 +22,7 @@ import pytest
 from tests.flows.browser_free_client import (
     Flow,
     World,
+    committee_proposal,
     generate_diplomas,
     import_jurors,
     print_cards,
@@ -271,12 +272,7 @@ async def progress(world: World) -> AsyncIterator[Flow]:
 
     async def grants() -> dict[str, Any]:
         rid = state["committee"]
-        await leila.post(f"/api/rounds/{rid}/status", {"to": "deliberation"})
-        [standing] = await leila.get(f"/api/rounds/{rid}/standings")
-        ranked = sorted(standing["lines"], key=lambda line: line["rank"])
-        order = "&".join(f"order={line['candidate_id']}" for line in ranked)
-        proposal = await leila.get(f"/api/editions/{EDITION}/grants/proposal?{order}")
-        based_on = f"{standing['method']} {standing['input_digest']}"
+        standing, proposal, based_on = await committee_proposal(leila, edition=EDITION, round_id=rid)
         ids = state["ids"]
         too_much = await leila.call(
             "POST",
