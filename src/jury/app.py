@@ -167,12 +167,7 @@ def create_app(
         },
         lifespan=[database, pdf_lifespan, in_process_consumer],
         state=_initial_state(settings=settings, queries=queries, clock=clock),
-        middleware=[
-            request_logging_middleware,
-            security_middleware_factory(https=settings.base_url.startswith("https://")),
-            sessions.middleware,
-            rate_limit.middleware,
-        ],
+        middleware=[sessions.middleware, rate_limit.middleware],
         template_config=TemplateConfig(engine=JinjaTemplateEngine.from_environment(environment)),
         exception_handlers={
             JuryError: jury_error_handler,
@@ -192,6 +187,12 @@ def create_app(
         debug=False,
     )
     document_error_responses(app)
+    # The request log and the security headers wrap the whole application, outside Litestar's exception
+    # handling: the answers it makes from its own exceptions (404, 405, the throttle's 429) are logged with
+    # the status the client got and carry X-Request-ID and the headers, like every other answer.
+    app.asgi_handler = request_logging_middleware(
+        security_middleware_factory(https=settings.base_url.startswith("https://"))(app.asgi_handler)
+    )
     return app
 
 

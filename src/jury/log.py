@@ -98,8 +98,18 @@ def configure_logging(*, log_format: str = "auto", level: str = "info") -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
+DISCONNECTED = 499
+"""The status logged for a client that went away before its answer was complete (nginx's convention):
+a tablet leaving the Wi-Fi or a load generator stopping is not a server error."""
+
+
 def request_logging_middleware(app: Any) -> Any:
-    """ASGI middleware: bind a request id, echo it in `X-Request-ID`, log one line per request."""
+    """ASGI middleware: bind a request id, echo it in `X-Request-ID`, log one line per request.
+
+    It wraps the whole application (see `jury.app.create_app`), outside Litestar's exception handling, so
+    the line states the status the client got, including the answers Litestar makes from its own
+    exceptions (404, 405, 429), and a client that disconnected is logged as such rather than as a 500.
+    """
     log = structlog.get_logger("jury.request")
 
     async def middleware(scope: dict, receive: Any, send: Any) -> None:
@@ -112,27 +122,47 @@ def request_logging_middleware(app: Any) -> Any:
         structlog.contextvars.bind_contextvars(request_id=request_id)
         scope.setdefault("state", {})["request_id"] = request_id
         started = time.perf_counter()
-        status = 500
+        status: int | None = None
+        complete = False
+        disconnected = False
+
+        async def receive_watching() -> dict:
+            nonlocal disconnected
+            message = await receive()
+            if message["type"] == "http.disconnect" and not complete:  # after the answer it is the normal end
+                disconnected = True
+            return message
 
         async def send_with_id(message: dict) -> None:
-            nonlocal status
+            nonlocal status, complete
             if message["type"] == "http.response.start":
                 status = message["status"]
                 headers = [h for h in message.get("headers", []) if h[0].lower() != b"x-request-id"]
                 headers.append((b"x-request-id", request_id.encode()))
                 message = {**message, "headers": headers}
+            elif message["type"] == "http.response.body" and not message.get("more_body", False):
+                complete = True
             await send(message)
 
+        failure: BaseException | None = None
         try:
-            await app(scope, receive, send_with_id)
+            await app(scope, receive_watching, send_with_id)
+        except BaseException as exc:  # logged below with the status the client got, then raised again
+            failure = exc
+        duration_ms = round((time.perf_counter() - started) * 1000, 2)
+        fields = {"method": scope["method"], "path": redact_path(scope["path"]), "duration_ms": duration_ms}
+        try:
+            if disconnected:
+                # Whatever the application did next (an error answer nobody reads, a send refused by the
+                # server) follows from the disconnection: one line saying so, and nothing raised to the server.
+                log.info("client disconnected", status=DISCONNECTED, answered=status, **fields)
+                if isinstance(failure, Exception):
+                    failure = None
+            else:
+                log.info("request", status=status if status is not None else 500, **fields)
         finally:
-            log.info(
-                "request",
-                method=scope["method"],
-                path=redact_path(scope["path"]),
-                status=status,
-                duration_ms=round((time.perf_counter() - started) * 1000, 2),
-            )
             structlog.contextvars.clear_contextvars()
+        if failure is not None:
+            raise failure
 
     return middleware

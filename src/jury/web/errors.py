@@ -177,8 +177,33 @@ def http_error_handler(request: Request, exc: HTTPException) -> Response:
         )
     if status == 413:
         return _answer(request, status=413, message=_too_large(request), errors=[])
+    if status == 429:
+        return _throttled(request, exc)
     message = "Cette page n'existe pas." if status == 404 else TITLES.get(status, "Erreur")
     return _answer(request, status=status, message=message, errors=[])
+
+
+def wait_in_words(seconds: int) -> str:
+    """A wait as a juror reads it: « 45 secondes », « 2 minutes » (rounded up)."""
+    if seconds < 60:
+        return f"{seconds} seconde{'s' if seconds > 1 else ''}"
+    minutes = -(-seconds // 60)
+    return f"{minutes} minute{'s' if minutes > 1 else ''}"
+
+
+def throttled_message(seconds: int) -> str:
+    return f"Trop de tentatives de connexion : réessayez dans {wait_in_words(seconds)}."
+
+
+def _throttled(request: Request, exc: HTTPException) -> Response:
+    """The per-address ceiling on sign-in attempts (Litestar's throttle): the wait in French, in words on
+    the page and in `Retry-After`, with the RateLimit-* headers the throttle computed."""
+    headers = dict(exc.headers or {})
+    seconds = max(1, int(headers.get("RateLimit-Reset", "60") or 60))
+    headers["Retry-After"] = str(seconds)
+    response = _answer(request, status=429, message=throttled_message(seconds), errors=[])
+    response.headers.update(headers)
+    return response
 
 
 def _too_large(request: Request) -> str:
