@@ -1,23 +1,25 @@
-"""Intake benchmark: score-sheet writes through the full path, against a bare write on the same server.
+"""Intake benchmark: score-sheet writes through the full path against a bare Litestar + asyncpg app.
 
-Run with `.venv/bin/python tests/bench/intake.py [--seconds 20] [--clients 64]`. Not collected by pytest.
+Run with `.venv/bin/python tests/bench/intake.py [--seconds 10] [--rounds 3] [--connections 64]
+[--workers N]`. Not collected by pytest. Needs `wrk` (Debian package).
 
-Why a baseline: absolute requests/s depend on the machine, its disk and whatever else runs on it; the ratio
-of the full path (`PUT /api/jure/feuilles/…`: session, assignment and conflict checks, validation,
-versioned upsert, audit event) to the cheapest write the same server process can do (`POST
-/bench/baseline`: JSON parse, one upsert, one audit event, in the same middleware and per-request
-transaction) says what the scoring code itself costs. The server is a real `jury serve` subprocess started
-with JURY_BENCH_ROUTES=true, on the embedded PostgreSQL of a temporary data directory (or on DATABASE_URL
-when set, in which case the data it creates stays there: use a throwaway database).
+In one run, on one embedded PostgreSQL (a temporary data directory, same settings for both), two servers:
 
-Each virtual client is one juror with their own session (signed in with an access code, as a tablet), who
-keeps PUT-ing new versions of their sheets with fresh idempotency keys; a 409 (another writer won) only
-re-reads the version, as a tablet would. Both kinds run at the same concurrency for the same total time,
-in alternating slices after a short warm-up, and the server's own CPU time per request is reported too:
-on a shared machine requests/s follow the neighbours' load, CPU per request hardly does.
-The load generator shares the machine with the server, as it would in CI: its own CPU cost is in both phases alike.
+* the full path: `jury serve --workers N`, each connection a juror's tablet signed in with an access code
+  (its own session cookie) PUT-ing new versions of its sheets to `/api/jure/feuilles/{round}/{candidate}`
+  with fresh idempotency keys: session, assignment and conflict checks, validation, versioned upsert,
+  audit event;
+* the baseline: `tests/bench/bare_app.py` under uvicorn with the same worker count and pool size, no jury
+  code or middleware, doing one upsert and one audit insert in one transaction for the same JSON body.
 
-The last printed line is one JSON object with the figures.
+Load comes from `wrk` (one thread per connection; `intake.lua` gives each its juror, cookie and keys),
+which costs far less CPU than a Python client. Phases alternate (full, bare, full, bare, …) after a
+warm-up of each, so a neighbour's load on a shared machine weighs on both sides alike; the load average
+is printed with each phase. Reported per side: requests/s, p50/p99 (from wrk's exact histograms, merged
+over the phases), and CPU per request of the server processes and of PostgreSQL, which hardly move with
+the machine's load where requests/s do.
+
+The last printed line is one JSON object: `full_rps`, `bare_rps`, `ratio`, `full_p99_ms`, `bare_p99_ms`, …
 """
 
 from __future__ import annotations
@@ -26,23 +28,25 @@ import argparse
 import asyncio
 import json
 import os
+import random
+import secrets
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import asyncpg
 import httpx
+import psutil
 
 from jury.auth.service import issue_codes
 from jury.clock import system_clock
 from jury.db.queries import Database, Queries
 from jury.settings import PROJECT_ROOT
+
+HERE = Path(__file__).resolve().parent
 
 SEED = """
 insert into contests (slug, name, organisers, candidate_kind)
@@ -151,243 +155,433 @@ async def _seed(database_url: str, *, jurors: int, per_juror: int) -> tuple[int,
     )
 
 
-class Juror:
-    """One tablet: its own HTTP client (so its own session cookie) and the versions it last saw."""
-
-    def __init__(
-        self, base: str, code: str, person_id: int, round_id: int, candidates: list[int], crit: dict
-    ):
-        self.client = httpx.AsyncClient(base_url=base, timeout=30.0, limits=httpx.Limits(max_connections=1))
-        self.code, self.person_id, self.round_id = code, person_id, round_id
-        self.candidates, self.crit = candidates, crit
-        self.versions = dict.fromkeys(candidates, 0)
-        self.turn = 0
-
-    async def sign_in(self) -> None:
-        response = await self.client.post("/acces", data={"code": self.code})
-        assert response.status_code == 303 and response.headers["location"] == "/jure/", response.text[:200]
-
-    def _body(self, candidate: int) -> dict:
-        n = self.turn
-        return {
-            "version": self.versions[candidate],
-            "idempotency_key": str(uuid.uuid4()),
-            "values": {
-                str(self.crit["innovation"]): (n % 21) / 2,
-                str(self.crit["pitch"]): n % 41,
-                str(self.crit["impact"]): n % 21,
-                str(self.crit["theme"]): 1,
-            },
-            "comments": {str(self.crit["pitch"]): f"Présentation claire, essai {n}"},
-            "comment": "Dossier solide.",
-            "status": "submitted" if n % 2 else "draft",
-        }
-
-    async def full(self) -> int:
-        candidate = self.candidates[self.turn % len(self.candidates)]
-        self.turn += 1
-        response = await self.client.put(
-            f"/api/jure/feuilles/{self.round_id}/{candidate}", json=self._body(candidate)
-        )
-        if response.status_code in (200, 201):
-            self.versions[candidate] = response.json()["version"]
-        elif response.status_code == 409 and (current := response.json().get("current")):
-            self.versions[candidate] = current["version"]
-        return response.status_code
-
-    async def baseline(self) -> int:
-        candidate = self.candidates[self.turn % len(self.candidates)]
-        self.turn += 1
-        body = self._body(candidate) | {
-            "sheet_key": str(uuid.uuid5(uuid.NAMESPACE_OID, f"{self.person_id}/{candidate}"))
-        }
-        response = await self.client.post("/bench/baseline", json=body)
-        return response.status_code
+async def _sign_in(base: str, codes: list[str]) -> list[str]:
+    """One session per juror, as a tablet gets it: the access code posted to /acces. The cookie only."""
+    cookies = []
+    async with httpx.AsyncClient(base_url=base, timeout=30.0) as client:
+        for code in codes:  # one by one: sign-in is throttled per address (the limit is raised below)
+            client.cookies.clear()
+            response = await client.post("/acces", data={"code": code})
+            assert response.status_code == 303, response.text[:200]
+            cookies.append(f"jury_session={client.cookies['jury_session']}")
+    return cookies
 
 
-class Tally:
-    """Latencies and statuses of one kind of request, summed over its slices."""
-
-    def __init__(self) -> None:
-        self.latencies: list[float] = []
-        self.statuses: dict[int, int] = {}
-        self.elapsed = 0.0
-        self.server_cpu = 0.0
-
-    def summary(self) -> dict:
-        latencies = sorted(self.latencies)
-        n = len(latencies)
-        return {
-            "requests": n,
-            "ok": sum(v for k, v in self.statuses.items() if 200 <= k < 300),
-            "statuses": {str(k): v for k, v in sorted(self.statuses.items())},
-            "rps": round(n / self.elapsed, 1) if self.elapsed else 0.0,
-            "p50_ms": round(1000 * statistics.median(latencies), 1) if n else None,
-            "p99_ms": round(1000 * latencies[min(n - 1, int(0.99 * n))], 1) if n else None,
-            # Seconds the server process itself ran on a CPU: unlike requests/s, this hardly moves with
-            # the load other programs put on the machine.
-            "server_cpu_ms_per_request": round(1000 * self.server_cpu / n, 2)
-            if n and self.server_cpu
-            else None,
-        }
+def _lua_value(value: object) -> str:
+    if isinstance(value, dict):
+        return "{" + ",".join(f"[{_lua_value(k)}]={_lua_value(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "{" + ",".join(_lua_value(v) for v in value) + "}"
+    if isinstance(value, str):
+        return json.dumps(value)  # a JSON string is a valid Lua string for the ASCII we write
+    return str(value)
 
 
-async def _phase(
-    jurors: list[Juror], call: Callable[[Juror], Callable[[], Awaitable[int]]], seconds: float, tally: Tally
-) -> None:
-    """Every client loops until the deadline; requests that started before it count."""
-    deadline = time.perf_counter() + seconds
-
-    async def loop(juror: Juror) -> None:
-        send = call(juror)
-        while time.perf_counter() < deadline:
-            start = time.perf_counter()
-            status = await send()
-            tally.latencies.append(time.perf_counter() - start)
-            tally.statuses[status] = tally.statuses.get(status, 0) + 1
-
-    started, cpu = time.perf_counter(), _cpu_seconds(SERVER_PID)
-    await asyncio.gather(*(loop(j) for j in jurors))
-    tally.elapsed += time.perf_counter() - started
-    tally.server_cpu += _cpu_seconds(SERVER_PID) - cpu
-
-
-SERVER_PID: int | None = None
-
-
-def _cpu_seconds(pid: int | None) -> float:
-    """User + system CPU time of a process (Linux /proc); 0 where it cannot be read."""
+async def _versions(database_url: str) -> dict[tuple[int, int], int]:
+    conn = await asyncpg.connect(database_url)
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    except (OSError, ValueError, IndexError):
+        rows = await conn.fetch("select person_id, candidate_id, version from score_sheets")
+    finally:
+        await conn.close()
+    return {(r["person_id"], r["candidate_id"]): r["version"] for r in rows}
+
+
+class Processes:
+    """CPU seconds (user + system) of a process tree, and of the PostgreSQL server's processes."""
+
+    def __init__(self, pid: int) -> None:
+        self.root = psutil.Process(pid)
+
+    def cpu(self) -> float:
+        total = 0.0
+        for proc in [self.root, *self.root.children(recursive=True)]:
+            try:
+                times = proc.cpu_times()
+                total += times.user + times.system
+            except psutil.NoSuchProcess:
+                pass
+        return total
+
+
+def _postgres_cpu(data_dir: Path) -> float:
+    try:
+        postmaster = int((data_dir / "postmaster.pid").read_text().split()[0])
+        return Processes(postmaster).cpu()
+    except (OSError, ValueError, psutil.Error):
         return 0.0
 
 
-async def run(args: argparse.Namespace, base: str, database_url: str) -> dict:
-    round_id, _edition, data, codes = await _seed(database_url, jurors=args.clients, per_juror=args.sheets)
-    jurors = [
-        Juror(base, code, person, round_id, list(data["mine"][person]), data["criteria"])
-        for code, person in zip(codes, data["people"], strict=True)
+class Side:
+    """One side's phases: requests, time, statuses, merged latency histogram, CPU."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.requests = self.ok = self.conflict = self.other = self.errors = 0
+        self.seconds = self.server_cpu = self.db_cpu = 0.0
+        self.histogram: dict[int, float] = {}
+        self.phases: list[dict] = []
+
+    def add(self, result: dict, *, server_cpu: float, db_cpu: float, load: tuple[float, float]) -> None:
+        seconds = result["duration_us"] / 1e6
+        self.requests += result["requests"]
+        self.ok += result["ok"]
+        self.conflict += result["conflict"]
+        self.other += result["other"]
+        self.errors += result["socket_errors"] + result["timeouts"]
+        self.seconds += seconds
+        self.server_cpu += server_cpu
+        self.db_cpu += db_cpu
+        histogram = _histogram(result["quantiles"])
+        for us, weight in histogram.items():
+            self.histogram[us] = self.histogram.get(us, 0) + weight
+        phase = {
+            "rps": round(result["requests"] / seconds, 1),
+            "p99_ms": _percentile(histogram, 0.99),
+            "load_before": load[0],
+            "load_after": load[1],
+        }
+        self.phases.append(phase)
+        print(
+            f"  {self.name:4} {phase['rps']:8.1f} req/s  p99 {phase['p99_ms']:7.1f} ms  "
+            f"server CPU {1000 * server_cpu / max(1, result['requests']):.2f} ms/req  "
+            f"load {load[0]:.2f}→{load[1]:.2f}",
+            flush=True,
+        )
+
+    def summary(self) -> dict:
+        n = max(1, self.requests)
+        return {
+            "requests": self.requests,
+            "ok": self.ok,
+            "conflict_409": self.conflict,
+            "other_status": self.other,
+            "socket_errors": self.errors,
+            "rps": round(self.requests / self.seconds, 1) if self.seconds else 0.0,
+            "p50_ms": _percentile(self.histogram, 0.50),
+            "p99_ms": _percentile(self.histogram, 0.99),
+            "server_cpu_ms_per_request": round(1000 * self.server_cpu / n, 3),
+            "postgres_cpu_ms_per_request": round(1000 * self.db_cpu / n, 3),
+            "phases": self.phases,
+        }
+
+
+def _histogram(quantiles: list[list]) -> dict[int, float]:
+    """wrk's quantiles (microseconds, weight in requests) as a histogram that phases add up in."""
+    out: dict[int, float] = {}
+    for us, weight in quantiles:
+        out[int(us)] = out.get(int(us), 0.0) + weight
+    return out
+
+
+def _percentile(histogram: dict[int, float], q: float) -> float | None:
+    total = sum(histogram.values())
+    if not total:
+        return None
+    rank, seen = q * total, 0
+    for us in sorted(histogram):
+        seen += histogram[us]
+        if seen >= rank:
+            return round(us / 1000, 1)
+    return None
+
+
+def _wrk(*, url: str, data_file: Path, seconds: float, connections: int) -> dict:
+    command = [
+        "wrk",
+        f"-t{connections}",
+        f"-c{connections}",
+        f"-d{max(1, round(seconds))}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(HERE / "intake.lua"),
+        url,
     ]
-    try:
-        for juror in jurors:  # one by one: sign-in is throttled per address (the limit is raised below)
-            await juror.sign_in()
-        await _phase(jurors, lambda j: j.full, args.warmup, Tally())
-        await _phase(jurors, lambda j: j.baseline, args.warmup, Tally())
-        # Alternating slices rather than two long phases: on a shared machine the load drifts over a
-        # minute, and it must weigh on both sides alike for the ratio to mean anything.
-        full_tally, baseline_tally = Tally(), Tally()
-        for _ in range(args.slices):
-            await _phase(jurors, lambda j: j.full, args.seconds / args.slices, full_tally)
-            await _phase(jurors, lambda j: j.baseline, args.seconds / args.slices, baseline_tally)
-        full, baseline = full_tally.summary(), baseline_tally.summary()
-    finally:
-        await asyncio.gather(*(j.client.aclose() for j in jurors))
-    conn = await asyncpg.connect(database_url)
-    try:
-        stored = await conn.fetchval("select count(*) from score_sheets")
-        audit = await conn.fetchval("select count(*) from audit_events")
-    finally:
-        await conn.close()
-    return {
-        "clients": args.clients,
-        "seconds": args.seconds,
-        "slices": args.slices,
-        "cpus": os.cpu_count(),
-        "synchronous_commit": args.synchronous_commit if not os.environ.get("DATABASE_URL") else None,
-        "full": full,
-        "baseline": baseline,
-        "ratio_rps": round(full["rps"] / baseline["rps"], 3) if baseline["rps"] else None,
-        "score_sheets": stored,
-        "audit_events": audit,
+    done = subprocess.run(
+        command, env=os.environ | {"INTAKE_DATA": str(data_file)}, capture_output=True, text=True
+    )
+    if done.returncode:
+        raise SystemExit(f"wrk failed ({done.returncode}): {done.stderr[-2000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _phase(
+    side: Side | None,
+    *,
+    mode: str,
+    url: str,
+    seconds: float,
+    plan: dict,
+    cookies: list[str],
+    versions: dict,
+    tmp: Path,
+    procs: Processes,
+    pg_dir: Path,
+    connections: int,
+) -> None:
+    jurors = []
+    for person, cookie in zip(plan["people"], cookies, strict=True):
+        mine = list(plan["mine"][person])
+        jurors.append(
+            {
+                "cookie": cookie,
+                "person": person,
+                "candidates": mine,
+                "versions": [versions.get((person, c), 0) for c in mine] if mode == "full" else [],
+            }
+        )
+    data = {
+        "mode": mode,
+        "nonce": random.getrandbits(32),
+        "round": plan["round_id"],
+        "crit": plan["criteria"],
+        "jurors": jurors,
     }
+    data_file = tmp / f"intake-{mode}.lua"
+    data_file.write_text("return " + _lua_value(data) + "\n")
+    load_before = os.getloadavg()[0]
+    cpu, db_cpu = procs.cpu(), _postgres_cpu(pg_dir)
+    result = _wrk(url=url, data_file=data_file, seconds=seconds, connections=connections)
+    cpu, db_cpu = procs.cpu() - cpu, _postgres_cpu(pg_dir) - db_cpu
+    if side is not None:
+        side.add(result, server_cpu=cpu, db_cpu=db_cpu, load=(load_before, os.getloadavg()[0]))
 
 
-async def _set_synchronous_commit(admin_url: str, value: str) -> None:
-    conn = await asyncpg.connect(admin_url)
+def _start(command: list[str], *, env: dict, log: Path) -> subprocess.Popen:
+    # Logs go to a file, not a pipe: an unread pipe would fill up and stall the server mid-run.
+    return subprocess.Popen(command, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
     try:
-        await conn.execute(f"alter system set synchronous_commit = {value}")
-        await conn.execute("select pg_reload_conf()")
-    finally:
-        await conn.close()
+        proc.wait(20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=20.0, help="duration of each measured phase")
-    parser.add_argument("--warmup", type=float, default=2.0, help="unmeasured warm-up of each phase")
-    parser.add_argument("--slices", type=int, default=5, help="alternating slices the time is cut into")
-    parser.add_argument("--clients", type=int, default=64, help="concurrent jurors (one session each)")
+    parser.add_argument("--seconds", type=float, default=10.0, help="length of each measured phase")
+    parser.add_argument("--rounds", type=int, default=3, help="measured (full, bare) pairs of phases")
+    parser.add_argument("--warmup", type=float, default=3.0, help="unmeasured warm-up of each side")
+    parser.add_argument("--connections", type=int, default=64, help="concurrent tablets (one session each)")
     parser.add_argument("--sheets", type=int, default=4, help="candidates assigned to each juror")
     parser.add_argument(
-        "--synchronous-commit",
-        choices=("on", "off"),
-        default="on",
-        help="embedded PostgreSQL only: 'off' shows how much of the time is spent waiting on WAL flushes",
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="server processes of each app (default: CPUs)",
+    )
+    parser.add_argument(
+        "--profile", type=Path, default=None, help="py-spy: record the full path into this SVG"
     )
     args = parser.parse_args()
+    if not Path("/usr/bin/wrk").exists() and not any(
+        (Path(p) / "wrk").exists() for p in os.environ.get("PATH", "").split(":")
+    ):
+        raise SystemExit("wrk is needed: apt-get install wrk")
 
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    with tempfile.TemporaryDirectory(prefix="jury-bench-") as tmp:
-        env = os.environ | {
-            "JURY_BENCH_ROUTES": "true",
-            "JURY_SIGN_IN_ATTEMPTS_PER_MINUTE": str(10 * args.clients),
-            "JURY_LOG_FORMAT": "json",
-        }
-        external = os.environ.get("DATABASE_URL")
-        embedded = None
-        if external:
-            database_url = external
-        else:
-            # Started here and joined by the server (same data directory), so the seeding has its URL.
-            from jury.db.embedded import EmbeddedPostgres, ensure_database
-            from jury.runtime import EMBEDDED_DATABASE
+    from jury.db.embedded import EmbeddedPostgres, ensure_database
+    from jury.runtime import EMBEDDED_DATABASE
 
-            embedded = EmbeddedPostgres(Path(tmp) / "data" / "postgres")
-            asyncio.run(ensure_database(embedded.url("postgres"), EMBEDDED_DATABASE))
-            asyncio.run(_set_synchronous_commit(embedded.url("postgres"), args.synchronous_commit))
-            database_url = embedded.url(EMBEDDED_DATABASE)
-        command = [
-            sys.executable,
-            "-m",
-            "jury",
-            "serve",
-            "--data-dir",
-            str(Path(tmp) / "data"),
-            "--port",
-            str(port),
-        ]
-        # Its log goes to a file, not a pipe: an unread pipe would fill up and stall the server mid-run.
-        server_log = (Path(tmp) / "server.log").open("wb")
-        server = subprocess.Popen(command, env=env, stdout=server_log, stderr=subprocess.STDOUT)
-        global SERVER_PID
-        SERVER_PID = server.pid
+    full_port, bare_port = _free_port(), _free_port()
+    full_url, bare_url = f"http://127.0.0.1:{full_port}", f"http://127.0.0.1:{bare_port}"
+    with tempfile.TemporaryDirectory(prefix="jury-bench-") as tmp_name:
+        tmp = Path(tmp_name)
+        pg_dir = tmp / "data" / "postgres"
+        # Started here and joined by `jury serve` (same data directory); the bare app gets its URL.
+        embedded = EmbeddedPostgres(pg_dir)
+        servers: list[subprocess.Popen] = []
         try:
-            asyncio.run(_wait_healthy(base, server))
-            result = asyncio.run(run(args, base, database_url))
+            asyncio.run(ensure_database(embedded.url("postgres"), EMBEDDED_DATABASE))
+            database_url = embedded.url(EMBEDDED_DATABASE)
+            env = os.environ | {
+                "JURY_SIGN_IN_ATTEMPTS_PER_MINUTE": str(10 * args.connections),
+                "JURY_LOG_FORMAT": "json",
+                "JURY_SECRET_KEY": secrets.token_hex(32),
+            }
+            env.pop("DATABASE_URL", None)
+            full = _start(
+                [
+                    sys.executable,
+                    "-m",
+                    "jury",
+                    "serve",
+                    "--data-dir",
+                    str(tmp / "data"),
+                    "--port",
+                    str(full_port),
+                ]
+                + (["--workers", str(args.workers)] if args.workers != 1 else []),
+                env=env,
+                log=tmp / "full.log",
+            )
+            servers.append(full)
+            asyncio.run(_wait_healthy(full_url, full))  # migrated by now
+            asyncio.run(_create_bare_tables(database_url))
+            bare = _start(
+                [
+                    sys.executable,
+                    "-m",
+                    "uvicorn",
+                    "--app-dir",
+                    str(HERE),
+                    "bare_app:app",
+                    "--port",
+                    str(bare_port),
+                    "--workers",
+                    str(args.workers),
+                    "--no-access-log",
+                    "--log-level",
+                    "warning",
+                ],
+                env=env | {"DATABASE_URL": database_url},
+                log=tmp / "bare.log",
+            )
+            servers.append(bare)
+            result = _measure(
+                args,
+                tmp=tmp,
+                pg_dir=pg_dir,
+                database_url=database_url,
+                full=(full, full_url),
+                bare=(bare, bare_url),
+            )
         except BaseException:
-            print((Path(tmp) / "server.log").read_text(errors="replace")[-3000:], file=sys.stderr)
+            for name in ("full.log", "bare.log"):
+                if (tmp / name).exists():
+                    print((tmp / name).read_text(errors="replace")[-3000:], file=sys.stderr)
             raise
         finally:
-            server.terminate()
-            try:
-                server.wait(15)
-            except subprocess.TimeoutExpired:
-                server.kill()
-            server_log.close()
-            if embedded is not None:
-                embedded.stop()
+            for server in servers:
+                _stop(server)
+            embedded.stop()
 
-    for name in ("full", "baseline"):
-        r = result[name]
+    f, b = result["full"], result["bare"]
+    for name, r in (("full", f), ("bare", b)):
         print(
-            f"{name:9} {r['rps']:8.1f} req/s  p50 {r['p50_ms']:6.1f} ms  p99 {r['p99_ms']:6.1f} ms  "
-            f"server CPU {r['server_cpu_ms_per_request']} ms/req  ({r['requests']} requests, statuses {r['statuses']})"
+            f"{name:4} {r['rps']:8.1f} req/s  p50 {r['p50_ms']} ms  p99 {r['p99_ms']} ms  "
+            f"server CPU {r['server_cpu_ms_per_request']} ms/req  PostgreSQL CPU "
+            f"{r['postgres_cpu_ms_per_request']} ms/req  ({r['requests']} requests: {r['ok']} ok, "
+            f"{r['conflict_409']} 409, {r['other_status']} other, {r['socket_errors']} socket errors)"
         )
-    print(f"ratio full/baseline: {result['ratio_rps']}  (goal ≥ 0.7; full p99 goal < 150 ms)")
+    print(
+        f"ratio full/bare: {result['ratio']} (goal ≥ 0.7); p99 full/bare: {result['p99_ratio']} (goal ≤ 1.5); "
+        f"load average {result['load_average']}"
+    )
     print(json.dumps(result))
+
+
+async def _create_bare_tables(database_url: str) -> None:
+    sys.path.insert(0, str(HERE))
+    from bare_app import SCHEMA
+
+    conn = await asyncpg.connect(database_url)
+    try:
+        await conn.execute(SCHEMA)
+    finally:
+        await conn.close()
+
+
+def _measure(args, *, tmp: Path, pg_dir: Path, database_url: str, full, bare) -> dict:
+    full_proc, full_url = full
+    bare_proc, bare_url = bare
+
+    async def wait_bare() -> None:
+        deadline = time.monotonic() + 60
+        async with httpx.AsyncClient() as client:
+            while time.monotonic() < deadline:
+                if bare_proc.poll() is not None:
+                    raise SystemExit(f"the bare app exited with {bare_proc.returncode}")
+                try:
+                    await client.put(f"{bare_url}/bare/0/0", json={})
+                    return
+                except httpx.TransportError:
+                    await asyncio.sleep(0.2)
+        raise SystemExit("the bare app did not start")
+
+    asyncio.run(wait_bare())
+    round_id, _edition, plan, codes = asyncio.run(
+        _seed(database_url, jurors=args.connections, per_juror=args.sheets)
+    )
+    plan["round_id"] = round_id
+    cookies = asyncio.run(_sign_in(full_url, codes))
+    procs = {"full": Processes(full_proc.pid), "bare": Processes(bare_proc.pid)}
+    urls = {"full": full_url, "bare": bare_url}
+    sides = {"full": Side("full"), "bare": Side("bare")}
+    common = {"plan": plan, "cookies": cookies, "tmp": tmp, "pg_dir": pg_dir, "connections": args.connections}
+    loads = [os.getloadavg()[0]]
+    for mode in ("full", "bare"):
+        _phase(
+            None,
+            mode=mode,
+            url=urls[mode],
+            seconds=args.warmup,
+            versions=asyncio.run(_versions(database_url)),
+            procs=procs[mode],
+            **common,
+        )
+    profiler = None
+    if args.profile:
+        profiler = subprocess.Popen(
+            [
+                str(Path(sys.executable).parent / "py-spy"),
+                "record",
+                "--subprocesses",
+                "-o",
+                str(args.profile),
+                "--pid",
+                str(full_proc.pid),
+                "--rate",
+                "50",
+                "--nonblocking",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+    print(
+        f"{args.rounds} rounds of {args.seconds:.0f} s per side, {args.connections} connections, "
+        f"{args.workers} worker(s) each, {os.cpu_count()} CPUs",
+        flush=True,
+    )
+    for _ in range(args.rounds):
+        for mode in ("full", "bare"):
+            versions = asyncio.run(_versions(database_url)) if mode == "full" else {}
+            _phase(
+                sides[mode],
+                mode=mode,
+                url=urls[mode],
+                seconds=args.seconds,
+                versions=versions,
+                procs=procs[mode],
+                **common,
+            )
+    loads.append(os.getloadavg()[0])
+    if profiler is not None:
+        profiler.send_signal(2)
+        profiler.wait(60)
+    f, b = sides["full"].summary(), sides["bare"].summary()
+    return {
+        "full_rps": f["rps"],
+        "bare_rps": b["rps"],
+        "ratio": round(f["rps"] / b["rps"], 3) if b["rps"] else None,
+        "full_p50_ms": f["p50_ms"],
+        "full_p99_ms": f["p99_ms"],
+        "bare_p50_ms": b["p50_ms"],
+        "bare_p99_ms": b["p99_ms"],
+        "p99_ratio": round(f["p99_ms"] / b["p99_ms"], 2) if f["p99_ms"] and b["p99_ms"] else None,
+        "full_server_cpu_ms": f["server_cpu_ms_per_request"],
+        "bare_server_cpu_ms": b["server_cpu_ms_per_request"],
+        "connections": args.connections,
+        "workers": args.workers,
+        "seconds_per_phase": args.seconds,
+        "rounds": args.rounds,
+        "cpus": os.cpu_count(),
+        "load_average": {"start": loads[0], "end": loads[1]},
+        "full": f,
+        "bare": b,
+    }
 
 
 if __name__ == "__main__":
