@@ -147,3 +147,34 @@ select id, panel_id, category_id, method, input_digest
 from standings
 where round_id = :round_id and version = :version
 order by panel_id nulls first, category_id nulls first
+
+-- name: qualification_rule
+-- The round's qualification rule beyond its number: per what it applies, and how many wildcards follow.
+select quota_scope, wildcards from rounds where id = :round_id
+
+-- name: qualification_entrants
+-- Every candidate of a round with what the quota groups them by: the zone of their panel, else the zone
+-- of their commune (a preselection read by one committee for every zone), their panel and category.
+select cr.candidate_id, cr.panel_id, cr.status, c.category_id,
+       coalesce(p.zone_id, cz.id) as zone_id,
+       coalesce(pz.label, cz.label) as zone_label
+from candidate_rounds cr
+join candidates c on c.id = cr.candidate_id
+join rounds r on r.id = cr.round_id
+left join panels p on p.id = cr.panel_id
+left join zones pz on pz.id = p.zone_id
+left join communes cm on cm.insee_code = c.insee_code
+left join zones cz on cz.edition_id = r.edition_id and cm.ept_code = any(cz.ept_codes)
+where cr.round_id = :round_id
+order by cr.candidate_id
+
+-- name: qualification_criterion_means
+-- Each candidate's mean mark per criterion over the round's submitted sheets: the named-criterion rule
+-- of the tie-break policy.
+select s.candidate_id, v.criterion_id, avg(v.value::float8) as mean
+from score_sheets s
+join sheet_scores v on v.sheet_id = s.id
+where s.round_id = :round_id and s.status = 'submitted' and not s.abstained
+  and s.candidate_id = any(:candidate_ids::int[]) and v.value is not null
+group by s.candidate_id, v.criterion_id
+order by s.candidate_id, v.criterion_id

@@ -22,7 +22,8 @@ SUD = {
 
 
 async def build_round(db: Database) -> RoundBuilder:
-    """A semi-final in deliberation, two panels of three jurors, two qualifiers per panel, a final next.
+    """A semi-final in deliberation, two panels of three jurors, two qualifiers per panel (its quota per
+    zone: panels without a zone are each their own territory), a final next.
 
     Paul declared a conflict with Delta and did not mark it. Nadia and Sophie chair their panels.
     """
@@ -30,6 +31,7 @@ async def build_round(db: Database) -> RoundBuilder:
     b = RoundBuilder(db)
     b.organiser = await make_organiser(db, email="cci@exemple.fr", contests=["made-in-92"])
     await b.setup(advance_count=2)
+    await db.conn.execute("update rounds set quota_scope = 'zone' where id = $1", b.round)
     await b.category("energie", GRID)
     for panel, marks in (("Nord", NORD), ("Sud", SUD)):
         await b.panel(panel)
