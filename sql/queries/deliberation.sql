@@ -210,5 +210,23 @@ insert into awards (prize_id, candidate_id, decision_id, granted_eur, decided_on
 values (:prize_id, :candidate_id, :decision_id, :granted_eur, :decided_on)
 returning id
 
+-- name: delib_grant_round
+-- The round grants follow when none is named: the edition's last committee round with a submitted sheet.
+select r.id from rounds r
+where r.edition_id = :edition_id and r.kind = 'committee'
+  and exists (select 1 from score_sheets s where s.round_id = r.id and s.status = 'submitted')
+order by r.position desc
+limit 1
+
+-- name: delib_grant_entries
+-- The entries of the round a grant follows: whether each still competes and has a submitted, marked sheet.
+select cr.candidate_id, cr.status,
+       exists (select 1 from score_sheets s
+               where s.round_id = cr.round_id and s.candidate_id = cr.candidate_id
+                 and s.status = 'submitted' and not s.abstained) as judged
+from candidate_rounds cr
+where cr.round_id = :round_id
+order by cr.candidate_id
+
 -- name: delib_communes_92
 select insee_code from communes where department_code = '92'

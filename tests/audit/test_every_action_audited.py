@@ -1068,7 +1068,11 @@ async def _awards_page(w: World) -> list[Ev]:
 
 
 async def grant_line(w: World, org: AsyncTestClient) -> tuple[int, int]:
-    """The first line of the budget proposal: an eligible project and an amount the rules accept."""
+    """The first line of the budget proposal: an eligible project and an amount the rules accept. Grants
+    follow a deliberating committee's standing: the demo's 2024 committee is moved to deliberation first."""
+    committee = await w.round(PROGRESS_24, "committee")
+    moved = await org.post(f"/api/rounds/{committee}/status", json={"to": "deliberation"})
+    assert moved.status_code == 200, moved.text
     proposal = await org.get(f"/api/editions/{PROGRESS_24}/grants/proposal")
     assert proposal.status_code == 200, proposal.text
     line = next(li for li in proposal.json()["lines"] if li["proposed_eur"])

@@ -13,6 +13,7 @@ import msgspec
 import pypdf
 import pytest
 from litestar.testing import AsyncTestClient
+from tests import factories
 from tests.helpers import make_organiser, sign_in
 
 from jury.app import create_app
@@ -141,6 +142,7 @@ async def set_up_and_grant(client: AsyncTestClient, db: Database) -> dict[str, i
             201,
         )
         ids[structure] = entered["candidate"]["id"]
+    await committee_scored(db, candidate_ids=list(ids.values()))
     await ok(
         await client.post(
             f"/api/editions/{EDITION}/grants",
@@ -153,6 +155,27 @@ async def set_up_and_grant(client: AsyncTestClient, db: Database) -> dict[str, i
         201,
     )
     return ids
+
+
+async def committee_scored(db: Database, *, candidate_ids: list[int]) -> None:
+    """The committee sits (one panel, one juror who marked every project) and deliberates: grants follow a
+    judged round's standing. Set directly: this test is about the letters, the flows drive a whole round."""
+    round_id = await db.conn.fetchval("select id from rounds where name = 'Comité'")
+    criterion = await db.conn.fetchval("select id from criteria where code = 'reponse'")
+    panel = await factories.panel(db, round_id=round_id, name="Comité")
+    juror = await factories.person(db, full_name="Juré du comité")
+    await factories.member(db, panel_id=panel, person_id=juror)
+    await db.conn.execute("update candidate_rounds set panel_id = $1 where round_id = $2", panel, round_id)
+    for n, candidate_id in enumerate(candidate_ids):
+        await factories.sheet(
+            db,
+            round_id=round_id,
+            panel_id=panel,
+            person_id=juror,
+            candidate_id=candidate_id,
+            scores={criterion: 9 - n},
+        )
+    await db.conn.execute("update rounds set status = 'deliberation' where id = $1", round_id)
 
 
 async def generate(client: AsyncTestClient) -> None:

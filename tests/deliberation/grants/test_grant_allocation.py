@@ -4,6 +4,7 @@ from jury.deliberation.grants.allocation import (
     Grant,
     GrantRequest,
     propose_allocation,
+    ranking_order,
     validate_allocation,
 )
 
@@ -229,3 +230,20 @@ def test_proposed_allocation_passes_validation():
     assert grants["G"] == 12_000
     assert grants["H"] == 0  # 87 000 + 12 000 = 99 000: 1 000 € left, below the 2 000 € minimum
     assert validate_allocation(grants=grants, requests=dict(ranked), budget=BUDGET, max_grant=MAX) == []
+
+
+# --- Standing order ---------------------------------------------------------------------------------
+
+
+def test_one_standing_gives_its_ranking():
+    assert ranking_order([[(7, 2), (3, 1), (9, 3)]]) == [3, 7, 9]
+
+
+def test_several_standings_are_merged_rank_by_rank_and_unranked_come_last():
+    nord = [(1, 1), (2, 2), (5, None)]
+    sud = [(3, 2), (4, 1), (2, 3)]
+    assert ranking_order([nord, sud]) == [1, 4, 2, 3, 5]
+
+
+def test_ties_keep_the_standing_order():
+    assert ranking_order([[(8, 1), (6, 1), (4, 3)]]) == [8, 6, 4]

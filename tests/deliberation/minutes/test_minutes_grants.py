@@ -1,7 +1,7 @@
 """A committee's procès-verbal states each amount granted, their total and what is left of the budget.
 
-The Progr'ESS committee of `tests/deliberation/conftest.py` (100 000 € budget, 15 000 € ceiling) sits as
-one panel; its grants are recorded through the API, and the procès-verbal is read back from the PDF.
+The scored Progr'ESS committee of `tests/deliberation/conftest.py` (100 000 € budget, 15 000 € ceiling) sits
+as one panel; its grants are recorded through the API, and the procès-verbal is read back from the PDF.
 """
 
 from __future__ import annotations
@@ -17,17 +17,10 @@ BASED_ON = "grille /100 · sha256:77e1"
 
 
 @pytest.fixture
-async def committee(db: Database, progress):
-    """The committee's candidates before its one panel; one grant recorded outside any round first."""
-    p = progress
-    p.panel = await db.conn.fetchval(
-        "insert into panels (round_id, name) values ($1, 'Comité') returning id", p.committee
-    )
-    await db.conn.execute(
-        "update candidate_rounds set panel_id = $1 where round_id = $2", p.panel, p.committee
-    )
-    p.organiser = await db.conn.fetchval("select id from people where email = 'dep@exemple.fr'")
-    return p
+async def committee(db: Database, scored):
+    """The scored committee (one panel, every project marked) and its organiser."""
+    scored.organiser = await db.conn.fetchval("select id from people where email = 'dep@exemple.fr'")
+    return scored
 
 
 async def grant(client, p, amounts: dict[str, int], **extra) -> None:
@@ -48,7 +41,6 @@ async def test_the_proces_verbal_states_each_grant_the_total_and_the_budget_left
 ) -> None:
     p = committee
     await as_organiser("dep@exemple.fr")
-    await grant(client, p, {"Ressourcerie": 15000}, reason="Engagement de l'an passé")  # no round, no panel
     await grant(
         client,
         p,
@@ -68,13 +60,11 @@ async def test_the_proces_verbal_states_each_grant_the_total_and_the_budget_left
         "Lauréat : Lauréat Progr'ESS Jardins partagés de Boulogne Comité du 12 mars 10 000 € grille /100"
         in decisions
     )
-    assert "Ressourcerie" not in text  # granted outside this round: in no panel's minutes, but in the totals
+    assert "Ressourcerie" not in decisions.split("Total accordé", 1)[0]  # judged, not granted
     assert (
-        "Total accordé par ce jury 25 000 € "
-        "Accordé par les autres décisions de l'édition 15 000 € "
-        "Budget de l'édition 100 000 € "
-        "Reste disponible sur le budget 60 000 €"
+        "Total accordé par ce jury 25 000 € Budget de l'édition 100 000 € Reste disponible sur le budget 75 000 €"
     ) in decisions
+    assert "Accordé par les autres décisions" not in decisions
 
 
 async def test_the_totals_without_a_budget_or_beyond_it(

@@ -10,6 +10,9 @@ the candidate receives the remainder of the budget if that remainder reaches ``m
 project comes before a lower-ranked one that would fit in full); otherwise it receives nothing and the next
 candidates are tried, so a smaller request further down may still be funded in full. With
 ``min_partial=None`` (the default) partial grants are never proposed.
+
+The standing order is the ranking of the round the grants follow (:func:`ranking_order`): a grant belongs to
+that round, so the default proposal walks its ranking down the budget.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ __all__ = [
     "Grant",
     "GrantRequest",
     "propose_allocation",
+    "ranking_order",
     "validate_allocation",
 ]
 
@@ -120,6 +124,28 @@ def propose_allocation(
             Grant(candidate=r.candidate, requested=r.requested, granted=granted, status=status, note=note)
         )
     return Allocation(grants=tuple(grants), total=budget - remaining, remaining=remaining)
+
+
+def ranking_order(sections: Sequence[Sequence[tuple[int, int | None]]]) -> list[int]:
+    """Candidate ids in standing order from a round's standings, each a list of (candidate id, rank).
+
+    One standing (the usual committee) gives its ranking as it is. Several (panels or categories ranked
+    apart) are merged rank by rank: every rank 1 first, in the order of the standings, then every rank 2,
+    and so on. A candidate with no rank (no mark counted) comes after every ranked one, and a candidate
+    listed twice keeps its best place.
+    """
+    placed = sorted(
+        (rank is None, 0 if rank is None else rank, section, position, candidate)
+        for section, lines in enumerate(sections)
+        for position, (candidate, rank) in enumerate(lines)
+    )
+    order: list[int] = []
+    seen: set[int] = set()
+    for *_, candidate in placed:
+        if candidate not in seen:
+            seen.add(candidate)
+            order.append(candidate)
+    return order
 
 
 def validate_allocation(

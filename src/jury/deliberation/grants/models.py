@@ -11,10 +11,12 @@ ShortText = Annotated[str, msgspec.Meta(max_length=2000)]
 
 
 class ProposalRequest(msgspec.Struct, kw_only=True):
-    """`order`: candidate ids in standing order; without it, the order of the applications."""
+    """`order`: candidate ids in standing order; without it, the ranking of the round the grants follow
+    (`round_id`, else the edition's last committee round with a submitted sheet)."""
 
     order: list[int] | None = None
     min_partial: Annotated[int, msgspec.Meta(gt=0)] | None = None
+    round_id: int | None = None
 
 
 class ProposalLine(msgspec.Struct, frozen=True, kw_only=True):
@@ -32,6 +34,8 @@ class ProposalLine(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class Proposal(msgspec.Struct, frozen=True, kw_only=True):
+    round_id: int
+    round_name: str
     budget_eur: int
     max_grant_eur: int
     already_granted_eur: int
@@ -46,6 +50,9 @@ class GrantLine(msgspec.Struct, kw_only=True):
 
 
 class GrantsRequest(msgspec.Struct, kw_only=True):
+    """`round_id`: the committee round whose standing the grants follow; without it, the edition's last
+    committee round with a submitted sheet. Each grant must go to a project judged in that round."""
+
     grants: Annotated[list[GrantLine], msgspec.Meta(min_length=1)]
     based_on: Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
     reason: ShortText = ""

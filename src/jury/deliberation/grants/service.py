@@ -3,6 +3,11 @@
 The rules are the pure `grants` module's; this module feeds it the edition's settings (eligible legal
 forms, budget, ceiling), the communes of the 92 and the grants already recorded, so a second allocation
 can never push the edition over its budget. An allocation with any error writes nothing.
+
+Grants belong to the committee round whose standing they follow: the one the request names, else the
+edition's last committee round with a submitted sheet. A grant goes only to a project judged in that round
+(entered, neither withdrawn nor declared ineligible there, with a submitted, marked sheet), and the default
+proposal walks that round's ranking down the budget.
 """
 
 from __future__ import annotations
@@ -14,18 +19,21 @@ from typing import Any
 import msgspec
 
 from jury.access.identity import Identity
-from jury.access.policy import actor_label
+from jury.access.policy import RoundInEdition, actor_label
 from jury.audit.service import append_event
 from jury.contests.eligibility import check_eligibility
 from jury.contests.models import EditionDetail
 from jury.contests.service import organised_edition
 from jury.db.queries import Database
 from jury.deliberation.awards.models import AwardRow
-from jury.deliberation.awards.service import awards_of_edition, check_round_entries
-from jury.deliberation.grants.allocation import propose_allocation, validate_allocation
+from jury.deliberation.awards.service import awards_of_edition
+from jury.deliberation.grants.allocation import propose_allocation, ranking_order, validate_allocation
 from jury.deliberation.grants.models import GrantsRequest, Proposal, ProposalLine
-from jury.deliberation.service import today, unique_labels
+from jury.deliberation.service import load_round, require_deliberation, today, unique_labels
 from jury.errors import Conflict, FieldError, Invalid, JuryError
+from jury.results import standings as results
+
+REFUSED = "Répartition des subventions refusée : rien n'a été enregistré."
 
 
 class GrantSetting:
@@ -70,6 +78,64 @@ class GrantSetting:
         ]
 
 
+class GrantRound:
+    """The committee round a grant follows, and how each of its entries stands in it."""
+
+    def __init__(self, *, rnd: RoundInEdition, entries: Sequence[Any]) -> None:
+        self.rnd = rnd
+        self.entries: dict[int, tuple[str, bool]] = {
+            e["candidate_id"]: (e["status"], e["judged"]) for e in entries
+        }
+
+    def refusal(self, candidate_id: int) -> str | None:
+        """Why a grant to this candidate cannot follow the round's standing (None: it can)."""
+        name = f"« {self.rnd.name} »"
+        if candidate_id not in self.entries:
+            return f"N'a pas concouru dans le tour {name}"
+        status, judged = self.entries[candidate_id]
+        if status == "withdrawn":
+            return f"Retiré du tour {name}"
+        if status == "ineligible":
+            return f"Déclaré inéligible dans le tour {name}"
+        if not judged:
+            return f"Aucune feuille de notation remise dans le tour {name}"
+        return None
+
+
+async def _grant_round(db: Database, *, edition_id: int, round_id: int | None, what: str) -> GrantRound:
+    """The round named, else the edition's last scored committee round; a 422 on `round_id` otherwise."""
+    if round_id is None:
+        round_id = await db.fetchval("delib_grant_round", edition_id=edition_id)
+        if round_id is None:
+            raise Invalid(
+                what,
+                errors=[
+                    FieldError(
+                        field="round_id",
+                        message="Aucun tour de comité noté dans cette édition : les subventions suivent "
+                        "le classement d'un tour de comité.",
+                    )
+                ],
+            )
+    rnd = await load_round(db, round_id=round_id)
+    if rnd.edition_id != edition_id:
+        raise Invalid(
+            what, errors=[FieldError(field="round_id", message="Ce tour n'appartient pas à cette édition.")]
+        )
+    if rnd.kind != "committee":
+        raise Invalid(
+            what,
+            errors=[
+                FieldError(
+                    field="round_id",
+                    message=f"Les subventions suivent le classement d'un tour de comité : « {rnd.name} » "
+                    "n'en est pas un.",
+                )
+            ],
+        )
+    return GrantRound(rnd=rnd, entries=await db.fetch("delib_grant_entries", round_id=rnd.id))
+
+
 async def _setting(db: Database, *, identity: Identity, slug: str, lock: bool) -> GrantSetting:
     edition = await organised_edition(db, identity=identity, slug=slug)
     if lock:
@@ -95,11 +161,21 @@ async def proposal(
     slug: str,
     order: Sequence[int] | None = None,
     min_partial: int | None = None,
+    round_id: int | None = None,
 ) -> Proposal:
-    """Draft grants in `order` (the standing, from the caller); without it, in the order of applications."""
+    """Draft grants in `order` (from the caller); without it, in the ranking of the round the grants
+    follow. A candidate not judged in that round is shown, never funded."""
     s = await _setting(db, identity=identity, slug=slug, lock=False)
+    g = await _grant_round(
+        db,
+        edition_id=s.edition.id,
+        round_id=round_id,
+        what="Aucune proposition : tour de référence invalide.",
+    )
     if order is None:
-        order = list(s.candidates)
+        views = await results.standings(db, identity=identity, round_id=g.rnd.id)
+        ranked = ranking_order([[(line.candidate_id, line.rank) for line in v.lines] for v in views])
+        order = [cid for cid in ranked if cid in s.candidates]
     errors = [
         FieldError(field=f"order[{i}]", message=f"Candidat n° {cid} inconnu dans cette édition.")
         for i, cid in enumerate(order)
@@ -109,7 +185,7 @@ async def proposal(
         errors.append(FieldError(field="order", message="Un candidat est cité deux fois dans le classement."))
     if errors:
         raise Invalid("Le classement fourni n'est pas valide.", errors=errors)
-    failures = {cid: s.failures(cid) for cid in order}
+    failures = {cid: _with_round(s.failures(cid), g.refusal(cid)) for cid in order}
     already = sum(s.granted.values())
     fundable = [cid for cid in order if not failures[cid] and cid not in s.granted]
     allocation = propose_allocation(
@@ -146,6 +222,8 @@ async def proposal(
             )
         )
     return Proposal(
+        round_id=g.rnd.id,
+        round_name=g.rnd.name,
         budget_eur=s.budget,
         max_grant_eur=s.max_grant,
         already_granted_eur=already,
@@ -171,7 +249,9 @@ async def record_grants(
         )
     if s.prize is None:
         raise Conflict("Aucun prix « lauréat » n'est défini pour cette édition.")
-    errors = _line_errors(request, s)
+    g = await _grant_round(db, edition_id=s.edition.id, round_id=request.round_id, what=REFUSED)
+    require_deliberation(g.rnd, what="Les subventions de ce tour")
+    errors = _line_errors(request, s, g)
     amounts = {
         s.labels[g.candidate_id]: g.granted_eur for g in request.grants if g.candidate_id in s.candidates
     }
@@ -200,18 +280,8 @@ async def record_grants(
                 field="grants", message=f"Nombre de lauréats supérieur au maximum de l'édition ({limit})."
             )
         )
-    if request.round_id is not None:
-        errors.extend(
-            await check_round_entries(
-                db,
-                round_id=request.round_id,
-                edition_id=s.edition.id,
-                candidate_ids=[g.candidate_id for g in positive],
-                labels=s.labels,
-            )
-        )
     if errors:
-        raise Invalid("Répartition des subventions refusée : rien n'a été enregistré.", errors=errors)
+        raise Invalid(REFUSED, errors=errors)
 
     decided_on = request.decided_on or today(db)
     for grant in positive:
@@ -219,6 +289,7 @@ async def record_grants(
             db,
             identity=identity,
             s=s,
+            rnd=g.rnd,
             request=request,
             grant_eur=grant.granted_eur,
             candidate_id=grant.candidate_id,
@@ -227,7 +298,11 @@ async def record_grants(
     return await awards_of_edition(db, edition_id=s.edition.id)
 
 
-def _line_errors(request: GrantsRequest, s: GrantSetting) -> list[FieldError]:
+def _with_round(failures: list[str], refusal: str | None) -> list[str]:
+    return failures if refusal is None else [refusal, *failures]
+
+
+def _line_errors(request: GrantsRequest, s: GrantSetting, g: GrantRound) -> list[FieldError]:
     errors = []
     seen: set[int] = set()
     for index, grant in enumerate(request.grants):
@@ -242,6 +317,9 @@ def _line_errors(request: GrantsRequest, s: GrantSetting) -> list[FieldError]:
         seen.add(cid)
         if grant.granted_eur <= 0:
             continue
+        refusal = g.refusal(cid)
+        if refusal is not None:
+            errors.append(FieldError(field=f"{field}.candidate_id", message=f"{label} : {refusal}."))
         if cid in s.granted:
             errors.append(FieldError(field=field, message=f"{label} est déjà lauréat de cette édition."))
         errors.extend(FieldError(field=field, message=f"{label} : {m}") for m in s.failures(cid))
@@ -253,6 +331,7 @@ async def _write_grant(
     *,
     identity: Identity,
     s: GrantSetting,
+    rnd: RoundInEdition,
     request: GrantsRequest,
     grant_eur: int,
     candidate_id: int,
@@ -261,7 +340,7 @@ async def _write_grant(
     decision_id = await db.fetchval(
         "delib_insert_decision",
         edition_id=s.edition.id,
-        round_id=request.round_id,
+        round_id=rnd.id,
         candidate_id=candidate_id,
         kind="laureate",
         reason=request.reason,
@@ -276,14 +355,13 @@ async def _write_grant(
         granted_eur=grant_eur,
         decided_on=decided_on,
     )
-    if request.round_id is not None:
-        await db.execute(
-            "set_entry_status",
-            candidate_id=candidate_id,
-            round_id=request.round_id,
-            status="laureate",
-            reason=s.prize["name"],
-        )
+    await db.execute(
+        "set_entry_status",
+        candidate_id=candidate_id,
+        round_id=rnd.id,
+        status="laureate",
+        reason=s.prize["name"],
+    )
     await append_event(
         db,
         actor_id=identity.person_id,
@@ -294,6 +372,7 @@ async def _write_grant(
             "prize": s.prize["code"],
             "award": award_id,
             "decision": decision_id,
+            "round": rnd.id,
             "granted_eur": grant_eur,
             "decided_on": decided_on.isoformat(),
             "based_on": request.based_on.strip(),

@@ -30,12 +30,16 @@ class GrantsApi(Controller):
     @get(
         "/proposal",
         summary="Proposition de répartition des subventions (rien n'est enregistré)",
-        description="« order » : identifiants des candidats dans l'ordre du classement (paramètre répété) ; "
-        "à défaut, l'ordre des dossiers.",
+        description="« round_id » : le tour de comité dont le classement fonde la répartition ; à défaut, "
+        "le dernier tour de comité noté de l'édition. « order » : identifiants des candidats dans l'ordre du "
+        "classement (paramètre répété) ; à défaut, le classement de ce tour. Un projet non noté dans ce "
+        "tour n'est jamais financé.",
         responses=error_responses(
             {
                 409: "Le budget ou le plafond de subvention de l'édition n'est pas défini.",
-                422: "Classement fourni non valide (candidat inconnu ou cité deux fois).",
+                404: "Tour inconnu.",
+                422: "Classement fourni non valide (candidat inconnu ou cité deux fois), ou aucun tour de "
+                "comité noté (ou tour d'une autre édition, ou qui n'est pas un tour de comité).",
             }
         ),
     )
@@ -46,17 +50,25 @@ class GrantsApi(Controller):
         slug: str,
         order: list[int] | None = None,
         min_partial: int | None = Parameter(default=None, gt=0),
+        round_id: int | None = None,
     ) -> Proposal:
-        return await service.proposal(db, identity=identity, slug=slug, order=order, min_partial=min_partial)
+        return await service.proposal(
+            db, identity=identity, slug=slug, order=order, min_partial=min_partial, round_id=round_id
+        )
 
     @post(
         "/",
         summary="Attribuer les subventions de lauréat",
         description="Montant accordé ≤ montant demandé ≤ plafond, total ≤ budget de l'édition, candidats "
-        "éligibles seulement. Toute erreur est renvoyée (422) et rien n'est enregistré.",
+        "éligibles seulement. Les subventions appartiennent au tour de comité dont elles suivent le "
+        "classement (« round_id », à défaut le dernier tour de comité noté) : un projet qui n'y a pas de "
+        "feuille remise, s'en est retiré ou y a été déclaré inéligible est refusé "
+        "(« grants[i].candidate_id »). Toute erreur est renvoyée (422) et rien n'est enregistré.",
         responses=error_responses(
             {
-                409: "Budget ou plafond non défini, ou aucun prix « lauréat » dans l'édition.",
+                404: "Tour inconnu.",
+                409: "Budget ou plafond non défini, aucun prix « lauréat » dans l'édition, ou tour qui "
+                "n'est pas en délibération.",
                 422: "Répartition refusée : chaque erreur est listée, rien n'est enregistré.",
             }
         ),
