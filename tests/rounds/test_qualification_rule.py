@@ -16,6 +16,7 @@ import pytest
 from tests.helpers import make_contest, make_organiser, sign_in
 from tests.results.conftest import GRID, RoundBuilder
 
+from jury.auth.service import issue_codes
 from jury.db.queries import Database
 
 MARKS = {
@@ -157,3 +158,48 @@ async def test_the_page_states_the_rule_the_tie_and_the_uncertain_candidates_in_
     assert "À examiner d&#39;abord : qualification incertaine" in text or "À examiner d'abord" in text
     assert "score calibré, puis voix prépondérante de la présidence" in text
     assert text.index('id="incertains"') < text.index('id="jury-')
+
+
+async def test_the_calibrated_score_rule_chosen_for_the_edition_settles_a_ballot_closed_from_the_form(
+    client, db, semi
+):
+    """The panel page's « Clore » form sends no scores: the rule « score calibré » reads them from the
+    panel's standing instead of being skipped."""
+    b = semi
+    n2, n3 = b.candidates["N2"], b.candidates["N3"]
+    chair = b.people["Nord Un"]
+    await db.conn.execute(
+        "update panel_members set role = 'chair' where person_id = $1 and panel_id = $2",
+        chair,
+        b.panels["Nord"],
+    )
+    await sign_in(client, email="cci@exemple.fr")
+    opened = await client.post(
+        f"/api/rounds/{b.round}/ballots",
+        json={
+            "panel_id": b.panels["Nord"],
+            "kind": "approval",
+            "title": "Coup de cœur",
+            "candidate_ids": [n2, n3],
+        },
+    )
+    assert opened.status_code == 201, opened.text
+    ballot = opened.json()["id"]
+    for juror, approved in (("Nord Un", n2), ("Nord Deux", n3)):
+        await client.post("/deconnexion")
+        [card] = await issue_codes(db, edition_id=b.edition, person_ids=[b.people[juror]])
+        assert (
+            await client.post("/acces", data={"code": card.code}, follow_redirects=False)
+        ).status_code == 303
+        voted = await client.post(f"/api/ballots/{ballot}/votes", json={"approved": [approved]})
+        assert voted.status_code == 200, voted.text
+    await client.post("/deconnexion")
+    [card] = await issue_codes(db, edition_id=b.edition, person_ids=[chair])
+    await client.post("/acces", data={"code": card.code}, follow_redirects=False)
+    closed = await client.post(f"/deliberation/scrutins/{ballot}/cloture", follow_redirects=False)
+    assert closed.status_code == 303
+    result = (await client.get(f"/api/ballots/{ballot}")).json()["result"]
+    assert result["counts"] == {str(n2): 1, str(n3): 1}
+    assert result["order"] == [[n3], [n2]] and result["unresolved"] == []
+    assert result["separations"][0]["reason"] == "N3 devant N2 : score calibré 80,00 contre 66,67"
+    assert result["notes"] == []

@@ -256,3 +256,25 @@ async def published(
         audit_count=rows[0]["audit_count"],
         audit_head=rows[0]["audit_head"],
     )
+
+
+async def calibrated_scores(
+    db: Database, *, rnd: RoundInEdition, panel_id: int, candidate_ids: Sequence[int]
+) -> dict[int, float] | None:
+    """The calibrated score of each candidate in the panel's live standings (the pages' cache and
+    parameters), for the tie-break rule « score calibré »; None when one of them has none (no mark yet, or
+    a section without a global ranking): a rule on a score that does not exist would decide nothing."""
+    sections = await read_sections(db, round_id=rnd.id, panel_keys=[panel_id])
+    computed = await compute(
+        db, round_id=rnd.id, sections=sections, calibration=round_calibration(rnd, bootstrap=PAGE_BOOTSTRAP)
+    )
+    scores = {
+        line.candidate_id: line.score
+        for c in computed
+        if c.result.global_ranking
+        for line in c.result.lines
+        if line.score is not None
+    }
+    if any(c not in scores for c in candidate_ids):
+        return None
+    return {c: scores[c] for c in candidate_ids}

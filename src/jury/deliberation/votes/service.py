@@ -28,6 +28,7 @@ from jury.deliberation.votes.models import Ballot, VoteRequest
 from jury.deliberation.votes.tie_break import apply_policy, ids_of
 from jury.deliberation.votes.views import one_ballot
 from jury.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
+from jury.results import standings as results
 
 CLOSED_OUT = ("ineligible", "withdrawn")
 
@@ -206,6 +207,11 @@ async def close_ballot(
     if not votes:
         raise Conflict("Aucun vote n'a été exprimé : le scrutin ne peut pas être clos.")
     candidates: list[int] = list(ballot["candidates"])
+    if calibrated is None and voting.CALIBRATED in rnd.tie_break_policy:
+        # The form sends no scores: the rule « score calibré » reads them from the panel's standings.
+        calibrated = await results.calibrated_scores(
+            db, rnd=rnd, panel_id=ballot["panel_id"], candidate_ids=candidates
+        )
     keys = [str(c) for c in candidates]
     voters = {v["person_id"] for v in votes}
     conflicts = [
