@@ -203,3 +203,21 @@ async def test_the_calibrated_score_rule_chosen_for_the_edition_settles_a_ballot
     assert result["order"] == [[n3], [n2]] and result["unresolved"] == []
     assert result["separations"][0]["reason"] == "N3 devant N2 : score calibré 80,00 contre 66,67"
     assert result["notes"] == []
+
+
+async def test_the_standings_page_states_the_same_rule_and_probabilities(client, db, semi):
+    b = semi
+    body = await _preview(client, b)
+    page = await client.get(f"/organisation/rounds/{b.round}/classement")
+    assert page.status_code == 200
+    assert "Règle de qualification : <strong>Les 3 premiers au classement général.</strong>" in page.text
+    assert "Quota : 3 qualifié(s) par classement" not in page.text
+    p = {
+        line["name"]: line["p_qualify"]
+        for pn in body["panels"]
+        for s in pn["sections"]
+        for line in s["lines"]
+    }
+    assert p["N4"] == 0.0 and p["N1"] == 1.0
+    # Four sections, one rule: the page marks exactly the two candidates tied for the third place.
+    assert page.text.count("zone limite : à délibérer") == 2

@@ -201,3 +201,7 @@ class StandingPage(msgspec.Struct, frozen=True, kw_only=True):
     charts: dict[str, dict[str, str]]
     versions: list[dict[str, Any]]
     bootstrap: int
+    rule: str = ""
+    """The round's qualification rule in words (`jury.results.qualification.describe_quota`)."""
+    p_qualify: dict[int, float] | None = None
+    """P(qualifying under the rule) per candidate, when every section of the round is on the page."""

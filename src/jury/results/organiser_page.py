@@ -21,6 +21,7 @@ from jury.results import charts
 from jury.results.compute import PAGE_BOOTSTRAP, compute, round_calibration
 from jury.results.marks import parse_section, read_sections, section_key
 from jury.results.models import SectionSummary, StandingPage, StandingView
+from jury.results.quota_rule import round_rule
 from jury.results.standings import METHOD_LABELS, NO_CATEGORY, NO_PANEL, Scope, section_names, standing_views
 
 INLINE_SECTIONS = 4  # above this, the page lists the sections and shows the one chosen
@@ -86,6 +87,11 @@ async def organiser_page(
         items = [(c.section.panel_key, c.section.category_key, c.section.digest, c.result) for c in computed]
         views = await standing_views(db, round_id=round_id, items=items, scope=ORGANISER, names=names)
     drawn = await anyio.to_thread.run_sync(functools.partial(_draw, views, spreads))
+    # The rule spans sections (the whole round, a zone, a category): its probabilities are shown only when
+    # every section of the round is on the page; otherwise the qualification page gives them.
+    whole_round = wanted is None and len(views) == len(summaries)
+    applied = await round_rule(db, rnd=rnd, views=views if whole_round else [])
+    p_qualify = applied.qualification.p_qualify if whole_round and applied.qualification else None
     return StandingPage(
         round={
             "id": rnd.id,
@@ -105,6 +111,8 @@ async def organiser_page(
         charts=drawn,
         versions=[dict(row) for row in await db.fetch("published_versions", round_id=round_id)],
         bootstrap=bootstrap,
+        rule=applied.rule,
+        p_qualify=p_qualify,
     )
 
 

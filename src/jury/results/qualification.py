@@ -37,6 +37,11 @@ DRAWS = 2000
 UNCERTAIN = (0.1, 0.9)
 Z_975 = 1.959963984540054
 WILDCARD_GROUP = "repêchage"
+SCOPE_LABELS: dict[str, str] = {
+    "overall": "au classement général",
+    "zone": "par zone",
+    "category": "par catégorie",
+}
 
 
 class Entrant(msgspec.Struct, frozen=True, kw_only=True):
@@ -79,6 +84,17 @@ class Qualification(msgspec.Struct, frozen=True, kw_only=True):
     wildcard_cut: GroupCut | None
     p_qualify: dict[int, float]
     uncertain: list[int]
+
+
+def describe_quota(*, advance_count: int | None, quota_scope: str, wildcards: int) -> str:
+    """The rule in one French sentence, as the setup, standings and qualification pages show it."""
+    if advance_count is None:
+        return "Aucune qualification (tour final ou sans suite)."
+    where = SCOPE_LABELS.get(quota_scope, quota_scope)
+    text = f"Les {advance_count} premiers {where}" if advance_count != 1 else f"Le premier {where}"
+    if wildcards:
+        text += f", plus {wildcards} repêché{'s' if wildcards > 1 else ''}"
+    return text + "."
 
 
 def group_key(*, scope: str, zone: int | None, panel: int | None, category: int | None) -> str:

@@ -14,7 +14,14 @@ import msgspec
 from jury.access.policy import RoundInEdition
 from jury.db.queries import Database
 from jury.results.models import StandingView
-from jury.results.qualification import WILDCARD_GROUP, Entrant, Qualification, group_key, qualify
+from jury.results.qualification import (
+    WILDCARD_GROUP,
+    Entrant,
+    Qualification,
+    describe_quota,
+    group_key,
+    qualify,
+)
 
 ADVANCED = ("advanced", "laureate")
 OPEN = ("pending", "eligible")
@@ -26,6 +33,8 @@ class RoundRule(msgspec.Struct, frozen=True, kw_only=True):
     advance_count: int | None
     quota_scope: str
     wildcards: int
+    rule: str
+    """The rule in one French sentence."""
     qualification: Qualification | None
     labels: dict[str, str]
     sections_per_group: dict[str, int]
@@ -79,6 +88,7 @@ async def round_rule(
         advance_count=quota,
         quota_scope=scope,
         wildcards=wildcards,
+        rule=describe_quota(advance_count=quota, quota_scope=scope, wildcards=wildcards),
         qualification=qualification,
         labels=labels,
         sections_per_group={k: len(v) for k, v in sections.items()},

@@ -1,8 +1,9 @@
 """A round's qualification rule, checked and put in words: top N overall, per zone or per category, plus
 wildcards.
 
-Pure on purpose: the setup pages, the API and (next) the advancement preview all read the same rule, and
-the rule's sense must not depend on where it is shown.
+Pure on purpose: the setup pages, the API, the standings and the qualification preview all read the same
+rule, and the rule's sense must not depend on where it is shown. The rule in words lives with its
+application (`jury.results.qualification`), so that both say the same thing.
 """
 
 from __future__ import annotations
@@ -10,14 +11,12 @@ from __future__ import annotations
 from typing import Literal
 
 from jury.errors import FieldError
+from jury.results.qualification import SCOPE_LABELS, describe_quota
+
+__all__ = ["MAX_QUOTA", "SCOPES", "SCOPE_LABELS", "describe_quota", "quota_errors"]
 
 QuotaScope = Literal["overall", "zone", "category"]
 SCOPES: tuple[str, ...] = ("overall", "zone", "category")
-SCOPE_LABELS: dict[str, str] = {
-    "overall": "au classement général",
-    "zone": "par zone",
-    "category": "par catégorie",
-}
 MAX_QUOTA = 10_000
 
 
@@ -65,14 +64,3 @@ def quota_errors(
             )
         )
     return errors
-
-
-def describe_quota(*, advance_count: int | None, quota_scope: str, wildcards: int) -> str:
-    """The rule in one French sentence, as the setup page and the round's header show it."""
-    if advance_count is None:
-        return "Aucune qualification (tour final ou sans suite)."
-    where = SCOPE_LABELS.get(quota_scope, quota_scope)
-    text = f"Les {advance_count} premiers {where}" if advance_count != 1 else f"Le premier {where}"
-    if wildcards:
-        text += f", plus {wildcards} repêché{'s' if wildcards > 1 else ''}"
-    return text + "."

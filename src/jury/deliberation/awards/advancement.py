@@ -32,7 +32,6 @@ from jury.results import quota_rule
 from jury.results import standings as results
 from jury.results.models import StandingView
 from jury.results.qualification import GroupCut, settle
-from jury.rounds.quota import describe_quota
 
 LEFT_OUT = ("ineligible", "withdrawn")  # out of the running before any decision: their place goes down
 STATUS_LABELS = CANDIDATE_STATUS
@@ -225,9 +224,7 @@ async def preview(
         panels=[p for p in out if p.panel_id is not None or p.sections or p.in_play],
         quota_scope=applied.quota_scope,
         wildcards=applied.wildcards,
-        rule=describe_quota(
-            advance_count=applied.advance_count, quota_scope=applied.quota_scope, wildcards=applied.wildcards
-        ),
+        rule=applied.rule,
         groups=groups,
         uncertain=uncertain,
         tie_break_policy=[_rule_words(r) for r in rnd.tie_break_policy],
