@@ -43,3 +43,21 @@ update access_codes a set last_used_at = :now::timestamptz
 from people p
 where a.code_hash = :code_hash and a.revoked_at is null and p.id = a.person_id
 returning a.edition_id, p.id as person_id, p.full_name
+
+-- name: recent_sign_in_failures
+-- The failures of these keys still within the window, oldest first, for the limits' decision.
+select key, failed_at from sign_in_failures
+where key = any(:keys::text[]) and failed_at > :now::timestamptz - make_interval(secs => :window_seconds::int)
+order by key, failed_at
+
+-- name: record_sign_in_failure
+-- One failed attempt, counted against each of its keys; failures older than the window go, whoever's.
+with gone as (
+    delete from sign_in_failures
+    where failed_at <= :now::timestamptz - make_interval(secs => :window_seconds::int)
+)
+insert into sign_in_failures (key, failed_at) select unnest(:keys::text[]), :now::timestamptz
+
+-- name: forget_sign_in_failures
+-- A successful sign-in forgets its keys' failures.
+delete from sign_in_failures where key = any(:keys::text[])

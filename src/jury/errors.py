@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import msgspec
 
+from jury.french.durations import wait_in_words
+
 
 class FieldError(msgspec.Struct, frozen=True, kw_only=True):
     field: str
@@ -39,3 +41,21 @@ class Forbidden(JuryError):
 
 class Conflict(JuryError):
     status_code = 409
+
+
+class Throttled(JuryError):
+    """Too many attempts: answered 429 with `Retry-After` (whole seconds) and the wait in the message."""
+
+    status_code = 429
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+    @classmethod
+    def sign_in(cls, retry_after: int) -> Throttled:
+        """Too many sign-in attempts (a credential, a session, an address): the wait said in words."""
+        return cls(
+            f"Trop de tentatives de connexion : réessayez dans {wait_in_words(retry_after)}.",
+            retry_after=retry_after,
+        )

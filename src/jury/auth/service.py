@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
+
 import msgspec
 
 from jury.access.identity import Identity
@@ -9,10 +12,12 @@ from jury.access.passwords import hash_password, verify_password
 from jury.access.policy import actor_label
 from jury.audit.service import append_event
 from jury.auth import codes
+from jury.auth import limits as sign_in_limits
+from jury.auth.limits import SignInLimits
 from jury.contests.models import EditionDetail
 from jury.contests.service import organised_edition
 from jury.db.queries import Database
-from jury.errors import Forbidden, Invalid, NotFound
+from jury.errors import Forbidden, Invalid, NotFound, Throttled
 
 
 class IssuedCard(msgspec.Struct, frozen=True, kw_only=True):
@@ -30,14 +35,65 @@ class JurorCardStatus(msgspec.Struct, frozen=True, kw_only=True):
     last_used_at: object | None
 
 
-async def sign_in_organiser(db: Database, *, email: str, password: str) -> Identity:
-    row = await db.fetchrow("find_person_by_email", email=email.strip())
-    if not verify_password(row["password_hash"] if row else None, password) or row is None:
-        raise Invalid("Adresse e-mail ou mot de passe incorrect.")
-    contests = await db.fetch("organiser_contest_ids", person_id=row["id"])
-    if not contests and not row["is_admin"]:
-        raise Forbidden("Ce compte n'organise aucun concours.")
-    return Identity(person_id=row["id"], name=row["full_name"], kind="organiser", is_admin=row["is_admin"])
+async def _limited(
+    db: Database,
+    *,
+    keys: list[str],
+    limits: SignInLimits | None,
+    attempt: Callable[[], Awaitable[Identity]],
+) -> Identity:
+    """Run one sign-in attempt under the limits of its keys (credential, session).
+
+    Refused (Throttled, 429) while a key is at its limit, before the credential is even checked (no
+    password hash computed for a locked address); a refused credential (Invalid) counts against every key;
+    a success forgets them. The failure is written by the caller's transaction, which commits: the pages
+    answer a refused credential with the form again rather than by raising.
+    """
+    if limits is None:
+        return await attempt()
+    rows = await db.fetch("recent_sign_in_failures", keys=keys, window_seconds=limits.window_seconds)
+    failures: dict[str, list] = defaultdict(list)
+    for row in rows:
+        failures[row["key"]].append(row["failed_at"])
+    wait = sign_in_limits.wait_seconds(failures, limits=limits, now=db.now())
+    if wait is not None:
+        raise Throttled.sign_in(wait)
+    try:
+        identity = await attempt()
+    except Invalid:
+        await db.execute("record_sign_in_failure", keys=keys, window_seconds=limits.window_seconds)
+        raise
+    await db.execute("forget_sign_in_failures", keys=keys)
+    return identity
+
+
+def _session_keys(session_token: str | None) -> list[str]:
+    return [sign_in_limits.session_key(session_token)] if session_token else []
+
+
+async def sign_in_organiser(
+    db: Database,
+    *,
+    email: str,
+    password: str,
+    limits: SignInLimits | None = None,
+    session_token: str | None = None,
+) -> Identity:
+    """An organiser's e-mail and password; with `limits`, failures counted per address and per session."""
+
+    async def attempt() -> Identity:
+        row = await db.fetchrow("find_person_by_email", email=email.strip())
+        if not verify_password(row["password_hash"] if row else None, password) or row is None:
+            raise Invalid("Adresse e-mail ou mot de passe incorrect.")
+        contests = await db.fetch("organiser_contest_ids", person_id=row["id"])
+        if not contests and not row["is_admin"]:
+            raise Forbidden("Ce compte n'organise aucun concours.")
+        return Identity(
+            person_id=row["id"], name=row["full_name"], kind="organiser", is_admin=row["is_admin"]
+        )
+
+    keys = [sign_in_limits.email_key(email), *_session_keys(session_token)]
+    return await _limited(db, keys=keys, limits=limits, attempt=attempt)
 
 
 async def create_organiser(
@@ -168,11 +224,20 @@ async def act_on_cards(
     return CardsPage(edition=edition, jurors=page.jurors, issued=cards)
 
 
-async def sign_in_with_code(db: Database, *, typed: str) -> Identity:
+async def sign_in_with_code(
+    db: Database, *, typed: str, limits: SignInLimits | None = None, session_token: str | None = None
+) -> Identity:
+    """A juror's access code, typed or scanned; with `limits`, failures counted per code and per session."""
     code = codes.normalise(typed)
-    row = await db.fetchrow("use_access_code", code_hash=codes.code_hash(code)) if code else None
-    if row is None:
-        raise Invalid("Code d'accès inconnu ou révoqué.")
-    return Identity(
-        person_id=row["person_id"], name=row["full_name"], kind="juror", edition_id=row["edition_id"]
-    )
+    code_hash = codes.code_hash(code or typed.strip() or "-")
+
+    async def attempt() -> Identity:
+        row = await db.fetchrow("use_access_code", code_hash=code_hash) if code else None
+        if row is None:
+            raise Invalid("Code d'accès inconnu ou révoqué.")
+        return Identity(
+            person_id=row["person_id"], name=row["full_name"], kind="juror", edition_id=row["edition_id"]
+        )
+
+    keys = [sign_in_limits.code_key(code_hash), *_session_keys(session_token)]
+    return await _limited(db, keys=keys, limits=limits, attempt=attempt)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Annotated
 
 import msgspec
@@ -15,13 +16,20 @@ from litestar.response import Redirect, Template
 from jury.access.guards import current_identity, requires_organiser
 from jury.access.identity import Identity
 from jury.auth import service
+from jury.auth.limits import SignInLimits
 from jury.db.queries import Database
-from jury.errors import JuryError
+from jury.errors import JuryError, Throttled
 from jury.web.openapi_errors import NOTHING_TO_LOOK_UP, error_responses
 
-# Sign-in answers: a redirect once signed in, the form again (HTML) with the reason when refused, and the
-# throttle of `jury.app._is_sign_in_attempt` on repeated attempts.
-THROTTLED = error_responses({429: "Trop de tentatives : réessayez dans une minute."})
+# Sign-in answers: a redirect once signed in, the form again (HTML) with the reason when refused, and 429
+# with Retry-After when a credential or a session has failed too often (`jury.auth.limits`) or the client
+# address passed the generous ceiling of `jury.app._is_sign_in_attempt`.
+THROTTLED = error_responses(
+    {
+        429: "Trop de tentatives de connexion (ce code, cette adresse e-mail, cette session ou cette adresse "
+        "réseau) : l'en-tête Retry-After et la page donnent l'attente en secondes."
+    }
+)
 BAD_CODE = error_responses(
     {422: "Code d'accès inconnu ou révoqué : le formulaire s'affiche à nouveau."}, page=True
 )
@@ -51,6 +59,40 @@ def _start_session(request: Request, identity: Identity) -> None:
     request.set_session(identity.to_session())
 
 
+SESSION_TOKEN = "sign_in_token"
+"""A random token kept in the browser's session, under which its failed sign-ins are counted."""
+
+
+def _limits(state: State) -> SignInLimits:
+    settings = state.settings
+    return SignInLimits(
+        per_credential=settings.sign_in_failures_per_credential,
+        per_session=settings.sign_in_failures_per_session,
+        window_seconds=settings.sign_in_window_minutes * 60,
+    )
+
+
+def _session_token(request: Request) -> str:
+    token = request.session.get(SESSION_TOKEN) if request.session else None
+    return token if isinstance(token, str) else secrets.token_urlsafe(24)
+
+
+def _refused(request: Request, *, template: str, context: dict, exc: JuryError, token: str) -> Template:
+    """The form again with the reason; a refused credential keeps the session's token (its failures count
+    against this browser), a refusal for too many attempts says the wait in `Retry-After` too."""
+    headers = {}
+    if isinstance(exc, Throttled):
+        headers["Retry-After"] = str(exc.retry_after)
+    elif (request.session or {}).get(SESSION_TOKEN) != token:
+        request.set_session({**(request.session or {}), SESSION_TOKEN: token})
+    return Template(
+        template,
+        context={**context, "error": exc.message},
+        status_code=exc.status_code,
+        headers=headers,
+    )
+
+
 class SignInPages(Controller):
     tags = ["connexion"]
 
@@ -72,16 +114,18 @@ class SignInPages(Controller):
     async def sign_in(
         self,
         request: Request,
+        state: State,
         db: Database,
         data: Annotated[SignInForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
     ) -> Template | Redirect:
+        token = _session_token(request)
         try:
-            identity = await service.sign_in_organiser(db, email=data.email, password=data.password)
+            identity = await service.sign_in_organiser(
+                db, email=data.email, password=data.password, limits=_limits(state), session_token=token
+            )
         except JuryError as exc:
-            return Template(
-                "public/sign_in.html",
-                context={"error": exc.message, "email": data.email},
-                status_code=exc.status_code,
+            return _refused(
+                request, template="public/sign_in.html", context={"email": data.email}, exc=exc, token=token
             )
         _start_session(request, identity)
         return Redirect("/organisation/", status_code=303)
@@ -105,13 +149,17 @@ class SignInPages(Controller):
     async def code_sign_in(
         self,
         request: Request,
+        state: State,
         db: Database,
         data: Annotated[CodeForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
     ) -> Template | Redirect:
+        token = _session_token(request)
         try:
-            identity = await service.sign_in_with_code(db, typed=data.code)
+            identity = await service.sign_in_with_code(
+                db, typed=data.code, limits=_limits(state), session_token=token
+            )
         except JuryError as exc:
-            return Template("juror/access.html", context={"error": exc.message}, status_code=exc.status_code)
+            return _refused(request, template="juror/access.html", context={}, exc=exc, token=token)
         _start_session(request, identity)
         return Redirect("/jure/", status_code=303)
 
@@ -123,11 +171,14 @@ class SignInPages(Controller):
         responses=THROTTLED | BAD_CODE,
         opt={NOTHING_TO_LOOK_UP: True},  # an unknown code is a refused credential (422), not a missing page
     )
-    async def code_link(self, request: Request, db: Database, code: str) -> Template | Redirect:
+    async def code_link(self, request: Request, state: State, db: Database, code: str) -> Template | Redirect:
+        token = _session_token(request)
         try:
-            identity = await service.sign_in_with_code(db, typed=code)
+            identity = await service.sign_in_with_code(
+                db, typed=code, limits=_limits(state), session_token=token
+            )
         except JuryError as exc:
-            return Template("juror/access.html", context={"error": exc.message}, status_code=exc.status_code)
+            return _refused(request, template="juror/access.html", context={}, exc=exc, token=token)
         _start_session(request, identity)
         return Redirect("/jure/", status_code=303)
 

@@ -11,7 +11,7 @@ from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, SerializationException, ValidationException
 from litestar.response import Template
 
-from jury.errors import JuryError
+from jury.errors import JuryError, Throttled
 
 log = structlog.get_logger(__name__)
 
@@ -74,7 +74,10 @@ def jury_error_handler(request: Request, exc: JuryError) -> Response:
         }
         for e in exc.errors
     ]
-    return _answer(request, status=exc.status_code, message=exc.message, errors=errors)
+    response = _answer(request, status=exc.status_code, message=exc.message, errors=errors)
+    if isinstance(exc, Throttled):
+        response.headers["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 BODY = "corps"  # what a body-level error (not an object, unknown or missing field) is named after
@@ -183,25 +186,13 @@ def http_error_handler(request: Request, exc: HTTPException) -> Response:
     return _answer(request, status=status, message=message, errors=[])
 
 
-def wait_in_words(seconds: int) -> str:
-    """A wait as a juror reads it: « 45 secondes », « 2 minutes » (rounded up)."""
-    if seconds < 60:
-        return f"{seconds} seconde{'s' if seconds > 1 else ''}"
-    minutes = -(-seconds // 60)
-    return f"{minutes} minute{'s' if minutes > 1 else ''}"
-
-
-def throttled_message(seconds: int) -> str:
-    return f"Trop de tentatives de connexion : réessayez dans {wait_in_words(seconds)}."
-
-
 def _throttled(request: Request, exc: HTTPException) -> Response:
     """The per-address ceiling on sign-in attempts (Litestar's throttle): the wait in French, in words on
     the page and in `Retry-After`, with the RateLimit-* headers the throttle computed."""
     headers = dict(exc.headers or {})
     seconds = max(1, int(headers.get("RateLimit-Reset", "60") or 60))
     headers["Retry-After"] = str(seconds)
-    response = _answer(request, status=429, message=throttled_message(seconds), errors=[])
+    response = _answer(request, status=429, message=Throttled.sign_in(seconds).message, errors=[])
     response.headers.update(headers)
     return response
 
