@@ -27,6 +27,7 @@ from jury.db.pool import create_pool
 from jury.db.queries import Queries
 from jury.deliberation.minutes import jobs as minutes_jobs
 from jury.diplomas import jobs as diploma_jobs
+from jury.outbox import service as outbox
 from jury.pdf.pool import PdfPool
 from jury.settings import Settings
 
@@ -67,6 +68,16 @@ def build_queue_manager(connection: asyncpg.Connection, resources: JobResources)
             pool=resources.pool,
             queries=resources.queries,
             renderer=resources.pdf,
+            clock=resources.clock,
+        )
+
+    @manager.entrypoint(outbox.ENTRYPOINT)
+    async def deliver_mail(job: Job) -> None:
+        await outbox.deliver(
+            job.payload or b"",
+            pool=resources.pool,
+            queries=resources.queries,
+            settings=resources.settings,
             clock=resources.clock,
         )
 

@@ -141,6 +141,15 @@ AUDITED: dict[str, tuple[str, ...]] = {
     "POST /organisation/editions/{slug}/parametres": ("edition.updated",),
     "POST /api/editions/{slug}/status": ("edition.status_changed",),
     "POST /organisation/editions/{slug}/etat": ("edition.status_changed",),
+    "POST /candidater/{slug}": ("application.submitted",),
+    "POST /candidature/{token}": ("application.updated",),
+    "POST /api/applications/{application_id}/acceptance": ("candidate.created", "application.accepted"),
+    "POST /api/applications/{application_id}/refusal": ("application.refused",),
+    "POST /organisation/candidatures/{application_id}/acceptation": (
+        "candidate.created",
+        "application.accepted",
+    ),
+    "POST /organisation/candidatures/{application_id}/refus": ("application.refused",),
 }
 
 # Route → why it appends nothing: it changes no business state.
@@ -149,6 +158,7 @@ NOT_STATE_CHANGING: dict[str, str] = {
     "POST /deconnexion": "sign-out: only the visitor's session is cleared",
     "POST /acces": "a juror's tablet signs in with a card: the session, and the card's last-use time",
     "POST /api/rounds/{round_id}/assignments/preview": "a preview of the automatic plan: nothing is written",
+    "POST /candidater/{slug}/verification": "checks an application being typed: nothing is written",
 }
 
 SKIPPED_PREFIXES = ("/static", "/schema")
@@ -485,6 +495,105 @@ async def _candidate_page_override(w: World) -> list[Ev]:
     )
     assert response.status_code == 303, response.text
     return [organiser(await w.person(CLAIRE))("candidate.eligibility_overridden", f"candidate:{cid}")]
+
+
+APPLICANT = Ev(None, "candidat", "", "")
+
+
+async def m92_application(w: World) -> tuple[AsyncTestClient, str, int]:
+    """Made in 92 2025 taking applications again (setup in SQL), and one sent through the public form."""
+    await w.db.conn.execute(
+        "update editions set status = 'applications', opens_on = current_date - 30, closes_on = current_date + 30 "
+        "where slug = $1",
+        M92_25,
+    )
+    category = await w.val(
+        "select c.code from categories c join editions e on e.id = c.edition_id where e.slug = $1 "
+        "order by c.position limit 1",
+        M92_25,
+    )
+    client = await w.client()
+    response = await client.post(
+        f"/candidater/{M92_25}",
+        data={**NEW_CANDIDATE, "nom_porteur": "Jeanne Vasque", "categorie": category},
+        files={"documents": ("statuts.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    token = response.headers["location"].split("/candidature/")[1].split("?")[0]
+    return client, token, await w.val("select max(id) from applications")
+
+
+def applicant(action: str, application_id: int) -> Ev:
+    return msgspec.structs.replace(APPLICANT, action=action, target=f"application:{application_id}")
+
+
+@case("POST /candidater/{slug}")
+async def _application_sent(w: World) -> list[Ev]:
+    await w.mark()
+    _, _, application_id = await m92_application(w)
+    return [applicant("application.submitted", application_id)]
+
+
+@case("POST /candidature/{token}")
+async def _application_completed(w: World) -> list[Ev]:
+    client, token, application_id = await m92_application(w)
+    category = await w.val("select fields->>'categorie' from applications where id = $1", application_id)
+    await w.mark()
+    response = await client.post(
+        f"/candidature/{token}",
+        data={**NEW_CANDIDATE, "nom_porteur": "Jeanne Vasque", "categorie": category, "projet": "Vasques"},
+    )
+    assert response.status_code == 200, response.text
+    return [applicant("application.updated", application_id)]
+
+
+async def _accept(w: World, path: str) -> list[Ev]:
+    _, _, application_id = await m92_application(w)
+    org = await w.organiser(CLAIRE)
+    await w.mark()
+    response = await org.post(path.format(application_id=application_id), follow_redirects=False)
+    assert response.status_code in (200, 303), response.text
+    candidate_id = await w.val("select candidate_id from applications where id = $1", application_id)
+    ev = organiser(await w.person(CLAIRE))
+    return [
+        ev("candidate.created", f"candidate:{candidate_id}"),
+        ev("application.accepted", f"application:{application_id}"),
+    ]
+
+
+@case("POST /api/applications/{application_id}/acceptance")
+async def _application_accepted_api(w: World) -> list[Ev]:
+    return await _accept(w, "/api/applications/{application_id}/acceptance")
+
+
+@case("POST /organisation/candidatures/{application_id}/acceptation")
+async def _application_accepted_page(w: World) -> list[Ev]:
+    return await _accept(w, "/organisation/candidatures/{application_id}/acceptation")
+
+
+@case("POST /api/applications/{application_id}/refusal")
+async def _application_refused_api(w: World) -> list[Ev]:
+    _, _, application_id = await m92_application(w)
+    org = await w.organiser(CLAIRE)
+    await w.mark()
+    response = await org.post(f"/api/applications/{application_id}/refusal", json={"reason": "Hors du champ"})
+    assert response.status_code == 200, response.text
+    return [organiser(await w.person(CLAIRE))("application.refused", f"application:{application_id}")]
+
+
+@case("POST /organisation/candidatures/{application_id}/refus")
+async def _application_refused_page(w: World) -> list[Ev]:
+    _, _, application_id = await m92_application(w)
+    org = await w.organiser(CLAIRE)
+    await w.mark()
+    response = await org.post(
+        f"/organisation/candidatures/{application_id}/refus",
+        data={"reason": "Hors du champ"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    return [organiser(await w.person(CLAIRE))("application.refused", f"application:{application_id}")]
 
 
 @case("POST /organisation/editions/{slug}/cartes")

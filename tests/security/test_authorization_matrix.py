@@ -188,6 +188,20 @@ ROUTE_POLICY: dict[str, str] = {
     "GET /organisation/editions/{slug}/parametres": "organiser",
     "POST /organisation/editions/{slug}/parametres": "organiser",
     "POST /organisation/editions/{slug}/etat": "organiser",
+    "GET /candidater/{slug}": "public",
+    "POST /candidater/{slug}": "public",
+    "POST /candidater/{slug}/verification": "public",
+    "GET /candidature/{token}": "link",
+    "POST /candidature/{token}": "link",
+    "GET /api/editions/{slug}/applications": "organiser",
+    "GET /api/applications/{application_id}": "organiser",
+    "POST /api/applications/{application_id}/acceptance": "organiser",
+    "POST /api/applications/{application_id}/refusal": "organiser",
+    "GET /organisation/editions/{slug}/candidatures": "organiser",
+    "GET /organisation/candidatures/{application_id}": "organiser",
+    "POST /organisation/candidatures/{application_id}/acceptation": "organiser",
+    "POST /organisation/candidatures/{application_id}/refus": "organiser",
+    "GET /organisation/candidatures/{application_id}/documents/{document_id}": "organiser",
 }
 
 # Who may pass, per audience. Everyone else is refused.
@@ -267,6 +281,8 @@ def concrete(template: str, demo: Demo) -> str:
         "kind": "candidates",
         "code": "ZZZZ-ZZZZ",
         "token": "not-a-token",
+        "application_id": 999_999,  # no application in the demo: the guards answer first
+        "document_id": 999_999,
     }
     return re.sub(r"\{(\w+)\}", lambda m: str(values[m.group(1)]), template)
 
