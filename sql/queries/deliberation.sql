@@ -138,19 +138,23 @@ select candidate_id from candidate_rounds where round_id = :round_id and candida
 insert into candidate_rounds (candidate_id, round_id, status, updated_at) values (:candidate_id, :round_id, 'pending', :now::timestamptz)
 
 -- name: delib_insert_decision
-insert into decisions (edition_id, round_id, candidate_id, kind, reason, based_on, decided_by, decided_at)
-values (:edition_id, :round_id, :candidate_id, :kind, :reason, :based_on, :decided_by, :now::timestamptz)
+insert into decisions (edition_id, round_id, candidate_id, kind, reason, based_on, departure, decided_by,
+                       decided_at)
+values (:edition_id, :round_id, :candidate_id, :kind, :reason, :based_on, :departure, :decided_by,
+        :now::timestamptz)
 returning id
 
 -- name: delib_decisions_of_edition
 -- Every decision of an edition with who took it and, for prizes and grants, what was given.
 select d.id, d.kind, d.candidate_id, c.organisation_name, c.person_name, c.entry_number, d.round_id,
        r.name as round_name, d.reason, d.based_on, p.full_name as decided_by_name, d.decided_at,
-       pr.name as prize_name, a.granted_eur
+       pr.name as prize_name, a.granted_eur, d.departure, d.undone_at, d.undo_reason,
+       u.full_name as undone_by_name
 from decisions d
 join candidates c on c.id = d.candidate_id
 left join rounds r on r.id = d.round_id
 left join people p on p.id = d.decided_by
+left join people u on u.id = d.undone_by
 left join awards a on a.decision_id = d.id
 left join prizes pr on pr.id = a.prize_id
 where d.edition_id = :edition_id
@@ -169,7 +173,7 @@ order by r.position
 -- name: delib_round_candidates
 -- Some rounds' candidates with their panel and status, for the organisers' decisions page.
 select cr.round_id, c.id, c.organisation_name, c.person_name, c.entry_number, cr.status, cr.panel_id,
-       p.name as panel_name
+       p.name as panel_name, c.category_id
 from candidate_rounds cr
 join candidates c on c.id = cr.candidate_id
 left join panels p on p.id = cr.panel_id
@@ -193,7 +197,7 @@ select a.id, a.prize_id, pr.code as prize_code, pr.name as prize, pr.kind as pri
        a.candidate_id, c.organisation_name, c.person_name, c.entry_number, a.granted_eur, a.decided_on,
        a.decision_id
 from awards a join prizes pr on pr.id = a.prize_id join candidates c on c.id = a.candidate_id
-where pr.edition_id = :edition_id
+where pr.edition_id = :edition_id and a.undone_at is null
 order by pr.position, pr.id, a.id
 
 -- name: delib_edition_candidates
@@ -230,3 +234,57 @@ order by cr.candidate_id
 
 -- name: delib_communes_92
 select insee_code from communes where department_code = '92'
+
+-- Undoing decisions ----------------------------------------------------------------------------------
+
+-- name: delib_decision_to_undo
+-- A decision with what undoing it depends on: its edition's state, its round's, the next round's, and
+-- the award (with its diploma) it gave. Locks the decision's row, so it is undone once.
+select d.id, d.kind, d.edition_id, d.round_id, d.candidate_id, d.undone_at, d.based_on,
+       e.status as edition_status, e.slug as edition_slug,
+       r.status as round_status, r.kind as round_kind, r.position as round_position,
+       (select n.id from rounds n where n.edition_id = d.edition_id and n.position > r.position
+        order by n.position limit 1) as next_round_id,
+       (select n.status from rounds n where n.edition_id = d.edition_id and n.position > r.position
+        order by n.position limit 1) as next_round_status,
+       a.id as award_id, a.prize_id, a.granted_eur, pr.name as prize_name, pr.kind as prize_kind,
+       dp.id as diploma_id, dp.revoked_at as diploma_revoked_at, dp.verification_code
+from decisions d
+join editions e on e.id = d.edition_id
+left join rounds r on r.id = d.round_id
+left join awards a on a.decision_id = d.id
+left join prizes pr on pr.id = a.prize_id
+left join diplomas dp on dp.award_id = a.id
+where d.id = :decision_id
+for update of d
+
+-- name: delib_mark_decision_undone
+update decisions set undone_at = :now::timestamptz, undone_by = :undone_by, undo_reason = :reason
+where id = :decision_id and undone_at is null
+
+-- name: delib_undo_award
+update awards set undone_at = :now::timestamptz where id = :award_id and undone_at is null
+
+-- name: delib_revoke_award_diploma
+-- The diploma of an undone award: revoked with the undo's reason, so its public verification says so.
+update diplomas set revoked_at = :now::timestamptz, revoked_reason = :reason
+where award_id = :award_id and revoked_at is null
+returning id
+
+-- name: delib_withdraw_next_round_entry
+-- An undone advancement: the candidate leaves the next round (still a draft: no sheet exists there) with
+-- the assignments made for them in it.
+with gone as (
+    delete from assignments a using panels p
+    where p.id = a.panel_id and p.round_id = :next_round_id and a.candidate_id = :candidate_id
+)
+delete from candidate_rounds where round_id = :next_round_id and candidate_id = :candidate_id
+
+-- name: delib_decision_edition
+select edition_id from decisions where id = :decision_id
+
+-- name: delib_closed_ballots_of_round
+-- The closed ballots of a round, offered as the reference of a prize on the decisions page.
+select b.id, b.title, p.name as panel_name from ballots b join panels p on p.id = b.panel_id
+where b.round_id = :round_id and b.status = 'closed'
+order by b.id

@@ -5,7 +5,9 @@
 select pg_advisory_xact_lock(hashtext('diplomas'), :edition_id)
 
 -- name: diploma_awards_without_diploma
-select award_id from diploma_sources where edition_id = :edition_id and diploma_id is null order by award_id
+select award_id from diploma_sources
+where edition_id = :edition_id and diploma_id is null and award_undone_at is null
+order by award_id
 
 -- name: diploma_insert
 -- Nothing when the code is already taken (drawn again) or the award has its diploma (issued meanwhile).
@@ -20,7 +22,10 @@ where edition_id = :edition_id and diploma_id is not null
 order by prize_kind, place nulls last, prize, award_id
 
 -- name: diploma_awards_of_edition
-select * from diploma_sources where edition_id = :edition_id order by place nulls last, prize, award_id
+-- An undone award stays listed only with the (revoked) diploma it had.
+select * from diploma_sources
+where edition_id = :edition_id and (award_undone_at is null or diploma_id is not null)
+order by place nulls last, prize, award_id
 
 -- name: diploma_source_by_id
 select * from diploma_sources where diploma_id = :diploma_id

@@ -49,7 +49,7 @@ set label = excluded.label, help = excluded.help, scale_min = excluded.scale_min
 -- name: grid_prizes
 select p.id, p.code, p.name, p.kind, c.code as category, p.place, p.amount_eur, p.ex_aequo_allowed,
        p.max_winners, p.position,
-       (select count(*) from awards a where a.prize_id = p.id) as award_count
+       (select count(*) from awards a where a.prize_id = p.id and a.undone_at is null) as award_count
 from prizes p left join categories c on c.id = p.category_id
 where p.edition_id = :edition_id
 order by p.position, p.id

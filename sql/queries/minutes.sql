@@ -55,10 +55,12 @@ order by b.id
 -- name: minutes_decisions
 -- Decisions of the round about the panel's candidates, with who took them and, for prizes, what.
 select d.id, d.kind, d.candidate_id, d.reason, d.based_on, d.decided_at, p.full_name as decided_by_name,
-       pr.name as prize_name, a.granted_eur
+       pr.name as prize_name, a.granted_eur, d.departure, d.undone_at, d.undo_reason,
+       u.full_name as undone_by_name
 from decisions d
 join candidate_rounds cr on cr.candidate_id = d.candidate_id and cr.round_id = d.round_id
 left join people p on p.id = d.decided_by
+left join people u on u.id = d.undone_by
 left join awards a on a.decision_id = d.id
 left join prizes pr on pr.id = a.prize_id
 where d.round_id = :round_id and cr.panel_id = :panel_id
@@ -70,7 +72,7 @@ order by d.decided_at, d.id
 select e.budget_eur,
        (select coalesce(sum(a.granted_eur), 0)::int
         from awards a join prizes pr on pr.id = a.prize_id
-        where pr.edition_id = e.id and a.granted_eur is not null) as granted_eur
+        where pr.edition_id = e.id and a.granted_eur is not null and a.undone_at is null) as granted_eur
 from editions e
 where e.id = :edition_id
 

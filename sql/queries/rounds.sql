@@ -108,3 +108,9 @@ where candidate_id = :candidate_id and round_id = :round_id
 select name, status from rounds
 where edition_id = :edition_id and position > :position
 order by position limit 1
+
+-- name: round_live_decisions
+-- Decisions resting on a round that have not been undone: while there is one, the round cannot go back to
+-- scoring.
+select count(*) from decisions
+where round_id = :round_id and undone_at is null and kind in ('advance', 'eliminate', 'award', 'laureate')

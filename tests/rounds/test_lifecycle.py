@@ -1,7 +1,7 @@
 import msgspec
 import pytest
 
-from jury.rounds.lifecycle import RoundSnapshot, move_problem, readiness_problems
+from jury.rounds.lifecycle import RoundSnapshot, is_back, move_problem, readiness_problems
 
 
 @pytest.mark.parametrize(
@@ -12,10 +12,19 @@ def test_organisers_move_rounds_forward_one_step(current, target):
 
 
 @pytest.mark.parametrize(
-    ("current", "target"), [("draft", "deliberation"), ("open", "draft"), ("deliberation", "open")]
+    ("current", "target"),
+    [("draft", "deliberation"), ("open", "draft"), ("deliberation", "draft"), ("closed", "deliberation")],
 )
 def test_skipping_or_going_back_is_refused(current, target):
-    assert "Passage impossible" in move_problem(current=current, target=target, role="organiser")
+    problem = move_problem(current=current, target=target, role="organiser")
+    assert problem is not None and ("Passage impossible" in problem or "clos" in problem)
+
+
+@pytest.mark.parametrize("role", ["organiser", "chair"])
+def test_deliberation_is_the_one_step_that_goes_back_to_scoring(role):
+    assert move_problem(current="deliberation", target="open", role=role) is None
+    assert is_back(current="deliberation", target="open")
+    assert not is_back(current="open", target="deliberation")
 
 
 def test_closed_round_never_moves():

@@ -1,7 +1,9 @@
 """The life of a round, as pure rules: which moves exist, who may make them, when a round is ready.
 
-draft → open (scoring) → deliberation → closed. Moves only go forward: a round that went back to scoring
-after its standings were read would let jurors adjust marks to the ranking.
+draft → open (scoring) → deliberation → closed. Moves go forward, with one way back: a round moved to
+deliberation by mistake (sheets still missing) returns to scoring, with a written reason, while no decision
+rests on it (`BACK`; the service checks the decisions). Later, going back would let jurors adjust their
+marks to a ranking that has already decided something.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ Role = Literal["organiser", "chair"]
 
 NEXT: dict[str, str] = {"draft": "open", "open": "deliberation", "deliberation": "closed"}
 # The chair runs the deliberation, so the chair may start and end it; opening scoring is the organisers'.
-CHAIR_MOVES = {("open", "deliberation"), ("deliberation", "closed")}
+CHAIR_MOVES = {("open", "deliberation"), ("deliberation", "closed"), ("deliberation", "open")}
+BACK: dict[str, str] = {"deliberation": "open"}
 
 
 class RoundSnapshot(msgspec.Struct, frozen=True, kw_only=True):
@@ -35,7 +38,7 @@ def move_problem(*, current: str, target: str, role: Role) -> str | None:
     """Why this move is not allowed, in French; None when it is."""
     if current == "closed":
         return "Le tour est clos : il ne peut plus changer d'état."
-    if NEXT.get(current) != target:
+    if NEXT.get(current) != target and BACK.get(current) != target:
         return (
             f"Passage impossible de « {label(current, 'round')} » à « {label(target, 'round')} » : "
             f"l'étape suivante est « {label(NEXT[current], 'round')} »."
@@ -43,6 +46,11 @@ def move_problem(*, current: str, target: str, role: Role) -> str | None:
     if role == "chair" and (current, target) not in CHAIR_MOVES:
         return "Seuls les organisateurs ouvrent la notation."
     return None
+
+
+def is_back(*, current: str, target: str) -> bool:
+    """Whether the move is the way back from deliberation to scoring."""
+    return BACK.get(current) == target
 
 
 Fix = Literal["candidates", "panels", "jurors", "criteria", "placement", "assignments"]

@@ -15,7 +15,7 @@ from jury.access.policy import (
 from jury.audit.service import append_event
 from jury.db.queries import Database
 from jury.errors import Conflict, FieldError, Forbidden, Invalid
-from jury.rounds.lifecycle import Fix, Role, RoundSnapshot, move_problem, readiness_issues
+from jury.rounds.lifecycle import Fix, Role, RoundSnapshot, is_back, move_problem, readiness_issues
 
 
 class RoundMove(msgspec.Struct, frozen=True, kw_only=True):
@@ -49,7 +49,9 @@ async def _move(
     problem = move_problem(current=rnd.status, target=target, role=role)
     if problem:
         raise Conflict(problem)
-    if target == "open":
+    if is_back(current=rnd.status, target=target):
+        await _check_way_back(db, round_id=round_id, reason=reason)
+    elif target == "open":
         problems = await readiness_errors(
             db, round_id=round_id, kind=rnd.kind, position=rnd.position, edition_slug=rnd.edition_slug
         )
@@ -65,6 +67,21 @@ async def _move(
         payload={"from": rnd.status, "to": target, "reason": reason},
     )
     return RoundMove(round_id=round_id, previous=rnd.status, status=target), rnd
+
+
+async def _check_way_back(db: Database, *, round_id: int, reason: str) -> None:
+    """Back to scoring: with a written reason, and only while no decision rests on the round's standing."""
+    if not reason.strip():
+        raise Invalid(
+            "Motif obligatoire pour revenir à la notation.",
+            errors=[FieldError(field="reason", message="Indiquez pourquoi le tour revient à la notation.")],
+        )
+    live = await db.fetchval("round_live_decisions", round_id=round_id)
+    if live:
+        raise Conflict(
+            f"{live} décision(s) reposent déjà sur ce tour : annulez-les d'abord (page des décisions) pour "
+            "revenir à la notation."
+        )
 
 
 async def readiness_errors(

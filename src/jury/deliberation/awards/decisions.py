@@ -7,7 +7,7 @@ was based on and why, so the procès-verbal and the audit trail can say who deci
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import msgspec
@@ -23,6 +23,7 @@ from jury.deliberation.awards.service import awards_of_edition
 from jury.deliberation.service import candidate_label, load_round, require_deliberation, unique_labels
 from jury.errors import Conflict, FieldError, Forbidden, Invalid
 from jury.labels import label
+from jury.results import standings as results
 from jury.rounds.entries import place_in_only_panel
 
 OPEN_STATUSES = ("pending", "eligible")
@@ -106,6 +107,7 @@ async def confirm_advancement(
                 kind=kind,
                 reason=reason,
                 based_on=based_on.strip(),
+                departure="",
                 decided_by=identity.person_id,
             )
         )
@@ -210,6 +212,10 @@ async def _decisions(db: Database, *, edition_id: int) -> list[Decision]:
             based_on=r["based_on"],
             decided_by=r["decided_by_name"],
             decided_at=r["decided_at"],
+            departure=r["departure"],
+            undone_at=r["undone_at"],
+            undone_by=r["undone_by_name"],
+            undo_reason=r["undo_reason"],
         )
         for r in rows
     ]
@@ -247,7 +253,12 @@ async def confirm_edition_advancement(
 
 class DecisionsPage(msgspec.Struct, frozen=True, kw_only=True):
     """What `organiser/decisions.html` shows: the rounds still deliberating with their candidates and
-    panels (to confirm qualifiers), the prizes left to give, and every decision taken so far."""
+    panels (to confirm qualifiers), the prize sheet of the last round once it deliberates, and every
+    decision taken so far, each live one with its « Annuler » form.
+
+    `prize_round` is the last round of the edition while it deliberates (None: the prize sheet is not open
+    yet); `prize_choices` lists, per prize code, the candidates still in play there in the prize's category;
+    `references` the standings and closed ballots a decision may cite, per round id."""
 
     edition: EditionDetail
     decisions: list[Decision]
@@ -256,6 +267,11 @@ class DecisionsPage(msgspec.Struct, frozen=True, kw_only=True):
     candidates: dict[int, str]
     rounds: list[dict[str, Any]]
     all_rounds: list[Round]
+    prize_round: dict[str, Any] | None = None
+    prize_choices: dict[str, list[tuple[int, str]]] = {}
+    references: dict[int, list[str]] = {}
+    undoable: tuple[str, ...] = ("advance", "eliminate", "award", "laureate")
+    decided: bool = False
 
     def context(self) -> dict[str, Any]:
         return {f: getattr(self, f) for f in self.__struct_fields__}
@@ -283,6 +299,10 @@ async def decisions_page(db: Database, *, identity: Identity, slug: str) -> Deci
         dict(p) for p in await db.fetch("delib_prizes", edition_id=edition.id) if p["kind"] != "laureate"
     ]
     candidates = await db.fetch("delib_edition_candidates", edition_id=edition.id)
+    all_rounds = await list_rounds(db, edition.id)
+    last = all_rounds[-1] if all_rounds else None
+    prize_round = next((r for r in rounds if last is not None and r["id"] == last.id), None)
+    references = {r["id"]: await _references(db, identity=identity, round_id=r["id"]) for r in rounds}
     return DecisionsPage(
         edition=edition,
         decisions=await _decisions(db, edition_id=edition.id),
@@ -290,5 +310,43 @@ async def decisions_page(db: Database, *, identity: Identity, slug: str) -> Deci
         prizes=prizes,
         candidates=unique_labels(candidates, blind=False),
         rounds=rounds,
-        all_rounds=await list_rounds(db, edition.id),
+        all_rounds=all_rounds,
+        prize_round=prize_round,
+        prize_choices=_prize_choices(prizes, prize_round) if prize_round else {},
+        references=references,
+        decided=edition.status in ("decided", "archived"),
     )
+
+
+def _prize_choices(
+    prizes: Sequence[Mapping[str, Any]], prize_round: Mapping[str, Any]
+) -> dict[str, list[tuple[int, str]]]:
+    """Who may receive each prize: the last round's candidates still in play, in the prize's category."""
+    in_play = [c for c in prize_round["candidates"] if c["status"] in OPEN_STATUSES]
+    return {
+        p["code"]: [
+            (c["id"], c["label"])
+            for c in in_play
+            if p["category_id"] is None or c["category_id"] == p["category_id"]
+        ]
+        for p in prizes
+    }
+
+
+async def _references(db: Database, *, identity: Identity, round_id: int) -> list[str]:
+    """What a decision of the round may cite, as the form's list: each standing (method and digest of its
+    marks) and each closed ballot. The first is the round's whole standing when it has several sections."""
+    views = await results.standings(db, identity=identity, round_id=round_id)
+    sections = [
+        f"{v.panel_name} · {v.category_name} — méthode {v.method}, empreinte {v.input_digest}" for v in views
+    ]
+    ballots = [
+        f"Scrutin « {b['title']} » ({b['panel_name']})"
+        for b in await db.fetch("delib_closed_ballots_of_round", round_id=round_id)
+    ]
+    whole = (
+        [f"Classement du tour — méthode {', '.join(sorted({v.method for v in views}))}"]
+        if len(views) > 1
+        else []
+    )
+    return whole + sections + ballots

@@ -45,6 +45,11 @@ class Decision(msgspec.Struct, frozen=True, kw_only=True):
     based_on: str
     decided_by: str | None
     decided_at: dt.datetime
+    departure: str = ""
+    """How the decision goes against the standing it rests on (its `reason` says why), or ""."""
+    undone_at: dt.datetime | None = None
+    undone_by: str | None = None
+    undo_reason: str = ""
 
 
 # --- Prizes ---------------------------------------------------------------------------------------------

@@ -26,6 +26,8 @@ from jury.deliberation.awards.prizes import (
     podium_problems,
     prize_of,
 )
+from jury.deliberation.departures import prize_departure
+from jury.deliberation.rankings import round_rankings
 from jury.deliberation.service import (
     candidate_label,
     load_round,
@@ -93,11 +95,25 @@ async def record_awards(
             existing=existing,
             allow_multiple=edition.allow_multiple_prizes,
         )
+    departures: dict[int, str] = {}
+    if not errors and request.round_id is not None:
+        departures = await _departures(
+            db, identity=identity, request=request, prizes=prizes, candidates=candidates
+        )
+        if departures and not request.reason.strip():
+            errors = [
+                FieldError(
+                    field="reason",
+                    message=f"{labels[request.awards[i].candidate_id]} : {text} "
+                    "Une décision contraire au classement exige un motif écrit.",
+                )
+                for i, text in sorted(departures.items())
+            ]
     if errors:
         raise Invalid("Attribution des prix refusée : rien n'a été enregistré.", errors=errors)
 
     decided_on = request.decided_on or today(db)
-    for line in request.awards:
+    for index, line in enumerate(request.awards):
         prize = prizes[line.prize]
         decision_id = await db.fetchval(
             "delib_insert_decision",
@@ -107,6 +123,7 @@ async def record_awards(
             kind="award",
             reason=request.reason,
             based_on=request.based_on.strip(),
+            departure=departures.get(index, ""),
             decided_by=identity.person_id,
         )
         award_id = await db.fetchval(
@@ -138,9 +155,42 @@ async def record_awards(
                 "decided_on": decided_on.isoformat(),
                 "reason": request.reason,
                 "based_on": request.based_on.strip(),
+                "departure": departures.get(index, ""),
             },
         )
     return await awards_of_edition(db, edition_id=edition.id)
+
+
+RANKED_PRIZES = ("category", "podium")
+"""Prizes of one place the standing decides: the category's first, the podium's places. A special or a
+territorial prize, a label or a cohort are the jury's judgement beyond the ranking."""
+
+
+async def _departures(
+    db: Database,
+    *,
+    identity: Identity,
+    request: AwardsRequest,
+    prizes: Mapping[str, Any],
+    candidates: Mapping[int, Any],
+) -> dict[int, str]:
+    """By line of the request, how each prize goes against the round's standing (nothing when it does not,
+    or when the round has no standing yet)."""
+    assert request.round_id is not None
+    rankings = await round_rankings(db, identity=identity, round_id=request.round_id)
+    out: dict[int, str] = {}
+    for index, line in enumerate(request.awards):
+        prize = prizes[line.prize]
+        if prize["kind"] not in RANKED_PRIZES:
+            continue
+        category = prize["category_id"] or candidates[line.candidate_id]["category_id"]
+        ranking = rankings.get(category)
+        if not ranking:
+            continue
+        text = prize_departure(candidate_id=line.candidate_id, place=prize["place"] or 1, ranking=ranking)
+        if text:
+            out[index] = text
+    return out
 
 
 def _line_errors(

@@ -27,8 +27,10 @@ from jury.contests.service import organised_edition
 from jury.db.queries import Database
 from jury.deliberation.awards.models import AwardRow
 from jury.deliberation.awards.service import awards_of_edition
+from jury.deliberation.departures import grant_departures
 from jury.deliberation.grants.allocation import propose_allocation, ranking_order, validate_allocation
 from jury.deliberation.grants.models import GrantsRequest, Proposal, ProposalLine
+from jury.deliberation.rankings import round_rankings
 from jury.deliberation.service import load_round, require_deliberation, today, unique_labels
 from jury.errors import Conflict, FieldError, Invalid, JuryError
 from jury.results import standings as results
@@ -280,6 +282,19 @@ async def record_grants(
                 field="grants", message=f"Nombre de lauréats supérieur au maximum de l'édition ({limit})."
             )
         )
+    departures: dict[int, str] = {}
+    if not errors:
+        departures = await _departures(
+            db, identity=identity, s=s, g=g, funded=[x.candidate_id for x in positive]
+        )
+        if departures and not request.reason.strip():
+            errors = [
+                FieldError(
+                    field="reason",
+                    message=f"{s.labels[cid]} : {text} Une décision contraire au classement exige un motif écrit.",
+                )
+                for cid, text in departures.items()
+            ]
     if errors:
         raise Invalid(REFUSED, errors=errors)
 
@@ -294,8 +309,30 @@ async def record_grants(
             grant_eur=grant.granted_eur,
             candidate_id=grant.candidate_id,
             decided_on=decided_on,
+            departure=departures.get(grant.candidate_id, ""),
         )
     return await awards_of_edition(db, edition_id=s.edition.id)
+
+
+async def _departures(
+    db: Database, *, identity: Identity, s: GrantSetting, g: GrantRound, funded: Sequence[int]
+) -> dict[int, str]:
+    """How each grant goes against the committee's ranking: a project funded while one ranked above it,
+    judged and eligible, gets nothing (now or before)."""
+    rankings = await round_rankings(db, identity=identity, round_id=g.rnd.id)
+    ranking = sorted(
+        (r for lines in rankings.values() for r in lines), key=lambda r: (r.rank is None, r.rank or 0)
+    )
+    chosen = set(funded)
+    passed_over = {
+        r.candidate_id: r.candidate_id in s.candidates
+        and r.candidate_id not in chosen
+        and r.candidate_id not in s.granted
+        and g.refusal(r.candidate_id) is None
+        and not s.failures(r.candidate_id)
+        for r in ranking
+    }
+    return grant_departures(funded=funded, ranking=ranking, passed_over=passed_over)
 
 
 def _with_round(failures: list[str], refusal: str | None) -> list[str]:
@@ -336,6 +373,7 @@ async def _write_grant(
     grant_eur: int,
     candidate_id: int,
     decided_on: dt.date,
+    departure: str,
 ) -> None:
     decision_id = await db.fetchval(
         "delib_insert_decision",
@@ -345,6 +383,7 @@ async def _write_grant(
         kind="laureate",
         reason=request.reason,
         based_on=request.based_on.strip(),
+        departure=departure,
         decided_by=identity.person_id,
     )
     award_id = await db.fetchval(
@@ -377,6 +416,7 @@ async def _write_grant(
             "decided_on": decided_on.isoformat(),
             "based_on": request.based_on.strip(),
             "reason": request.reason,
+            "departure": departure,
         },
     )
 

@@ -80,6 +80,9 @@ class DecisionLine(msgspec.Struct, frozen=True, kw_only=True):
     based_on: str
     decided_by: str
     decided_at: str
+    departure: str = ""  # how the decision goes against the standing it rests on (its reason says why)
+    undone: str = ""  # for an undone decision: when, by whom and why it was undone
+
 
 
 class GrantTotals(msgspec.Struct, frozen=True, kw_only=True):
@@ -118,6 +121,7 @@ class MinutesContext(msgspec.Struct, frozen=True, kw_only=True):
     standings: list[Standing]
     ballots: list[BallotLine]
     decisions: list[DecisionLine]
+    undone: list[DecisionLine] = []  # decisions taken and then undone, each with who undid it and why
     grants: GrantTotals | None  # None when no decision of this panel grants an amount
     omitted: str  # why this copy leaves some lines out (a chair's own conflicts), or ""
     # Set on every copy the service draws up; None only for a context built by hand (a renderer test).

@@ -111,13 +111,16 @@ async def minutes_context(
         line, count = _ballot(row, label=candidate, names=names, hidden=hidden)
         ballots.append(line)
         omitted += count
-    decisions = []
+    decisions, undone = [], []
     amounts: list[int] = []
     last_event: dt.datetime | None = None
     for row in await db.fetch("minutes_decisions", round_id=round_id, panel_id=panel_id):
         last_event = max(last_event or row["decided_at"], row["decided_at"])
         if row["candidate_id"] in hidden:
             omitted += 1
+            continue
+        if row["undone_at"] is not None:
+            undone.append(_decision(row, label=candidate))
             continue
         decisions.append(_decision(row, label=candidate))
         if row["granted_eur"] is not None:
@@ -144,6 +147,7 @@ async def minutes_context(
         standings=standings,
         ballots=ballots,
         decisions=decisions,
+        undone=undone,
         grants=grants,
         omitted=(
             f"{omitted} mention(s) concernant des candidats pour lesquels la présidence s'est déportée "
@@ -337,6 +341,10 @@ def _decision(row: Mapping[str, Any], *, label: Any) -> DecisionLine:
         based_on=row["based_on"] or "—",
         decided_by=row["decided_by_name"] or "—",
         decided_at=_when(row["decided_at"]),
+        departure=row["departure"],
+        undone=""
+        if row["undone_at"] is None
+        else f"Annulée le {_when(row['undone_at'])} par {row['undone_by_name'] or '—'} : {row['undo_reason']}",
     )
 
 

@@ -1,0 +1,64 @@
+"""When a decision goes against the ranking it rests on, and how the procès-verbal says so.
+
+A jury may give a prize to a candidate the standing places lower, or fund a project ranked below one left
+without a grant: that is its right, and sometimes its duty (an eliminatory criterion, a conflict found
+late). What it may not do is depart silently. These rules name each departure in one French sentence; the
+services refuse a departure without a written reason and store the sentence beside the decision, so the
+procès-verbal prints both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import msgspec
+
+from jury.french.ordinal import ordinal
+
+
+class Ranked(msgspec.Struct, frozen=True, kw_only=True):
+    """A candidate's place in the standing the decision rests on (None: ranked nowhere)."""
+
+    candidate_id: int
+    name: str
+    rank: int | None
+
+
+def prize_departure(*, candidate_id: int, place: int, ranking: Sequence[Ranked]) -> str:
+    """The sentence for a prize of `place` (1 for a category prize, the podium place otherwise) given to a
+    candidate the standing places lower; "" when the standing supports it. A candidate tied at that place
+    is not a departure: ex aequo is the prize's own rule."""
+    by_id = {r.candidate_id: r for r in ranking}
+    holder = by_id.get(candidate_id)
+    if holder is not None and holder.rank is not None and holder.rank <= place:
+        return ""
+    ahead = [r for r in ranking if r.rank is not None and r.rank <= place and r.candidate_id != candidate_id]
+    where = "non classé" if holder is None or holder.rank is None else f"classé {ordinal(holder.rank)}"
+    names = ", ".join(f"{r.name} ({ordinal(r.rank or 0)})" for r in sorted(ahead, key=_rank)[:3])
+    return f"Contraire au classement : {where} pour la {ordinal(place, gender='feminine')} place" + (
+        f" ; devant : {names}." if names else "."
+    )
+
+
+def grant_departures(
+    *, funded: Sequence[int], ranking: Sequence[Ranked], passed_over: Mapping[int, bool]
+) -> dict[int, str]:
+    """For each funded candidate ranked below a candidate that could have been funded and is not
+    (`passed_over[id]` True: judged, eligible, not granted before, not funded now), the sentence naming
+    who was passed over. Funded candidates the ranking supports are absent from the answer."""
+    ranks = {r.candidate_id: r for r in ranking}
+    skipped = [r for r in ranking if r.rank is not None and passed_over.get(r.candidate_id, False)]
+    out: dict[int, str] = {}
+    for cid in funded:
+        own = ranks.get(cid)
+        rank = own.rank if own is not None else None
+        above = [r for r in skipped if rank is None or (r.rank or 0) < rank]
+        if above:
+            where = "non classé" if rank is None else f"classé {ordinal(rank)}"
+            names = ", ".join(f"{r.name} ({ordinal(r.rank or 0)})" for r in sorted(above, key=_rank)[:3])
+            out[cid] = f"Contraire au classement : {where}, financé avant {names}, non retenu(s)."
+    return out
+
+
+def _rank(r: Ranked) -> int:
+    return r.rank if r.rank is not None else 10**9
