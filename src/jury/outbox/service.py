@@ -31,7 +31,7 @@ from jury.clock import Clock
 from jury.db.queries import Database, Queries
 from jury.diplomas.mail import check_configured, send_messages
 from jury.errors import Invalid
-from jury.french.dates import french_date
+from jury.french.dates import PARIS, french_date
 from jury.jobs.queue import enqueue
 from jury.settings import Settings
 
@@ -81,6 +81,9 @@ class SentMessage(msgspec.Struct, frozen=True, kw_only=True):
     last_error: str
     queued_at: dt.datetime
     sent_at: dt.datetime | None
+    queued_on: str
+    """`queued_at` as read in Paris: 27/11/2026 09:00."""
+    sent_on: str
 
 
 @functools.cache
@@ -182,9 +185,15 @@ async def sent_messages(db: Database, *, edition_id: int, kinds: Sequence[str]) 
             **dict(row),
             kind_label=KIND_LABELS.get(row["kind"], row["kind"]),
             status_label=STATUS_LABELS.get(row["status"], row["status"]),
+            queued_on=_paris(row["queued_at"]),
+            sent_on=_paris(row["sent_at"]),
         )
         for row in rows
     ]
+
+
+def _paris(at: dt.datetime | None) -> str:
+    return at.astimezone(PARIS).strftime("%d/%m/%Y %H:%M") if at else "—"
 
 
 def retry_delay(attempts: int) -> dt.timedelta:
