@@ -308,7 +308,10 @@
         }
       }
     });
-    box.scrollIntoView({ block: "start" });
+    showFeedback(detail, "danger");
+    // To the first field to correct (its message is beside it), else to the list of problems.
+    var first = form.querySelector("fieldset.has-error") || box;
+    first.scrollIntoView({ block: "start" });
   }
 
   function fillFrom(body) {
@@ -377,8 +380,7 @@
       text = "Feuille " + LABELS.queued + " — transmission dès que le réseau revient";
     } else if (state.kind === "acked") {
       if (String(state.acked.version) !== version) { return; } // the server has moved on: its own text stands
-      text = "Feuille " + (state.acked.status === "submitted" ? "validée" : "brouillon") + " " + LABELS.acked +
-        " (version " + state.acked.version + ")";
+      text = "Feuille " + (state.acked.status === "submitted" ? "validée" : "brouillon") + " " + LABELS.acked;
     } else if (state.kind === "conflict") {
       text = "Feuille en " + LABELS.conflict;
     } else {
@@ -389,6 +391,45 @@
     }
     el.textContent = text;
     el.setAttribute("data-local-state", state.kind);
+    showFeedback(text, state.kind === "acked" ? "success" : state.kind === "queued" ? "warning" : "danger");
+  }
+
+  // The same news beside « Valider la feuille »: the juror who tapped it at the bottom of a long sheet
+  // sees what happened there, online or offline, without scrolling back to the top.
+  function showFeedback(text, tone) {
+    var el = document.getElementById("sheet-feedback");
+    if (!el) { return; }
+    el.textContent = text;
+    el.className = "sheet-feedback" + (tone ? " " + tone : "");
+  }
+
+  // « Candidat suivant »: the candidate after this one in the juror's list, in the home page's order
+  // (remembered on this tablet, so it works offline too).
+  var ORDER = "jury.order.v1." + juror;
+
+  function rememberOrder() {
+    var links = Array.prototype.slice.call(document.querySelectorAll("a[data-sheet]"));
+    if (!links.length) { return; }
+    try {
+      write(ORDER, links.map(function (link) {
+        var label = link.querySelector(".entry");
+        return { sheet: link.getAttribute("data-sheet"), href: link.getAttribute("href"),
+                 label: label ? label.textContent : "" };
+      }));
+    } catch (e) { /* no storage: no « Candidat suivant » */ }
+  }
+
+  function showNextCandidate() {
+    var link = document.getElementById("next-candidate");
+    if (!link) { return; }
+    var order = read(ORDER, []);
+    var here = -1;
+    order.forEach(function (item, i) { if (item.sheet === sheetKey) { here = i; } });
+    var next = here >= 0 ? order[here + 1] : null;
+    if (!next) { link.hidden = true; return; }
+    link.setAttribute("href", next.href);
+    link.textContent = "Candidat suivant : " + next.label;
+    link.hidden = false;
   }
 
   function setupSheet() {
@@ -405,6 +446,7 @@
         showErrors("La feuille n'est pas enregistrée : corrigez les champs signalés.", errors);
         return;
       }
+      showFeedback("Enregistrement…", "warning");
       var entry = { key: body.idempotency_key, sheet: sheetKey, url: form.getAttribute("data-api"), body: body,
                     state: "queued", at: Date.now() };
       try {
@@ -517,6 +559,8 @@
   }
 
   setupSheet();
+  rememberOrder();
+  if (form) { showNextCandidate(); }
   setupOfflinePages();
   render();
   window.addEventListener("online", flush);

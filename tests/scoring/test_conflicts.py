@@ -26,7 +26,14 @@ def none(fx: Edition, *entries: int) -> list[dict]:
 async def test_juror_declares_then_sheets_open(client, db, edition):
     await sign_in_juror(client, db, edition_id=edition.edition_id, person_id=edition.sophie)
     page = await client.get(f"/jure/feuilles/{edition.round_id}/{edition.c(101)}", follow_redirects=False)
-    assert (page.status_code, page.headers["location"]) == (303, f"/jure/tours/{edition.round_id}/conflits")
+    assert (page.status_code, page.headers["location"]) == (
+        303,
+        f"/jure/tours/{edition.round_id}/conflits?depuis=feuille",
+    )
+    told = await client.get(page.headers["location"])  # not a silent detour: the page says why
+    assert "Avant d'ouvrir une feuille d'évaluation, déclarez vos éventuels" in html.unescape(told.text)
+    plain = await client.get(f"/jure/tours/{edition.round_id}/conflits")
+    assert "Avant d'ouvrir une feuille d'évaluation" not in html.unescape(plain.text)
     before = (await client.get(declarations_url(edition))).json()
     assert before["complete"] is False
     assert [(c["candidate"]["entry_number"], c["declared"]) for c in before["candidates"]] == [
@@ -177,6 +184,14 @@ async def test_declaration_form_without_javascript(client, db, edition):
     text = html.unescape(missing.text)
     assert "N° 102 · Atelier Quillard : motif du conflit obligatoire" in text
     assert "N° 103 · Cycles Ombeline : réponse manquante" in text
+    # Each error points at its row: linked from the list, written in the row, which it describes.
+    for entry, message in ((102, "motif du conflit obligatoire"), (103, "réponse manquante")):
+        cid = edition.c(entry)
+        assert f'<a href="#candidate-{cid}">N° {entry} · ' in text
+        row = text[text.index(f'id="candidate-{cid}"') :].split("</fieldset>")[0]
+        assert f'aria-describedby="error-{cid}"' in row
+        assert f'<p class="field-error" id="error-{cid}">N° {entry} · ' in row and message in row
+    assert 'aria-describedby="error-' + str(edition.c(101)) not in text
     assert await db.conn.fetchval("select count(*) from conflict_declarations") == 0
     done = await client.post(
         f"/jure/tours/{edition.round_id}/conflits",
