@@ -114,3 +114,22 @@ order by position limit 1
 -- scoring.
 select count(*) from decisions
 where round_id = :round_id and undone_at is null and kind in ('advance', 'eliminate', 'award', 'laureate')
+
+-- name: round_sheet_pairs
+-- Every assigned pair of the round that expects a sheet (candidate still in play, no declared conflict),
+-- with the state of its sheet: what « Passer en délibération » would freeze or leave missing.
+select distinct on (a.person_id, a.candidate_id)
+       pe.full_name as juror_name, c.entry_number,
+       coalesce(nullif(trim(c.organisation_name), ''), c.person_name) as candidate_name,
+       coalesce(s.status, 'todo') as sheet_status
+from assignments a
+join panels p on p.id = a.panel_id
+join people pe on pe.id = a.person_id
+join candidates c on c.id = a.candidate_id
+join candidate_rounds cr
+    on cr.candidate_id = c.id and cr.round_id = p.round_id and cr.status not in ('withdrawn', 'ineligible')
+left join score_sheets s on s.round_id = p.round_id and s.person_id = a.person_id and s.candidate_id = c.id
+left join conflict_declarations d
+    on d.round_id = p.round_id and d.person_id = a.person_id and d.candidate_id = c.id and d.has_conflict
+where p.round_id = :round_id and d.candidate_id is null
+order by a.person_id, a.candidate_id

@@ -116,6 +116,12 @@ def fix_link(fix: Fix, *, round_id: int, position: int, edition_slug: str) -> st
     return links[fix]
 
 
+async def role_in_round(db: Database, *, identity: Identity, round_id: int) -> tuple[RoundInEdition, Role]:
+    """The round and what the caller may do with it (organiser or chair); others are refused."""
+    rnd = await round_in_edition(db, round_id=round_id)
+    return rnd, await _role(db, identity=identity, rnd=rnd)
+
+
 async def _role(db: Database, *, identity: Identity, rnd: RoundInEdition) -> Role:
     if identity.kind == "organiser":
         await ensure_organiser_of_edition(db, identity=identity, edition_id=rnd.edition_id)

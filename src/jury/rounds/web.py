@@ -5,15 +5,16 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 import msgspec
-from litestar import Controller, post
+from litestar import Controller, get, post
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, JSONBody
-from litestar.response import Redirect
+from litestar.response import Redirect, Template
 
 from jury.access.guards import requires_organiser, requires_sign_in
 from jury.access.identity import Identity
 from jury.db.queries import Database
-from jury.rounds import corrections, eligibility, routing, service
+from jury.errors import Conflict, Invalid, JuryError
+from jury.rounds import corrections, eligibility, move_preview, routing, service
 from jury.rounds.corrections import Correction
 from jury.rounds.eligibility import EligibilityOutcome
 from jury.rounds.routing import RoutingReport
@@ -30,8 +31,18 @@ MOVE_REFUSALS = error_responses(
 
 
 class MoveRequest(msgspec.Struct, kw_only=True):
+    """`to`: the next step, or `open` from deliberation (the way back, with a `reason`, while no decision
+    rests on the round)."""
+
     to: Literal["open", "deliberation", "closed"]
     reason: Annotated[str, msgspec.Meta(max_length=2000)] = ""
+
+
+class MoveForm(MoveRequest, kw_only=True):
+    """The page's form: `confirme=oui` comes from the confirmation page; without it, a move that freezes or
+    reopens the tablets shows that page first."""
+
+    confirme: Literal["", "oui"] = ""
 
 
 class RoundsApi(Controller):
@@ -165,17 +176,57 @@ class RoundPages(Controller):
     @post(
         "/{round_id:int}/etat",
         summary="Changer l'état d'un tour (formulaire)",
+        description="Passer en délibération, clore le tour ou revenir à la notation demandent d'abord la "
+        "confirmation (`confirme=oui`) : sans elle, redirection vers la page qui en donne les conséquences.",
         status_code=303,
-        responses=MOVE_REFUSALS,
+        responses=error_responses(
+            {
+                409: "Passage impossible : la page de confirmation s'affiche à nouveau avec le motif.",
+                422: "Tour pas prêt, ou motif manquant pour revenir à la notation : la page s'affiche à nouveau.",
+            },
+            page=True,
+        ),
     )
     async def move(
         self,
         db: Database,
         identity: Identity,
         round_id: int,
-        data: Annotated[MoveRequest, Body(media_type=RequestEncodingType.URL_ENCODED)],
-    ) -> Redirect:
-        slug = await service.move_round_from_page(
-            db, identity=identity, round_id=round_id, target=data.to, reason=data.reason
-        )
+        data: Annotated[MoveForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
+    ) -> Redirect | Template:
+        if data.confirme != "oui" and await move_preview.needs_confirmation(
+            db, identity=identity, round_id=round_id, target=data.to
+        ):
+            return Redirect(f"/organisation/rounds/{round_id}/etat?to={data.to}", status_code=303)
+        try:
+            slug = await service.move_round_from_page(
+                db, identity=identity, round_id=round_id, target=data.to, reason=data.reason
+            )
+        except (Conflict, Invalid) as exc:
+            return await _confirmation(db, identity=identity, round_id=round_id, target=data.to, error=exc)
         return Redirect(f"/organisation/editions/{slug}", status_code=303)
+
+    @get(
+        "/{round_id:int}/etat",
+        summary="Confirmer le changement d'état d'un tour (conséquences, feuilles manquantes)",
+        responses=error_responses({409: "Passage impossible depuis l'état actuel du tour."}),
+    )
+    async def confirm(
+        self,
+        db: Database,
+        identity: Identity,
+        round_id: int,
+        to: Literal["open", "deliberation", "closed"] = "deliberation",
+    ) -> Template:
+        return await _confirmation(db, identity=identity, round_id=round_id, target=to)
+
+
+async def _confirmation(
+    db: Database, *, identity: Identity, round_id: int, target: str, error: JuryError | None = None
+) -> Template:
+    preview = await move_preview.move_preview(db, identity=identity, round_id=round_id, target=target)
+    return Template(
+        "organiser/round_move.html",
+        context={"p": preview, "error": error},
+        status_code=error.status_code if error else 200,
+    )
