@@ -99,7 +99,12 @@ async def test_organiser_prints_cards_with_qr_codes_and_revokes_one(client, db):
     edition_id, (claire, marc) = await _edition_with_jurors(db)
     await make_organiser(db, email="cci@exemple.fr", contests=["made-in-92"])
     await sign_in(client, email="cci@exemple.fr")
-    printed = await client.post("/organisation/editions/made-in-92-2025/cartes/", data={"action": "issue"})
+    asked = await client.post("/organisation/editions/made-in-92-2025/cartes/", data={"action": "issue"})
+    assert asked.status_code == 200 and "Réémettre toutes les cartes ?" in asked.text  # confirmation first
+    assert await db.conn.fetchval("select count(*) from access_codes") == 0
+    printed = await client.post(
+        "/organisation/editions/made-in-92-2025/cartes/", data={"action": "issue", "confirme": "oui"}
+    )
     assert printed.status_code == 200
     assert printed.text.count('class="access-card"') == 2
     assert "Claire Dubois" in printed.text and "data:image/svg+xml" in printed.text
