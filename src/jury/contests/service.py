@@ -11,6 +11,7 @@ from jury.access.policy import ensure_organiser_of_edition, organised_contest_id
 from jury.contests.models import CandidateRow, Category, Contest, Edition, EditionDetail, JurorRow, Round
 from jury.db.queries import Database, fetch_as
 from jury.errors import NotFound
+from jury.french.collation import sort_key
 
 
 async def list_contests(db: Database) -> list[Contest]:
@@ -102,4 +103,6 @@ async def edition_candidates(db: Database, *, identity: Identity, slug: str) -> 
 
 async def edition_jurors(db: Database, *, identity: Identity, slug: str) -> EditionJurors:
     edition = await organised_edition(db, identity=identity, slug=slug)
-    return EditionJurors(edition=edition, jurors=await list_jurors(db, edition.id))
+    # In French alphabetical order (« Élodie » before « Yannick »), whatever the database's collation.
+    jurors = sorted(await list_jurors(db, edition.id), key=lambda j: sort_key(j.full_name))
+    return EditionJurors(edition=edition, jurors=jurors)
