@@ -136,7 +136,8 @@ def test_equal_severity_assumption_ranks_across_components_and_says_so():
     marks_gap = np.mean([s for j, _, s in observations if j[0] == "n"]) - np.mean(
         [s for j, _, s in observations if j[0] == "s"]
     )
-    assert north - south == pytest.approx(marks_gap, abs=1e-9)
+    # Up to the shrinkage of severities (a few thousandths of a point here).
+    assert north - south == pytest.approx(marks_gap, abs=0.01)
     assert north - south == pytest.approx(quality[:10].mean() - quality[10:].mean(), abs=1.0)
 
 

@@ -1,18 +1,22 @@
-"""Seeded bootstrap of a standing: intervals and probabilities of qualifying.
+"""Seeded parametric bootstrap of a standing: intervals and probabilities of qualifying.
 
-Why a *wild residual* bootstrap (each mark redrawn as `fitted + v·r̃`, `v = ±1`, `r̃` the residual
-inflated by `1/√(1 − leverage)`), and not the two textbook alternatives:
+Each replicate redraws every mark as `fitted + σ_j·z` (z standard normal): the expected mark under the
+model of the method actually used, plus the noise that juror shows (σ_j pooled towards the panel's, see
+`normalise._noise_model`), then refits the whole standing. Why parametric rather than the textbook
+alternatives:
 
-* resampling each candidate's marks: with four marks there are only 35 distinct resamples, the same
-  juror can appear twice and a bridging juror can vanish from a candidate, so the resampled design is
-  not the one that was run and its calibration differs for reasons unrelated to noise;
-* resampling jurors: with 5–10 jurors a resample regularly drops both bridging jurors (disconnecting
-  the panels) or every juror of some candidate.
+* resampling each candidate's marks: with two to four marks there are a handful of distinct resamples,
+  the same juror can appear twice and a bridging juror can vanish, so the resampled design is not the
+  one that was run;
+* resampling jurors: with 3–10 jurors a resample regularly drops both bridging jurors or every juror of
+  some candidate;
+* the wild residual bootstrap (each mark `fitted ± residual`): where the model nearly reproduces every
+  mark (three candidates marked twice), the residuals are zero and every interval has width 0 even when
+  the jurors disagree. Drawing from σ_j, estimated on the model's residual degrees of freedom, gives
+  intervals a width wherever marks disagree.
 
-The wild bootstrap keeps the design exactly as it was run, keeps each juror's own noise level and any
-asymmetry of their residuals, and asks the question organisers care about: "if the same jurors had
-marked the same candidates again, with the same kind of disagreement, how often would this candidate
-qualify?". It does not measure model misspecification (nor does any bootstrap of a fixed design).
+Refitting each replicate re-estimates the jurors' severities, so the luck of which jurors judged whom is
+part of the spread. It does not measure model misspecification (nor does any bootstrap of a fixed design).
 """
 
 from __future__ import annotations
@@ -22,16 +26,10 @@ import numpy as np
 CHUNK = 256  # replicates refitted at once; bounds memory for large contests
 
 
-def replicate_marks(
-    *, fitted: np.ndarray, residuals: np.ndarray, leverage: np.ndarray, replicates: int, seed: int
-) -> np.ndarray:
+def replicate_marks(*, fitted: np.ndarray, sigma: np.ndarray, replicates: int, seed: int) -> np.ndarray:
     """Returns (replicates, m) resampled marks; the same seed always gives the same draws."""
     rng = np.random.default_rng(seed)
-    # Capped: where a mark is most of its own fit the residual is unreliable, and blowing it up by
-    # 1/√(1 − 0.99) = 10 would invent uncertainty.
-    inflated = residuals / np.sqrt(1.0 - np.clip(leverage, 0.0, 0.5))
-    signs = rng.integers(0, 2, size=(replicates, len(fitted))) * 2.0 - 1.0
-    return fitted[None, :] + signs * inflated[None, :]
+    return fitted[None, :] + sigma[None, :] * rng.standard_normal((replicates, len(fitted)))
 
 
 def chunks(replicates: int) -> list[slice]:

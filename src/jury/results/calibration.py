@@ -17,7 +17,7 @@ from jury.results.models import DesignSummary, JurorLine, Line, OutlierLine, Sta
 from jury.results.normalise import ENGINE_VERSION, NormalisationResult, normalise, normalise_many, ranking
 
 SCALE = (0.0, 100.0)
-RESULT_FORMAT = 1  # bump when StandingResult changes shape: old cache entries then simply miss
+RESULT_FORMAT = 2  # bump when StandingResult changes shape: old cache entries then simply miss
 
 # (juror, candidate, total or None when nothing was scored, eliminated)
 Observation = tuple[int, int, float | None, bool]
@@ -116,6 +116,8 @@ def calibrate(
                 severity=d.severity,
                 scale=d.scale,
                 residual_sd=d.residual_sd,
+                severity_sd=d.severity_sd,
+                few_marks=d.few_marks,
             )
             for d in fit.jurors
         ],
@@ -123,6 +125,8 @@ def calibrate(
             OutlierLine(juror_id=o.juror, candidate_id=o.candidate, score=o.score, expected=o.expected, z=o.z)
             for o in fit.outliers
         ],
+        method_used=fit.method_used,
+        fallback=fit.fallback,
     )
 
 

@@ -15,7 +15,7 @@ from typing import Any
 import msgspec
 import numpy as np
 
-from jury.results import affine
+from jury.results import affine, support
 from jury.results.affine import Fit, Linked
 
 OUTLIER_Z = 2.5
@@ -30,7 +30,10 @@ class JurorDiagnostics(msgspec.Struct, frozen=True, kw_only=True):
     `severity` is b_j in points: what the juror adds to a candidate of average quality, so a harsh juror
     has a negative severity. `scale` is a_j: 1 is the panel's average range use, 0.5 means the juror
     spreads candidates half as much. `residual_sd` is the typical disagreement left after both, in
-    points; None below three marks, where it would mean nothing.
+    points; None below three marks, where it would mean nothing. `severity_sd` is the uncertainty of the
+    severity (posterior SD, in points), and `few_marks` says the juror has fewer than three marks: their
+    severity and range cannot be told from the quality of the few candidates they saw (« trop peu de
+    notes »), so the engine pulls them towards the panel's and the page says so.
     """
 
     juror: Any
@@ -39,6 +42,8 @@ class JurorDiagnostics(msgspec.Struct, frozen=True, kw_only=True):
     severity: float
     scale: float
     residual_sd: float | None
+    severity_sd: float | None = None
+    few_marks: bool = False
 
 
 class Outlier(msgspec.Struct, frozen=True, kw_only=True):
@@ -60,13 +65,25 @@ class JurorModel:
     sigma: np.ndarray
     fitted: np.ndarray
     leverage: np.ndarray
+    severity_sd: np.ndarray
 
 
 def from_fit(data: Linked, fit: Fit) -> JurorModel:
-    """Affine methods: the fit already holds everything."""
+    """Affine methods: the fit already holds everything; the severity's SD is that of the jury's system
+    once the candidates are eliminated (what the marks say about b_j), with the severity prior."""
     lev = affine.leverage(data, fit.a[0], fit.weights[0])
+    w, ak = fit.weights[0], fit.a[0][data.juror]
+    d = affine.sum_by(data.candidate, (w * ak * ak)[None, :], data.n_candidates)[0]
+    info = affine.sum_by(data.juror, (w - (w * ak) ** 2 / d[data.candidate])[None, :], data.n_jurors)[0]
+    prior = 0.0 if fit.prior is None else fit.prior[0]
+    severity_sd = 1.0 / np.sqrt(np.maximum(info, 0.0) + prior + 1e-12)
     return JurorModel(
-        severity=fit.b[0], scale=fit.a[0], sigma=fit.sigma[0], fitted=fit.fitted[0], leverage=lev
+        severity=fit.b[0],
+        scale=fit.a[0],
+        sigma=fit.sigma[0],
+        fitted=fit.fitted[0],
+        leverage=lev,
+        severity_sd=severity_sd,
     )
 
 
@@ -89,7 +106,14 @@ def from_scores(data: Linked, y: np.ndarray, scores: np.ndarray) -> JurorModel:
         (rss + affine.PSEUDO_OBSERVATIONS * pooled) / (_counts(data) + affine.PSEUDO_OBSERVATIONS)
     )
     lev = affine.leverage(data, np.ones(data.n_jurors), np.ones(len(y)))
-    return JurorModel(severity=b[0] - centre, scale=a[0], sigma=sigma, fitted=fitted, leverage=lev)
+    return JurorModel(
+        severity=b[0] - centre,
+        scale=a[0],
+        sigma=sigma,
+        fitted=fitted,
+        leverage=lev,
+        severity_sd=sigma / np.sqrt(_counts(data)),
+    )
 
 
 def describe(
@@ -108,6 +132,8 @@ def describe(
             severity=float(model.severity[j]),
             scale=float(model.scale[j]),
             residual_sd=float(np.sqrt(rss[j] / counts[j])) if counts[j] >= 3 else None,
+            severity_sd=float(model.severity_sd[j]),
+            few_marks=bool(counts[j] < support.FEW_MARKS),
         )
         for j in range(data.n_jurors)
     ]

@@ -46,6 +46,9 @@ class JurorLine(msgspec.Struct, frozen=True, kw_only=True):
     severity: float
     scale: float
     residual_sd: float | None
+    severity_sd: float | None = None
+    few_marks: bool = False
+    """Fewer than three marks: « trop peu de notes » (`jury.results.diagnostics.JurorDiagnostics`)."""
 
 
 class OutlierLine(msgspec.Struct, frozen=True, kw_only=True):
@@ -77,6 +80,11 @@ class StandingResult(msgspec.Struct, frozen=True, kw_only=True):
     lines: list[Line]
     jurors: list[JurorLine]
     outliers: list[OutlierLine]
+    method_used: str = ""
+    """The method actually applied (`method`, or a simpler one the design supports); empty in results
+    computed before it was recorded."""
+    fallback: str = ""
+    """Why `method_used` differs from `method`, in French."""
 
 
 # --- What the API and the page show -------------------------------------------------------------------
@@ -120,6 +128,10 @@ class StandingView(msgspec.Struct, frozen=True, kw_only=True):
     lines: list[LineView]
     jurors: list[JurorView]
     outliers: list[OutlierView]
+    method_used: str = ""
+    method_label: str = ""
+    """The method used, in French, without « recommandée »."""
+    fallback: str = ""
 
 
 class Publication(msgspec.Struct, frozen=True, kw_only=True):

@@ -19,7 +19,7 @@ from typing import Any, Literal
 import msgspec
 import numpy as np
 
-from jury.results import affine, diagnostics
+from jury.results import affine, diagnostics, support
 from jury.results import bootstrap as resampling
 from jury.results.affine import Linked
 from jury.results.design import DesignCheck, _union_find_labels, check_indexed, id_sort_key
@@ -29,7 +29,7 @@ __all__ = ["METHODS", "NormalisationResult", "normalise", "normalise_many", "ran
 
 METHODS = ("affine", "affine-huber", "additive", "zscore", "trimmed", "median", "raw")
 ACROSS_COMPONENTS = ("refuse", "equal-severity")
-ENGINE_VERSION = 1
+ENGINE_VERSION = 2  # 2: severity prior, fallback to simpler models, parametric bootstrap
 TRIM_FROM = 5  # ISU-style trimming only means something with at least five marks
 
 
@@ -63,6 +63,10 @@ class NormalisationResult(msgspec.Struct, frozen=True, kw_only=True):
     borderline: list[Any]
     jurors: list[JurorDiagnostics]
     outliers: list[Outlier]
+    method_used: str = ""
+    """The method actually applied: `method`, or a simpler model the design supports (see
+    `jury.results.support`); `fallback` then says why, in French."""
+    fallback: str = ""
 
 
 def normalise(
@@ -157,6 +161,7 @@ def _normalise(
         "huber_c": affine.HUBER_C,
         "outlier_z": diagnostics.OUTLIER_Z,
         "trim_from": TRIM_FROM,
+        "severity_prior_width": affine.SEVERITY_PRIOR_WIDTH,
         "engine_version": ENGINE_VERSION,
     }
     jurors, candidates, jj, cc, y = prepared if prepared is not None else _prepare(observations, scale)
@@ -172,22 +177,36 @@ def _normalise(
     juror_index = {juror: i for i, juror in enumerate(jurors)}
     candidate_index = {candidate: i for i, candidate in enumerate(candidates)}
     groups = []
-    for number, comp in enumerate(design.components):
+    restricted = []
+    for comp in design.components:
         g_candidates = np.array([candidate_index[c] for c in comp.candidates])
         g_jurors = np.array([juror_index[j] for j in comp.jurors])
         data, marks = _restrict(jj, cc, g_jurors, g_candidates, len(jurors), len(candidates))
+        restricted.append((g_candidates, data, marks))
+    used, fallback = support.effective(
+        method,
+        [
+            support.supported(
+                data.juror, data.candidate, n_jurors=data.n_jurors, n_candidates=data.n_candidates
+            )
+            for _, data, _ in restricted
+        ],
+    )
+    if used != method:
+        fitted = None
+    for number, (comp, (g_candidates, data, marks)) in enumerate(
+        zip(design.components, restricted, strict=True)
+    ):
         y_comp = y[marks]
         if fitted is not None and split:
             raise ValueError("a precomputed fit only applies to a connected design")
-        point, fit = (
-            (fitted.scores, fitted) if fitted is not None else _estimate(method, data, y_comp[None, :])
-        )
+        point, fit = (fitted.scores, fitted) if fitted is not None else _estimate(used, data, y_comp[None, :])
         scores[g_candidates] = point[0]
         component_of[g_candidates] = number
         groups.append(g_candidates)
         model = (
             diagnostics.from_fit(data, fit)
-            if fit is not None and method != "additive"
+            if fit is not None and used != "additive"
             else diagnostics.from_scores(data, y_comp, point[0])
         )
         rows, flagged = diagnostics.describe(
@@ -197,7 +216,7 @@ def _normalise(
         outliers.extend(flagged)
         if bootstrap:
             samples[:, g_candidates] = _replicate(
-                data=data, y=y_comp, model=model, method=method, replicates=bootstrap, seed=seed + number
+                data=data, y=y_comp, model=model, method=used, replicates=bootstrap, seed=seed + number
             )
     if global_ranking:
         groups = [np.arange(len(candidates))]
@@ -226,6 +245,8 @@ def _normalise(
         borderline=[c for c in ordered if c in p_top_k and borderline[0] <= p_top_k[c] <= borderline[1]],
         jurors=juror_rows,
         outliers=outliers,
+        method_used=used,
+        fallback=fallback,
     )
 
 
@@ -264,7 +285,12 @@ def normalise_many(
     prepared = {key: _prepare(marks, settings["scale"]) for key, marks in sections.items()}
     shapes: dict[tuple[int, int, int], list[Hashable]] = {}
     for key, (jurors, candidates, jj, _, y) in prepared.items():
-        if len(jurors) >= 1 and _connected(jj, prepared[key][3], len(jurors), len(candidates)):
+        cc = prepared[key][3]
+        if (
+            len(jurors) >= 1
+            and _connected(jj, cc, len(jurors), len(candidates))
+            and support.supported(jj, cc, n_jurors=len(jurors), n_candidates=len(candidates))[0] == "affine"
+        ):
             shapes.setdefault((len(jurors), len(candidates), len(y)), []).append(key)
     fits: dict[Hashable, affine.Fit] = {}
     for (n_j, n_c, _), keys in shapes.items():
@@ -304,6 +330,7 @@ def _fit_row(fit: affine.Fit, row: int) -> affine.Fit:
         sigma=fit.sigma[r],
         fitted=fit.fitted[r],
         weights=fit.weights[r],
+        prior=None if fit.prior is None else fit.prior[r],
     )
 
 
@@ -462,15 +489,44 @@ def _padded(data: Linked, y: np.ndarray) -> np.ndarray:
 
 
 def _replicate(*, data: Linked, y, model, method: str, replicates: int, seed: int) -> np.ndarray:
-    """Bootstrap scores (replicates, n_candidates) of one component (see `jury.results.bootstrap`)."""
+    """Bootstrap scores (replicates, n_candidates) of one component (see `jury.results.bootstrap`):
+    marks redrawn from the fitted model of the method used with each juror's noise, then refitted."""
+    fitted, sigma = _noise_model(data=data, y=y, model=model, method=method)
+    # Below a millionth of the marks' scale the "noise" is the numerical floor of the fit: no disagreement.
+    sigma = np.where(sigma < 1e-6 * (np.abs(y).mean() + 1.0), 0.0, sigma)
     marks = resampling.replicate_marks(
-        fitted=model.fitted,
-        residuals=y - model.fitted,
-        leverage=model.leverage,
-        replicates=replicates,
-        seed=seed,
+        fitted=fitted, sigma=sigma[data.juror], replicates=replicates, seed=seed
     )
     out = np.empty((replicates, data.n_candidates))
     for chunk in resampling.chunks(replicates):
         out[chunk] = _estimate(method, data, marks[chunk])[0]
     return out
+
+
+def _noise_model(*, data: Linked, y, model, method: str) -> tuple[np.ndarray, np.ndarray]:
+    """Each mark's expected value and each juror's noise SD under the model the method assumes.
+
+    The affine methods bring their own (σ_j pooled towards the panel, on the model's residual degrees of
+    freedom). The others are read as the additive model (`additive`) or as "every juror marks the
+    candidate's quality plus noise" (raw, median, trimmed, zscore): the residuals' sum of squares over
+    its degrees of freedom, pooled like the affine σ_j. Where no degree of freedom is left (every
+    candidate marked once), nothing tells noise from quality and the spread of all marks is used: the
+    interval then says "we cannot tell", not "certain"."""
+    if method in ("affine", "affine-huber"):
+        return model.fitted, model.sigma
+    if method == "additive":
+        fit = affine.fit(data, y[None, :], affine=False)
+        fitted = fit.fitted[0]
+        dof = data.juror.shape[-1] - (data.n_candidates + data.n_jurors - 1)
+    else:
+        fitted = _mean(data, y[None, :])[0][data.candidate]
+        dof = data.juror.shape[-1] - data.n_candidates
+    resid = y - fitted
+    counts = np.bincount(data.juror, minlength=data.n_jurors).astype(float)
+    if dof < 1:
+        return fitted, np.full(data.n_jurors, float(np.std(y)))
+    inflate = len(y) / dof
+    rss = affine.sum_by(data.juror, (resid * resid)[None, :], data.n_jurors)[0] * inflate
+    pooled = max(float(rss.sum()) / len(y), 1e-12)
+    var = (rss + affine.PSEUDO_OBSERVATIONS * pooled) / (counts + affine.PSEUDO_OBSERVATIONS)
+    return fitted, np.sqrt(var)

@@ -46,6 +46,9 @@ METHOD_LABELS = {
     "median": "Médiane des notes",
     "raw": "Moyenne brute des notes",
 }
+METHOD_NAMES = {code: text.removesuffix(" (recommandée)") for code, text in METHOD_LABELS.items()}
+"""The labels without the recommendation: what a standing says it used (the recommendation is for the
+choice of the round's method, and never shown where the design made the engine fall back)."""
 NUMBER_WORDS = {2: "Deux", 3: "Trois", 4: "Quatre", 5: "Cinq", 6: "Six", 7: "Sept", 8: "Huit", 9: "Neuf"}
 
 Names = tuple[dict[int, str], dict[int, tuple[int, str]]]
@@ -194,6 +197,9 @@ async def standing_views(
                 lines=lines,
                 jurors=jurors,
                 outliers=outliers,
+                method_used=result.method_used or result.method,
+                method_label=METHOD_NAMES.get(result.method_used or result.method, result.method),
+                fallback=result.fallback,
             )
         )
     order = {cid: position for cid, (position, _) in categories.items()}

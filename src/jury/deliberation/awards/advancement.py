@@ -362,7 +362,7 @@ def _section(
         category_id=view.category_id,
         category_name=view.category_name,
         method=view.method,
-        method_label=results.METHOD_LABELS.get(view.method, view.method),
+        method_label=view.method_label or view.method,
         input_digest=view.input_digest,
         top_k=quota,
         global_ranking=view.global_ranking,
