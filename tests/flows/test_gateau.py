@@ -244,9 +244,26 @@ async def gateau(world: World) -> AsyncIterator[Flow]:
     async def deliberation() -> dict[str, Any]:
         rid = state["round"]
         await romain.post(f"/api/rounds/{rid}/status", {"to": "deliberation"})
+        # Moved too early by mistake: back to scoring with a reason, then to deliberation again.
+        back = await romain.post(
+            f"/api/rounds/{rid}/status", {"to": "open", "reason": "Une table goûtait encore"}
+        )
+        await romain.post(f"/api/rounds/{rid}/status", {"to": "deliberation"})
         [standing] = await romain.get(f"/api/rounds/{rid}/standings")
         based_on = f"{standing['method']} {standing['input_digest']}"
         ids = state["ids"]
+        swapped = dict(PODIUM) | {"deuxieme-prix": PODIUM[2][1], "troisieme-prix": PODIUM[1][1]}
+        against = await romain.post(
+            f"/api/editions/{EDITION}/awards",
+            {
+                "awards": [
+                    {"prize": prize, "candidate_id": ids[number]} for prize, number in swapped.items()
+                ],
+                "round_id": rid,
+                "based_on": based_on,
+            },
+            expect=422,
+        )
         awards = await romain.post(
             f"/api/editions/{EDITION}/awards",
             {
@@ -257,10 +274,31 @@ async def gateau(world: World) -> AsyncIterator[Flow]:
                 "decided_on": "2026-10-15",
             },
         )
+        # The third prize entered on the wrong line: undone with its reason, then given again.
+        decisions = await romain.get(f"/api/editions/{EDITION}/decisions")
+        [third] = [d for d in decisions if d["prize"] == "3e prix"]
+        undone = await romain.post(f"/api/decisions/{third['id']}/undo", {"reason": "Saisie à reprendre"})
+        stuck = await romain.post(
+            f"/api/rounds/{rid}/status", {"to": "open", "reason": "Trop tard"}, expect=409
+        )
+        awards = await romain.post(
+            f"/api/editions/{EDITION}/awards",
+            {
+                "awards": [{"prize": "troisieme-prix", "candidate_id": ids[PODIUM[2][1]]}],
+                "round_id": rid,
+                "reason": "Podium des trois meilleures moyennes du jury de dégustation.",
+                "based_on": based_on,
+                "decided_on": "2026-10-15",
+            },
+        )
         closed = await romain.post(f"/api/rounds/{rid}/status", {"to": "closed"})
         decided = await romain.post(f"/api/editions/{EDITION}/status", {"status": "decided"})
         contests = await romain.get("/api/contests")
         return {
+            "back": back,
+            "against": against,
+            "undone": undone,
+            "stuck": stuck,
             "standing": standing,
             "awards": awards,
             "closed": closed,
@@ -409,6 +447,20 @@ async def test_the_jury_awards_the_podium_and_the_edition_is_decided(gateau: Flo
     assert {e["slug"]: e["status"] for e in contest["editions"]}[EDITION] == "decided"
 
 
+async def test_a_round_goes_back_once_and_a_prize_is_undone_and_given_again(gateau: Flow) -> None:
+    outcome = gateau["deliberation"]
+    assert (outcome["back"]["previous"], outcome["back"]["status"]) == ("deliberation", "open")
+    # The 2nd and 3rd places swapped: against the ranking, refused without a reason, nothing written.
+    [error] = outcome["against"]["errors"]
+    assert error["field"] == "reason"
+    assert error["message"].startswith(
+        "Maison Dufresne : Contraire au classement : classé 3e pour la 2e place ; devant : Pâtisserie Morel (1er), "
+        "Au Fournil des Coteaux (2e)."
+    )
+    assert (outcome["undone"]["kind"], outcome["undone"]["reason"]) == ("award", "Saisie à reprendre")
+    assert outcome["stuck"]["detail"].startswith("2 décision(s) reposent déjà sur ce tour")  # 3rd undone
+
+
 async def test_the_proces_verbal_states_the_tasting_and_its_podium(gateau: Flow) -> None:
     text = gateau["minutes"]
     assert "Procès-verbal de délibération" in text
@@ -427,6 +479,8 @@ async def test_the_proces_verbal_states_the_tasting_and_its_podium(gateau: Flow)
             f"Prix : {prize} Entrée n° {number} Podium des trois meilleures moyennes du jury de dégustation."
         ) in text
     assert "Le président / La présidente du jury Stéphane Glacier" in text
+    undone = text.split("Décisions annulées", 1)[1]
+    assert "Prix : 3e prix Entrée n° 14" in undone and "Saisie à reprendre" in undone
 
 
 async def test_the_podiums_diplomas_are_verified_by_anyone(gateau: Flow) -> None:
