@@ -359,6 +359,25 @@ async def made_in_92(world: World) -> AsyncIterator[Flow]:
                 "decided_on": FINAL_DAY,
             },
         )
+        # The Prix spécial entered before the jury's vote was read out: undone with its reason, given again.
+        [special] = [
+            d
+            for d in await claire.get(f"/api/editions/{EDITION}/decisions")
+            if d["prize"] == "Prix spécial Made in 92"
+        ]
+        undone = await claire.post(
+            f"/api/decisions/{special['id']}/undo", {"reason": "Saisi avant le vote du jury"}
+        )
+        awards = await claire.post(
+            f"/api/editions/{EDITION}/awards",
+            {
+                "awards": [{"prize": "special", "candidate_id": state["ids"]["Atelier Lumen SAS"]}],
+                "round_id": rid,
+                "reason": AWARD_REASON,
+                "based_on": based_on,
+                "decided_on": FINAL_DAY,
+            },
+        )
         closed = await claire.post(f"/api/rounds/{rid}/status", {"to": "closed"})
         decided = await claire.post(f"/api/editions/{EDITION}/status", {"status": "decided"})
         edition = await claire.get(f"/api/editions/{EDITION}")
@@ -368,6 +387,7 @@ async def made_in_92(world: World) -> AsyncIterator[Flow]:
             "opened": opened,
             "seen": seen,
             "standings": standings,
+            "undone": undone,
             "awards": awards,
             "closed": closed,
             "decided": decided,
@@ -678,9 +698,19 @@ async def test_the_grand_jury_gives_one_prize_per_category_and_the_prix_special(
         + [("eliminate", "Présélection")] * 8
         + [("advance", "Demi-finales")] * 6
         + [("eliminate", "Demi-finales")] * 6
-        + [("award", "Finale")] * 6
+        + [("award", "Finale")] * 7
     )
     assert {d["decided_by"] for d in outcome["decisions"]} == {"Claire Vasseur"}
+    # The Prix spécial undone once, with its reason, and given again: both decisions stay in the record.
+    specials = [d for d in outcome["decisions"] if d["prize"] == "Prix spécial Made in 92"]
+    assert [(d["undo_reason"], d["undone_by"]) for d in specials] == [
+        ("Saisi avant le vote du jury", "Claire Vasseur"),
+        ("", None),
+    ]
+    assert outcome["undone"]["revoked_diploma"] is None  # no diploma had been issued yet
+    # Solaris Seine, second in its category, takes its prize: the first, Atelier Lumen SAS, holds the Prix
+    # spécial and one laureate holds one prize here, so no departure from the ranking is recorded.
+    assert {d["departure"] for d in outcome["decisions"]} == {""}
 
 
 async def test_the_semi_final_proces_verbal_states_its_qualifiers(made_in_92: Flow) -> None:

@@ -9,7 +9,7 @@ procès-verbal prints both.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 import msgspec
 
@@ -24,20 +24,29 @@ class Ranked(msgspec.Struct, frozen=True, kw_only=True):
     rank: int | None
 
 
-def prize_departure(*, candidate_id: int, place: int, ranking: Sequence[Ranked]) -> str:
+def prize_departure(
+    *, candidate_id: int, place: int, ranking: Sequence[Ranked], unavailable: Collection[int] = ()
+) -> str:
     """The sentence for a prize of `place` (1 for a category prize, the podium place otherwise) given to a
-    candidate the standing places lower; "" when the standing supports it. A candidate tied at that place
-    is not a departure: ex aequo is the prize's own rule."""
+    candidate the standing places lower; "" when the standing supports it. Only candidates strictly ahead
+    count, so a tie at that place is not a departure (ex aequo is the prize's own rule), and neither is one
+    ahead who is `unavailable` (holding or receiving another prize where a laureate holds only one)."""
     by_id = {r.candidate_id: r for r in ranking}
     holder = by_id.get(candidate_id)
-    if holder is not None and holder.rank is not None and holder.rank <= place:
+    own = holder.rank if holder is not None else None
+    ahead = [
+        r
+        for r in ranking
+        if r.rank is not None
+        and r.candidate_id != candidate_id
+        and r.candidate_id not in unavailable
+        and (own is None or r.rank < own)
+    ]
+    if len(ahead) < place:
         return ""
-    ahead = [r for r in ranking if r.rank is not None and r.rank <= place and r.candidate_id != candidate_id]
-    where = "non classé" if holder is None or holder.rank is None else f"classé {ordinal(holder.rank)}"
+    where = "non classé" if own is None else f"classé {ordinal(own)}"
     names = ", ".join(f"{r.name} ({ordinal(r.rank or 0)})" for r in sorted(ahead, key=_rank)[:3])
-    return f"Contraire au classement : {where} pour la {ordinal(place, gender='feminine')} place" + (
-        f" ; devant : {names}." if names else "."
-    )
+    return f"Contraire au classement : {where} pour la {ordinal(place, gender='feminine')} place ; devant : {names}."
 
 
 def grant_departures(

@@ -98,7 +98,13 @@ async def record_awards(
     departures: dict[int, str] = {}
     if not errors and request.round_id is not None:
         departures = await _departures(
-            db, identity=identity, request=request, prizes=prizes, candidates=candidates
+            db,
+            identity=identity,
+            request=request,
+            prizes=prizes,
+            candidates=candidates,
+            existing=existing,
+            exclusive=not edition.allow_multiple_prizes,
         )
         if departures and not request.reason.strip():
             errors = [
@@ -173,11 +179,14 @@ async def _departures(
     request: AwardsRequest,
     prizes: Mapping[str, Any],
     candidates: Mapping[int, Any],
+    existing: Sequence[Any],
+    exclusive: bool,
 ) -> dict[int, str]:
     """By line of the request, how each prize goes against the round's standing (nothing when it does not,
     or when the round has no standing yet)."""
     assert request.round_id is not None
     rankings = await round_rankings(db, identity=identity, round_id=request.round_id)
+    held = {a["candidate_id"] for a in existing}
     out: dict[int, str] = {}
     for index, line in enumerate(request.awards):
         prize = prizes[line.prize]
@@ -187,7 +196,13 @@ async def _departures(
         ranking = rankings.get(category)
         if not ranking:
             continue
-        text = prize_departure(candidate_id=line.candidate_id, place=prize["place"] or 1, ranking=ranking)
+        unavailable = (held | {other.candidate_id for other in request.awards}) - {line.candidate_id}
+        text = prize_departure(
+            candidate_id=line.candidate_id,
+            place=prize["place"] or 1,
+            ranking=ranking,
+            unavailable=unavailable if exclusive and prize["kind"] != "podium" else (),
+        )
         if text:
             out[index] = text
     return out
