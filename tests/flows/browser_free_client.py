@@ -253,13 +253,11 @@ async def score_round(juror: Person, *, round_id: int, marks: Marks) -> list[dic
 async def committee_proposal(
     organiser: Person, *, edition: str, round_id: int
 ) -> tuple[dict[str, Any], dict[str, Any], str]:
-    """Move a committee round to deliberation and ask for the grant proposal in its ranking's order: the
-    standing, the proposal and the `based_on` a grant decision cites."""
+    """Move a committee round to deliberation and ask for the default grant proposal, which walks the
+    round's ranking down the budget: the standing, the proposal and the `based_on` a grant decision cites."""
     await organiser.post(f"/api/rounds/{round_id}/status", {"to": "deliberation"})
     [standing] = await organiser.get(f"/api/rounds/{round_id}/standings")
-    ranked = sorted(standing["lines"], key=lambda line: line["rank"])
-    order = "&".join(f"order={line['candidate_id']}" for line in ranked)
-    proposal = await organiser.get(f"/api/editions/{edition}/grants/proposal?{order}")
+    proposal = await organiser.get(f"/api/editions/{edition}/grants/proposal?round_id={round_id}")
     return standing, proposal, f"{standing['method']} {standing['input_digest']}"
 
 

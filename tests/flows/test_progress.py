@@ -285,6 +285,17 @@ async def progress(world: World) -> AsyncIterator[Flow]:
                 "round_id": rid,
             },
         )
+        outside = await leila.call(
+            "POST",
+            f"/api/editions/{EDITION}/grants",
+            expect=422,
+            json={
+                "grants": [{"candidate_id": ids[INELIGIBLE[0][0]], "granted_eur": 8000}],
+                "based_on": based_on,
+                "round_id": rid,
+                "reason": "Projet apprécié",
+            },
+        )
         granted = await leila.post(
             f"/api/editions/{EDITION}/grants",
             {
@@ -301,6 +312,7 @@ async def progress(world: World) -> AsyncIterator[Flow]:
             "standing": standing,
             "proposal": proposal,
             "too_much": too_much.json(),
+            "outside": outside.json(),
             "granted": granted,
             "closed": closed,
             "decided": decided,
@@ -466,6 +478,12 @@ def plain_spaces(text: str) -> str:
     """French amounts group thousands with narrow no-break spaces and keep « € » with a no-break space:
     read back as ordinary spaces, for exact assertions."""
     return " ".join(text.replace("\u202f", " ").replace("\xa0", " ").split())
+
+
+async def test_a_grant_to_a_project_the_committee_did_not_judge_is_refused(progress: Flow) -> None:
+    errors = progress["grants"]["outside"]["errors"]
+    assert errors[0]["field"] == "grants[0].candidate_id"
+    assert errors[0]["message"].startswith("Vélo Express SARL : N'a pas concouru dans le tour")
 
 
 async def test_the_proces_verbal_states_the_committees_grants(progress: Flow) -> None:
