@@ -36,6 +36,8 @@ GOOD = {
 }
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+NO_FILE = [("documents", ("", b"", "application/octet-stream"))]
+"""What a browser sends for a file input left empty: the form stays multipart."""
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ import html
 import re
 
 from litestar.testing import AsyncTestClient
-from tests.applications.conftest import GOOD, OTHER_ORGANISER, PDF, PNG, SLUG, Edition, apply
+from tests.applications.conftest import GOOD, NO_FILE, OTHER_ORGANISER, PDF, PNG, SLUG, Edition, apply
 from tests.helpers import sign_in
 
 from jury.db.queries import Database
@@ -36,7 +36,9 @@ async def test_the_private_link_corrects_and_completes_the_application(
     assert fields["projet"] == "Vasques et lavabos en grès"
     assert await db.conn.fetchval("select count(*) from application_documents") == 2
 
-    refused = await applicant.post(f"/candidature/{token}", data={**GOOD, "date_creation": "2010-05-02"})
+    refused = await applicant.post(
+        f"/candidature/{token}", data={**GOOD, "date_creation": "2010-05-02"}, files=NO_FILE
+    )
     assert refused.status_code == 422
     assert "Entreprise créée le 2 mai 2010" in html.unescape(refused.text)
     assert (await db.conn.fetchval("select fields from applications"))["date_creation"] == "2021-03-15"
@@ -55,7 +57,7 @@ async def test_after_the_closing_date_the_application_is_read_only(
     text = html.unescape(page.text)
     assert "Les candidatures à « Made In 92 2026 » ont été closes le 26 novembre 2026." in text
     assert "Vasques en grès recyclé" in text and 'enctype="multipart/form-data"' not in page.text
-    late = await applicant.post(f"/candidature/{token}", data=GOOD)
+    late = await applicant.post(f"/candidature/{token}", data=GOOD, files=NO_FILE)
     assert late.status_code == 409
 
 

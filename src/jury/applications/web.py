@@ -3,7 +3,8 @@ the JSON API of their decisions."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from dataclasses import dataclass, field
+from typing import Annotated, Any
 from urllib.parse import quote
 
 import msgspec
@@ -17,6 +18,7 @@ from litestar.response import Redirect, Response, Template
 from jury.access.guards import requires_organiser
 from jury.access.identity import Identity
 from jury.applications import service
+from jury.applications.form import HONEYPOT
 from jury.applications.models import ApplicationCheck, ApplicationFields, ApplicationView, RefusalRequest
 from jury.db.queries import Database
 from jury.settings import Settings
@@ -55,18 +57,37 @@ class RefusalForm(msgspec.Struct):
     reason: str = ""
 
 
-async def _sent(request: Request) -> tuple[dict[str, str], list[tuple[str, bytes]]]:
-    """The form's text fields and its files (`documents`; an empty file input sends nothing)."""
-    form = await request.form()
-    values: dict[str, str] = {}
+@dataclass
+class ApplicationForm:
+    """The form as a browser sends it (multipart): the fields in the import's column names, the documents,
+    and the honeypot `site_web` a person leaves empty."""
+
+    nom_structure: str = ""
+    nom_porteur: str = ""
+    courriel: str = ""
+    code_insee: str = ""
+    forme_juridique: str = ""
+    date_creation: str = ""
+    montant_demande: str = ""
+    creation: str = ""
+    categorie: str = ""
+    projet: str = ""
+    site_web: str = ""
+    documents: list[Any] = field(default_factory=list)
+    """Uploaded files; a file input left empty sends a part without a file name, which Litestar reads as an
+    empty string (an `UploadFile | str` union is refused by its decoder, hence `Any`)."""
+
+
+async def _sent(data: ApplicationForm) -> tuple[dict[str, str], list[tuple[str, bytes]]]:
+    """The form's text fields and its files (an empty file input sends a nameless empty part: skipped)."""
+    values = {name: getattr(data, name) for name in (*service.FORM_COLUMNS, HONEYPOT)}
     documents: list[tuple[str, bytes]] = []
-    for key, value in form.multi_items():
-        if isinstance(value, UploadFile):
-            content = await value.read()
-            if value.filename or content:
-                documents.append((value.filename or "document", content))
-        else:
-            values[key] = str(value)
+    for upload in data.documents:
+        if not isinstance(upload, UploadFile):
+            continue
+        content = await upload.read()
+        if upload.filename or content:
+            documents.append((upload.filename or "document", content))
     return values, documents
 
 
@@ -87,8 +108,14 @@ class ApplicationPages(Controller):
         response_description="Candidature enregistrée : vers sa page privée.",
         responses=FORM_ERRORS,
     )
-    async def submit(self, request: Request, db: Database, state: State, slug: str) -> Template | Redirect:
-        values, documents = await _sent(request)
+    async def submit(
+        self,
+        db: Database,
+        state: State,
+        slug: str,
+        data: Annotated[ApplicationForm, Body(media_type=RequestEncodingType.MULTI_PART)],
+    ) -> Template | Redirect:
+        values, documents = await _sent(data)
         page, token = await service.submit_page(
             db, settings=state.settings, slug=slug, values=values, documents=documents
         )
@@ -116,8 +143,14 @@ class ApplicationPages(Controller):
         status_code=200,
         responses=PRIVATE_ERRORS,
     )
-    async def complete(self, request: Request, db: Database, state: State, token: str) -> Template:
-        values, documents = await _sent(request)
+    async def complete(
+        self,
+        db: Database,
+        state: State,
+        token: str,
+        data: Annotated[ApplicationForm, Body(media_type=RequestEncodingType.MULTI_PART)],
+    ) -> Template:
+        values, documents = await _sent(data)
         page = await service.complete_page(
             db, settings=state.settings, token=token, values=values, documents=documents
         )
