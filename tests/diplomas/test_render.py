@@ -206,7 +206,7 @@ def test_a_contest_set_up_through_the_api_prints_the_generic_grant_letter(
         "Ville de Sèvres, Sèvres Solution retenue Curious Lab' pour le projet « Un guichet unique » "
         "Subvention accordée : 20 000 € Fait à Nanterre, le 15 juin 2023 "
         "La Présidente du Département des Hauts-de-Seine Claire Martin "
-        "Code de vérification CL23-5VR5-0001 concours.example.fr/verifier",
+        "Code de vérification CL23-5VR5-0001 https://concours.example.fr/verifier",
     ):
         assert expected in pdf.text
     assert pdf.title == "Diplôme — Inès Garnier — Curious Lab' 2023"

@@ -320,7 +320,7 @@ async def curious_lab(world: World) -> AsyncIterator[Flow]:
             **made,
             "checks": {row[0]: await verify(visitor, row[3]) for row in made["rows"]},
             # Printed under the QR code: where to type the code (the QR code holds the address with it).
-            "verifier": world.settings.base_url.split("://", 1)[1].rstrip("/") + "/verifier",
+            "verifier": world.settings.base_url.rstrip("/") + "/verifier",  # printed whole
         }
 
     for name, run in (
