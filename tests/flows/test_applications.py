@@ -24,6 +24,8 @@ EDITION = "gateau-des-hauts-de-seine-2026"
 ORGANISER = "romain.texier@exemple.fr"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 128
 PDF = b"%PDF-1.4\n%%EOF\n"
+NO_FILE = [("documents", ("", b"", "application/octet-stream"))]
+"""The form is multipart, as a browser sends it: a file input left empty is a nameless, empty part."""
 JULIE = {
     "nom_structure": "Pâtisserie Morel",
     "nom_porteur": "Julie Morel",
@@ -82,10 +84,17 @@ async def gateau(world: World) -> AsyncIterator[Flow]:
         marc = await world.open("Marc Roux")
         typed = await marc.post(f"/candidater/{EDITION}/verification", MARC, expect=200)
         refused = await marc.call(
-            "POST", f"/candidater/{EDITION}", expect=422, data=MARC, headers={"accept": "text/html"}
+            "POST",
+            f"/candidater/{EDITION}",
+            expect=422,
+            data=MARC,
+            files=NO_FILE,
+            headers={"accept": "text/html"},
         )
         reseller = await world.open("Paul Vendeur")
-        resold = await reseller.call("POST", f"/candidater/{EDITION}", expect=303, data=RESELLER)
+        resold = await reseller.call(
+            "POST", f"/candidater/{EDITION}", expect=303, data=RESELLER, files=NO_FILE
+        )
         state["reseller"] = token_of(resold.headers["location"])
         return {"typed": typed, "refused": text_of(refused.text)}
 
