@@ -17,14 +17,14 @@ __all__ = [
     "AssignedPair",
     "AssignmentPage",
     "AssignmentsOverview",
-    "CandidateView",
-    "DesignSummary",
     "Hole",
-    "JurorView",
     "PairChange",
     "PairRequest",
     "PanelView",
     "PlanBridge",
+    "PlanCandidate",
+    "PlanDesign",
+    "PlanJuror",
     "PlanLoad",
     "PlanParameters",
     "PlanPreview",
@@ -102,7 +102,7 @@ class PanelView(msgspec.Struct, frozen=True, kw_only=True):
     candidates: list[int]
 
 
-class JurorView(msgspec.Struct, frozen=True, kw_only=True):
+class PlanJuror(msgspec.Struct, frozen=True, kw_only=True):
     person_id: int
     full_name: str
     panels: list[int]
@@ -111,7 +111,7 @@ class JurorView(msgspec.Struct, frozen=True, kw_only=True):
     bridging: bool
 
 
-class CandidateView(msgspec.Struct, frozen=True, kw_only=True):
+class PlanCandidate(msgspec.Struct, frozen=True, kw_only=True):
     id: int
     name: str
     entry_number: int | None
@@ -132,7 +132,7 @@ class Hole(msgspec.Struct, frozen=True, kw_only=True):
     reason: str
 
 
-class DesignSummary(msgspec.Struct, frozen=True, kw_only=True):
+class PlanDesign(msgspec.Struct, frozen=True, kw_only=True):
     """Whether the marks will be comparable across panels (see `jury.results.design`)."""
 
     connected: bool
@@ -150,11 +150,11 @@ class AssignmentsOverview(msgspec.Struct, frozen=True, kw_only=True):
     editable: bool
     k: int
     panels: list[PanelView]
-    jurors: list[JurorView]
-    candidates: list[CandidateView]
+    jurors: list[PlanJuror]
+    candidates: list[PlanCandidate]
     pairs: list[AssignedPair]
     holes: list[Hole]
-    design: DesignSummary
+    design: PlanDesign
     warnings: list[str]
 
 
@@ -196,7 +196,7 @@ class PlanPreview(msgspec.Struct, frozen=True, kw_only=True):
     loads: list[PlanLoad]
     uncovered: list[PlanShortfall]
     bridges: list[PlanBridge]
-    design: DesignSummary
+    design: PlanDesign
     warnings: list[str]
 
 

@@ -17,12 +17,12 @@ from jury.assignments.models import (
     DEFAULT_K,
     AssignedPair,
     AssignmentsOverview,
-    CandidateView,
-    DesignSummary,
     Hole,
-    JurorView,
     PairRequest,
     PanelView,
+    PlanCandidate,
+    PlanDesign,
+    PlanJuror,
 )
 from jury.assignments.wording import counted
 from jury.errors import Conflict, Invalid, NotFound
@@ -172,7 +172,7 @@ def overview_of(rnd: RoundAssignments, *, k: int | None = None) -> AssignmentsOv
             for panel_id, panel in rnd.panels.items()
         ],
         jurors=[
-            JurorView(
+            PlanJuror(
                 person_id=person,
                 full_name=member["full_name"],
                 panels=sorted(member["panels"]),
@@ -183,7 +183,7 @@ def overview_of(rnd: RoundAssignments, *, k: int | None = None) -> AssignmentsOv
             for person, member in rnd.members.items()
         ],
         candidates=[
-            CandidateView(
+            PlanCandidate(
                 id=candidate,
                 name=row["name"],
                 entry_number=row["entry_number"],
@@ -222,7 +222,7 @@ def design_message(*, connected: bool, components: int, panels: int, bridges: in
     return f"Le plan est connexe : {what} sont comparables grâce à {via}."
 
 
-def design_summary(rnd: RoundAssignments, *, pairs: list[tuple[int, int]]) -> DesignSummary:
+def design_summary(rnd: RoundAssignments, *, pairs: list[tuple[int, int]]) -> PlanDesign:
     """The design check of `pairs` with its bridges counted in panels, as the round's page states it."""
     design = check_design(pairs)
     panels_of: dict[int, set[int]] = defaultdict(set)
@@ -232,7 +232,7 @@ def design_summary(rnd: RoundAssignments, *, pairs: list[tuple[int, int]]) -> De
             panels_of[person].add(panel)
     judged = set().union(*panels_of.values()) if panels_of else set()
     bridges = sorted(p for p, seen in panels_of.items() if len(seen) >= 2)
-    return DesignSummary(
+    return PlanDesign(
         connected=design.connected,
         components=len(design.components),
         fiedler=design.fiedler,

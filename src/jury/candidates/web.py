@@ -8,6 +8,7 @@ from litestar.response import Redirect, Template
 
 from jury.access.guards import requires_organiser
 from jury.access.identity import Identity
+from jury.candidates import forms_web as forms
 from jury.candidates import service
 from jury.candidates.models import CandidateDetail, CandidateFields, CandidatePage, ReasonRequest
 from jury.db.queries import Database
@@ -106,6 +107,7 @@ class CandidatePages(Controller):
 
     @post(
         "/editions/{slug:str}/candidats/nouveau",
+        opt=forms.CANDIDATE_FORM,
         summary="Ajouter un candidat (formulaire)",
         status_code=303,
         responses=PAGE_ERRORS,
@@ -124,6 +126,7 @@ class CandidatePages(Controller):
 
     @post(
         "/candidats/{candidate_id:int}",
+        opt=forms.CANDIDATE_FORM,
         summary="Corriger un candidat (formulaire)",
         status_code=303,
         responses=PAGE_ERRORS,
@@ -135,6 +138,7 @@ class CandidatePages(Controller):
 
     @post(
         "/candidats/{candidate_id:int}/retrait",
+        opt=forms.REASON_FORM,
         summary="Retirer un candidat (formulaire, motif écrit)",
         status_code=303,
         responses=PAGE_ERRORS,
@@ -146,6 +150,7 @@ class CandidatePages(Controller):
 
     @post(
         "/candidats/{candidate_id:int}/derogation",
+        opt=forms.REASON_FORM,
         summary="Accepter un candidat inéligible (formulaire, motif écrit)",
         status_code=303,
         responses=PAGE_ERRORS,

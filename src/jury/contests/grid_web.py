@@ -15,6 +15,7 @@ from litestar.response import Redirect, Template
 
 from jury.access.guards import requires_organiser
 from jury.access.identity import Identity
+from jury.contests import forms_web as forms
 from jury.contests import grid, rules_setup
 from jury.contests.grid import CategoryGrid, EditionGrid, GridRequest, PrizeList, PrizesRequest
 from jury.contests.grid_rules import CriterionIn, EligibilityIn, PrizeIn, TerritoryIn
@@ -203,6 +204,7 @@ class GridPages(Controller):
 
     @post(
         "/criteres",
+        opt=forms.CRITERIA_FORM,
         summary="Enregistrer la grille d'une catégorie (formulaire)",
         status_code=303,
         responses=error_responses(
@@ -219,6 +221,7 @@ class GridPages(Controller):
 
     @post(
         "/prix",
+        opt=forms.PRIZES_FORM,
         summary="Enregistrer les prix de l'édition (formulaire)",
         status_code=303,
         responses=error_responses(
@@ -233,6 +236,7 @@ class GridPages(Controller):
 
     @post(
         "/eligibilite",
+        opt=forms.ELIGIBILITY_FORM,
         summary="Enregistrer les règles d'éligibilité (formulaire)",
         status_code=303,
         responses=error_responses({422: "Règle refusée, nommée."}),

@@ -15,6 +15,7 @@ from litestar.response import Redirect, Template
 from jury.access.guards import requires_organiser
 from jury.access.identity import Identity
 from jury.contests import contest_setup, setup, setup_pages, signatories
+from jury.contests import forms_web as forms
 from jury.contests.setup_models import (
     CreatedEdition,
     EditionMove,
@@ -170,6 +171,7 @@ class SetupPages(Controller):
 
     @post(
         "/concours/nouveau",
+        opt=forms.CONTEST_FORM,
         summary="Créer un concours (formulaire)",
         status_code=303,
         responses=REFUSED_FORM,
@@ -182,6 +184,7 @@ class SetupPages(Controller):
 
     @post(
         "/concours/{contest:str}/organisateurs",
+        opt=forms.ORGANISER_FORM,
         summary="Nommer un organisateur (formulaire)",
         status_code=303,
         responses=REFUSED_FORM,
@@ -200,6 +203,7 @@ class SetupPages(Controller):
 
     @post(
         "/concours/{contest:str}/editions",
+        opt=forms.EDITION_FORM,
         summary="Créer une nouvelle édition (formulaire)",
         status_code=303,
         responses=REFUSED_FORM,
@@ -226,6 +230,7 @@ class SetupPages(Controller):
 
     @post(
         "/editions/{slug:str}/parametres",
+        opt=forms.SETTINGS_FORM,
         summary="Enregistrer les réglages d'une édition (formulaire)",
         status_code=303,
         responses=REFUSED_FORM,
@@ -242,6 +247,7 @@ class SetupPages(Controller):
 
     @post(
         "/editions/{slug:str}/etat",
+        opt=forms.MOVE_FORM,
         summary="Faire passer une édition à l'étape suivante (formulaire)",
         status_code=303,
         responses=REFUSED_FORM,

@@ -8,8 +8,9 @@ process's one PDF pool (`app.state.pdf`, see `jury.pdf.lifespan`).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
+import msgspec
 from litestar import Controller, MediaType, Request, Response, get, post
 from litestar.response import Redirect, Template
 
@@ -21,6 +22,34 @@ from jury.diplomas import links as winner_links
 from jury.errors import Invalid, NotFound
 from jury.french.dates import french_date
 from jury.settings import Settings
+from jury.web.openapi_errors import error_responses
+from jury.web.openapi_forms import form_body
+
+DAYS = Annotated[
+    int, msgspec.Meta(ge=1, le=3650, description="Durée de validité en jours (vide : sans fin).")
+]
+
+
+class LinksForm(msgspec.Struct):
+    """The winners' links form: the chosen diplomas (none: every one not revoked) and the validity."""
+
+    diploma_id: list[int] = []
+    days: DAYS | None = None
+
+
+class RevokeForm(msgspec.Struct):
+    reason: Annotated[str, msgspec.Meta(min_length=1, pattern=r"\S")]
+
+
+# An unknown or revoked link is the derived 404 (the refusal page); a link past its date or to a revoked
+# diploma is gone for good.
+LINK_REFUSED = error_responses(
+    {410: "Lien expiré, ou diplôme révoqué (page de refus, avec la date et le motif)."}, page=True
+)
+PAGE_REFUSAL = error_responses(
+    {422: "Refusé (durée, motif, diplôme déjà révoqué…) : la page s'affiche à nouveau avec le message."},
+    page=True,
+)
 
 
 def _settings(request: Request) -> Settings:
@@ -63,13 +92,12 @@ class DiplomaPages(Controller):
     path = "/organisation/editions/{slug:str}/diplomes"
     tags = ["organisation"]
     guards = [requires_organiser]
-    include_in_schema = False
 
     @get("/", summary="Diplômes d'une édition")
     async def page(self, request: Request, db: Database, identity: Identity, slug: str) -> Template:
         return await _page(request, db, identity=identity, slug=slug)
 
-    @get("/progression", summary="Avancement de la génération (fragment)")
+    @get("/progression", summary="Avancement de la génération (fragment)", media_type=MediaType.HTML)
     async def progress(self, request: Request, db: Database, identity: Identity, slug: str) -> Response:
         """Only the page's `progress` block, so the fragment and the full page cannot drift apart."""
         state = await service.generation_progress(
@@ -86,7 +114,13 @@ class DiplomaPages(Controller):
         await jobs.generate(db, identity=identity, slug=slug)
         return Redirect(f"/organisation/editions/{slug}/diplomes/", status_code=303)
 
-    @post("/liens", summary="Créer les liens privés des lauréats", status_code=200)
+    @post(
+        "/liens",
+        summary="Créer les liens privés des lauréats",
+        status_code=200,
+        opt=form_body(LinksForm),
+        responses=PAGE_REFUSAL,
+    )
     async def links(self, request: Request, db: Database, identity: Identity, slug: str) -> Template:
         form = await request.form()
         try:
@@ -101,7 +135,13 @@ class DiplomaPages(Controller):
             return await _page(request, db, identity=identity, slug=slug, error=exc.message)
         return await _page(request, db, identity=identity, slug=slug, new_links=links)
 
-    @post("/envoyer", summary="Envoyer les liens par e-mail", status_code=200)
+    @post(
+        "/envoyer",
+        summary="Envoyer les liens par e-mail",
+        status_code=200,
+        opt=form_body(LinksForm),
+        responses=PAGE_REFUSAL,
+    )
     async def send(self, request: Request, db: Database, identity: Identity, slug: str) -> Template:
         form = await request.form()
         try:
@@ -117,7 +157,13 @@ class DiplomaPages(Controller):
             return await _page(request, db, identity=identity, slug=slug, error=exc.message)
         return await _page(request, db, identity=identity, slug=slug, notice=f"{sent} e-mail(s) envoyé(s).")
 
-    @post("/{diploma_id:int}/revoquer", summary="Révoquer un diplôme", status_code=303)
+    @post(
+        "/{diploma_id:int}/revoquer",
+        summary="Révoquer un diplôme",
+        status_code=303,
+        opt=form_body(RevokeForm),
+        responses=PAGE_REFUSAL,
+    )
     async def revoke(
         self, request: Request, db: Database, identity: Identity, slug: str, diploma_id: int
     ) -> Template | Redirect:
@@ -135,7 +181,11 @@ class DiplomaPages(Controller):
         await winner_links.revoke_link(db, identity=identity, slug=slug, link_id=link_id)
         return Redirect(f"/organisation/editions/{slug}/diplomes/", status_code=303)
 
-    @get("/{diploma_id:int}/pdf", summary="Télécharger un diplôme (organisateurs)")
+    @get(
+        "/{diploma_id:int}/pdf",
+        summary="Télécharger un diplôme (organisateurs)",
+        media_type="application/pdf",
+    )
     async def pdf(
         self, request: Request, db: Database, identity: Identity, slug: str, diploma_id: int
     ) -> Response:
@@ -202,9 +252,8 @@ async def _page(
 class PublicDiplomaPages(Controller):
     path = "/"
     tags = ["diplômes"]
-    include_in_schema = False
 
-    @get("/diplome/{token:str}", summary="Page privée d'un lauréat")
+    @get("/diplome/{token:str}", summary="Page privée d'un lauréat", responses=LINK_REFUSED)
     async def winner(self, db: Database, token: str) -> Template:
         try:
             source = await winner_links.open_link(db, token=token)
@@ -216,7 +265,12 @@ class PublicDiplomaPages(Controller):
             headers={"Cache-Control": "private, no-store", "Referrer-Policy": "no-referrer"},
         )
 
-    @get("/diplome/{token:str}/pdf", summary="Télécharger son diplôme")
+    @get(
+        "/diplome/{token:str}/pdf",
+        summary="Télécharger son diplôme",
+        media_type="application/pdf",
+        responses=LINK_REFUSED,
+    )
     async def winner_pdf(self, request: Request, db: Database, token: str) -> Response:
         try:
             code, pdf = await winner_links.link_pdf(

@@ -48,7 +48,7 @@ class RoundPanel(msgspec.Struct, frozen=True, kw_only=True):
     candidates: int
 
 
-class RoundEntry(msgspec.Struct, frozen=True, kw_only=True):
+class EntryRow(msgspec.Struct, frozen=True, kw_only=True):
     candidate_id: int
     name: str
     entry_number: int | None
@@ -72,7 +72,7 @@ class RoundEntries(msgspec.Struct, frozen=True, kw_only=True):
     round_status: str
     edition_slug: str
     panels: list[RoundPanel]
-    entries: list[RoundEntry]
+    entries: list[EntryRow]
     jurors: list[EditionJuror]
     problems: list[str]
 
@@ -127,7 +127,7 @@ async def read_entries(db: Database, *, rnd: RoundInEdition) -> RoundEntries:
             )
         )
     entries = [
-        RoundEntry(
+        EntryRow(
             candidate_id=e["candidate_id"],
             name=_name(e),
             entry_number=e["entry_number"],

@@ -18,6 +18,7 @@ from jury.access.identity import Identity
 from jury.db.queries import Database
 from jury.errors import FieldError, Invalid
 from jury.rounds import entries, entries_page
+from jury.rounds import forms_web as forms
 from jury.rounds.entries import MemberAdded, MemberRemoved, PlacedEntries, Placement, RoundEntries
 from jury.rounds.entries_page import EntriesPage, PageForm
 from jury.web.openapi_errors import error_responses
@@ -130,6 +131,7 @@ class RoundEntriesPages(Controller):
         "/",
         summary="Placer les candidats, ajouter ou retirer un juré (formulaire)",
         status_code=200,
+        opt=forms.ENTRIES_FORM,
         media_type=MediaType.HTML,
         responses=error_responses(
             {

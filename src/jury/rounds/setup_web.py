@@ -21,6 +21,7 @@ from jury.contests.models import Round
 from jury.contests.service import edition_rounds
 from jury.db.queries import Database
 from jury.errors import FieldError, Invalid
+from jury.rounds import forms_web as forms
 from jury.rounds import setup
 from jury.rounds.setup import PanelCreate, PanelSetup, RoundCreate, RoundPatch, RoundSetup
 from jury.web.openapi_errors import error_responses
@@ -163,6 +164,7 @@ class RoundSetupPages(Controller):
 
     @post(
         "/editions/{slug:str}/tours",
+        opt=forms.ROUND_FORM,
         summary="Ajouter un tour (formulaire)",
         status_code=303,
         responses=ROUND_REFUSALS,
@@ -177,6 +179,7 @@ class RoundSetupPages(Controller):
 
     @post(
         "/rounds/{round_id:int}/reglage",
+        opt=forms.ROUND_FORM,
         summary="Modifier un tour (formulaire)",
         status_code=303,
         responses=ROUND_REFUSALS,
@@ -203,6 +206,7 @@ class RoundSetupPages(Controller):
 
     @post(
         "/rounds/{round_id:int}/jurys",
+        opt=forms.PANEL_FORM,
         summary="Constituer un jury (formulaire)",
         status_code=303,
         responses=error_responses({409: "Le tour est clos.", 422: "Nom pris ou vide, zone inconnue."}),

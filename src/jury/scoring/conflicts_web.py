@@ -20,7 +20,7 @@ class ConflictRegisterPages(Controller):
     tags = ["organisation"]
     guards = [requires_organiser]
 
-    @get("/conflits", summary="Registre des conflits d'intérêts d'une édition", include_in_schema=False)
+    @get("/conflits", summary="Registre des conflits d'intérêts d'une édition")
     async def page(self, db: Database, identity: Identity, slug: str) -> Template:
         register = await conflicts.edition_register(db, identity=identity, slug=slug)
         return Template(

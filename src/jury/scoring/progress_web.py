@@ -35,7 +35,6 @@ class ProgressPages(Controller):
     path = "/organisation/rounds/{round_id:int}"
     tags = ["organisation"]
     guards = [requires_organiser]
-    include_in_schema = False
 
     @get("/suivi", summary="Suivi de la notation d'un tour")
     async def page(self, db: Database, identity: Identity, round_id: int) -> Template:

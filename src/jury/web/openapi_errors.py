@@ -32,6 +32,7 @@ from litestar.routes import HTTPRoute
 from jury.access.guards import requires_juror, requires_organiser, requires_sign_in
 from jury.errors import FieldError
 from jury.web.errors import answers_html_for
+from jury.web.openapi_forms import FORM_BODY, with_form_body
 from jury.web.security import SAFE_METHODS
 
 __all__ = [
@@ -120,6 +121,9 @@ def document_error_responses(app: Litestar) -> None:
             handler.responses = {**derived, **(handler.responses or {})}
             if answers_html_for(route.path):
                 handler.operation_class = PageOperation
+            if FORM_BODY in handler.opt:
+                base = PageOperation if answers_html_for(route.path) else Operation
+                handler.operation_class = with_form_body(base, handler.opt[FORM_BODY])
 
 
 @dataclass
@@ -145,7 +149,9 @@ def _html_page() -> dict[str, OpenAPIMediaType]:
 
 
 def _reads_body(handler: HTTPRouteHandler) -> bool:
-    """Whether the handler (or one of its dependencies) takes `data`: where Litestar documents a body."""
+    """Whether the handler (or one of its dependencies) takes `data`, or reads a documented form itself."""
+    if FORM_BODY in handler.opt:
+        return True
     signatures = [handler.parsed_fn_signature]
     signatures += [provider.parsed_fn_signature for provider in handler.resolve_dependencies().values()]
     return any("data" in signature.parameters for signature in signatures)

@@ -16,6 +16,7 @@ from litestar.response import Template
 from jury.access.guards import requires_organiser, requires_sign_in
 from jury.access.identity import Identity
 from jury.db.queries import Database
+from jury.deliberation import forms_web as page_forms
 from jury.deliberation.awards import advancement
 from jury.deliberation.awards.advancement import AdvancementPreview
 from jury.deliberation.minutes import jobs as minutes_jobs
@@ -49,9 +50,12 @@ class AdvancementPages(Controller):
     path = "/organisation/rounds"
     tags = ["organisation"]
     guards = [requires_organiser]
-    include_in_schema = False
 
-    @get("/{round_id:int}/qualification", summary="Qualifiés du tour : aperçu et confirmation")
+    @get(
+        "/{round_id:int}/qualification",
+        summary="Qualifiés du tour : aperçu et confirmation",
+        responses=page_forms.PAGE_CONFLICT,
+    )
     async def page(self, db: Database, identity: Identity, round_id: int) -> Template:
         context = await advancement.preview(db, identity=identity, round_id=round_id)
         return Template(
@@ -65,12 +69,12 @@ class MinutesPages(Controller):
     path = "/organisation/rounds"
     tags = ["délibération"]
     guards = [requires_sign_in]
-    include_in_schema = False
 
     @get(
         "/{round_id:int}/panels/{panel_id:int}/proces-verbal.pdf",
         summary="Procès-verbal de délibération d'un jury (PDF)",
         media_type="application/pdf",
+        responses=page_forms.MINUTES_PENDING,
     )
     async def pdf(
         self, request: Request, db: Database, identity: Identity, round_id: int, panel_id: int

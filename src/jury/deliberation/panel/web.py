@@ -13,6 +13,7 @@ from litestar.response import Redirect, Template
 from jury.access.guards import requires_sign_in
 from jury.access.identity import Identity
 from jury.db.queries import Database
+from jury.deliberation import forms_web as page_forms
 from jury.deliberation.forms import one_int
 from jury.deliberation.panel import notes, service
 from jury.deliberation.panel.models import Note, NoteRequest
@@ -58,7 +59,6 @@ class PanelPages(Controller):
     path = "/deliberation"
     tags = ["délibération"]
     guards = [requires_sign_in]
-    include_in_schema = False
 
     @get("/", summary="Mes jurys en délibération")
     async def index(self, db: Database, identity: Identity) -> Template:
@@ -66,12 +66,18 @@ class PanelPages(Controller):
             "deliberation/index.html", context={"panels": await service.my_panels(db, identity=identity)}
         )
 
-    @get("/{panel_id:int}", summary="Délibération d'un jury")
+    @get("/{panel_id:int}", summary="Délibération d'un jury", responses=page_forms.PAGE_CONFLICT)
     async def panel(self, db: Database, identity: Identity, panel_id: int) -> Template:
         page = await service.panel_page(db, identity=identity, panel_id=panel_id)
         return Template("deliberation/panel.html", context=page.context())
 
-    @post("/{panel_id:int}/notes", summary="Ajouter une note (formulaire)", status_code=303)
+    @post(
+        "/{panel_id:int}/notes",
+        summary="Ajouter une note (formulaire)",
+        status_code=303,
+        opt=page_forms.NOTE_FORM,
+        responses=page_forms.PAGE_CONFLICT,
+    )
     async def add_note(self, request: Request, db: Database, identity: Identity, panel_id: int) -> Redirect:
         form = await request.form()
         candidate_id = one_int(form.get("candidate_id", ""), what="Candidat") or 0

@@ -14,6 +14,7 @@ from litestar.response import Redirect
 from jury.access.guards import requires_sign_in
 from jury.access.identity import Identity
 from jury.db.queries import Database
+from jury.deliberation import forms_web as page_forms
 from jury.deliberation.forms import ints
 from jury.deliberation.votes import service, views
 from jury.deliberation.votes.models import (
@@ -155,9 +156,14 @@ class BallotPages(Controller):
     path = "/deliberation"
     tags = ["délibération"]
     guards = [requires_sign_in]
-    include_in_schema = False
 
-    @post("/{panel_id:int}/scrutins", summary="Ouvrir un scrutin (formulaire)", status_code=303)
+    @post(
+        "/{panel_id:int}/scrutins",
+        summary="Ouvrir un scrutin (formulaire)",
+        status_code=303,
+        opt=page_forms.BALLOT_FORM,
+        responses=page_forms.PAGE_CONFLICT,
+    )
     async def open_ballot(
         self, request: Request, db: Database, identity: Identity, panel_id: int
     ) -> Redirect:
@@ -175,7 +181,13 @@ class BallotPages(Controller):
         )
         return Redirect(f"/deliberation/{panel_id}#scrutins", status_code=303)
 
-    @post("/scrutins/{ballot_id:int}/vote", summary="Voter (formulaire)", status_code=303)
+    @post(
+        "/scrutins/{ballot_id:int}/vote",
+        summary="Voter (formulaire)",
+        status_code=303,
+        opt=page_forms.VOTE_FORM,
+        responses=page_forms.PAGE_CONFLICT,
+    )
     async def vote(self, request: Request, db: Database, identity: Identity, ballot_id: int) -> Redirect:
         form = await request.form()
         if form.get("kind") == "ranked":
@@ -185,7 +197,12 @@ class BallotPages(Controller):
         ballot = await service.cast_vote(db, identity=identity, ballot_id=ballot_id, vote=vote)
         return Redirect(f"/deliberation/{ballot.panel_id}#scrutin-{ballot_id}", status_code=303)
 
-    @post("/scrutins/{ballot_id:int}/cloture", summary="Clore un scrutin (formulaire)", status_code=303)
+    @post(
+        "/scrutins/{ballot_id:int}/cloture",
+        summary="Clore un scrutin (formulaire)",
+        status_code=303,
+        responses=page_forms.PAGE_CONFLICT,
+    )
     async def close(self, db: Database, identity: Identity, ballot_id: int) -> Redirect:
         ballot = await service.close_ballot(db, identity=identity, ballot_id=ballot_id)
         return Redirect(f"/deliberation/{ballot.panel_id}#scrutin-{ballot_id}", status_code=303)
@@ -194,6 +211,8 @@ class BallotPages(Controller):
         "/scrutins/{ballot_id:int}/voix-preponderante",
         summary="Voix prépondérante de la présidence (formulaire)",
         status_code=303,
+        opt=page_forms.CASTING_VOTE_FORM,
+        responses=page_forms.PAGE_CONFLICT,
     )
     async def casting_vote(
         self, request: Request, db: Database, identity: Identity, ballot_id: int
