@@ -17,7 +17,7 @@ from jury.auth.limits import SignInLimits
 from jury.contests.models import EditionDetail
 from jury.contests.service import organised_edition
 from jury.db.queries import Database
-from jury.errors import Forbidden, Invalid, NotFound, Throttled
+from jury.errors import FieldError, Forbidden, Invalid, NotFound, Throttled
 
 
 class IssuedCard(msgspec.Struct, frozen=True, kw_only=True):
@@ -192,6 +192,8 @@ class CardsPage(msgspec.Struct, frozen=True, kw_only=True):
     issued: list[IssuedCard] | None = None
     """The cards just (re)issued, to print; None when nothing was issued."""
     revoked: bool = False
+    revoke_asked: bool = False
+    """A revocation was asked: `revoked` then says whether a card was active (otherwise nothing changed)."""
 
 
 async def cards_page(db: Database, *, identity: Identity, slug: str) -> CardsPage:
@@ -207,11 +209,19 @@ async def act_on_cards(
     without one (`issue-missing`) or for everyone."""
     page = await cards_page(db, identity=identity, slug=slug)
     edition = page.edition
-    if action == "revoke" and person_id is not None:
-        await revoke_card(
+    if person_id is not None and person_id not in {j.person_id for j in page.jurors}:
+        raise NotFound("Juré inconnu dans cette édition.")  # another edition's juror: nothing to act on
+    if action == "revoke":
+        if person_id is None:
+            raise Invalid(
+                "Choisissez le juré dont la carte est à révoquer.",
+                errors=[FieldError(field="person_id", message="Juré à choisir.")],
+            )
+        revoked = await revoke_card(
             db, identity=identity, edition_id=edition.id, edition_slug=edition.slug, person_id=person_id
         )
-        return CardsPage(edition=edition, jurors=await juror_cards(db, edition_id=edition.id), revoked=True)
+        jurors = await juror_cards(db, edition_id=edition.id)
+        return CardsPage(edition=edition, jurors=jurors, revoked=revoked, revoke_asked=True)
     if person_id is not None:
         targets = [person_id]
     elif action == "issue-missing":

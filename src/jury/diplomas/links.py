@@ -107,8 +107,14 @@ async def _create_links(
     diploma_ids: Sequence[int] | None,
     expires_at: dt.datetime | None,
 ) -> list[NewLink]:
+    """Links to the chosen diplomas of this edition; a chosen id that is not one of them is refused (404)
+    before anything is written, rather than skipped in silence."""
+    sources = await sources_of_edition(db, edition_id=edition_id)
+    foreign = sorted(set(diploma_ids or ()) - {source["diploma_id"] for source in sources})
+    if foreign:
+        raise NotFound(f"Diplôme introuvable dans cette édition : n° {', '.join(map(str, foreign))}.")
     links = []
-    for source in await sources_of_edition(db, edition_id=edition_id):
+    for source in sources:
         if source["revoked_at"] is not None or (
             diploma_ids is not None and source["diploma_id"] not in diploma_ids
         ):
