@@ -9,6 +9,7 @@ import re
 
 import pytest
 from tests.scoring.conftest import BROWSER_MARKS
+from tests.scoring.test_juror_e2e_axe import _axe
 
 from jury.db.queries import Database
 from jury.demo.loader import load_demo
@@ -63,6 +64,7 @@ async def test_diplomas_from_generation_to_a_winner_and_a_verifier(db: Database,
     await copy.click()
     await expect(copy).to_have_text("Copié")
     assert await page.evaluate("navigator.clipboard.readText()") == url
+    found = {"diplômes (lien créé)": await _axe(page)}
 
     winner = await context.new_page()
     await winner.goto(server + url.removeprefix("http://127.0.0.1:8000"))
@@ -70,14 +72,18 @@ async def test_diplomas_from_generation_to_a_winner_and_a_verifier(db: Database,
     header = await winner.locator("header").inner_text()
     assert "Je suis juré" not in header and "Organisateurs" not in header
     code = (await winner.locator("dd code").inner_text()).strip()
+    found["page du lauréat"] = await _axe(winner)
 
     # The address printed on the diploma: a field to type the code, in any case, without dashes.
     await winner.goto(f"{server}/verifier")
     header = await winner.locator("header").inner_text()
     assert "Je suis juré" not in header and "Organisateurs" not in header
+    found["/verifier"] = await _axe(winner)
     await winner.get_by_label("Code de vérification").fill(code.lower().replace("-", " "))
     async with winner.expect_navigation():
         await winner.get_by_role("button", name="Vérifier").click()
     assert winner.url == f"{server}/verifier/{code}"
     await expect(winner.get_by_text("Ce diplôme est authentique.")).to_be_visible()
+    found["/verifier/{code}"] = await _axe(winner)
+    assert {where: v for where, v in found.items() if v} == {}, found
     await context.close()
