@@ -9,6 +9,32 @@ select hash from audit_events order by id desc limit 1
 insert into audit_events (occurred_at, actor_id, actor_label, action, target, digest, prev_hash, hash)
 values (:occurred_at, :actor_id, :actor_label, :action, :target, :digest, :prev_hash, :hash)
 
+-- name: insert_audit_pending
+-- An event of a request's transaction, sealed into the chain after its commit (migration 0025).
+insert into audit_pending (occurred_at, actor_id, actor_label, action, target, digest)
+values (:occurred_at, :actor_id, :actor_label, :action, :target, :digest)
+
+-- name: take_audit_pending
+-- Under the chain's lock: the committed pending events, removed, in the order they were recorded, with the
+-- chain's current head to link the first of them to.
+with taken as (
+    delete from audit_pending
+    returning id, occurred_at, actor_id, actor_label, action, target, digest
+)
+select t.id, t.occurred_at, t.actor_id, t.actor_label, t.action, t.target, t.digest,
+       (select hash from audit_events order by id desc limit 1) as last_hash
+from taken t
+order by t.id
+
+-- name: insert_sealed_audit_events
+-- Pending events, chained and keyed, appended in the given order (ids follow it).
+insert into audit_events (occurred_at, actor_id, actor_label, action, target, digest, prev_hash, hash)
+select e.occurred_at, e.actor_id, e.actor_label, e.action, e.target, e.digest, e.prev_hash, e.hash
+from unnest(:occurred_at::timestamptz[], :actor_id::int[], :actor_label::text[], :action::text[],
+            :target::text[], :digest::text[], :prev_hash::text[], :hash::text[])
+     with ordinality as e(occurred_at, actor_id, actor_label, action, target, digest, prev_hash, hash, position)
+order by e.position
+
 -- name: list_audit_chain
 -- The whole chain in order, for verification.
 select id, occurred_at, actor_label, action, target, digest, prev_hash, hash

@@ -44,9 +44,24 @@ def main() -> None:
 @click.option("--host", default=None, help="Adresse d'écoute (défaut 127.0.0.1).")
 @click.option("--port", type=int, default=None, help="Port d'écoute (défaut 8000).")
 @click.option("--demo", is_flag=True, help="Charger les données de démonstration (idempotent).")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processus serveurs (défaut : nombre de processeurs) partageant la même base.",
+)
 @click.pass_context
-def serve(ctx: click.Context, data_dir: Path | None, host: str | None, port: int | None, demo: bool) -> None:
+def serve(
+    ctx: click.Context,
+    data_dir: Path | None,
+    host: str | None,
+    port: int | None,
+    demo: bool,
+    workers: int | None,
+) -> None:
     """Démarre le service (PostgreSQL embarqué si DATABASE_URL n'est pas défini)."""
+    import os
+
     from jury.runtime import Terminated, terminated_on_sigterm
 
     settings = _settings(ctx, data_dir=data_dir, host=host, port=port)
@@ -54,11 +69,11 @@ def serve(ctx: click.Context, data_dir: Path | None, host: str | None, port: int
     # then the signal unwinds through `database_settings`, which stops the embedded server, and the
     # process exits 0. « stopped » is logged after that, never before.
     with terminated_on_sigterm(), contextlib.suppress(Terminated):
-        _serve(settings, demo=demo)
+        _serve(settings, demo=demo, workers=workers or os.cpu_count() or 1)
     log.info("stopped")
 
 
-def _serve(settings: Settings, *, demo: bool) -> None:
+def _serve(settings: Settings, *, demo: bool, workers: int = 1) -> None:
     import uvicorn
 
     from jury.app import create_app
@@ -71,7 +86,12 @@ def _serve(settings: Settings, *, demo: bool) -> None:
         asyncio.run(apply_migrations(settings.database_url, settings.migrations_dir))
         if demo:
             _load_demo(settings)
-        log.info("serving", url=settings.base_url)
+        log.info("serving", url=settings.base_url, workers=workers)
+        if workers > 1:
+            from jury.runtime import serve_workers
+
+            serve_workers(settings, workers=workers)
+            return
         server = uvicorn.Server(
             uvicorn.Config(
                 create_app(settings),
@@ -437,3 +457,9 @@ def worker(ctx: click.Context, render_workers: int | None) -> None:
     log.info("worker starting", render_workers=settings.render_workers)
     asyncio.run(main_loop())
     log.info("worker stopped")
+
+
+from jury.backup.cli import backup, restore  # noqa: E402 (the commands live with their service)
+
+main.add_command(backup)
+main.add_command(restore)

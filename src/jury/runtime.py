@@ -83,3 +83,64 @@ async def run_in_database(
             return await work(Database(conn, Queries(settings.queries_dir), clock=clock, audit_key=key))
     finally:
         await conn.close()
+
+
+# --- `jury serve --workers N` -------------------------------------------------------------------------
+
+WORKER_PARENT = "JURY_SERVE_PARENT"
+
+
+def serve_workers(settings: Settings, *, workers: int) -> None:
+    """Serve with `workers` uvicorn processes on one socket and one database (embedded or not).
+
+    Each process builds its app from the environment prepared here (`worker_app`): the database the
+    parent resolved, and the parent's secret key and data directory, so a session signed by one process
+    is read by another and all share the audit key's file. The parent supervises and keeps owning the
+    embedded PostgreSQL; a worker dies with it even when it is killed with SIGKILL (`worker_app`).
+    """
+    import os
+
+    import uvicorn
+
+    os.environ.update(
+        {
+            "DATABASE_URL": settings.database_url or "",
+            "JURY_SECRET_KEY": settings.secret_key,
+            "JURY_DATA_DIR": str(settings.data_dir),
+            "JURY_BASE_URL": settings.base_url,
+            WORKER_PARENT: str(os.getpid()),
+        }
+    )
+    uvicorn.run(
+        "jury.runtime:worker_app",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        workers=workers,
+        log_config=None,
+        access_log=False,
+        lifespan="on",
+    )
+
+
+def worker_app():
+    """The app of one `jury serve --workers N` process (uvicorn's factory).
+
+    On Linux the process asks to be killed when its parent dies (PR_SET_PDEATHSIG): a supervisor killed
+    with SIGKILL must not leave workers holding the port and writing to a database nobody owns.
+    """
+    import ctypes
+    import os
+    import sys
+
+    from jury.app import create_app
+    from jury.log import configure_logging
+    from jury.settings import load_settings
+
+    if sys.platform == "linux":
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+        if str(os.getppid()) != os.environ.get(WORKER_PARENT, str(os.getppid())):
+            os._exit(1)  # the parent died before the request above
+    settings = load_settings()
+    configure_logging(log_format=settings.log_format, level=settings.log_level)
+    return create_app(settings)

@@ -347,6 +347,40 @@ def _phase(
         side.add(result, server_cpu=cpu, db_cpu=db_cpu, load=(load_before, os.getloadavg()[0]))
 
 
+class WaitSampler:
+    """What PostgreSQL's backends wait on during the full path's phases (`--waits`): pg_stat_activity
+    sampled every 20 ms in a thread of its own; the counts say where requests queue."""
+
+    def __init__(self, database_url: str) -> None:
+        import threading
+
+        self.url, self.counts, self.stop = database_url, {}, threading.Event()
+        self.thread = threading.Thread(target=lambda: asyncio.run(self._run()), daemon=True)
+
+    async def _run(self) -> None:
+        conn = await asyncpg.connect(self.url)
+        try:
+            while not self.stop.is_set():
+                rows = await conn.fetch(
+                    "select state, coalesce(wait_event_type || ':' || wait_event, 'on CPU') as wait, "
+                    "left(regexp_replace(query, '\\s+', ' ', 'g'), 60) as query "
+                    "from pg_stat_activity where backend_type = 'client backend' and pid <> pg_backend_pid() "
+                    "and state <> 'idle' and query not like '%bare\\_%'"
+                )
+                for r in rows:
+                    key = f"{r['wait']:28} {r['query']}"
+                    self.counts[key] = self.counts.get(key, 0) + 1
+                await asyncio.sleep(0.02)
+        finally:
+            await conn.close()
+
+    def report(self) -> None:
+        total = sum(self.counts.values()) or 1
+        print("PostgreSQL backends during the full path (share of samples, top 15):")
+        for key, n in sorted(self.counts.items(), key=lambda kv: -kv[1])[:15]:
+            print(f"  {100 * n / total:5.1f}%  {key}")
+
+
 def _start(command: list[str], *, env: dict, log: Path) -> subprocess.Popen:
     # Logs go to a file, not a pipe: an unread pipe would fill up and stall the server mid-run.
     return subprocess.Popen(command, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
@@ -373,8 +407,12 @@ def main() -> None:
         default=os.cpu_count() or 1,
         help="server processes of each app (default: CPUs)",
     )
+    parser.add_argument("--waits", action="store_true", help="sample PostgreSQL's wait events (full path)")
     parser.add_argument(
-        "--profile", type=Path, default=None, help="py-spy: record the full path into this SVG"
+        "--profile",
+        type=Path,
+        default=None,
+        help="py-spy: record the full path's server into this file (collapsed stacks)",
     )
     args = parser.parse_args()
     if not Path("/usr/bin/wrk").exists() and not any(
@@ -413,7 +451,7 @@ def main() -> None:
                     "--port",
                     str(full_port),
                 ]
-                + (["--workers", str(args.workers)] if args.workers != 1 else []),
+                + ["--workers", str(args.workers)],
                 env=env,
                 log=tmp / "full.log",
             )
@@ -522,6 +560,9 @@ def _measure(args, *, tmp: Path, pg_dir: Path, database_url: str, full, bare) ->
             procs=procs[mode],
             **common,
         )
+    sampler = WaitSampler(database_url) if args.waits else None
+    if sampler is not None:
+        sampler.thread.start()
     profiler = None
     if args.profile:
         profiler = subprocess.Popen(
@@ -529,12 +570,14 @@ def _measure(args, *, tmp: Path, pg_dir: Path, database_url: str, full, bare) ->
                 str(Path(sys.executable).parent / "py-spy"),
                 "record",
                 "--subprocesses",
+                "--format",
+                "raw",
                 "-o",
                 str(args.profile),
                 "--pid",
                 str(full_proc.pid),
                 "--rate",
-                "50",
+                "200",
                 "--nonblocking",
             ],
             stdout=subprocess.DEVNULL,
@@ -561,6 +604,10 @@ def _measure(args, *, tmp: Path, pg_dir: Path, database_url: str, full, bare) ->
     if profiler is not None:
         profiler.send_signal(2)
         profiler.wait(60)
+    if sampler is not None:
+        sampler.stop.set()
+        sampler.thread.join(10)
+        sampler.report()
     f, b = sides["full"].summary(), sides["bare"].summary()
     return {
         "full_rps": f["rps"],

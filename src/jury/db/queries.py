@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -92,15 +92,27 @@ class Database:
     `audit_key` is the secret of the audit chain's HMACs (`jury.db.audit_key`), chosen by the entry point
     like the clock. Without it (a bare connection in a test or a tool) events get the public hash
     of the old scheme, which `jury audit verify` refuses after the migration that introduced the key.
+
+    `after_commit` (the web layer's per-request transactions give a list; None elsewhere): work a service
+    leaves for right after the transaction commits, run by the web layer before the answer is sent. The
+    audit trail uses it to record events without the chain's lock and seal them just after the commit
+    (`jury.audit.service`), so concurrent requests do not wait for each other's commits.
     """
 
     def __init__(
-        self, conn: asyncpg.Connection, queries: Queries, *, clock: Clock, audit_key: bytes | None = None
+        self,
+        conn: asyncpg.Connection,
+        queries: Queries,
+        *,
+        clock: Clock,
+        audit_key: bytes | None = None,
+        after_commit: list[Callable[[Database], Awaitable[Any]]] | None = None,
     ) -> None:
         self.conn = conn
         self.q = queries
         self.clock = clock
         self.audit_key = audit_key
+        self.after_commit = after_commit
 
     def now(self) -> dt.datetime:
         return self.clock()

@@ -18,7 +18,14 @@ def audit_key_of(state: State) -> bytes | None:
 
 
 async def provide_db(state: State) -> AsyncGenerator[Database, None]:
-    """Commit when the handler returns, roll back when it raises: nothing is written partially."""
+    """Commit when the handler returns, roll back when it raises: nothing is written partially. The
+    work the services left for after the commit runs then, before the answer is sent (the audit trail
+    seals the request's events into its chain there, so no request holds the chain's lock while it works
+    or commits)."""
     key = audit_key_of(state)
-    async with state.pool.acquire() as conn, conn.transaction():
-        yield Database(conn, state.queries, clock=state.clock, audit_key=key)
+    async with state.pool.acquire() as conn:
+        db = Database(conn, state.queries, clock=state.clock, audit_key=key, after_commit=[])
+        async with conn.transaction():
+            yield db
+        for work in db.after_commit or ():
+            await work(db)
