@@ -79,3 +79,29 @@ on conflict (panel_id, person_id) do update
 insert into edition_jurors (edition_id, person_id)
 select :edition_id::int, unnest(:person_ids::int[])
 on conflict do nothing
+
+-- name: import_existing_candidates
+-- The edition's candidates, as the rows of an import are matched against them (e-mail, or name and commune).
+select id, entry_number, coalesce(organisation_name, '') as organisation_name,
+       coalesce(person_name, '') as person_name,
+       coalesce(email, '') as email, coalesce(insee_code, '') as insee_code,
+       withdrawn_at is not null as withdrawn, eligibility_override is not null as overridden
+from candidates
+where edition_id = :edition_id
+order by id
+
+-- name: import_update_candidates
+-- Rows naming candidates already in the edition, when the organiser asked to update them: the file's values,
+-- each candidate keeping its entry number; a withdrawn candidate is left as it is.
+update candidates c
+set organisation_name = u.organisation_name, person_name = u.person_name, email = u.email,
+    insee_code = nullif(u.insee_code, ''), legal_form = u.legal_form, founded_on = u.founded_on,
+    requested_eur = u.requested_eur, creation_name = u.creation_name, category_id = u.category_id,
+    project_title = u.project_title
+from unnest(:ids::int[], :organisation_names::text[], :person_names::text[], :emails::text[],
+            :insee_codes::text[], :legal_forms::text[], :founded_ons::date[], :requested_eurs::int[],
+            :creation_names::text[], :category_ids::int[], :project_titles::text[])
+     as u(id, organisation_name, person_name, email, insee_code, legal_form, founded_on, requested_eur,
+          creation_name, category_id, project_title)
+where c.id = u.id and c.edition_id = :edition_id and c.withdrawn_at is null
+returning c.id

@@ -223,6 +223,20 @@ class CandidateRules(msgspec.Struct, frozen=True, kw_only=True):
     taken_entry_numbers: frozenset[int]
     today: dt.date
     eligibility: EditionRules = EditionRules(department_communes=frozenset())  # no rule: nothing flagged
+    existing: tuple[ExistingCandidate, ...] = ()
+    """The edition's candidates, for an import: a row naming one of them may carry its own number."""
+
+
+class ExistingCandidate(msgspec.Struct, frozen=True, kw_only=True):
+    """A candidate already in the edition, as an imported row is matched against it."""
+
+    id: int
+    organisation_name: str
+    person_name: str
+    email: str
+    insee_code: str
+    withdrawn: bool
+    entry_number: int | None = None
 
 
 class JurorRules(msgspec.Struct, frozen=True, kw_only=True):
@@ -264,8 +278,24 @@ class IneligibleLine(msgspec.Struct, frozen=True, kw_only=True):
     failures: tuple[EligibilityFailure, ...]
 
 
+class ExistingLine(msgspec.Struct, frozen=True, kw_only=True):
+    """A row that names a candidate already in the edition: skipped, or with `update_existing` updated.
+
+    `matched_on`: `courriel` (same e-mail) or `nom_commune` (same name in the same commune). A withdrawn
+    candidate is never updated by an import.
+    """
+
+    line: int
+    candidate_id: int
+    name: str
+    matched_on: Literal["courriel", "nom_commune"]
+    updated: bool
+
+
 class ImportReport(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
-    """What an import did, or with `dry_run` would do. Ineligible candidates are imported and listed."""
+    """What an import did, or with `dry_run` would do. Ineligible candidates are imported and listed;
+    rows naming a candidate already in the edition are listed in `existing`, skipped unless the organiser
+    asked to update them (`updated` then counts them; `imported` counts new candidates only)."""
 
     kind: ImportKind
     dry_run: bool
@@ -275,6 +305,8 @@ class ImportReport(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True
     memberships: int | None = None
     ineligible: tuple[IneligibleLine, ...] = ()
     round_name: str | None = None
+    existing: tuple[ExistingLine, ...] = ()
+    updated: int = 0
 
 
 class Problems:

@@ -31,6 +31,8 @@ from jury.imports.models import (
     CategoryRef,
     ChairRef,
     Commune,
+    ExistingCandidate,
+    ExistingLine,
     ImportKind,
     ImportReport,
     IneligibleLine,
@@ -160,10 +162,14 @@ async def import_file(
     dry_run: bool,
     actor_id: int | None,
     actor_label: str,
+    update_existing: bool = False,
 ) -> ImportReport:
     """Validate the whole file, then (unless `dry_run`) write all its rows and one audit event.
 
-    Raises `Invalid` listing every error, line and column, and then nothing has been written.
+    Raises `Invalid` listing every error, line and column, and then nothing has been written. A candidate
+    row naming one already in the edition (same e-mail, or same name in the same commune) is listed in the
+    report and skipped, or with `update_existing` updates that candidate: importing a file twice never
+    makes twins.
     """
     import_kind = check_kind(kind)
     edition = await get_edition(db, edition_slug)
@@ -180,17 +186,39 @@ async def import_file(
             eligible_legal_forms=edition.eligible_legal_forms,
             max_grant_eur=edition.max_grant_eur,
         )
-        candidates = validate.validate_candidates(table, rules)
+        existing = await _existing_candidates(db, edition_id=edition.id)
+        rules = msgspec.structs.replace(rules, existing=tuple(existing.values()))
+        checked = validate.validate_candidates(table, rules)
+        matches = validate.existing_matches(checked, rules.existing)
+        updates = [(r, matches[r.line][0]) for r in checked if r.line in matches and update_existing]
+        updates = [(r, found) for r, found in updates if not found.withdrawn]
+        flagged = tuple(
+            ExistingLine(
+                line=r.line,
+                candidate_id=matches[r.line][0].id,
+                name=r.organisation_name or r.person_name,
+                matched_on=matches[r.line][1],  # type: ignore[arg-type]
+                updated=update_existing and not matches[r.line][0].withdrawn,
+            )
+            for r in checked
+            if r.line in matches
+        )
+        candidates = [r for r in checked if r.line not in matches]
         ineligible = tuple(
             IneligibleLine(
                 line=r.line, name=r.organisation_name or r.person_name, failures=r.eligibility.failures
             )
-            for r in candidates
+            for r in [*candidates, *(r for r, _ in updates)]
             if not r.eligibility.eligible
         )
         if dry_run:
             return ImportReport(
-                kind=import_kind, dry_run=True, rows=len(candidates), imported=0, ineligible=ineligible
+                kind=import_kind,
+                dry_run=True,
+                rows=len(checked),
+                imported=0,
+                ineligible=ineligible,
+                existing=flagged,
             )
         numbers = validate.assign_entry_numbers(
             [r.entry_number for r in candidates], taken=rules.taken_entry_numbers
@@ -207,6 +235,7 @@ async def import_file(
                 edition_id=edition.id,
                 entries=[(i, r.eligibility) for i, r in zip(ids, candidates, strict=True)],
             )
+            updated = await _update_candidates(db, edition_id=edition.id, updates=updates)
             await _audit(
                 db,
                 action="candidates.import",
@@ -217,14 +246,17 @@ async def import_file(
                 ids=ids,
                 actor_id=actor_id,
                 actor_label=actor_label,
+                updated=updated,
             )
         return ImportReport(
             kind=import_kind,
             dry_run=False,
-            rows=len(candidates),
+            rows=len(checked),
             imported=len(ids),
             ineligible=ineligible,
             round_name=str(first["name"]) if first else None,
+            existing=flagged,
+            updated=len(updated),
         )
 
     jurors = validate.validate_jurors(table, await juror_rules(db, edition_id=edition.id))
@@ -285,7 +317,15 @@ async def import_page(db: Database, *, identity: Identity, slug: str) -> ImportP
 
 
 async def import_from_page(
-    db: Database, *, identity: Identity, slug: str, kind: str, data: bytes, file_name: str, dry_run: bool
+    db: Database,
+    *,
+    identity: Identity,
+    slug: str,
+    kind: str,
+    data: bytes,
+    file_name: str,
+    dry_run: bool,
+    update_existing: bool = False,
 ) -> ImportPage:
     """An organiser's file sent from the page: checked or imported, and the page to show again. A refused
     file is part of the page (every error listed), not an error page."""
@@ -302,6 +342,7 @@ async def import_from_page(
             dry_run=dry_run,
             actor_id=identity.person_id,
             actor_label=label_of(identity),
+            update_existing=update_existing,
         )
     except Invalid as exc:
         failure = exc
@@ -311,7 +352,15 @@ async def import_from_page(
 
 
 async def import_for_organiser(
-    db: Database, *, identity: Identity, slug: str, kind: str, data: bytes, file_name: str, dry_run: bool
+    db: Database,
+    *,
+    identity: Identity,
+    slug: str,
+    kind: str,
+    data: bytes,
+    file_name: str,
+    dry_run: bool,
+    update_existing: bool = False,
 ) -> ImportReport:
     """The API's import: the kind (404), the organiser's scope (404, 403), a file at all (422), then
     `import_file` with the organiser as the actor."""
@@ -329,6 +378,7 @@ async def import_for_organiser(
         dry_run=dry_run,
         actor_id=identity.person_id,
         actor_label=label_of(identity),
+        update_existing=update_existing,
     )
 
 
@@ -355,6 +405,53 @@ async def _all_or_nothing(db: Database) -> AsyncIterator[None]:
             "L'édition a changé pendant l'import (numéro, président ou candidat enregistré "
             "entre-temps) : rien n'a été importé, réessayez."
         ) from exc
+
+
+async def _existing_candidates(db: Database, *, edition_id: int) -> dict[int, ExistingCandidate]:
+    rows = await db.fetch("import_existing_candidates", edition_id=edition_id)
+    return {
+        r["id"]: ExistingCandidate(**{k: v for k, v in dict(r).items() if k != "overridden"}) for r in rows
+    }
+
+
+async def _update_candidates(
+    db: Database, *, edition_id: int, updates: list[tuple[CandidateRecord, ExistingCandidate]]
+) -> list[int]:
+    """The rows' values on the candidates they name (entry numbers kept), and their intake status again
+    where no organiser overrode it; the ids updated."""
+    if not updates:
+        return []
+    records = [r for r, _ in updates]
+    rows = await db.fetch(
+        "import_update_candidates",
+        edition_id=edition_id,
+        ids=[found.id for _, found in updates],
+        organisation_names=[r.organisation_name for r in records],
+        person_names=[r.person_name for r in records],
+        emails=[r.email for r in records],
+        insee_codes=[r.insee_code for r in records],
+        legal_forms=[r.legal_form for r in records],
+        founded_ons=[r.founded_on for r in records],
+        requested_eurs=[r.requested_eur for r in records],
+        creation_names=[r.creation_name for r in records],
+        category_ids=[r.category_id for r in records],
+        project_titles=[r.project_title for r in records],
+    )
+    first = await db.fetchrow("edition_first_round", edition_id=edition_id)
+    overridden = {
+        r["id"]
+        for r in await db.fetch("import_existing_candidates", edition_id=edition_id)
+        if r["overridden"]
+    }
+    if first is not None:
+        for record, found in updates:
+            if found.id in overridden:
+                continue
+            status, reason = intake_status(record.eligibility, round_kind=first["kind"])
+            await db.execute(
+                "set_intake_status", candidate_id=found.id, round_id=first["id"], status=status, reason=reason
+            )
+    return sorted(r["id"] for r in rows)
 
 
 async def _insert_candidates(
@@ -425,8 +522,10 @@ async def _audit(
     ids: list[int],
     actor_id: int | None,
     actor_label: str,
+    updated: list[int] | None = None,
 ) -> None:
-    """The one audit call of an import: what file (by hash, not content), into which edition, which rows."""
+    """The one audit call of an import: what file (by hash, not content), into which edition, which rows
+    (and which existing candidates it updated, when asked)."""
     await append_event(
         db,
         actor_id=actor_id,
@@ -439,5 +538,6 @@ async def _audit(
             "file_type": table.file_type,
             "rows": len(table.rows),
             "ids": ids,
+            **({"updated": updated} if updated else {}),
         },
     )

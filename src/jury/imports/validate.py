@@ -20,6 +20,7 @@ from jury.imports.models import (
     CandidateRecord,
     CandidateRules,
     Commune,
+    ExistingCandidate,
     ImportKind,
     JurorRecord,
     JurorRules,
@@ -56,6 +57,12 @@ ROLE_WORDS = {
     "presidence": "chair",
     "chair": "chair",
 }
+# A cell a spreadsheet would evaluate (OWASP "CSV injection"): refused at the door, with its column, rather
+# than stored and left to every export to neutralise (they do too: `jury.spreadsheet.neutralise`).
+# Columns read as numbers, dates or codes are stored typed (their own parsers refuse anything else), so
+# only the text columns are checked.
+FORMULA_STARTS = ("=", "+", "-", "@")
+TYPED_COLUMNS = frozenset({"montant_demande", "date_creation", "numero", "code_insee", "role", "professionnel"})
 YES = frozenset({"oui", "o", "yes", "y", "vrai", "true", "1", "x"})
 NO = frozenset({"non", "n", "no", "faux", "false", "0"})
 
@@ -140,6 +147,21 @@ class _Sheet:
 
     def has(self, name: str) -> bool:
         return name in self.index
+
+    def check_formulas(self, row: Row) -> None:
+        """Refuse every cell of the row that a spreadsheet would read as a formula, naming its column."""
+        for name, position in self.index.items():
+            if name in TYPED_COLUMNS:
+                continue
+            cell = row.cells[position] if position < len(row.cells) else ""
+            if len(cell) > 1 and cell.startswith(FORMULA_STARTS):
+                shown = cell if len(cell) <= 40 else cell[:40] + "…"
+                self.problems.add(
+                    line=row.line,
+                    field=name,
+                    message=f"Valeur refusée : « {shown} » commence par « {cell[0]} » et serait lue comme une "
+                    "formule par un tableur ; retirez ce caractère.",
+                )
 
     def get(self, row: Row, name: str) -> str:
         position = self.index.get(name)
@@ -264,6 +286,24 @@ class _CandidateChecks:
             self.categories[fold(category.code)] = category.id
         self.category_list = ", ".join(f"{c.code} ({c.name})" for c in rules.categories) or "aucune"
         self.numbers_seen: dict[int, int | None] = {}
+        self.numbered = {c.entry_number: c for c in rules.existing if c.entry_number is not None}
+
+    def _own_number(self, number: int, *, keys: list[tuple[str, str]]) -> bool:
+        """Whether the candidate holding this number is the one the row names (a file imported again)."""
+        holder = self.numbered.get(number)
+        if holder is None:
+            return False
+        return bool(
+            set(keys)
+            & set(
+                identity_keys(
+                    organisation_name=holder.organisation_name,
+                    person_name=holder.person_name,
+                    email=holder.email,
+                    insee_code=holder.insee_code,
+                )
+            )
+        )
 
     def check(
         self, get: Callable[[str], str], *, line: int | None, problems: Problems
@@ -315,7 +355,15 @@ class _CandidateChecks:
                     "numero",
                     f"Numéro {entry_number} déjà utilisé ligne {self.numbers_seen[entry_number]} du fichier.",
                 )
-            elif entry_number in rules.taken_entry_numbers:
+            elif entry_number in rules.taken_entry_numbers and not self._own_number(
+                entry_number,
+                keys=identity_keys(
+                    organisation_name=get("nom_structure"),
+                    person_name=get("nom_porteur"),
+                    email=email,
+                    insee_code=insee_code or "",
+                ),
+            ):
                 add("numero", f"Numéro {entry_number} déjà attribué à un candidat de l'édition.")
             if entry_number is not None:
                 self.numbers_seen.setdefault(entry_number, line)
@@ -366,15 +414,81 @@ def validate_candidates(table: Table, rules: CandidateRules) -> list[CandidateRe
     sheet = _Sheet(table, kind="candidats", required=required, problems=problems)
     checks = _CandidateChecks(rules)
     records: list[CandidateRecord] = []
+    seen: dict[tuple[str, str], int] = {}  # identity key → first line
 
     for row in sheet.rows():
         before = problems.total
+        sheet.check_formulas(row)
         _check_required(sheet, row=row, required=required, problems=problems)
         record = checks.check(lambda name, row=row: sheet.get(row, name), line=row.line, problems=problems)
+        if record is not None and problems.total == before:
+            _check_duplicate(record, seen=seen, problems=problems)
         if record is not None and problems.total == before:
             records.append(record)
     problems.raise_if_any()
     return records
+
+
+def identity_keys(
+    *, organisation_name: str, person_name: str, email: str, insee_code: str
+) -> list[tuple[str, str]]:
+    """What makes two rows the same candidate: the same e-mail, or the same name in the same commune."""
+    keys = []
+    if email.strip():
+        keys.append(("courriel", email.strip().casefold()))
+    name = fold(organisation_name or person_name)
+    if name and insee_code:
+        keys.append(("nom_commune", f"{name}|{insee_code}"))
+    return keys
+
+
+def _record_keys(record: CandidateRecord) -> list[tuple[str, str]]:
+    return identity_keys(
+        organisation_name=record.organisation_name,
+        person_name=record.person_name,
+        email=record.email,
+        insee_code=record.insee_code,
+    )
+
+
+def _check_duplicate(
+    record: CandidateRecord, *, seen: dict[tuple[str, str], int], problems: Problems
+) -> None:
+    """A row naming the same candidate as an earlier row of the file is refused, naming both lines."""
+    for key in _record_keys(record):
+        first = seen.get(key)
+        if first is not None:
+            what = f"même courriel « {record.email} »" if key[0] == "courriel" else "même nom, même commune"
+            problems.add(
+                line=record.line,
+                field="courriel" if key[0] == "courriel" else "nom_structure",
+                message=f"Ligne {record.line} en double de la ligne {first} ({what}) : gardez-en une seule.",
+            )
+            return
+    for key in _record_keys(record):
+        seen[key] = record.line
+
+
+def existing_matches(
+    records: Iterable[CandidateRecord], existing: Iterable[ExistingCandidate]
+) -> dict[int, tuple[ExistingCandidate, str]]:
+    """Rows (by line) naming a candidate already in the edition, with what matched (e-mail first)."""
+    known: dict[tuple[str, str], ExistingCandidate] = {}
+    for candidate in existing:
+        for key in identity_keys(
+            organisation_name=candidate.organisation_name,
+            person_name=candidate.person_name,
+            email=candidate.email,
+            insee_code=candidate.insee_code,
+        ):
+            known.setdefault(key, candidate)
+    matches: dict[int, tuple[ExistingCandidate, str]] = {}
+    for record in records:
+        for key in _record_keys(record):
+            if key in known:
+                matches[record.line] = (known[key], key[0])
+                break
+    return matches
 
 
 def validate_candidate(values: Mapping[str, str], rules: CandidateRules) -> CandidateRecord:
@@ -455,6 +569,7 @@ def validate_jurors(table: Table, rules: JurorRules) -> list[JurorRecord]:
 
     for row in sheet.rows():
         before = problems.total
+        sheet.check_formulas(row)
         _check_required(sheet, row=row, required=required, problems=problems)
 
         def add(field: str, message: str, *, line: int = row.line) -> None:

@@ -7,7 +7,7 @@ anything is read); the signed-in organiser is the actor recorded in the audit tr
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from litestar import Controller, MediaType, Response, get, post
 from litestar.datastructures import UploadFile
@@ -45,8 +45,9 @@ class ImportUpload:
 @dataclass
 class ImportPageForm:
     file: UploadFile | None = None
-    kind: str = "candidats"
-    action: str = "verifier"
+    kind: Literal["candidats", "jures"] = "candidats"
+    action: Literal["verifier", "importer"] = "verifier"
+    update_existing: Literal["on", ""] = ""
 
 
 async def _read(upload: UploadFile | None) -> tuple[bytes, str]:
@@ -131,10 +132,24 @@ class ImportsApi(Controller):
             Body(media_type=RequestEncodingType.MULTI_PART, description="Le fichier, dans le champ `file`."),
         ],
         dry_run: Annotated[bool, Parameter(description="Vérifier sans rien écrire.")] = False,
+        update_existing: Annotated[
+            bool,
+            Parameter(
+                description="Mettre à jour les candidats déjà enregistrés que des lignes désignent (même "
+                "courriel, ou même nom dans la même commune) ; sinon ces lignes sont ignorées et listées."
+            ),
+        ] = False,
     ) -> Response[ImportReport]:
         content, file_name = await _read(data.file)
         report = await service.import_for_organiser(
-            db, identity=identity, slug=slug, kind=kind, data=content, file_name=file_name, dry_run=dry_run
+            db,
+            identity=identity,
+            slug=slug,
+            kind=kind,
+            data=content,
+            file_name=file_name,
+            dry_run=dry_run,
+            update_existing=update_existing,
         )
         return Response(report, status_code=200 if dry_run else 201)
 
@@ -175,8 +190,9 @@ class ImportPages(Controller):
             data=content,
             file_name=file_name,
             dry_run=data.action != "importer",
+            update_existing=data.update_existing == "on",
         )
-        return _page(page, kind=kind, file_name=file_name)
+        return _page(page, kind=kind, file_name=file_name, update_existing=data.update_existing == "on")
 
     @get("/modele/{kind:str}", summary="Modèle de fichier CSV à remplir", media_type="text/csv")
     async def template_file(self, db: Database, identity: Identity, slug: str, kind: str) -> Response[bytes]:
@@ -188,7 +204,7 @@ class ImportPages(Controller):
         )
 
 
-def _page(page: ImportPage, *, kind: str, file_name: str = "") -> Template:
+def _page(page: ImportPage, *, kind: str, file_name: str = "", update_existing: bool = False) -> Template:
     """The page, with the outcome of the file just sent; 422 when it was refused."""
     edition = page.edition
     context: dict[str, Any] = {
@@ -200,6 +216,7 @@ def _page(page: ImportPage, *, kind: str, file_name: str = "") -> Template:
         "categories": page.categories,
         "panels": page.panels,
         "file_name": file_name,
+        "update_existing": update_existing,
         "report": page.report,
         "failure": page.failure.message if page.failure else "",
         "errors": page.failure.errors if page.failure else [],
