@@ -33,13 +33,15 @@ def panel_with_a_one_mark_juror():
 
 def test_a_juror_with_one_mark_is_pulled_towards_the_panel_and_flagged():
     marks = panel_with_a_one_mark_juror()
-    shrunk = {d.juror: d for d in normalise(marks).jurors}
+    result = normalise(marks)
+    assert result.method_used == "additive"  # eight marks per juror: severity only, with its prior
+    shrunk = {d.juror: d for d in result.jurors}
     free = {d.juror: d for d in normalise(marks, method="additive").jurors}
     assert shrunk["e"].count == 1 and shrunk["e"].few_marks
     assert not any(shrunk[j].few_marks for j in "abcd")
     # The free model puts the whole mark on the juror's severity; the prior about halves it.
     assert free["e"].severity == pytest.approx(23.53, abs=0.01)
-    assert shrunk["e"].severity == pytest.approx(12.26, abs=0.01)
+    assert shrunk["e"].severity == pytest.approx(10.17, abs=0.01)
     # And says how little it knows: its severity is far less certain than the others'.
     assert shrunk["e"].severity_sd > 1.5 * max(shrunk[j].severity_sd for j in "abcd")
 
@@ -52,6 +54,16 @@ def test_intervals_have_a_width_when_marks_disagree():
     assert sum(result.p_top_k.values()) == pytest.approx(1.0)
     again = normalise(SMALL, top_k=1, bootstrap=200, seed=5)
     assert again.intervals == result.intervals and again.p_top_k == result.p_top_k
+
+
+def test_podium_places_are_probabilities_of_each_place():
+    result = normalise(SMALL, top_k=1, bootstrap=200, seed=5)
+    for place in range(3):
+        assert sum(p[place] for p in result.p_podium.values()) == pytest.approx(1.0)
+    assert all(
+        sum(p) == pytest.approx(1.0) for p in result.p_podium.values()
+    )  # three candidates, three places
+    assert {c: p[0] for c, p in result.p_podium.items()} == pytest.approx(result.p_top_k)
 
 
 def test_marks_that_agree_give_no_width():
@@ -67,8 +79,8 @@ def test_a_section_too_small_for_the_affine_model_falls_back_and_says_why():
     assert result.fallback == (
         "trop peu de notes par juré pour estimer l'étendue de notation de chacun : seule la sévérité est corrigée"
     )
-    additive = normalise(SMALL, method="additive")
-    assert result.scores == additive.scores
+    # The fallback keeps the severity prior: not the free additive model a round may choose.
+    assert result.scores != normalise(SMALL, method="additive").scores
 
 
 def test_one_mark_per_juror_falls_back_to_the_raw_mean():
@@ -85,8 +97,8 @@ def test_what_each_design_supports():
         candidate = np.array([c for _, c in pairs])
         return support.supported(juror, candidate, n_jurors=n_jurors, n_candidates=n_candidates)[0]
 
-    complete = [(j, c) for j in range(4) for c in range(8)]
-    assert cap(complete, 4, 8) == "affine"
+    assert cap([(j, c) for j in range(4) for c in range(12)], 4, 12) == "affine"
+    assert cap([(j, c) for j in range(4) for c in range(8)], 4, 8) == "additive"  # 8 marks per juror
     assert cap([(0, c) for c in range(5)], 1, 5) == "raw"  # one juror
     assert cap([(0, 0), (1, 1), (2, 2)], 3, 3) == "raw"  # no candidate marked twice
     assert cap([(j, c) for j in range(2) for c in range(3)], 2, 3) == "additive"

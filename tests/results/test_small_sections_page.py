@@ -46,3 +46,8 @@ async def test_a_small_section_names_its_fallback_and_the_jurors_with_too_few_ma
     assert "Méthode du tour (« affine ») non applicable à ce classement : trop peu de notes par juré" in text
     assert text.count("<mark>trop peu de notes</mark>") == 4
     assert "recommandée</strong>" not in text
+    # Plain words first, the technical detail behind « En savoir plus ».
+    assert "<strong>Prochaine étape</strong> :" in text and "attendre les fiches des jurés" in text
+    details = text[text.index("<summary>En savoir plus</summary>") :]
+    for term in ("Plan connexe", "Affine régularisée", "Huber", "Graine", "Empreinte", "valeur de Fiedler"):
+        assert term in details, term

@@ -40,7 +40,10 @@ async def test_raw_method_ranks_by_mean_total_and_flags_the_eliminatory_candidat
     assert [line.eliminated_by for line in view.lines] == [0, 0, 1]
     assert view.method == "raw" and view.seed == b.round and view.top_k == 1
     # Overlaps A–B 3, A–C 1, B–C 1: Laplacian eigenvalues 0, 3, 7; mean load 7/3 → 3 / (7/3) = 1.29.
-    assert view.design_message == "Plan connexe : les jurys sont comparables (connectivité 1,29)."
+    assert view.design_message == (
+        "Tous les jurés sont reliés par des candidats notés en commun : leurs notes se comparent et le "
+        "classement est unique (plan connexe, connectivité 1,29)."
+    )
     assert lines[EVIL].name == EVIL and lines["Solaris"].entry_number == 1
 
 

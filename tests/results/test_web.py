@@ -245,7 +245,10 @@ async def test_page_renders_the_standing_the_design_check_and_pygal_charts(clien
     response = await client.get(f"/organisation/rounds/{b.round}/classement")
     assert response.status_code == 200, response.text
     html = response.text
-    assert "Plan connexe : les jurys sont comparables (connectivité 1,29)." in html
+    assert (
+        "Tous les jurés sont reliés par des candidats notés en commun : leurs notes se comparent et le "
+        "classement est unique (plan connexe, connectivité 1,29)."
+    ) in html
     assert "Solaris" in html and "=HYPERLINK(&#34;http://evil.example&#34;,&#34;clic&#34;)" in html
     assert "éliminatoire" in html and "informatif, jamais appliqué" in html
     assert "<script" not in html

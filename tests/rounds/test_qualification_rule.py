@@ -158,6 +158,9 @@ async def test_the_page_states_the_rule_the_tie_and_the_uncertain_candidates_in_
     assert "À examiner d&#39;abord : qualification incertaine" in text or "À examiner d'abord" in text
     assert "score calibré, puis voix prépondérante de la présidence" in text
     assert text.index('id="incertains"') < text.index('id="jury-')
+    assert "<strong>Prochaine étape</strong> : examinez d&#39;abord" in text or (
+        "<strong>Prochaine étape</strong> : examinez d'abord" in text
+    )
 
 
 async def test_the_calibrated_score_rule_chosen_for_the_edition_settles_a_ballot_closed_from_the_form(

@@ -121,8 +121,17 @@ def sum_by(index: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
     return sums.reshape(*lead, size)
 
 
-def fit(data: Linked, y: np.ndarray, *, affine: bool, robust: bool = False, independent: bool = False) -> Fit:
-    """Fits the additive model (`affine=False`: `a ≡ 1`, equal weights, one exact solve) or the
+def fit(
+    data: Linked,
+    y: np.ndarray,
+    *,
+    affine: bool,
+    robust: bool = False,
+    independent: bool = False,
+    shrink: bool = False,
+) -> Fit:
+    """Fits the additive model (`affine=False`: `a ≡ 1`, equal weights, one exact solve; `shrink=True`
+    adds the severity prior and precision weights, as when the affine model falls back on it) or the
     regularised affine one. `y` has shape (B, m).
 
     `independent=True` (used when the rows are different sections, see `normalise_many`): a row stops
@@ -136,8 +145,17 @@ def fit(data: Linked, y: np.ndarray, *, affine: bool, robust: bool = False, inde
     var_floor = 1e-6 * y.var(axis=1, keepdims=True) + 1e-12
     if not affine:
         fitted = data.at_candidate(f) + data.at_juror(b)
-        sigma = np.sqrt(_juror_variances(data, y - fitted, ones_w, var_floor))
-        return _finish(f, a, b, sigma, fitted, ones_w)
+        var = _juror_variances(data, y - fitted, ones_w, var_floor)
+        if not shrink:
+            return _finish(f, a, b, np.sqrt(var), fitted, ones_w)
+        # The additive model as the affine one falls back to: the same severity prior, then one solve.
+        ridge = _severity_precision(data, b, var, y.std(axis=1) + 1e-12)
+        # Equal weights: a few marks per juror estimate their noise too poorly to weight by it (a complete
+        # panel of five would then rank worse than the raw mean).
+        w = ones_w / _row_mean(var)
+        f, b = _solve_f_b(data, y, a, w, ridge)
+        fitted = data.at_candidate(f) + data.at_juror(b)
+        return _finish(f, a, b, np.sqrt(var), fitted, w, prior=ridge)
 
     huber = np.ones_like(y)
     var = _juror_variances(data, y - data.at_candidate(f) - data.at_juror(b), huber, var_floor)

@@ -82,6 +82,7 @@ def calibrate(
                 p_top_k=fit.p_top_k.get(candidate),
                 borderline=candidate in borderline,
                 eliminated_by=eliminated[candidate],
+                p_podium=fit.p_podium.get(candidate),
             )
         )
     lines.sort(

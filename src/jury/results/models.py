@@ -37,6 +37,8 @@ class Line(msgspec.Struct, frozen=True, kw_only=True):
     p_top_k: float | None = None
     borderline: bool = False
     eliminated_by: int = 0
+    p_podium: list[float] | None = None
+    """P(1er), P(2e), P(3e) within the ranking group, from the bootstrap."""
 
 
 class JurorLine(msgspec.Struct, frozen=True, kw_only=True):

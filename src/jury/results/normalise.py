@@ -63,6 +63,8 @@ class NormalisationResult(msgspec.Struct, frozen=True, kw_only=True):
     borderline: list[Any]
     jurors: list[JurorDiagnostics]
     outliers: list[Outlier]
+    p_podium: dict[Any, list[float]] = msgspec.field(default_factory=dict)
+    """P(1st), P(2nd), P(3rd) within the candidate's ranking group, from the bootstrap (empty without)."""
     method_used: str = ""
     """The method actually applied: `method`, or a simpler model the design supports (see
     `jury.results.support`); `fallback` then says why, in French."""
@@ -194,19 +196,24 @@ def _normalise(
     )
     if used != method:
         fitted = None
+    shrink = method in ("affine", "affine-huber")  # a fallback keeps the severity prior
     for number, (comp, (g_candidates, data, marks)) in enumerate(
         zip(design.components, restricted, strict=True)
     ):
         y_comp = y[marks]
         if fitted is not None and split:
             raise ValueError("a precomputed fit only applies to a connected design")
-        point, fit = (fitted.scores, fitted) if fitted is not None else _estimate(used, data, y_comp[None, :])
+        point, fit = (
+            (fitted.scores, fitted)
+            if fitted is not None
+            else _estimate(used, data, y_comp[None, :], shrink=shrink)
+        )
         scores[g_candidates] = point[0]
         component_of[g_candidates] = number
         groups.append(g_candidates)
         model = (
             diagnostics.from_fit(data, fit)
-            if fit is not None and used != "additive"
+            if fit is not None and (used != "additive" or shrink)
             else diagnostics.from_scores(data, y_comp, point[0])
         )
         rows, flagged = diagnostics.describe(
@@ -216,7 +223,13 @@ def _normalise(
         outliers.extend(flagged)
         if bootstrap:
             samples[:, g_candidates] = _replicate(
-                data=data, y=y_comp, model=model, method=used, replicates=bootstrap, seed=seed + number
+                data=data,
+                y=y_comp,
+                model=model,
+                method=used,
+                replicates=bootstrap,
+                seed=seed + number,
+                shrink=shrink,
             )
     if global_ranking:
         groups = [np.arange(len(candidates))]
@@ -226,6 +239,7 @@ def _normalise(
     for group in groups:
         ranks.update(ranking({candidates[i]: score_map[candidates[i]] for i in group}))
     intervals, p_top_k = _uncertainty(samples, groups=groups, candidates=candidates, top_k=top_k)
+    p_podium = _podium(samples, groups=groups, candidates=candidates)
     ordered = sorted(candidates, key=lambda c: (ranks[c], id_sort_key(c)))
     outliers.sort(key=lambda o: (-abs(o.z), id_sort_key(o.juror), id_sort_key(o.candidate)))
     juror_rows.sort(key=lambda d: id_sort_key(d.juror))
@@ -245,6 +259,7 @@ def _normalise(
         borderline=[c for c in ordered if c in p_top_k and borderline[0] <= p_top_k[c] <= borderline[1]],
         jurors=juror_rows,
         outliers=outliers,
+        p_podium=p_podium,
         method_used=used,
         fallback=fallback,
     )
@@ -389,6 +404,38 @@ def _uncertainty(samples, *, groups, candidates, top_k):
     return intervals, p_top_k
 
 
+PODIUM = 3
+PODIUM_MAX_GROUP = 300
+
+
+def _podium(samples, *, groups, candidates) -> dict[Any, list[float]]:
+    """P(place 1), P(place 2), P(place 3) of each candidate within its ranking group: the share of
+    replicates in which it holds that place (ties in a replicate share the places they span)."""
+    if samples.shape[0] == 0:
+        return {}
+    out: dict[Any, list[float]] = {}
+    for group in groups:
+        values = samples[:, group]
+        n = values.shape[1]
+        if n > PODIUM_MAX_GROUP:  # (replicates, n, n) comparisons; a podium is read in small sections
+            continue
+        places = min(PODIUM, n)
+        # Competition bounds of each candidate in each replicate: how many are strictly above / level.
+        above = (values[:, None, :] > values[:, :, None] + 1e-9 * (np.abs(values[:, :, None]) + 1.0)).sum(
+            axis=2
+        )
+        level = (
+            np.abs(values[:, None, :] - values[:, :, None]) <= 1e-9 * (np.abs(values[:, :, None]) + 1.0)
+        ).sum(axis=2)
+        table = np.zeros((n, PODIUM))
+        for place in range(places):
+            holds = (above <= place) & (place < above + level)
+            table[:, place] = (holds / np.maximum(level, 1)).mean(axis=0)
+        for position, i in enumerate(group):
+            out[candidates[i]] = [float(v) for v in table[position]]
+    return out
+
+
 def _prepare(observations, scale):
     """Validates the marks; returns sorted ids and index arrays sorted by (juror, candidate)."""
     rows = []
@@ -439,10 +486,11 @@ def _restrict(jj, cc, g_jurors, g_candidates, n_jurors, n_candidates):
     return data, marks
 
 
-def _estimate(method: str, data: Linked, y: np.ndarray):
-    """Scores of shape (B, n_candidates) for marks of shape (B, m), plus the model fit when there is one."""
+def _estimate(method: str, data: Linked, y: np.ndarray, *, shrink: bool = False):
+    """Scores of shape (B, n_candidates) for marks of shape (B, m), plus the model fit when there is one.
+    `shrink`: the additive model keeps the affine one's severity prior (a fallback, not a choice)."""
     if method in ("affine", "affine-huber", "additive"):
-        fit = affine.fit(data, y, affine=method != "additive", robust=method == "affine-huber")
+        fit = affine.fit(data, y, affine=method != "additive", robust=method == "affine-huber", shrink=shrink)
         return fit.scores, fit
     if method == "raw":
         return _mean(data, y), None
@@ -488,22 +536,27 @@ def _padded(data: Linked, y: np.ndarray) -> np.ndarray:
     return padded
 
 
-def _replicate(*, data: Linked, y, model, method: str, replicates: int, seed: int) -> np.ndarray:
+def _replicate(
+    *, data: Linked, y, model, method: str, replicates: int, seed: int, shrink: bool = False
+) -> np.ndarray:
     """Bootstrap scores (replicates, n_candidates) of one component (see `jury.results.bootstrap`):
     marks redrawn from the fitted model of the method used with each juror's noise, then refitted."""
-    fitted, sigma = _noise_model(data=data, y=y, model=model, method=method)
-    # Below a millionth of the marks' scale the "noise" is the numerical floor of the fit: no disagreement.
-    sigma = np.where(sigma < 1e-6 * (np.abs(y).mean() + 1.0), 0.0, sigma)
+    fitted, sigma = _noise_model(data=data, y=y, model=model, method=method, shrink=shrink)
+    # At the numerical floor of the fit the "noise" is no disagreement
+    # (the variance floor of `affine.fit` is a millionth of the marks' variance: σ up to 1e-3 of their SD).
+    sigma = np.where(sigma < 2e-3 * float(np.std(y)) + 1e-6 * (np.abs(y).mean() + 1.0), 0.0, sigma)
     marks = resampling.replicate_marks(
         fitted=fitted, sigma=sigma[data.juror], replicates=replicates, seed=seed
     )
     out = np.empty((replicates, data.n_candidates))
     for chunk in resampling.chunks(replicates):
-        out[chunk] = _estimate(method, data, marks[chunk])[0]
+        out[chunk] = _estimate(method, data, marks[chunk], shrink=shrink)[0]
     return out
 
 
-def _noise_model(*, data: Linked, y, model, method: str) -> tuple[np.ndarray, np.ndarray]:
+def _noise_model(
+    *, data: Linked, y, model, method: str, shrink: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
     """Each mark's expected value and each juror's noise SD under the model the method assumes.
 
     The affine methods bring their own (σ_j pooled towards the panel, on the model's residual degrees of
@@ -512,7 +565,7 @@ def _noise_model(*, data: Linked, y, model, method: str) -> tuple[np.ndarray, np
     its degrees of freedom, pooled like the affine σ_j. Where no degree of freedom is left (every
     candidate marked once), nothing tells noise from quality and the spread of all marks is used: the
     interval then says "we cannot tell", not "certain"."""
-    if method in ("affine", "affine-huber"):
+    if method in ("affine", "affine-huber") or (method == "additive" and shrink):
         return model.fitted, model.sigma
     if method == "additive":
         fit = affine.fit(data, y[None, :], affine=False)

@@ -93,7 +93,10 @@ def design_message(design: DesignSummary) -> str:
     if design.jurors < 2:
         return "Un seul juré : ses notes ne peuvent être comparées à celles d'aucun autre."
     if design.connected:
-        return f"Plan connexe : les jurys sont comparables (connectivité {decimal_fr(design.fiedler, 2)})."
+        return (
+            "Tous les jurés sont reliés par des candidats notés en commun : leurs notes se comparent et le "
+            f"classement est unique (plan connexe, connectivité {decimal_fr(design.fiedler, 2)})."
+        )
     groups = NUMBER_WORDS.get(design.components, str(design.components))
     return (
         f"{groups} groupes de jurés sans candidat commun : pas de classement global ; classement par groupe."

@@ -14,7 +14,8 @@ from __future__ import annotations
 import numpy as np
 
 ORDER = ("raw", "additive", "affine")
-MIN_MARKS_FOR_RANGE = 3  # median marks per juror below which range use is not estimated
+MIN_MARKS_FOR_RANGE = 10  # median marks per juror below which range use is not estimated (benchmark: small
+# complete sections of 5 to 12 candidates rank better with severity alone)
 FEW_MARKS = 3  # a juror with fewer marks gets « trop peu de notes » in the diagnostics
 
 
