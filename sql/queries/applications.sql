@@ -58,3 +58,8 @@ where id = :application_id
 update applications
 set status = 'refused', decided_at = :now, decided_by = :person_id, refusal_reason = :reason
 where id = :application_id
+
+-- name: applications_recent_from
+-- Applications sent from one e-mail address in the last hour, whatever the edition (the per-address limit).
+select count(*) from applications
+where lower(email) = lower(:email) and submitted_at > :now::timestamptz - interval '1 hour'

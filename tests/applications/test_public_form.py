@@ -194,3 +194,20 @@ async def test_an_edition_not_taking_applications_says_so(
     assert "ne sont pas ouvertes" in html.unescape(sent.text)
     check = await applicant.post(f"/candidater/{SLUG}/verification", json=GOOD)
     assert check.status_code == 409
+
+
+async def test_applications_from_one_email_address_are_limited_per_hour(
+    mail_settings: Settings, clock: Clock, edition: Edition, db: Database
+) -> None:
+    settings = msgspec.structs.replace(mail_settings, applications_per_hour=100, smtp_host="")
+    async with AsyncTestClient(app=create_app(settings, clock=clock)) as client:
+        sent = [(await apply(client, {**GOOD, "projet": f"Projet {i}"})).status_code for i in range(3)]
+        refused = await apply(client, {**GOOD, "courriel": "INES.MOREL@vasques.example"})
+    assert sent == [303, 303, 303]
+    assert refused.status_code == 429
+    assert refused.headers["retry-after"] == "3600"
+    assert (
+        "Trop de candidatures envoyées depuis l'adresse INES.MOREL@vasques.example : réessayez dans 60 minutes."
+        in (html.unescape(refused.text))
+    )
+    assert await db.conn.fetchval("select count(*) from applications") == 3

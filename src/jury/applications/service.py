@@ -47,8 +47,9 @@ from jury.contests.eligibility import Application, EligibilityFailure, check_app
 from jury.contests.models import EditionDetail
 from jury.contests.service import get_edition, organised_edition
 from jury.db.queries import Database
-from jury.errors import Conflict, FieldError, Invalid, JuryError, NotFound
+from jury.errors import Conflict, FieldError, Invalid, JuryError, NotFound, Throttled
 from jury.french.dates import french_date, paris_day
+from jury.french.durations import wait_in_words
 from jury.imports import validate
 from jury.imports.models import CandidateRecord, CandidateRules, columns_for, required_for
 from jury.imports.service import candidate_rules
@@ -71,6 +72,9 @@ FORM_COLUMNS = (
 )
 APPLICANT = "candidat"
 """How the audit trail names an applicant: no account, no person id."""
+PER_EMAIL_PER_HOUR = 3
+"""Applications one e-mail address may send in an hour, whatever the client address (the form's other limit,
+`JURY_APPLICATIONS_PER_HOUR`, counts per client address)."""
 LABELS = {column.name: column.label for column in columns_for("candidats")}
 
 
@@ -270,6 +274,13 @@ async def submit(
     if not verdict.eligible:
         raise _refusal(verdict)
     _checked_documents(settings, documents, already=0)
+    recent = await db.fetchval("applications_recent_from", email=fields["courriel"])
+    if recent >= PER_EMAIL_PER_HOUR:
+        raise Throttled(
+            f"Trop de candidatures envoyées depuis l'adresse {fields['courriel']} : réessayez dans "
+            f"{wait_in_words(3600)}.",
+            retry_after=3600,
+        )
     token = secrets.token_urlsafe(32)
     display_name = fields["nom_structure"] or fields["nom_porteur"]
     application_id = await db.fetchval(
@@ -320,6 +331,8 @@ async def submit_page(
     try:
         async with db.transaction():
             token = await submit(db, settings=settings, slug=slug, values=values, documents=documents)
+    except Throttled:
+        raise  # answered 429 with Retry-After by the error handler
     except JuryError as exc:
         page = await form_page(db, settings=settings, slug=slug)
         return msgspec.structs.replace(page, values=_form_values(values), error=exc), None
