@@ -22,9 +22,11 @@ from litestar import Litestar
 from pgqueuer import Job, QueueManager
 from pgqueuer import Queries as QueueQueries
 
+from jury.audit.export import export_checkpoint
 from jury.clock import Clock, system_clock
+from jury.db.audit_key import load_audit_key
 from jury.db.pool import create_pool
-from jury.db.queries import Queries
+from jury.db.queries import Database, Queries
 from jury.deliberation.minutes import jobs as minutes_jobs
 from jury.diplomas import jobs as diploma_jobs
 from jury.outbox import service as outbox
@@ -84,6 +86,31 @@ def build_queue_manager(connection: asyncpg.Connection, resources: JobResources)
     return manager
 
 
+AUDIT_CHECKPOINT_EVERY = timedelta(hours=1)
+"""How often a consumer writes an audit checkpoint to DATA_DIR/audit-checkpoints (when the chain moved):
+the first one an interval after it starts, so that short-lived processes (tests, one-off commands) never
+pay for a whole-chain verification."""
+
+
+async def export_checkpoints(resources: JobResources, *, every: timedelta) -> None:
+    """Every `every`, a signed checkpoint of the verified chain (see `jury.audit.export.export_checkpoint`);
+    without an audit key there is nothing to sign with, and a failure is logged, not fatal to the jobs."""
+    while True:
+        await asyncio.sleep(every.total_seconds())
+        key = load_audit_key(resources.settings, create=False)
+        if key is None:
+            continue
+        try:
+            async with resources.pool.acquire() as conn:
+                db = Database(conn, resources.queries, clock=resources.clock, audit_key=key)
+                path = await export_checkpoint(db, data_dir=resources.settings.data_dir)
+        except Exception as exc:
+            log.error("audit checkpoint failed", error=repr(exc))
+            continue
+        if path is not None:
+            log.info("audit checkpoint written", path=str(path))
+
+
 IN_PROCESS_GRACE_SECONDS = 5.0
 """How long `jury serve` lets a job in progress run on after Ctrl-C; what a batch stored is kept, and the
 job is taken up again by the next consumer once its heartbeat is stale."""
@@ -96,9 +123,13 @@ def _log_failure(task: asyncio.Task[None]) -> None:
 
 @asynccontextmanager
 async def consuming(
-    resources: JobResources, *, grace_seconds: float | None = None
+    resources: JobResources,
+    *,
+    grace_seconds: float | None = None,
+    checkpoint_every: timedelta = AUDIT_CHECKPOINT_EVERY,
 ) -> AsyncIterator[asyncio.Task[None]]:
-    """Consume jobs while the block runs; yields the consumer's task (done only if it failed).
+    """Consume jobs while the block runs, and write audit checkpoints on a schedule; yields the consumer's
+    task (done only if it failed).
 
     On exit, jobs in progress finish first (`grace_seconds=None`, as a stopping container wants: its
     orchestrator bounds the wait), or are cancelled after `grace_seconds`."""
@@ -117,10 +148,16 @@ async def consuming(
         name="jury-job-consumer",
     )
     task.add_done_callback(_log_failure)  # said when it happens, not only at shutdown
+    checkpoints = asyncio.create_task(
+        export_checkpoints(resources, every=checkpoint_every), name="jury-audit-checkpoints"
+    )
     log.info("job consumer started", heartbeat_seconds=heartbeat.total_seconds())
     try:
         yield task
     finally:
+        checkpoints.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await checkpoints
         manager.shutdown.set()
         try:
             await asyncio.wait_for(asyncio.shield(task), timeout=grace_seconds)

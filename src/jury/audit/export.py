@@ -11,11 +11,14 @@ return would run as a formula in a spreadsheet: every text cell starting with on
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from urllib.parse import urlencode
 
 import msgspec
 
 from jury.access.identity import Identity
+from jury.audit.chain import encode_checkpoint
+from jury.audit.service import checkpoint
 from jury.db.queries import Database
 from jury.errors import Invalid
 from jury.french.dates import paris_day
@@ -169,3 +172,38 @@ async def audit_csv(db: Database, *, identity: Identity, filters: AuditFilters) 
     """Every event the page would list with these filters, as a CSV named after today in Paris."""
     lines, _ = await browse(db, identity=identity, filters=filters, page=None)
     return f"journal-audit-{paris_day(db.now()):%Y-%m-%d}.csv", to_csv(lines)
+
+
+# --- Checkpoints on a schedule ------------------------------------------------------------------------------
+
+CHECKPOINTS_DIR = "audit-checkpoints"
+"""Under the data directory: where `jury audit checkpoint` and the worker's schedule write checkpoints."""
+
+
+def latest_checkpoint(directory: Path) -> tuple[int, str] | None:
+    """(count, head) of the newest checkpoint file in `directory` (names sort by time), or None."""
+    for path in sorted(directory.glob("*.json"), reverse=True):
+        try:
+            written = msgspec.json.decode(path.read_bytes())
+            return int(written["count"]), str(written["head_hash"])
+        except (msgspec.DecodeError, KeyError, TypeError, ValueError):
+            continue
+    return None
+
+
+async def export_checkpoint(db: Database, *, data_dir: Path) -> Path | None:
+    """A signed checkpoint of the verified chain in DATA_DIR/audit-checkpoints, when the chain moved since
+    the newest one there (a quiet night writes nothing); the file written, or None.
+
+    Run by the worker on a schedule (`jury.worker.AUDIT_CHECKPOINT_EVERY`), so that a head exists outside
+    the database even when nobody thinks of `jury audit checkpoint`. A broken chain raises `ChainBroken`:
+    no checkpoint vouches for it.
+    """
+    pinned = await checkpoint(db)
+    directory = data_dir / CHECKPOINTS_DIR
+    if latest_checkpoint(directory) == (pinned.count, pinned.head_hash):
+        return None
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"{pinned.created_at.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}.json"
+    path.write_bytes(encode_checkpoint(pinned))
+    return path
