@@ -62,7 +62,9 @@ ROLE_WORDS = {
 # Columns read as numbers, dates or codes are stored typed (their own parsers refuse anything else), so
 # only the text columns are checked.
 FORMULA_STARTS = ("=", "+", "-", "@")
-TYPED_COLUMNS = frozenset({"montant_demande", "date_creation", "numero", "code_insee", "role", "professionnel"})
+TYPED_COLUMNS = frozenset(
+    {"montant_demande", "date_creation", "numero", "code_insee", "role", "professionnel"}
+)
 YES = frozenset({"oui", "o", "yes", "y", "vrai", "true", "1", "x"})
 NO = frozenset({"non", "n", "no", "faux", "false", "0"})
 
