@@ -29,9 +29,13 @@ FORM_ERRORS = error_responses(
         409: "Les candidatures de l'édition ne sont pas ouvertes (ou plus).",
         422: "Champ refusé, règle d'éligibilité non remplie ou document refusé : le formulaire s'affiche à "
         "nouveau avec chaque motif ; rien n'est enregistré.",
-        429: "Trop de candidatures envoyées depuis cette adresse : réessayez plus tard.",
     },
     page=True,
+) | error_responses(
+    {
+        429: "Trop de candidatures envoyées depuis cette adresse réseau ou cette adresse e-mail : "
+        "l'en-tête Retry-After donne l'attente en secondes."
+    }
 )
 PRIVATE_ERRORS = error_responses(
     {
