@@ -118,50 +118,75 @@ from score_sheets s
 where s.round_id = :round_id and s.person_id = :person_id and s.candidate_id = :candidate_id
 
 -- name: scoring_insert_sheet
--- First save of a sheet. Two first saves racing: the second waits on the unique index, then inserts
--- nothing and gets no row back (a version conflict).
-insert into score_sheets (round_id, panel_id, person_id, candidate_id, status, abstained, abstention_reason,
-                          comment, version, idempotency_key, submitted_at, created_at, updated_at)
-values (:round_id, :panel_id, :person_id, :candidate_id, :status, :abstained, :abstention_reason,
-        :comment, 1, :idempotency_key, case when :status = 'submitted' then :now::timestamptz end, :now::timestamptz, :now::timestamptz)
-on conflict (round_id, person_id, candidate_id) do nothing
-returning id, round_id, candidate_id, panel_id, status, version, comment, abstained, abstention_reason,
-          updated_at, submitted_at
+-- First save of a sheet with its marks, in one round trip; returns the sheet and its marks as stored
+-- (criterion order). Two first saves racing: the second waits on the unique index, then inserts nothing
+-- and gets no row back (a version conflict), and so writes no mark. The scale is copied from the criterion
+-- so the table's own check refuses a value outside it.
+with w as (
+    insert into score_sheets (round_id, panel_id, person_id, candidate_id, status, abstained, abstention_reason,
+                              comment, version, idempotency_key, submitted_at, created_at, updated_at)
+    values (:round_id, :panel_id, :person_id, :candidate_id, :status, :abstained, :abstention_reason,
+            :comment, 1, :idempotency_key, case when :status = 'submitted' then :now::timestamptz end,
+            :now::timestamptz, :now::timestamptz)
+    on conflict (round_id, person_id, candidate_id) do nothing
+    returning id, round_id, candidate_id, panel_id, status, version, comment, abstained, abstention_reason,
+              updated_at, submitted_at
+),
+marks as (
+    insert into sheet_scores (sheet_id, criterion_id, scale_min, scale_max, value, comment)
+    select w.id, k.id, k.scale_min, k.scale_max, v.value, v.comment
+    from w
+    cross join unnest(:criterion_ids::int[], :marks::numeric[], :comments::text[]) as v(criterion_id, value, comment)
+    join criteria k on k.id = v.criterion_id
+    returning criterion_id, value, comment
+)
+select w.*,
+       coalesce((select jsonb_agg(jsonb_build_object('criterion_id', m.criterion_id, 'value', m.value,
+                                                     'comment', m.comment) order by m.criterion_id)
+                   from marks m), '[]'::jsonb) as scores
+from w
 
 -- name: scoring_update_sheet
--- Later saves: only over the version the tablet edited. A concurrent writer that committed first has moved
--- the version on, so this matches no row (PostgreSQL re-checks the condition after the row lock).
-update score_sheets
-set status = :status,
-    abstained = :abstained,
-    abstention_reason = :abstention_reason,
-    comment = :comment,
-    version = version + 1,
-    idempotency_key = :idempotency_key,
-    updated_at = :now::timestamptz,
-    submitted_at = case when :status = 'submitted' then :now::timestamptz end
-where id = :sheet_id and version = :expected_version
-returning id, round_id, candidate_id, panel_id, status, version, comment, abstained, abstention_reason,
-          updated_at, submitted_at
-
--- name: scoring_replace_sheet_scores
--- All marks of a sheet in one statement (parallel arrays), returned as stored: the marks of the given
--- criteria are upserted, those of any other criterion deleted. The two parts touch different rows, so
--- their order inside the statement does not matter (a delete-then-insert of the same keys would: the
--- parts of one statement see the same snapshot). The scale is copied from the criterion so the table's
--- own check refuses a value outside it.
-with gone as (
+-- Later saves with their marks, in one round trip: only over the version the tablet edited. A concurrent
+-- writer that committed first has moved the version on, so the update matches no row (PostgreSQL re-checks
+-- the condition after the row lock) and no mark is touched: no row back. Otherwise the marks of the given
+-- criteria are upserted and those of any other criterion deleted; the two parts touch different rows, so
+-- their order inside the statement does not matter (a delete-then-insert of the same keys would: the parts
+-- of one statement see the same snapshot).
+with w as (
+    update score_sheets
+    set status = :status,
+        abstained = :abstained,
+        abstention_reason = :abstention_reason,
+        comment = :comment,
+        version = version + 1,
+        idempotency_key = :idempotency_key,
+        updated_at = :now::timestamptz,
+        submitted_at = case when :status = 'submitted' then :now::timestamptz end
+    where id = :sheet_id and version = :expected_version
+    returning id, round_id, candidate_id, panel_id, status, version, comment, abstained, abstention_reason,
+              updated_at, submitted_at
+),
+gone as (
     delete from sheet_scores
-    where sheet_id = :sheet_id and criterion_id <> all(:criterion_ids::int[])
+    where sheet_id = (select id from w) and criterion_id <> all(:criterion_ids::int[])
+),
+marks as (
+    insert into sheet_scores as s (sheet_id, criterion_id, scale_min, scale_max, value, comment)
+    select w.id, k.id, k.scale_min, k.scale_max, v.value, v.comment
+    from w
+    cross join unnest(:criterion_ids::int[], :marks::numeric[], :comments::text[]) as v(criterion_id, value, comment)
+    join criteria k on k.id = v.criterion_id
+    on conflict (sheet_id, criterion_id) do update
+    set scale_min = excluded.scale_min, scale_max = excluded.scale_max, value = excluded.value,
+        comment = excluded.comment
+    returning s.criterion_id, s.value, s.comment
 )
-insert into sheet_scores as s (sheet_id, criterion_id, scale_min, scale_max, value, comment)
-select :sheet_id, k.id, k.scale_min, k.scale_max, v.value, v.comment
-from unnest(:criterion_ids::int[], :marks::numeric[], :comments::text[]) as v(criterion_id, value, comment)
-join criteria k on k.id = v.criterion_id
-on conflict (sheet_id, criterion_id) do update
-set scale_min = excluded.scale_min, scale_max = excluded.scale_max, value = excluded.value,
-    comment = excluded.comment
-returning s.criterion_id, s.value, s.comment
+select w.*,
+       coalesce((select jsonb_agg(jsonb_build_object('criterion_id', m.criterion_id, 'value', m.value,
+                                                     'comment', m.comment) order by m.criterion_id)
+                   from marks m), '[]'::jsonb) as scores
+from w
 
 -- name: scoring_stored_submission
 select person_id, round_id, candidate_id, status_code, response

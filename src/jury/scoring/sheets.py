@@ -476,18 +476,18 @@ async def save_sheet(
         "comment": submission.comment.strip(),
         "idempotency_key": key,
     }
+    marks = _marks(submission, grids)  # the sheet and its marks are written in one statement
     if current is None:
-        written = await db.fetchrow("scoring_insert_sheet", **where, panel_id=panel_id, **fields)
+        written = await db.fetchrow("scoring_insert_sheet", **where, panel_id=panel_id, **fields, **marks)
     else:
         written = await db.fetchrow(
-            "scoring_update_sheet", sheet_id=current.id, expected_version=current.version, **fields
+            "scoring_update_sheet", sheet_id=current.id, expected_version=current.version, **fields, **marks
         )
     if written is None:  # another write of this sheet committed between our read and our write
         raise VersionConflict(await _load_sheet(db, **where, grids=grids))
 
-    marks = await _write_marks(db, sheet_id=written["id"], submission=submission, grids=grids)
-    # The answer is built from what the writes returned: the same sheet a read would give, one query less.
-    sheet = _sheet(written, scores=marks, grids=grids)
+    # The answer is built from what the write returned: the same sheet a read would give, one query less.
+    sheet = _sheet(written, scores=written["scores"], grids=grids)
     outcome = SaveOutcome(
         status_code=201 if current is None else 200, body=msgspec.json.encode(sheet), replayed=False
     )
@@ -538,10 +538,9 @@ async def _replay(
     return SaveOutcome(status_code=stored["status_code"], body=bytes(stored["response"]), replayed=True)
 
 
-async def _write_marks(
-    db: Database, *, sheet_id: int, submission: SheetSubmission, grids: Sequence[Grid]
-) -> list[Any]:
-    """Replaces the sheet's marks; returns them as stored, in criterion order."""
+def _marks(submission: SheetSubmission, grids: Sequence[Grid]) -> dict[str, list[Any]]:
+    """The sheet's marks as the write's parallel arrays (criterion order): criteria left without a mark
+    or a comment are left out, so the write deletes what they had."""
     ids, marks, comments = [], [], []
     for grid in grids:
         value = submission.values.get(grid.view.id)
@@ -551,11 +550,4 @@ async def _write_marks(
         ids.append(grid.view.id)
         marks.append(None if value is None else Decimal(str(value)))
         comments.append(comment)
-    rows = await db.fetch(
-        "scoring_replace_sheet_scores",
-        sheet_id=sheet_id,
-        criterion_ids=ids,
-        marks=marks,
-        comments=comments,
-    )
-    return sorted(rows, key=lambda r: r["criterion_id"])
+    return {"criterion_ids": ids, "marks": marks, "comments": comments}
