@@ -86,9 +86,10 @@ async def test_suivi_rows_sort_by_any_column_and_stay_sorted_after_the_refresh(
     await expect(numbers).to_have_text(["104", "103", "102", "101"])
     # The table is fetched again every 10 s; force one refresh now: the chosen order stays.
     await page.evaluate(
+        "document.querySelector('#jurors-table').dataset.old = 'true';"
         "htmx.ajax('GET', location.pathname + '/tableau', {target: '#progress-table', swap: 'outerHTML'})"
     )
-    await page.wait_for_function("document.querySelector('#jurors-table').dataset.enhanced === 'true'")
+    await expect(page.locator("#jurors-table:not([data-old])[data-enhanced='true']")).to_have_count(1)
     await expect(names).to_have_text(["Sophie Martin", "Marc Lefèvre", "Claire Dubois"])
     await expect(numbers).to_have_text(["104", "103", "102", "101"])
 
