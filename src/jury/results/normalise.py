@@ -490,7 +490,13 @@ def _estimate(method: str, data: Linked, y: np.ndarray, *, shrink: bool = False)
     """Scores of shape (B, n_candidates) for marks of shape (B, m), plus the model fit when there is one.
     `shrink`: the additive model keeps the affine one's severity prior (a fallback, not a choice)."""
     if method in ("affine", "affine-huber", "additive"):
-        fit = affine.fit(data, y, affine=method != "additive", robust=method == "affine-huber", shrink=shrink)
+        fit = affine.fit(
+            data,
+            y,
+            affine=method != "additive",
+            robust=method == "affine-huber",
+            shrink=shrink,
+        )
         return fit.scores, fit
     if method == "raw":
         return _mean(data, y), None
@@ -541,17 +547,25 @@ def _replicate(
 ) -> np.ndarray:
     """Bootstrap scores (replicates, n_candidates) of one component (see `jury.results.bootstrap`):
     marks redrawn from the fitted model of the method used with each juror's noise, then refitted."""
-    fitted, sigma = _noise_model(data=data, y=y, model=model, method=method, shrink=shrink)
-    # At the numerical floor of the fit the "noise" is no disagreement
-    # (the variance floor of `affine.fit` is a millionth of the marks' variance: σ up to 1e-3 of their SD).
-    sigma = np.where(sigma < 2e-3 * float(np.std(y)) + 1e-6 * (np.abs(y).mean() + 1.0), 0.0, sigma)
-    marks = resampling.replicate_marks(
-        fitted=fitted, sigma=sigma[data.juror], replicates=replicates, seed=seed
+    marks = _replicate_marks(
+        data=data, y=y, model=model, method=method, replicates=replicates, seed=seed, shrink=shrink
     )
     out = np.empty((replicates, data.n_candidates))
     for chunk in resampling.chunks(replicates):
         out[chunk] = _estimate(method, data, marks[chunk], shrink=shrink)[0]
     return out
+
+
+def _replicate_marks(
+    *, data: Linked, y, model, method: str, replicates: int, seed: int, shrink: bool = False
+) -> np.ndarray:
+    fitted, sigma = _noise_model(data=data, y=y, model=model, method=method, shrink=shrink)
+    # At the numerical floor of the fit the "noise" is no disagreement
+    # (the variance floor of `affine.fit` is a millionth of the marks' variance: σ up to 1e-3 of their SD).
+    sigma = np.where(sigma < 2e-3 * float(np.std(y)) + 1e-6 * (np.abs(y).mean() + 1.0), 0.0, sigma)
+    return resampling.replicate_marks(
+        fitted=fitted, sigma=sigma[data.juror], replicates=replicates, seed=seed
+    )
 
 
 def _noise_model(
