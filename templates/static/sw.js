@@ -10,7 +10,8 @@
 
 var PAGES = "jury-pages-v1";
 var ASSETS = "jury-assets-v1";
-var ASSET_URLS = ["/static/pico.min.css", "/static/app.css", "/static/juror.css", "/static/juror.js"];
+var ASSET_URLS = ["/static/pico.min.css", "/static/app.css", "/static/juror.css", "/static/juror.js",
+                  "/static/declarations.js"];
 var NETWORK_TIMEOUT_MS = 4000;
 
 self.addEventListener("install", function (event) {

@@ -52,6 +52,7 @@ async def test_every_edition_and_round_page_has_the_same_navigation_with_the_cur
         f"/organisation/rounds/{rid}/suivi": ["Suivi"],
         f"/organisation/rounds/{rid}/classement": ["Classement"],
         f"/organisation/rounds/{rid}/affectations": ["Affectations du tour"],
+        f"/organisation/rounds/{rid}/entrants": ["Candidats et jurys"],
     }
     seen = {}
     for path, marked in pages.items():
