@@ -3,9 +3,13 @@ security headers on every answer, Litestar's own included, and a disconnected cl
 
 from __future__ import annotations
 
+import asyncio
+
 import msgspec
 import structlog
+import uvicorn
 from litestar.testing import AsyncTestClient
+from tests.helpers import free_port
 
 from jury.app import create_app
 
@@ -112,4 +116,39 @@ async def test_a_client_gone_before_its_body_arrived_is_logged_as_a_disconnectio
         "POST",
         "/acces",
     )
+    assert not [e for e in logs if e.get("log_level") in {"error", "critical"}]
+
+
+async def test_a_tablet_leaving_mid_upload_on_a_real_server_is_logged_as_a_disconnection(settings, clock):
+    """Through uvicorn: headers announce a body, half of it comes, the connection closes."""
+    port = free_port()
+    served = uvicorn.Server(
+        uvicorn.Config(
+            create_app(settings, clock=clock), host="127.0.0.1", port=port, log_config=None, lifespan="on"
+        )
+    )
+    task = asyncio.create_task(served.serve())
+    while not served.started:
+        assert not task.done()
+        await asyncio.sleep(0.05)
+    try:
+        with structlog.testing.capture_logs() as logs:
+            _reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            writer.write(
+                b"POST /acces HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 400\r\n\r\ncode=ABCD"
+            )
+            await writer.drain()
+            await asyncio.sleep(0.3)
+            writer.close()
+            await writer.wait_closed()
+            for _ in range(100):
+                if _request_lines(logs):
+                    break
+                await asyncio.sleep(0.05)
+    finally:
+        served.should_exit = True
+        await task
+    [line] = _request_lines(logs)
+    assert (line["event"], line["status"], line["path"]) == ("client disconnected", 499, "/acces")
     assert not [e for e in logs if e.get("log_level") in {"error", "critical"}]
