@@ -10,6 +10,7 @@ import re
 from typing import Annotated
 
 from litestar import Controller, MediaType, get
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Parameter
 from litestar.response import Redirect, Template
 
@@ -31,6 +32,11 @@ class VerifyCodePage(Controller):
         summary="Vérifier un diplôme : saisie du code imprimé",
         status_code=200,
         media_type=MediaType.HTML,
+        responses={
+            303: ResponseSpec(
+                data_container=None, description="Un code saisi : vers sa vérification, /verifier/{code}."
+            )
+        },
     )
     async def verify_form(
         self,
