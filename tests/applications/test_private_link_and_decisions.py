@@ -10,6 +10,7 @@ import re
 from litestar.testing import AsyncTestClient
 from tests.applications.conftest import GOOD, NO_FILE, OTHER_ORGANISER, PDF, PNG, SLUG, Edition, apply
 from tests.helpers import sign_in
+from tests.mail_server import Inbox, parts
 
 from jury.db.queries import Database
 
@@ -62,7 +63,7 @@ async def test_after_the_closing_date_the_application_is_read_only(
 
 
 async def test_the_organiser_accepts_an_application_into_the_first_round(
-    applicant: AsyncTestClient, organiser: AsyncTestClient, db: Database, edition: Edition
+    applicant: AsyncTestClient, organiser: AsyncTestClient, db: Database, edition: Edition, smtp_server: Inbox
 ) -> None:
     await _sent(applicant)
     [listed] = (await organiser.get(f"/api/editions/{SLUG}/applications")).json()
@@ -106,13 +107,21 @@ async def test_the_organiser_accepts_an_application_into_the_first_round(
     actions = [r["action"] for r in await db.conn.fetch("select action from audit_events order by id")]
     assert actions[-2:] == ["candidate.created", "application.accepted"]
 
+    ack, decision = await smtp_server.wait_for(2)
+    assert ack["Subject"] == "Candidature reçue — Made In 92 2026"
+    assert decision["Subject"] == "Votre candidature est acceptée — Made In 92 2026"
+    text, page = parts(decision)
+    assert (
+        "Vous êtes inscrit au premier tour, « Présélection »" in text and "<strong>acceptée</strong>" in page
+    )
+
     again = await organiser.post(f"/api/applications/{listed['id']}/acceptance")
     assert again.status_code == 409
     assert again.json()["detail"] == "Cette candidature a déjà été acceptée."
 
 
 async def test_the_organiser_refuses_an_application_with_a_reason(
-    applicant: AsyncTestClient, organiser: AsyncTestClient, db: Database
+    applicant: AsyncTestClient, organiser: AsyncTestClient, db: Database, smtp_server: Inbox
 ) -> None:
     await _sent(applicant)
     application_id = await db.conn.fetchval("select id from applications")
@@ -130,6 +139,11 @@ async def test_the_organiser_refuses_an_application_with_a_reason(
     assert await db.conn.fetchval("select count(*) from candidates") == 0
     token_page = await organiser.get(f"/organisation/candidatures/{application_id}")
     assert "Activité de négoce" in html.unescape(token_page.text)
+    _, decision = await smtp_server.wait_for(2)
+    assert decision["Subject"] == "Votre candidature n'a pas été retenue — Made In 92 2026"
+    text, _ = parts(decision)
+    assert "n'a pas été retenue, pour le motif suivant :" in text
+    assert "Activité de négoce, hors du champ du concours" in text
 
 
 async def test_only_the_editions_organisers_see_and_decide_applications(

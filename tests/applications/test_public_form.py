@@ -3,6 +3,7 @@ again on submit, documents recognised from their content, the honeypot, the rate
 
 from __future__ import annotations
 
+import asyncio
 import html
 import re
 
@@ -109,7 +110,11 @@ async def test_an_application_with_a_document_is_stored_and_acknowledged_by_mail
         len(PDF),
     )
     assert (mail_settings.storage_dir / "applications" / doc["sha256"]).read_bytes() == PDF
-    mail = await db.conn.fetchrow("select kind, status, attempts, message from outgoing_mail")
+    for _ in range(200):  # the worker marks the message sent just after the SMTP server took it
+        mail = await db.conn.fetchrow("select kind, status, attempts, message from outgoing_mail")
+        if mail["status"] == "sent":
+            break
+        await asyncio.sleep(0.05)
     assert (mail["kind"], mail["status"], mail["attempts"], mail["message"]) == (
         "application_ack",
         "sent",

@@ -495,7 +495,9 @@ def _undecided(row: Any, edition: EditionDetail) -> None:
         raise Conflict("L'édition est décidée : elle ne prend plus de candidat.")
 
 
-async def accept(db: Database, *, identity: Identity, application_id: int) -> ApplicationView:
+async def accept(
+    db: Database, *, identity: Identity, settings: Settings, application_id: int
+) -> ApplicationView:
     """The applicant becomes a candidate of the edition, in its first round (as an added candidate does)."""
     row, edition = await _organised(db, identity=identity, application_id=application_id, lock=True)
     _undecided(row, edition)
@@ -515,10 +517,21 @@ async def accept(db: Database, *, identity: Identity, application_id: int) -> Ap
         target=f"application:{application_id}",
         payload={"edition": edition.slug, "candidate_id": detail.candidate.id},
     )
+    await _tell_decision(
+        db,
+        settings=settings,
+        row=row,
+        edition=edition,
+        accepted=True,
+        round_name=detail.round.name if detail.round else "",
+        reason="",
+    )
     return await application(db, identity=identity, application_id=application_id)
 
 
-async def refuse(db: Database, *, identity: Identity, application_id: int, reason: str) -> ApplicationView:
+async def refuse(
+    db: Database, *, identity: Identity, settings: Settings, application_id: int, reason: str
+) -> ApplicationView:
     row, edition = await _organised(db, identity=identity, application_id=application_id, lock=True)
     text = (reason or "").strip()
     if not text:
@@ -538,7 +551,45 @@ async def refuse(db: Database, *, identity: Identity, application_id: int, reaso
         target=f"application:{application_id}",
         payload={"edition": edition.slug, "reason": text},
     )
+    await _tell_decision(
+        db, settings=settings, row=row, edition=edition, accepted=False, round_name="", reason=text
+    )
     return await application(db, identity=identity, application_id=application_id)
+
+
+async def _tell_decision(
+    db: Database,
+    *,
+    settings: Settings,
+    row: Any,
+    edition: EditionDetail,
+    accepted: bool,
+    round_name: str,
+    reason: str,
+) -> None:
+    """The applicant hears of the decision by e-mail (when e-mail is set up); the private page says it too."""
+    if not outbox.is_configured(settings):
+        return
+    verdict = "est acceptée" if accepted else "n'a pas été retenue"
+    await outbox.queue_mail(
+        db,
+        settings=settings,
+        edition_id=edition.id,
+        kind="application_decision",
+        to=row["email"],
+        name=row["fields"].get("nom_porteur", ""),
+        subject=f"Votre candidature {verdict} — {edition.contest_name} {edition.year}",
+        bodies=outbox.render(
+            settings,
+            "application_decision",
+            edition=edition,
+            name=row["display_name"],
+            accepted=accepted,
+            round_name=round_name,
+            reason=reason,
+        ),
+        application_id=row["id"],
+    )
 
 
 async def document(
@@ -563,7 +614,13 @@ async def list_page(db: Database, *, identity: Identity, slug: str) -> ListPage:
 
 
 async def detail_page(
-    db: Database, *, identity: Identity, application_id: int, action: str = "", reason: str = ""
+    db: Database,
+    *,
+    identity: Identity,
+    settings: Settings,
+    application_id: int,
+    action: str = "",
+    reason: str = "",
 ) -> DetailPage:
     """The application's page; with an action (accept, refuse), its outcome first."""
     error: JuryError | None = None
@@ -571,9 +628,11 @@ async def detail_page(
         try:
             async with db.transaction():
                 if action == "accept":
-                    await accept(db, identity=identity, application_id=application_id)
+                    await accept(db, identity=identity, settings=settings, application_id=application_id)
                 else:
-                    await refuse(db, identity=identity, application_id=application_id, reason=reason)
+                    await refuse(
+                        db, identity=identity, settings=settings, application_id=application_id, reason=reason
+                    )
         except JuryError as exc:
             error = exc
     row, edition = await _organised(db, identity=identity, application_id=application_id)

@@ -182,8 +182,12 @@ class ApplicationsApi(Controller):
         status_code=200,
         responses=DECISION_ERRORS,
     )
-    async def accept(self, db: Database, identity: Identity, application_id: int) -> ApplicationView:
-        return await service.accept(db, identity=identity, application_id=application_id)
+    async def accept(
+        self, db: Database, state: State, identity: Identity, application_id: int
+    ) -> ApplicationView:
+        return await service.accept(
+            db, identity=identity, settings=state.settings, application_id=application_id
+        )
 
     @post(
         "/applications/{application_id:int}/refusal",
@@ -192,9 +196,16 @@ class ApplicationsApi(Controller):
         responses=DECISION_ERRORS,
     )
     async def refuse(
-        self, db: Database, identity: Identity, application_id: int, data: JSONBody[RefusalRequest]
+        self,
+        db: Database,
+        state: State,
+        identity: Identity,
+        application_id: int,
+        data: JSONBody[RefusalRequest],
     ) -> ApplicationView:
-        return await service.refuse(db, identity=identity, application_id=application_id, reason=data.reason)
+        return await service.refuse(
+            db, identity=identity, settings=state.settings, application_id=application_id, reason=data.reason
+        )
 
 
 class ApplicationOrganiserPages(Controller):
@@ -211,8 +222,10 @@ class ApplicationOrganiserPages(Controller):
         )
 
     @get("/candidatures/{application_id:int}", summary="Une candidature : champs, documents, décision")
-    async def show(self, db: Database, identity: Identity, application_id: int) -> Template:
-        page = await service.detail_page(db, identity=identity, application_id=application_id)
+    async def show(self, db: Database, state: State, identity: Identity, application_id: int) -> Template:
+        page = await service.detail_page(
+            db, identity=identity, settings=state.settings, application_id=application_id
+        )
         return Template("organiser/application.html", context=page.context())
 
     @post(
@@ -221,8 +234,12 @@ class ApplicationOrganiserPages(Controller):
         status_code=303,
         responses=DECISION_PAGE_ERRORS,
     )
-    async def accept(self, db: Database, identity: Identity, application_id: int) -> Template | Redirect:
-        return await _decide(db, identity=identity, application_id=application_id, action="accept", reason="")
+    async def accept(
+        self, db: Database, state: State, identity: Identity, application_id: int
+    ) -> Template | Redirect:
+        return await _decide(
+            db, state=state, identity=identity, application_id=application_id, action="accept", reason=""
+        )
 
     @post(
         "/candidatures/{application_id:int}/refus",
@@ -233,12 +250,18 @@ class ApplicationOrganiserPages(Controller):
     async def refuse(
         self,
         db: Database,
+        state: State,
         identity: Identity,
         application_id: int,
         data: Annotated[RefusalForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
     ) -> Template | Redirect:
         return await _decide(
-            db, identity=identity, application_id=application_id, action="refuse", reason=data.reason
+            db,
+            state=state,
+            identity=identity,
+            application_id=application_id,
+            action="refuse",
+            reason=data.reason,
         )
 
     @get(
@@ -264,10 +287,15 @@ class ApplicationOrganiserPages(Controller):
 
 
 async def _decide(
-    db: Database, *, identity: Identity, application_id: int, action: str, reason: str
+    db: Database, *, state: State, identity: Identity, application_id: int, action: str, reason: str
 ) -> Template | Redirect:
     page = await service.detail_page(
-        db, identity=identity, application_id=application_id, action=action, reason=reason
+        db,
+        identity=identity,
+        settings=state.settings,
+        application_id=application_id,
+        action=action,
+        reason=reason,
     )
     if page.error is None:
         return Redirect(f"/organisation/candidatures/{application_id}", status_code=303)

@@ -45,6 +45,7 @@ RETRY_BASE_SECONDS = 30.0
 
 KIND_LABELS = {
     "application_ack": "Accusé de réception de candidature",
+    "application_decision": "Décision sur une candidature",
     "juror_invitation": "Invitation d'un juré",
     "juror_reminder": "Rappel des fiches à terminer",
 }
