@@ -154,13 +154,16 @@ select quota_scope, wildcards from rounds where id = :round_id
 
 -- name: qualification_entrants
 -- Every candidate of a round with what the quota groups them by: the zone of their panel, else the zone
--- of their commune (a preselection read by one committee for every zone), their panel and category.
+-- of their commune (a preselection read by one committee for every zone), their panel and category; the
+-- amount they request and the edition's budget, for P(above the funding line).
 select cr.candidate_id, cr.panel_id, cr.status, c.category_id,
        coalesce(p.zone_id, cz.id) as zone_id,
-       coalesce(pz.label, cz.label) as zone_label
+       coalesce(pz.label, cz.label) as zone_label,
+       c.requested_eur, e.budget_eur
 from candidate_rounds cr
 join candidates c on c.id = cr.candidate_id
 join rounds r on r.id = cr.round_id
+join editions e on e.id = r.edition_id
 left join panels p on p.id = cr.panel_id
 left join zones pz on pz.id = p.zone_id
 left join communes cm on cm.insee_code = c.insee_code

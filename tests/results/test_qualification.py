@@ -2,7 +2,7 @@
 
 import pytest
 
-from jury.results.qualification import Entrant, cut, group_key, qualify, settle
+from jury.results.qualification import Entrant, cut, group_key, p_funded, qualify, settle
 
 pytestmark = pytest.mark.unit
 
@@ -116,3 +116,18 @@ def test_probabilities_follow_the_intervals_and_are_seeded():
     assert 0.6 < first.p_qualify[1] < 0.8 and first.p_qualify[3] == 0.0
     assert first.p_qualify[1] + first.p_qualify[2] == pytest.approx(1.0)
     assert first.uncertain == [1, 2] or first.uncertain == [2, 1]
+
+
+def test_the_funding_line_walks_down_the_ranking_within_the_budget():
+    entrants = [entrant(1, 90.0), entrant(2, 80.0), entrant(3, 70.0), entrant(4, 60.0), entrant(5, 50.0)]
+    requested = {1: 15_000, 2: 15_000, 3: 12_000, 4: 5_000, 5: 4_000}
+    # 30,000 €: 1 and 2 fill it; 3 and 4 no longer fit... 4 000 € would not either: nothing left.
+    assert p_funded(entrants, requested=requested, budget=30_000) == {1: 1.0, 2: 1.0, 3: 0.0, 4: 0.0, 5: 0.0}
+    # 36,000 €: 3 (12 000) does not fit in the 6 000 left, 4 (5 000) does, 5 (4 000) no longer.
+    assert p_funded(entrants, requested=requested, budget=36_000) == {1: 1.0, 2: 1.0, 3: 0.0, 4: 1.0, 5: 0.0}
+
+
+def test_the_funding_line_is_uncertain_when_the_scores_are():
+    entrants = [entrant(1, 90.0), entrant(2, 71.0, sd=3.0), entrant(3, 70.0, sd=3.0)]
+    p = p_funded(entrants, requested={1: 10_000, 2: 10_000, 3: 10_000}, budget=20_000, seed=3)
+    assert p[1] == 1.0 and 0.5 < p[2] < 0.8 and p[2] + p[3] == pytest.approx(1.0)

@@ -224,3 +224,26 @@ async def test_the_standings_page_states_the_same_rule_and_probabilities(client,
     assert p["N4"] == 0.0 and p["N1"] == 1.0
     # Four sections, one rule: the page marks exactly the two candidates tied for the third place.
     assert page.text.count("zone limite : à délibérer") == 2
+
+
+async def test_the_standings_page_shows_the_probability_of_being_above_the_funding_line(client, db, semi):
+    b = semi
+    await db.conn.execute("update editions set budget_eur = 30000 where id = $1", b.edition)
+    for name, amount in (("N1", 15000), ("N3", 15000), ("S1", 10000), ("N2", 5000)):
+        await db.conn.execute(
+            "update candidates set requested_eur = $1 where id = $2", amount, b.candidates[name]
+        )
+    await sign_in(client, email="cci@exemple.fr")
+    page = await client.get(f"/organisation/rounds/{b.round}/classement")
+    assert page.status_code == 200
+    text = page.text
+    assert '<th scope="col">P(financé)</th>' in text
+    # N1 (90) and N3 (80) take the 30 000 € whatever the draws: nothing is left for S1, tied for a place.
+
+    def row(name: str) -> str:
+        marked = f"<mark>{name}</mark>"  # a candidate in doubt is highlighted
+        start = text.index(marked) if marked in text else text.index(f"<td>{name} <small>")
+        return text[start : text.index("</tr>", start)]
+
+    assert row("N1").count("<td>100 %</td>") == 2  # qualified and funded
+    assert "<td>0 %</td>" in row("S1") and "<td>100 %</td>" not in row("S1")

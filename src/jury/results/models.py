@@ -219,3 +219,5 @@ class StandingPage(msgspec.Struct, frozen=True, kw_only=True):
     """The round's qualification rule in words (`jury.results.qualification.describe_quota`)."""
     p_qualify: dict[int, float] | None = None
     """P(qualifying under the rule) per candidate, when every section of the round is on the page."""
+    p_funded: dict[int, float] | None = None
+    """P(above the funding line) per candidate, when the edition has a budget (same condition)."""

@@ -113,6 +113,7 @@ async def organiser_page(
         bootstrap=bootstrap,
         rule=applied.rule,
         p_qualify=p_qualify,
+        p_funded=applied.p_funded if whole_round else None,
     )
 
 

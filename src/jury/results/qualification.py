@@ -270,3 +270,40 @@ def settle(group: GroupCut, *, order: Sequence[Sequence[int]]) -> tuple[list[int
         else:
             break
     return placed, []
+
+
+def p_funded(
+    entrants: Sequence[Entrant],
+    *,
+    requested: dict[int, int],
+    budget: int,
+    seed: int = 0,
+    draws: int = DRAWS,
+) -> dict[int, float]:
+    """P(above the funding line) of every open candidate with a score and a request: in each joint draw
+    of the scores (as in `probabilities`), candidates are taken by drawn score and each gets its request
+    while it fits in what is left of the budget; one that no longer fits is passed over (a smaller
+    request below may still fit). A simplification of the committee's rule (no partial grant), shown as
+    a probability, never applied."""
+    open_ = [
+        e for e in entrants if e.state == "open" and e.score is not None and requested.get(e.candidate_id)
+    ]
+    if not open_:
+        return {}
+    rng = np.random.default_rng(seed)
+    score = np.array([shown(e.score or 0.0) for e in open_], dtype=float)
+    sd = np.array(
+        [(e.high - e.low) / (2.0 * Z_975) if e.low is not None and e.high is not None else 0.0 for e in open_]
+    )
+    draw = score[None, :] + sd[None, :] * rng.standard_normal((draws, len(open_)))
+    draw += 1e-9 * rng.random((draws, len(open_)))
+    amounts = np.array([requested[e.candidate_id] for e in open_], dtype=float)
+    order = np.argsort(-draw, axis=1, kind="stable")
+    funded = np.zeros_like(draw, dtype=bool)
+    left = np.full(draws, float(budget))
+    for step in range(len(open_)):
+        who = order[:, step]
+        fits = amounts[who] <= left
+        funded[np.arange(draws), who] = fits
+        left -= np.where(fits, amounts[who], 0.0)
+    return {e.candidate_id: float(v) for e, v in zip(open_, funded.mean(axis=0), strict=True)}

@@ -20,6 +20,7 @@ from jury.results.qualification import (
     Qualification,
     describe_quota,
     group_key,
+    p_funded,
     qualify,
 )
 
@@ -38,6 +39,8 @@ class RoundRule(msgspec.Struct, frozen=True, kw_only=True):
     qualification: Qualification | None
     labels: dict[str, str]
     sections_per_group: dict[str, int]
+    p_funded: dict[int, float] | None = None
+    """P(above the funding line) when the edition has a budget and candidates request amounts."""
 
 
 async def round_rule(
@@ -84,6 +87,13 @@ async def round_rule(
     qualification = (
         qualify(entrants, quota=quota, wildcards=wildcards, seed=rnd.id) if quota is not None else None
     )
+    budget = next((r["budget_eur"] for r in rows.values() if r["budget_eur"] is not None), None)
+    requested = {c: r["requested_eur"] for c, r in rows.items() if r["requested_eur"]}
+    funded = (
+        p_funded(entrants, requested=requested, budget=budget, seed=rnd.id)
+        if budget is not None and requested and entrants
+        else None
+    )
     return RoundRule(
         advance_count=quota,
         quota_scope=scope,
@@ -92,4 +102,5 @@ async def round_rule(
         qualification=qualification,
         labels=labels,
         sections_per_group={k: len(v) for k, v in sections.items()},
+        p_funded=funded,
     )
