@@ -16,8 +16,9 @@ from typing import Any
 import structlog
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
-# Paths that carry a credential: a juror's access code, a winner's private link. Logged without it.
-_SECRET_PATHS = re.compile(r"^(/acces|/diplome)/[^/]+")
+# Paths that carry a credential: a juror's access code, a winner's or an applicant's private link. Logged
+# without it.
+_SECRET_PATHS = re.compile(r"^(/acces|/diplome|/candidature)/[^/]+")
 
 
 def redact_path(path: str) -> str:
@@ -26,7 +27,7 @@ def redact_path(path: str) -> str:
 
 # The same credentials anywhere in a logged text (an exception's message, a URL a library prints), and the
 # password of a connection URL (`postgresql://jury:<password>@host/db`).
-_SECRET_IN_TEXT = re.compile(r"(/acces|/diplome)/[^/\s\"'?#]+")
+_SECRET_IN_TEXT = re.compile(r"(/acces|/diplome|/candidature)/[^/\s\"'?#]+")
 _URL_PASSWORD = re.compile(r"(\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s:/@]*:)[^\s@/]+@")
 
 

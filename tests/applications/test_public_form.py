@@ -8,6 +8,7 @@ import html
 import re
 
 import msgspec
+import pytest
 from litestar.testing import AsyncTestClient
 from tests.applications.conftest import GOOD, PDF, PNG, SLUG, Edition, apply
 from tests.mail_server import Inbox, parts
@@ -80,7 +81,11 @@ async def test_an_ineligible_application_is_refused_with_its_reason(
 
 
 async def test_an_application_with_a_document_is_stored_and_acknowledged_by_mail(
-    applicant: AsyncTestClient, db: Database, smtp_server: Inbox, mail_settings: Settings
+    applicant: AsyncTestClient,
+    db: Database,
+    smtp_server: Inbox,
+    mail_settings: Settings,
+    capfd: pytest.CaptureFixture[str],
 ) -> None:
     response = await apply(applicant)
     assert response.status_code == 303, response.text
@@ -129,6 +134,11 @@ async def test_an_application_with_a_document_is_stored_and_acknowledged_by_mail
     own = await applicant.get(f"/candidature/{token}?envoyee=1")
     assert own.status_code == 200
     assert "Candidature envoyée." in html.unescape(own.text) and "statuts.pdf" in own.text
+    logs = capfd.readouterr()
+    assert "path=/candidature/…" in logs.out or '"path": "/candidature/…"' in logs.out
+    assert not [line for line in (logs.out + logs.err).splitlines() if token in line], (
+        "a private link is never logged"
+    )
 
 
 async def test_a_document_is_judged_by_its_content_not_its_name(
