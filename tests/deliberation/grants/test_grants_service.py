@@ -156,7 +156,10 @@ async def test_grants_already_recorded_count_against_the_budget(client, db, scor
     }
     first[p.c["Jardins partagés de Boulogne"]] = 12000
     first[p.c["Café des aidants"]] = 15000
-    assert (await _grant(client, p.slug, amounts=first)).status_code == 201
+    skipped = await _grant(client, p.slug, amounts=first)  # the Ludothèque, ranked first, left out
+    assert skipped.status_code == 422 and skipped.json()["errors"][0]["field"] == "reason"
+    reason = "La Ludothèque est déjà financée par la commune"
+    assert (await _grant(client, p.slug, amounts=first, reason=reason)).status_code == 201
     more = await _grant(client, p.slug, amounts={p.c["Ludothèque"]: 15000})
     assert more.status_code == 422
     assert [plain(e["message"]) for e in more.json()["errors"]] == [
@@ -218,6 +221,7 @@ async def test_grants_page_proposes_and_records_editable_amounts(client, db, sco
             f"montant-{p.c['Repair Café Nanterre']}": "15000",
             f"montant-{p.c['Vélo-école']}": "9000",
             "based_on": BASED_ON,
+            "reason": "Projets déjà soutenus par ailleurs pour les mieux classés",
         },
         follow_redirects=False,
     )

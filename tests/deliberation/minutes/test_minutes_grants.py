@@ -44,7 +44,7 @@ async def test_the_proces_verbal_states_each_grant_the_total_and_the_budget_left
     await grant(
         client,
         p,
-        {"Repair Café Nanterre": 15000, "Jardins partagés de Boulogne": 10000},
+        {"Ludothèque": 15000, "Café des aidants": 10000},
         round_id=p.committee,
         reason="Comité du 12 mars",
     )
@@ -54,10 +54,10 @@ async def test_the_proces_verbal_states_each_grant_the_total_and_the_budget_left
     decisions = text.split("DÉCISIONS", 1)[1].strip()
     assert decisions.startswith(
         "Décision Candidat Motif Montant accordé Fondement Par Le "
-        "Lauréat : Lauréat Progr'ESS Repair Café Nanterre Comité du 12 mars 15 000 € grille /100"
+        "Lauréat : Lauréat Progr'ESS Ludothèque Comité du 12 mars 15 000 € grille /100"
     ), decisions
     assert (
-        "Lauréat : Lauréat Progr'ESS Jardins partagés de Boulogne Comité du 12 mars 10 000 € grille /100"
+        "Lauréat : Lauréat Progr'ESS Café des aidants Comité du 12 mars 10 000 € grille /100"
         in decisions
     )
     assert "Ressourcerie" not in decisions.split("Total accordé", 1)[0]  # judged, not granted
@@ -72,7 +72,7 @@ async def test_the_totals_without_a_budget_or_beyond_it(
 ) -> None:
     p = committee
     await as_organiser("dep@exemple.fr")
-    await grant(client, p, {"Repair Café Nanterre": 15000}, round_id=p.committee)
+    await grant(client, p, {"Ludothèque": 15000}, round_id=p.committee)
     organiser = Identity(person_id=p.organiser, name="dep", kind="organiser")
 
     async def totals():
