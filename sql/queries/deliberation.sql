@@ -288,3 +288,7 @@ select edition_id from decisions where id = :decision_id
 select b.id, b.title, p.name as panel_name from ballots b join panels p on p.id = b.panel_id
 where b.round_id = :round_id and b.status = 'closed'
 order by b.id
+
+-- name: delib_ballot_result
+-- A ballot's round, state and result, for a prize sheet that cites it.
+select id, round_id, title, status, result from ballots where id = :ballot_id

@@ -49,6 +49,16 @@ def prize_departure(
     return f"Contraire au classement : {where} pour la {ordinal(place, gender='feminine')} place ; devant : {names}."
 
 
+def ballot_departure(
+    *, candidate_id: int, title: str, winners: Collection[int], names: Mapping[int, str]
+) -> str:
+    """The sentence for a prize given to someone the closed ballot it follows did not designate; ""."""
+    if candidate_id in winners:
+        return ""
+    chosen = ", ".join(names.get(w, f"n° {w}") for w in winners) or "aucun vainqueur"
+    return f"Contraire au scrutin « {title} » : vainqueur(s) {chosen}."
+
+
 def grant_departures(
     *, funded: Sequence[int], ranking: Sequence[Ranked], passed_over: Mapping[int, bool]
 ) -> dict[int, str]:

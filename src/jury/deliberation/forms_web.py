@@ -64,6 +64,8 @@ class AwardsForm(msgspec.Struct):
     reason: str = ""
     based_on: str = ""
     allow_vacant: Literal["on", ""] = ""
+    round_id: Id | None = None
+    ballot_id: Id | None = None
 
 
 class QualifiersForm(msgspec.Struct):

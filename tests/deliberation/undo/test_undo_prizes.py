@@ -46,7 +46,7 @@ async def test_a_podium_against_the_ranking_is_refused_without_a_reason(client, 
     assert [e["field"] for e in errors] == ["reason"]
     assert errors[0]["message"] == (
         "L'Écrin : Contraire au classement : classé 2e pour la 1re place ; devant : Comptoir des Pipelettes (1er). "
-        "Une décision contraire au classement exige un motif écrit."
+        "Une décision contraire au classement ou au scrutin exige un motif écrit."
     )
     assert await count("select count(*) from awards") == 0
     assert await count("select count(*) from decisions") == 0
@@ -230,3 +230,47 @@ async def test_the_proces_verbal_lists_undone_decisions_with_who_and_why(client,
     annulled = text.split("Décisions annulées", 1)[1]
     assert "Prix : 3e prix" in annulled and "Place laissée vacante" in annulled
     assert "Annulée le" in annulled
+
+
+async def test_a_prize_against_the_ballot_it_follows_needs_a_reason(
+    db: Database, client, made_in_92, as_organiser
+):
+    """The Prix spécial voted by the Nord panel: given to someone else than the ballot's winner, it needs a
+    reason; to the winner, none."""
+    m = made_in_92
+    result = {"winners": [m.c["elles"]], "tiers": [[m.c["elles"]], [m.c["solaris"]]], "casting_vote": None}
+    ballot = await db.conn.fetchval(
+        "insert into ballots (round_id, panel_id, kind, title, status, candidates, closed_at, result) "
+        "values ($1, $2, 'approval', 'Prix spécial', 'closed', $3, $4, $5) returning id",
+        m.semi,
+        m.nord,
+        [m.c["elles"], m.c["solaris"]],
+        db.now(),
+        result,
+    )
+    await as_organiser("cci@exemple.fr")
+    body = {
+        "awards": [{"prize": "special", "candidate_id": m.c["solaris"]}],
+        "round_id": m.semi,
+        "ballot_id": ballot,
+        "based_on": "Scrutin « Prix spécial »",
+    }
+    refused = await client.post(f"/api/editions/{m.slug}/awards", json=body)
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["errors"] == [
+        {
+            "field": "reason",
+            "message": "Solaris : Contraire au scrutin « Prix spécial » : vainqueur(s) Elles & Co. "
+            "Une décision contraire au classement ou au scrutin exige un motif écrit.",
+        }
+    ]
+    given = await client.post(
+        f"/api/editions/{m.slug}/awards", json={**body, "reason": "Vote annulé : quorum"}
+    )
+    assert given.status_code == 201, given.text
+    other_round = await client.post(
+        f"/api/editions/{m.slug}/awards",
+        json={**body, "round_id": None, "awards": [{"prize": "feminin", "candidate_id": m.c["elles"]}]},
+    )
+    assert other_round.status_code == 422
+    assert other_round.json()["errors"][0]["field"] == "ballot_id"

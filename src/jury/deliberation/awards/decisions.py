@@ -270,6 +270,7 @@ class DecisionsPage(msgspec.Struct, frozen=True, kw_only=True):
     prize_round: dict[str, Any] | None = None
     prize_choices: dict[str, list[tuple[int, str]]] = {}
     references: dict[int, list[str]] = {}
+    ballots: list[dict[str, Any]] = []
     undoable: tuple[str, ...] = ("advance", "eliminate", "award", "laureate")
     decided: bool = False
 
@@ -314,6 +315,9 @@ async def decisions_page(db: Database, *, identity: Identity, slug: str) -> Deci
         prize_round=prize_round,
         prize_choices=_prize_choices(prizes, prize_round) if prize_round else {},
         references=references,
+        ballots=[dict(b) for b in await db.fetch("delib_closed_ballots_of_round", round_id=prize_round["id"])]
+        if prize_round
+        else [],
         decided=edition.status in ("decided", "archived"),
     )
 

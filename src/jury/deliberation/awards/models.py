@@ -69,6 +69,9 @@ class AwardsRequest(msgspec.Struct, kw_only=True):
     decided_on: dt.date | None = None
     allow_vacant: bool = False
     round_id: int | None = None
+    ballot_id: int | None = None
+    """The closed ballot the sheet follows (a Prix spécial voted by the jury): a one-place prize given to
+    someone its result did not designate needs a written reason, like one against the standing."""
 
 
 class AwardRow(msgspec.Struct, frozen=True, kw_only=True):

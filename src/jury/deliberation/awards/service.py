@@ -26,7 +26,7 @@ from jury.deliberation.awards.prizes import (
     podium_problems,
     prize_of,
 )
-from jury.deliberation.departures import prize_departure
+from jury.deliberation.departures import ballot_departure, prize_departure
 from jury.deliberation.rankings import round_rankings
 from jury.deliberation.service import (
     candidate_label,
@@ -96,6 +96,10 @@ async def record_awards(
             allow_multiple=edition.allow_multiple_prizes,
         )
     departures: dict[int, str] = {}
+    if request.ballot_id is not None and request.round_id is None:
+        errors.append(
+            FieldError(field="ballot_id", message="Un scrutin de référence suppose le tour (`round_id`).")
+        )
     if not errors and request.round_id is not None:
         departures = await _departures(
             db,
@@ -111,7 +115,7 @@ async def record_awards(
                 FieldError(
                     field="reason",
                     message=f"{labels[request.awards[i].candidate_id]} : {text} "
-                    "Une décision contraire au classement exige un motif écrit.",
+                    "Une décision contraire au classement ou au scrutin exige un motif écrit.",
                 )
                 for i, text in sorted(departures.items())
             ]
@@ -168,8 +172,29 @@ async def record_awards(
 
 
 RANKED_PRIZES = ("category", "podium")
+BALLOTED_PRIZES = ("category", "special", "territorial")
+"""Prizes of one place a ballot of the jury may designate (a podium follows the tasting's standing)."""
 """Prizes of one place the standing decides: the category's first, the podium's places. A special or a
 territorial prize, a label or a cohort are the jury's judgement beyond the ranking."""
+
+
+async def _closed_ballot(db: Database, *, request: AwardsRequest) -> dict[str, Any] | None:
+    """The closed ballot of the round the sheet cites, with its winners (after a casting vote, its first
+    place); a ballot of another round, or still open, is refused (422 on `ballot_id`)."""
+    if request.ballot_id is None:
+        return None
+    row = await db.fetchrow("delib_ballot_result", ballot_id=request.ballot_id)
+    if row is None or row["round_id"] != request.round_id or row["status"] != "closed":
+        raise Invalid(
+            "Attribution des prix refusée : rien n'a été enregistré.",
+            errors=[
+                FieldError(field="ballot_id", message="Scrutin inconnu, d'un autre tour, ou pas encore clos.")
+            ],
+        )
+    result = row["result"] or {}
+    order = result.get("order") or []
+    winners = order[0] if order and result.get("casting_vote") else result.get("winners", [])
+    return {"title": row["title"], "winners": set(winners)}
 
 
 async def _departures(
@@ -187,9 +212,20 @@ async def _departures(
     assert request.round_id is not None
     rankings = await round_rankings(db, identity=identity, round_id=request.round_id)
     held = {a["candidate_id"] for a in existing}
+    ballot = await _closed_ballot(db, request=request)
     out: dict[int, str] = {}
     for index, line in enumerate(request.awards):
         prize = prizes[line.prize]
+        if ballot is not None and prize["kind"] in BALLOTED_PRIZES:
+            text = ballot_departure(
+                candidate_id=line.candidate_id,
+                title=ballot["title"],
+                winners=ballot["winners"],
+                names=unique_labels(candidates.values(), blind=False),
+            )
+            if text:
+                out[index] = text
+            continue
         if prize["kind"] not in RANKED_PRIZES:
             continue
         category = prize["category_id"] or candidates[line.candidate_id]["category_id"]
