@@ -69,6 +69,7 @@ class PreviewSection(msgspec.Struct, frozen=True, kw_only=True):
     method_label: str
     input_digest: str
     top_k: int | None
+    method_used: str = ""
     global_ranking: bool
     borderline_band: list[float] | None
     lines: list[PreviewLine]
@@ -244,7 +245,10 @@ def based_on(sections: Sequence[PreviewSection]) -> str:
     """What the decisions will cite: the method and the digest of the marks, one per standing."""
     if not sections:
         return ""
-    methods = sorted({s.method for s in sections})
+    # The method actually applied when the design made the engine fall back (« affine → additive »).
+    methods = sorted(
+        {s.method if s.method_used in ("", s.method) else f"{s.method} → {s.method_used}" for s in sections}
+    )
     if len(sections) == 1:
         return f"méthode {methods[0]}, empreinte {sections[0].input_digest}"
     digests = " ; ".join(f"{s.category_name} {s.input_digest}" for s in sections)
@@ -363,6 +367,7 @@ def _section(
         category_name=view.category_name,
         method=view.method,
         method_label=view.method_label or view.method,
+        method_used=view.method_used,
         input_digest=view.input_digest,
         top_k=quota,
         global_ranking=view.global_ranking,
