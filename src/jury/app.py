@@ -19,6 +19,13 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from jury import __version__
+from jury.applications.web import (
+    RATE_LIMIT_STORE,
+    ApplicationOrganiserPages,
+    ApplicationPages,
+    ApplicationsApi,
+    application_rate_limit,
+)
 from jury.assignments.web import AssignmentPages, AssignmentsApi
 from jury.audit.web import AuditPages
 from jury.auth.web import AccessCardPages, SignInPages, provide_identity
@@ -35,10 +42,13 @@ from jury.deliberation.awards.web import DecisionPages, DecisionsApi, Qualifiers
 from jury.deliberation.grants.web import GrantPages, GrantsApi
 from jury.deliberation.minutes.web import AdvancementApi, AdvancementPages, MinutesPages
 from jury.deliberation.panel.web import NotesApi, PanelPages
+from jury.deliberation.undo.web import UndoApi, UndoPages
 from jury.deliberation.votes.web import BallotPages, BallotsApi
+from jury.diplomas.verify_web import VerifyCodePage
 from jury.diplomas.web import DiplomaPages, PublicDiplomaPages
 from jury.errors import JuryError
 from jury.imports.web import ImportPages, ImportsApi
+from jury.invitations.web import InvitationPages, InvitationsApi
 from jury.log import request_logging_middleware
 from jury.pdf.lifespan import pdf_lifespan
 from jury.results.web import StandingPages, StandingsApi
@@ -140,6 +150,8 @@ def create_app(
             QualifiersApi,
             DecisionsApi,
             DecisionPages,
+            UndoApi,
+            UndoPages,
             GrantsApi,
             GrantPages,
             AdvancementApi,
@@ -155,6 +167,12 @@ def create_app(
             ConflictRegisterPages,
             DiplomaPages,
             PublicDiplomaPages,
+            VerifyCodePage,
+            ApplicationPages,
+            ApplicationsApi,
+            ApplicationOrganiserPages,
+            InvitationsApi,
+            InvitationPages,
             create_static_files_router(
                 path="/static", directories=[settings.templates_dir / "static"], include_in_schema=False
             ),
@@ -164,10 +182,11 @@ def create_app(
         stores={
             "sessions": store.with_namespace("sessions"),
             "rate_limit": store.with_namespace("rate_limit"),
+            RATE_LIMIT_STORE: store.with_namespace(RATE_LIMIT_STORE),
         },
         lifespan=[database, pdf_lifespan, in_process_consumer],
         state=_initial_state(settings=settings, queries=queries, clock=clock),
-        middleware=[sessions.middleware, rate_limit.middleware],
+        middleware=[sessions.middleware, rate_limit.middleware, application_rate_limit(settings).middleware],
         template_config=TemplateConfig(engine=JinjaTemplateEngine.from_environment(environment)),
         exception_handlers={
             JuryError: jury_error_handler,

@@ -38,7 +38,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     pool_max_size: int = 10
     max_upload_bytes: int = 5 * 1024 * 1024
     session_idle_minutes: int = 240
-    sign_in_attempts_per_minute: int = 10
+    sign_in_attempts_per_minute: int = 300
+    """The ceiling per client address; a venue's tablets share one (see `jury.auth.limits`)."""
+    sign_in_failures_per_credential: int = 5
+    sign_in_failures_per_session: int = 10
+    sign_in_window_minutes: int = 15
     templates_dir: Path = msgspec.field(default_factory=lambda: _resource_dir("templates"))
     sql_dir: Path = msgspec.field(default_factory=lambda: _resource_dir("sql"))
     render_workers: int = 2
@@ -52,6 +56,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     in_process_jobs: bool = True
     job_heartbeat_seconds: float = 30.0
     minutes_wait_seconds: float = 20.0
+    application_document_max_bytes: int = 4 * 1024 * 1024
+    """One document sent with an application; the whole request stays under `max_upload_bytes`."""
+    applications_per_hour: int = 20
+    """Applications sent from one client address in an hour (the form's rate limit)."""
     audit_key: str = ""
     """Empty: the key file `audit.key` in the data directory (see `jury.db.audit_key`)."""
 
@@ -88,6 +96,9 @@ ENVIRONMENT: dict[str, tuple[str, type]] = {
     "JURY_MAX_UPLOAD_BYTES": ("max_upload_bytes", int),
     "JURY_SESSION_IDLE_MINUTES": ("session_idle_minutes", int),
     "JURY_SIGN_IN_ATTEMPTS_PER_MINUTE": ("sign_in_attempts_per_minute", int),
+    "JURY_SIGN_IN_FAILURES_PER_CREDENTIAL": ("sign_in_failures_per_credential", int),
+    "JURY_SIGN_IN_FAILURES_PER_SESSION": ("sign_in_failures_per_session", int),
+    "JURY_SIGN_IN_WINDOW_MINUTES": ("sign_in_window_minutes", int),
     "JURY_TEMPLATES_DIR": ("templates_dir", Path),
     "JURY_SQL_DIR": ("sql_dir", Path),
     "JURY_RENDER_WORKERS": ("render_workers", int),
@@ -101,6 +112,8 @@ ENVIRONMENT: dict[str, tuple[str, type]] = {
     "JURY_IN_PROCESS_JOBS": ("in_process_jobs", bool),
     "JURY_JOB_HEARTBEAT_SECONDS": ("job_heartbeat_seconds", float),
     "JURY_MINUTES_WAIT_SECONDS": ("minutes_wait_seconds", float),
+    "JURY_APPLICATION_DOCUMENT_MAX_BYTES": ("application_document_max_bytes", int),
+    "JURY_APPLICATIONS_PER_HOUR": ("applications_per_hour", int),
     "JURY_AUDIT_KEY": ("audit_key", str),
 }
 

@@ -116,6 +116,8 @@ AUDITED: dict[str, tuple[str, ...]] = {
     "POST /api/editions/{slug}/grants": ("deliberation.grant_awarded",),
     "POST /organisation/editions/{slug}/decisions/qualifies": ("deliberation.advanced",),
     "POST /organisation/editions/{slug}/decisions/prix": ("deliberation.award_granted",),
+    "POST /api/decisions/{decision_id}/undo": ("deliberation.decision_undone",),
+    "POST /organisation/editions/{slug}/decisions/{decision_id}/annuler": ("deliberation.decision_undone",),
     "POST /organisation/editions/{slug}/subventions": ("deliberation.grant_awarded",),
     "PUT /api/rounds/{round_id}/standings/method": ("round.method_changed",),
     "POST /api/rounds/{round_id}/standings/publish": ("standings.published",),
@@ -150,13 +152,18 @@ AUDITED: dict[str, tuple[str, ...]] = {
         "application.accepted",
     ),
     "POST /organisation/candidatures/{application_id}/refus": ("application.refused",),
+    "POST /api/editions/{slug}/invitations": ("access_codes.issued", "jurors.invited"),
+    "POST /organisation/editions/{slug}/invitations": ("access_codes.issued", "jurors.invited"),
+    "POST /api/rounds/{round_id}/reminders": ("jurors.reminded",),
+    "POST /organisation/rounds/{round_id}/rappels": ("jurors.reminded",),
 }
 
 # Route → why it appends nothing: it changes no business state.
 NOT_STATE_CHANGING: dict[str, str] = {
-    "POST /connexion": "sign-in: only the visitor's session (and the sign-in rate limiter) change",
+    "POST /connexion": "sign-in: only the visitor's session and the sign-in limits' failure counters change",
     "POST /deconnexion": "sign-out: only the visitor's session is cleared",
-    "POST /acces": "a juror's tablet signs in with a card: the session, and the card's last-use time",
+    "POST /acces": "a juror's tablet signs in with a card: the session, the card's last-use time and the "
+    "sign-in limits' failure counters",
     "POST /api/rounds/{round_id}/assignments/preview": "a preview of the automatic plan: nothing is written",
     "POST /candidater/{slug}/verification": "checks an application being typed: nothing is written",
 }
@@ -543,6 +550,7 @@ async def _application_completed(w: World) -> list[Ev]:
     response = await client.post(
         f"/candidature/{token}",
         data={**NEW_CANDIDATE, "nom_porteur": "Jeanne Vasque", "categorie": category, "projet": "Vasques"},
+        files={"documents": ("", b"", "application/octet-stream")},  # a file input left empty
     )
     assert response.status_code == 200, response.text
     return [applicant("application.updated", application_id)]
@@ -596,6 +604,71 @@ async def _application_refused_page(w: World) -> list[Ev]:
     return [organiser(await w.person(CLAIRE))("application.refused", f"application:{application_id}")]
 
 
+def with_smtp(w: World) -> Settings:
+    """Mail configured (to a port nobody listens on) and no job consumer: messages stay queued."""
+    return msgspec.structs.replace(
+        w.settings,
+        smtp_host="127.0.0.1",
+        smtp_port=free_port(),
+        smtp_from="concours@exemple.fr",
+        in_process_jobs=False,
+    )
+
+
+async def _invite(w: World, send: Callable[[AsyncTestClient, int], Awaitable[int]]) -> list[Ev]:
+    org = await w.organiser(CLAIRE, settings=with_smtp(w))
+    juror = await w.val(
+        "select person_id from edition_jurors where edition_id = $1 order by person_id limit 1",
+        await w.edition(M92_25),
+    )
+    await w.mark()
+    assert await send(org, juror) == 200
+    ev = organiser(await w.person(CLAIRE))
+    return [ev("access_codes.issued", f"edition:{M92_25}"), ev("jurors.invited", f"edition:{M92_25}")]
+
+
+@case("POST /api/editions/{slug}/invitations")
+async def _invite_api(w: World) -> list[Ev]:
+    async def send(org: AsyncTestClient, juror: int) -> int:
+        return (
+            await org.post(f"/api/editions/{M92_25}/invitations", json={"person_ids": [juror]})
+        ).status_code
+
+    return await _invite(w, send)
+
+
+@case("POST /organisation/editions/{slug}/invitations")
+async def _invite_page(w: World) -> list[Ev]:
+    async def send(org: AsyncTestClient, juror: int) -> int:
+        response = await org.post(
+            f"/organisation/editions/{M92_25}/invitations", data={"person_id": str(juror)}
+        )
+        assert "1 invitation en cours" in response.text, response.text
+        return response.status_code
+
+    return await _invite(w, send)
+
+
+async def _remind(w: World, path: str) -> list[Ev]:
+    tasting = await w.round(GATEAU_25, "tasting")
+    await w.db.conn.execute("update rounds set status = 'open', scheduled_on = null where id = $1", tasting)
+    org = await w.organiser(ROMAIN, settings=with_smtp(w))
+    await w.mark()
+    response = await org.post(path.format(round_id=tasting))
+    assert response.status_code == 200, response.text
+    return [organiser(await w.person(ROMAIN))("jurors.reminded", f"round:{tasting}")]
+
+
+@case("POST /api/rounds/{round_id}/reminders")
+async def _remind_api(w: World) -> list[Ev]:
+    return await _remind(w, "/api/rounds/{round_id}/reminders")
+
+
+@case("POST /organisation/rounds/{round_id}/rappels")
+async def _remind_page(w: World) -> list[Ev]:
+    return await _remind(w, "/organisation/rounds/{round_id}/rappels")
+
+
 @case("POST /organisation/editions/{slug}/cartes")
 async def _cards(w: World) -> list[Ev]:
     org = await w.organiser(CLAIRE)
@@ -640,7 +713,7 @@ async def _move_page(w: World) -> list[Ev]:
     tablet = await w.juror(M92_25, chair)
     await w.mark()
     response = await tablet.post(
-        f"/organisation/rounds/{semi}/etat", data={"to": "closed"}, follow_redirects=False
+        f"/organisation/rounds/{semi}/etat", data={"to": "closed", "confirme": "oui"}, follow_redirects=False
     )
     assert response.status_code == 303, response.text
     return [Ev(chair, f"chair:{chair}", "round.moved", f"round:{semi}")]
@@ -1144,6 +1217,50 @@ async def _awards_api(w: World) -> list[Ev]:
     assert response.status_code == 201, response.text
     ev = organiser(await w.person(ROMAIN))
     return [ev("deliberation.award_granted", f"candidate:{c}") for c in (first, second, third)]
+
+
+async def awarded_first_prize(w: World, org: AsyncTestClient) -> tuple[int, int]:
+    """The Gâteau 2025 podium given (before the mark); the first prize's decision and its laureate."""
+    first, second, third = (await cakes(w))[:3]
+    given = await org.post(
+        f"/api/editions/{GATEAU_25}/awards",
+        json={
+            "awards": [
+                {"prize": "premier-prix", "candidate_id": first},
+                {"prize": "deuxieme-prix", "candidate_id": second},
+                {"prize": "troisieme-prix", "candidate_id": third},
+            ],
+            "based_on": "moyenne des notes, empreinte 9c1d",
+        },
+    )
+    assert given.status_code == 201, given.text
+    decisions = (await org.get(f"/api/editions/{GATEAU_25}/decisions")).json()
+    [decision] = [d for d in decisions if d["candidate_id"] == first and d["kind"] == "award"]
+    return decision["id"], first
+
+
+@case("POST /api/decisions/{decision_id}/undo")
+async def _undo_api(w: World) -> list[Ev]:
+    org = await w.organiser(ROMAIN)
+    decision, laureate = await awarded_first_prize(w, org)
+    await w.mark()
+    response = await org.post(f"/api/decisions/{decision}/undo", json={"reason": "Erreur de report"})
+    assert response.status_code == 200, response.text
+    return [organiser(await w.person(ROMAIN))("deliberation.decision_undone", f"candidate:{laureate}")]
+
+
+@case("POST /organisation/editions/{slug}/decisions/{decision_id}/annuler")
+async def _undo_page(w: World) -> list[Ev]:
+    org = await w.organiser(ROMAIN)
+    decision, laureate = await awarded_first_prize(w, org)
+    await w.mark()
+    response = await org.post(
+        f"/organisation/editions/{GATEAU_25}/decisions/{decision}/annuler",
+        data={"reason": "Erreur de report"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    return [organiser(await w.person(ROMAIN))("deliberation.decision_undone", f"candidate:{laureate}")]
 
 
 @case("POST /organisation/editions/{slug}/decisions/prix")

@@ -84,6 +84,9 @@ ROUTE_POLICY: dict[str, str] = {
     "GET /organisation/editions/{slug}/cartes": "organiser",
     "POST /organisation/editions/{slug}/cartes": "organiser",
     "POST /api/rounds/{round_id}/status": "organiser",
+    "GET /organisation/rounds/{round_id}/etat": "chair",
+    "POST /api/decisions/{decision_id}/undo": "chair",
+    "POST /organisation/editions/{slug}/decisions/{decision_id}/annuler": "organiser",
     "POST /api/rounds/{round_id}/corrections": "chair",
     "POST /api/rounds/{round_id}/eligibility": "organiser",
     "POST /organisation/rounds/{round_id}/etat": "organiser",
@@ -172,6 +175,7 @@ ROUTE_POLICY: dict[str, str] = {
     "GET /organisation/editions/{slug}/diplomes/{diploma_id}/pdf": "organiser",
     "POST /organisation/editions/{slug}/diplomes/{diploma_id}/revoquer": "organiser",
     "POST /organisation/editions/{slug}/diplomes/liens/{link_id}/revoquer": "organiser",
+    "GET /verifier": "public",
     "GET /verifier/{code}": "link",
     "GET /diplome/{token}": "link",
     "GET /diplome/{token}/pdf": "link",
@@ -202,6 +206,12 @@ ROUTE_POLICY: dict[str, str] = {
     "POST /organisation/candidatures/{application_id}/acceptation": "organiser",
     "POST /organisation/candidatures/{application_id}/refus": "organiser",
     "GET /organisation/candidatures/{application_id}/documents/{document_id}": "organiser",
+    "POST /api/editions/{slug}/invitations": "organiser",
+    "POST /api/rounds/{round_id}/reminders": "organiser",
+    "GET /api/editions/{slug}/messages": "organiser",
+    "GET /organisation/editions/{slug}/invitations": "organiser",
+    "POST /organisation/editions/{slug}/invitations": "organiser",
+    "POST /organisation/rounds/{round_id}/rappels": "organiser",
 }
 
 # Who may pass, per audience. Everyone else is refused.
@@ -277,6 +287,7 @@ def concrete(template: str, demo: Demo) -> str:
         "person_id": demo.juror_id,
         "ballot_id": 999_999,  # the demo has no ballot: guards and membership checks still answer first
         "diploma_id": 999_999,
+        "decision_id": 999_999,  # no such decision: refusals still come first, allowed roles get 404
         "link_id": 999_999,
         "kind": "candidates",
         "code": "ZZZZ-ZZZZ",

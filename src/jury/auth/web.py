@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from typing import Annotated
+from typing import Annotated, Literal
 
 import msgspec
 import segno
@@ -45,8 +45,12 @@ class CodeForm(msgspec.Struct):
 
 
 class CardsForm(msgspec.Struct):
-    action: str = "issue"
-    person_id: int | None = None
+    """Reissuing every card (`issue` without `person_id`) revokes every juror's card mid-event: it acts
+    only with `confirme=oui`, from the confirmation the page shows first."""
+
+    action: Literal["issue", "issue-missing", "revoke"] = "issue"
+    person_id: Annotated[int, msgspec.Meta(ge=1)] | None = None
+    confirme: Literal["", "oui"] = ""
 
 
 def provide_identity(request: Request) -> Identity | None:
@@ -183,6 +187,14 @@ class SignInPages(Controller):
         return Redirect("/jure/", status_code=303)
 
 
+def _revocation_message(page: service.CardsPage) -> str | None:
+    if not page.revoke_asked:
+        return None
+    if page.revoked:
+        return "Carte révoquée : ce code ne permet plus de se connecter."
+    return "Ce juré n'avait pas de carte active : rien n'a changé."
+
+
 def qr_data_uri(url: str) -> str:
     return segno.make(url, error="m").svg_data_uri(scale=4, border=2)
 
@@ -199,7 +211,12 @@ class AccessCardPages(Controller):
             "organiser/cards.html", context={"edition": page.edition, "jurors": page.jurors, "message": None}
         )
 
-    @post("/", summary="Émettre, réémettre ou révoquer des cartes d'accès", status_code=200)
+    @post(
+        "/",
+        summary="Émettre, réémettre ou révoquer des cartes d'accès",
+        status_code=200,
+        responses=error_responses({422: "Révocation sans juré choisi (`person_id`)."}),
+    )
     async def act(
         self,
         db: Database,
@@ -208,6 +225,17 @@ class AccessCardPages(Controller):
         identity: Identity,
         data: Annotated[CardsForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
     ) -> Template:
+        if data.action == "issue" and data.person_id is None and data.confirme != "oui":
+            page = await service.cards_page(db, identity=identity, slug=slug)
+            return Template(
+                "organiser/cards.html",
+                context={
+                    "edition": page.edition,
+                    "jurors": page.jurors,
+                    "message": None,
+                    "confirm_reissue": sum(1 for j in page.jurors if j.has_code),
+                },
+            )
         page = await service.act_on_cards(
             db, identity=identity, slug=slug, action=data.action, person_id=data.person_id
         )
@@ -217,9 +245,7 @@ class AccessCardPages(Controller):
                 context={
                     "edition": page.edition,
                     "jurors": page.jurors,
-                    "message": "Carte révoquée : ce code ne permet plus de se connecter."
-                    if page.revoked
-                    else None,
+                    "message": _revocation_message(page),
                 },
             )
         base = state.settings.base_url.rstrip("/")

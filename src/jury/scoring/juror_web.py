@@ -8,9 +8,10 @@ Both go through the same service call, so the rules cannot drift apart.
 from __future__ import annotations
 
 import math
+import re
 import uuid
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import msgspec
 from litestar import Controller, MediaType, Request, Response, get, post, put
@@ -36,6 +37,8 @@ from jury.scoring.models import (
 )
 from jury.scoring.shared_web import scoring_errors
 from jury.scoring.sheets import DeclarationsMissing, VersionConflict, number_fr
+from jury.web.openapi_errors import error_responses
+from jury.web.openapi_forms import form_body
 
 __all__ = ["JurorApi", "JurorPages"]
 
@@ -292,11 +295,39 @@ def _declarations_from_form(form: FormMultiDict, current: RoundDeclarations) -> 
     return out
 
 
+class SheetForm(msgspec.Struct):
+    """The sheet's form as `_submission_from_form` reads it (marks and comments: `value-<criterion id>`,
+    `comment-<criterion id>`); a mark out of the criterion's bounds is refused by the service (422)."""
+
+    version: Annotated[int, msgspec.Meta(ge=0)] = 0
+    action: Literal["draft", "submit"] = "draft"
+    comment: str = ""
+    abstained: Literal["on", ""] = ""
+    abstention_reason: str = ""
+
+
+SHEET_FIELDS = {"^value-[0-9]+$": {"type": "string"}, "^comment-[0-9]+$": {"type": "string"}}
+
+
+class DeclarationsForm(msgspec.Struct):
+    """The declarations' form: `choice-<candidate id>` (« none » or « conflict ») and `reason-<candidate id>`."""
+
+
+DECLARATION_FIELDS = {
+    "^choice-[0-9]+$": {"type": "string", "enum": ["none", "conflict"]},
+    "^reason-[0-9]+$": {"type": "string"},
+}
+TO_DECLARATIONS = {
+    303: ResponseSpec(
+        data_container=None, description="Déclarations de conflits à faire d'abord : vers leur page."
+    )
+}
+
+
 class JurorPages(Controller):
     path = "/jure"
     tags = ["jurés"]
     guards = [requires_juror]
-    include_in_schema = False
 
     @get("/", summary="Mes candidats")
     async def home(
@@ -316,7 +347,11 @@ class JurorPages(Controller):
             media_type=MediaType.HTML,
         )
 
-    @get("/sw.js", summary="Service worker des tablettes (pages consultables hors connexion)")
+    @get(
+        "/sw.js",
+        summary="Service worker des tablettes (pages consultables hors connexion)",
+        media_type="text/javascript; charset=utf-8",
+    )
     async def service_worker(self, state: State) -> Response[bytes]:
         """Served from /jure/ rather than /static/ so that its scope covers the juror pages."""
         script = (state.settings.templates_dir / "static" / "sw.js").read_bytes()
@@ -335,6 +370,10 @@ class JurorPages(Controller):
         "/tours/{round_id:int}/conflits",
         summary="Déclarer mes conflits d'intérêts (formulaire)",
         status_code=303,
+        opt=form_body(DeclarationsForm, dynamic=DECLARATION_FIELDS),
+        responses=error_responses(
+            {422: "Déclaration incomplète ou sans motif : la page s'affiche à nouveau."}, page=True
+        ),
     )
     async def declare(
         self, request: Request, db: Database, identity: Identity, round_id: int
@@ -351,7 +390,11 @@ class JurorPages(Controller):
             return _declarations_template(current, form=form, errors=exc.errors, status_code=exc.status_code)
         return Redirect("/jure/?fait=declarations", status_code=303)
 
-    @get("/feuilles/{round_id:int}/{candidate_id:int}", summary="Feuille d'évaluation")
+    @get(
+        "/feuilles/{round_id:int}/{candidate_id:int}",
+        summary="Feuille d'évaluation",
+        responses=TO_DECLARATIONS,
+    )
     async def sheet(
         self,
         db: Database,
@@ -365,13 +408,22 @@ class JurorPages(Controller):
                 db, identity=identity, round_id=round_id, candidate_id=candidate_id
             )
         except DeclarationsMissing:
-            return Redirect(f"/jure/tours/{round_id}/conflits", status_code=303)
+            return Redirect(f"/jure/tours/{round_id}/conflits?depuis=feuille", status_code=303)
         return _sheet_template(page, juror_id=identity.person_id, message=DONE.get(fait or ""))
 
     @post(
         "/feuilles/{round_id:int}/{candidate_id:int}",
         summary="Enregistrer une feuille (formulaire)",
         status_code=303,
+        opt=form_body(SheetForm, dynamic=SHEET_FIELDS),
+        responses=error_responses(
+            {
+                409: "Feuille modifiée ailleurs entre-temps : la version enregistrée s'affiche, vos saisies "
+                "rappelées.",
+                422: "Note hors barème, manquante ou tour clos : la feuille s'affiche à nouveau.",
+            },
+            page=True,
+        ),
     )
     async def save(
         self, request: Request, db: Database, identity: Identity, round_id: int, candidate_id: int
@@ -381,7 +433,7 @@ class JurorPages(Controller):
                 db, identity=identity, round_id=round_id, candidate_id=candidate_id
             )
         except DeclarationsMissing:
-            return Redirect(f"/jure/tours/{round_id}/conflits", status_code=303)
+            return Redirect(f"/jure/tours/{round_id}/conflits?depuis=feuille", status_code=303)
         submission, shown = _submission_from_form(await request.form(), page)
         try:
             async with db.transaction():  # a savepoint: a refused write leaves nothing, not even its key
@@ -426,10 +478,23 @@ def _declarations_template(
             "current": current,
             "rows": rows,
             "errors": errors,
-            "by_candidate": {
-                e.field.split(".")[1]: e.message for e in errors if e.field.startswith("candidate.")
-            },
+            "by_candidate": _errors_by_candidate(errors, form=form, current=current),
         },
         status_code=status_code,
         media_type=MediaType.HTML,
     )
+
+
+def _errors_by_candidate(
+    errors: list[Any], *, form: FormMultiDict | None, current: RoundDeclarations
+) -> dict[str, str]:
+    """Each error under its candidate's row (id as text): `candidate.<id>` names it, `declarations.<i>.…`
+    names the i-th declaration the form made (`_declarations_from_form`'s order)."""
+    sent = _declarations_from_form(form, current) if form is not None else []
+    out: dict[str, str] = {}
+    for e in errors:
+        if e.field.startswith("candidate."):
+            out.setdefault(e.field.split(".")[1], e.message)
+        elif (m := re.match(r"declarations\.(\d+)\.", e.field)) and int(m[1]) < len(sent):
+            out.setdefault(str(sent[int(m[1])].candidate_id), e.message)
+    return out

@@ -56,10 +56,7 @@ async def test_the_proces_verbal_states_each_grant_the_total_and_the_budget_left
         "Décision Candidat Motif Montant accordé Fondement Par Le "
         "Lauréat : Lauréat Progr'ESS Ludothèque Comité du 12 mars 15 000 € grille /100"
     ), decisions
-    assert (
-        "Lauréat : Lauréat Progr'ESS Café des aidants Comité du 12 mars 10 000 € grille /100"
-        in decisions
-    )
+    assert "Lauréat : Lauréat Progr'ESS Café des aidants Comité du 12 mars 10 000 € grille /100" in decisions
     assert "Ressourcerie" not in decisions.split("Total accordé", 1)[0]  # judged, not granted
     assert (
         "Total accordé par ce jury 25 000 € Budget de l'édition 100 000 € Reste disponible sur le budget 75 000 €"

@@ -103,7 +103,7 @@ class DecisionPages(Controller):
 
     @get("/", summary="Décisions, qualifiés et prix d'une édition")
     async def decisions(self, db: Database, identity: Identity, slug: str) -> Template:
-        return await _decisions_page(db, identity=identity, slug=slug)
+        return await decisions_page_template(db, identity=identity, slug=slug)
 
     @post("/prix", summary="Attribuer des prix (formulaire)", status_code=303)
     async def award(
@@ -128,10 +128,12 @@ class DecisionPages(Controller):
                     reason=str(form.get("reason", "")),
                     based_on=str(form.get("based_on", "")),
                     allow_vacant=form.get("allow_vacant") == "on",
+                    round_id=one_int(form.get("round_id", ""), what="Tour"),
+                    ballot_id=one_int(form.get("ballot_id", ""), what="Scrutin"),
                 ),
             )
         except Invalid as exc:
-            return await _decisions_page(db, identity=identity, slug=slug, error=exc)
+            return await decisions_page_template(db, identity=identity, slug=slug, error=exc)
         return Redirect(f"/organisation/editions/{slug}/decisions#prix", status_code=303)
 
     @post("/qualifies", summary="Confirmer les qualifiés (formulaire)", status_code=303)
@@ -151,11 +153,11 @@ class DecisionPages(Controller):
                 panel_id=one_int(form.get("panel_id", ""), what="Jury"),
             )
         except Invalid as exc:
-            return await _decisions_page(db, identity=identity, slug=slug, error=exc)
+            return await decisions_page_template(db, identity=identity, slug=slug, error=exc)
         return Redirect(f"/organisation/editions/{slug}/decisions", status_code=303)
 
 
-async def _decisions_page(
+async def decisions_page_template(
     db: Database, *, identity: Identity, slug: str, error: JuryError | None = None
 ) -> Template:
     """The page, with the refusal of a form when it comes back from one."""

@@ -84,7 +84,6 @@ class DecisionLine(msgspec.Struct, frozen=True, kw_only=True):
     undone: str = ""  # for an undone decision: when, by whom and why it was undone
 
 
-
 class GrantTotals(msgspec.Struct, frozen=True, kw_only=True):
     """What the panel's grants weigh against the edition's budget, every figure in French euros."""
 

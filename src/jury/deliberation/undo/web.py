@@ -56,7 +56,7 @@ class UndoPages(Controller):
         "/annuler",
         summary="Annuler une décision (formulaire de la page des décisions)",
         status_code=303,
-        responses=error_responses(REFUSALS, page=True),
+        responses=error_responses({s: d for s, d in REFUSALS.items() if s != 403}, page=True),
     )
     async def undo(
         self,
