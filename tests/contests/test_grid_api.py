@@ -359,3 +359,29 @@ async def test_a_label_and_a_cohort_are_prizes_several_laureates_hold(client, db
     assert await db.conn.fetchval("select count(*) from prizes where edition_id = $1", edition) == 1
     grid_page = await client.get(f"/organisation/editions/{SLUG}/grille")
     assert 'value="label"' in grid_page.text and 'value="cohort"' in grid_page.text
+
+
+async def test_the_prizes_form_sets_how_many_laureates_a_cohort_takes(client, db):
+    await scene(db)
+    await sign_in(client, email="ess@exemple.fr")
+    form = {
+        "code-0": "promotion",
+        "name-0": "Promotion Boost",
+        "kind-0": "cohort",
+        "max_winners-0": "6",
+        "code-1": "label",
+        "name-1": "Label",
+        "kind-1": "label",
+    }
+    saved = await client.post(f"/organisation/editions/{SLUG}/grille/prix", data=form, follow_redirects=False)
+    assert saved.status_code == 303, saved.text
+    prizes = (await client.get(f"/api/editions/{SLUG}/grid")).json()["prizes"]
+    assert [(p["code"], p["max_winners"]) for p in prizes] == [("promotion", 6), ("label", None)]
+    page = await client.get(f"/organisation/editions/{SLUG}/grille")
+    assert 'name="max_winners-0" min="1" value="6"' in page.text
+    refused = await client.post(
+        f"/organisation/editions/{SLUG}/grille/prix",
+        data={**form, "max_winners-0": "six"},
+        headers={"Accept": "text/html"},
+    )
+    assert refused.status_code == 422 and "Nombre entier attendu." in refused.text

@@ -99,6 +99,7 @@ PRIZE_FIELDS = {
     **{f"^{name}-[0-9]+$": {"type": "string"} for name in ("code", "name", "category")},
     "^kind-[0-9]+$": {"type": "string", "enum": list(PRIZE_KINDS)},
     **{f"^{name}-[0-9]+$": {"type": "integer", "minimum": 0} for name in ("place", "amount_eur")},
+    "^max_winners-[0-9]+$": {"type": "integer", "minimum": 1},
     "^ex_aequo_allowed-[0-9]+$": {"type": "string", "enum": ["on"]},
 }
 

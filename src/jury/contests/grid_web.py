@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgspec
 from litestar import Controller, Request, get, post, put
 from litestar.datastructures import FormMultiDict
 from litestar.params import JSONBody
@@ -164,9 +165,17 @@ def _prizes_from_form(form: FormMultiDict) -> PrizesRequest:
                 place=_number(form, f"place-{i}", field=f"{at}.place", whole=True),
                 amount_eur=_number(form, f"amount_eur-{i}", field=f"{at}.amount_eur", whole=True),
                 ex_aequo_allowed=f"ex_aequo_allowed-{i}" in form,
+                max_winners=_max_winners(form, i, field=f"{at}.max_winners"),
             )
         )
     return PrizesRequest(prizes=prizes, allow_multiple_prizes="allow_multiple_prizes" in form)
+
+
+def _max_winners(form: FormMultiDict, i: int, *, field: str) -> int | msgspec.UnsetType | None:
+    """A blank cell keeps the prize's stored maximum, or its kind's default (one for a prize of one place,
+    none for a label, a cohort or the laureates of a call)."""
+    value = _number(form, f"max_winners-{i}", field=field, whole=True)
+    return msgspec.UNSET if value is None else int(value)
 
 
 def _split(text: str) -> list[str]:
