@@ -450,8 +450,9 @@ def main() -> None:
                     str(tmp / "data"),
                     "--port",
                     str(full_port),
-                ]
-                + ["--workers", str(args.workers)],
+                    "--workers",
+                    str(args.workers),
+                ],
                 env=env,
                 log=tmp / "full.log",
             )
