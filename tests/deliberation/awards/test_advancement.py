@@ -94,7 +94,7 @@ async def test_preview_lists_the_top_two_of_each_panel_by_calibrated_score(clien
         assert section["input_digest"] == standing["input_digest"]
         # Three jurors, three or four candidates: too few marks for range use, the additive model is applied.
         assert standing["method_used"] == "additive"
-        assert panel["based_on"] == f"méthode affine → additive, empreinte {standing['input_digest']}"
+        assert panel["based_on"] == f"méthode affine, empreinte {standing['input_digest']}"
         assert [line["p_top_k"] for line in section["lines"]] == [
             line["p_top_k"] for line in standing["lines"]
         ]

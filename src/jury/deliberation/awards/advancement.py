@@ -245,10 +245,9 @@ def based_on(sections: Sequence[PreviewSection]) -> str:
     """What the decisions will cite: the method and the digest of the marks, one per standing."""
     if not sections:
         return ""
-    # The method actually applied when the design made the engine fall back (« affine → additive »).
-    methods = sorted(
-        {s.method if s.method_used in ("", s.method) else f"{s.method} → {s.method_used}" for s in sections}
-    )
+    # The round's method; a standing that fell back says so on its page (`method_used`): the text stays
+    # within the 500 characters a decision's `based_on` allows, with five digests.
+    methods = sorted({s.method for s in sections})
     if len(sections) == 1:
         return f"méthode {methods[0]}, empreinte {sections[0].input_digest}"
     digests = " ; ".join(f"{s.category_name} {s.input_digest}" for s in sections)
