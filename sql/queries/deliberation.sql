@@ -292,3 +292,21 @@ order by b.id
 -- name: delib_ballot_result
 -- A ballot's round, state and result, for a prize sheet that cites it.
 select id, round_id, title, status, result from ballots where id = :ballot_id
+
+-- name: delib_chair_decisions
+-- The prizes and grants of an edition decided in rounds this person chairs, still standing: what the
+-- chair may correct once the edition is decided.
+select d.id, d.kind, d.round_id, r.name as round_name, d.candidate_id, c.organisation_name, c.person_name,
+       c.entry_number, pr.name as prize_name, a.granted_eur, d.reason, d.decided_at
+from decisions d
+join rounds r on r.id = d.round_id
+join candidates c on c.id = d.candidate_id
+left join awards a on a.decision_id = d.id
+left join prizes pr on pr.id = a.prize_id
+where d.edition_id = :edition_id and d.undone_at is null and d.kind in ('award', 'laureate')
+  and exists (select 1 from panels p join panel_members pm on pm.panel_id = p.id
+              where p.round_id = d.round_id and pm.person_id = :person_id and pm.role = 'chair')
+order by d.decided_at, d.id
+
+-- name: delib_edition_state
+select id, status, slug from editions where id = :edition_id

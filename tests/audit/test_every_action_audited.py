@@ -118,6 +118,7 @@ AUDITED: dict[str, tuple[str, ...]] = {
     "POST /organisation/editions/{slug}/decisions/prix": ("deliberation.award_granted",),
     "POST /api/decisions/{decision_id}/undo": ("deliberation.decision_undone",),
     "POST /organisation/editions/{slug}/decisions/{decision_id}/annuler": ("deliberation.decision_undone",),
+    "POST /deliberation/corrections/{decision_id}": ("deliberation.decision_undone",),
     "POST /organisation/editions/{slug}/subventions": ("deliberation.grant_awarded",),
     "PUT /api/rounds/{round_id}/standings/method": ("round.method_changed",),
     "POST /api/rounds/{round_id}/standings/publish": ("standings.published",),
@@ -162,6 +163,7 @@ AUDITED: dict[str, tuple[str, ...]] = {
 NOT_STATE_CHANGING: dict[str, str] = {
     "POST /connexion": "sign-in: only the visitor's session and the sign-in limits' failure counters change",
     "POST /deconnexion": "sign-out: only the visitor's session is cleared",
+    "POST /langue": "the visitor's language, kept in their session only",
     "POST /acces": "a juror's tablet signs in with a card: the session, the card's last-use time and the "
     "sign-in limits' failure counters",
     "POST /api/rounds/{round_id}/assignments/preview": "a preview of the automatic plan: nothing is written",
@@ -940,7 +942,9 @@ async def open_ballot(w: World, p: Panel, chair: AsyncTestClient) -> int:
 
 
 async def tied_ballot(w: World, p: Panel) -> tuple[int, AsyncTestClient]:
-    """An approval ballot closed on a tie: the juror approves one candidate, the chair the other."""
+    """An approval ballot closed on a tie: the juror approves one candidate, the chair the other. The edition's
+    tie-break is left to the chair alone, so the calibrated score does not settle the tie first."""
+    await w.db.conn.execute("update editions set tie_break_policy = '{chair}' where slug = $1", M92_25)
     chair = await w.juror(M92_25, p.chair)
     juror = await w.juror(M92_25, p.juror)
     ballot = await open_ballot(w, p, chair)
@@ -1220,8 +1224,11 @@ async def _awards_api(w: World) -> list[Ev]:
 
 
 async def awarded_first_prize(w: World, org: AsyncTestClient) -> tuple[int, int]:
-    """The Gâteau 2025 podium given (before the mark); the first prize's decision and its laureate."""
+    """The Gâteau 2025 podium given in its tasting (moved to deliberation by hand, before the mark); the
+    first prize's decision and its laureate."""
     first, second, third = (await cakes(w))[:3]
+    tasting = await w.round(GATEAU_25, "tasting")
+    await w.db.conn.execute("update rounds set status = 'deliberation' where id = $1", tasting)
     given = await org.post(
         f"/api/editions/{GATEAU_25}/awards",
         json={
@@ -1230,6 +1237,8 @@ async def awarded_first_prize(w: World, org: AsyncTestClient) -> tuple[int, int]
                 {"prize": "deuxieme-prix", "candidate_id": second},
                 {"prize": "troisieme-prix", "candidate_id": third},
             ],
+            "round_id": tasting,
+            "reason": "Podium du jury de dégustation",
             "based_on": "moyenne des notes, empreinte 9c1d",
         },
     )
@@ -1261,6 +1270,27 @@ async def _undo_page(w: World) -> list[Ev]:
     )
     assert response.status_code == 303, response.text
     return [organiser(await w.person(ROMAIN))("deliberation.decision_undone", f"candidate:{laureate}")]
+
+
+@case("POST /deliberation/corrections/{decision_id}")
+async def _chair_correction(w: World) -> list[Ev]:
+    org = await w.organiser(ROMAIN)
+    decision, laureate = await awarded_first_prize(w, org)
+    await w.db.conn.execute("update editions set status = 'decided' where slug = $1", GATEAU_25)
+    chair = await w.val(
+        "select m.person_id from panel_members m join panels p on p.id = m.panel_id "
+        "where p.round_id = $1 and m.role = 'chair'",
+        await w.round(GATEAU_25, "tasting"),
+    )
+    tablet = await w.juror(GATEAU_25, chair)
+    await w.mark()
+    response = await tablet.post(
+        f"/deliberation/corrections/{decision}",
+        data={"reason": "Erreur de report", "replacement_candidate_id": ""},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    return [Ev(chair, f"chair:{chair}", "deliberation.decision_undone", f"candidate:{laureate}")]
 
 
 @case("POST /organisation/editions/{slug}/decisions/prix")

@@ -27,16 +27,8 @@ from jury.web.openapi_forms import form_body
 
 # Served by Litestar itself (the schema and its viewers) or as files: not operations of the API.
 NOT_OPERATIONS = ("/schema", "/static/")
-# The grants and decisions pages are being reworked by the lead (deliberation/grants/web.py, awards/web.py):
-# their documentation is ready in `jury.deliberation.forms_web` (GRANTS_FORM, AWARDS_FORM, QUALIFIERS_FORM,
-# PAGE_REFUSED) to be wired there with `include_in_schema = False` removed; nothing else may wait here.
-PENDING = {
-    ("GET", "/organisation/editions/{slug}/subventions"),
-    ("POST", "/organisation/editions/{slug}/subventions"),
-    ("GET", "/organisation/editions/{slug}/decisions"),
-    ("POST", "/organisation/editions/{slug}/decisions/prix"),
-    ("POST", "/organisation/editions/{slug}/decisions/qualifies"),
-}
+# Every served route is documented: nothing may wait here.
+PENDING: set[tuple[str, str]] = set()
 # Routes that take the request for something other than a body.
 NO_BODY = {("POST", "/deconnexion")}  # clears the session
 FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}

@@ -13,7 +13,7 @@ from litestar.response import Redirect, Template
 from jury.access.guards import requires_organiser, requires_sign_in
 from jury.access.identity import Identity
 from jury.db.queries import Database
-from jury.errors import Conflict, Invalid, JuryError
+from jury.errors import JuryError
 from jury.rounds import corrections, eligibility, move_preview, routing, service
 from jury.rounds.corrections import Correction
 from jury.rounds.eligibility import EligibilityOutcome
@@ -23,9 +23,10 @@ from jury.web.openapi_errors import error_responses
 
 MOVE_REFUSALS = error_responses(
     {
-        409: "Passage impossible depuis l'état actuel du tour (tour clos, étape sautée, ou ouverture de la "
-        "notation par la présidence).",
-        422: "Le tour n'est pas prêt à être ouvert : chaque problème est listé.",
+        409: "Passage impossible depuis l'état actuel du tour (tour clos, étape sautée, ouverture de la "
+        "notation par la présidence, ou retour à la notation alors que des décisions reposent sur le tour).",
+        422: "Le tour n'est pas prêt à être ouvert (chaque problème est listé), ou le motif manque pour revenir "
+        "de la délibération à la notation.",
     }
 )
 
@@ -179,13 +180,7 @@ class RoundPages(Controller):
         description="Passer en délibération, clore le tour ou revenir à la notation demandent d'abord la "
         "confirmation (`confirme=oui`) : sans elle, redirection vers la page qui en donne les conséquences.",
         status_code=303,
-        responses=error_responses(
-            {
-                409: "Passage impossible : la page de confirmation s'affiche à nouveau avec le motif.",
-                422: "Tour pas prêt, ou motif manquant pour revenir à la notation : la page s'affiche à nouveau.",
-            },
-            page=True,
-        ),
+        responses=MOVE_REFUSALS,
     )
     async def move(
         self,
@@ -198,12 +193,9 @@ class RoundPages(Controller):
             db, identity=identity, round_id=round_id, target=data.to
         ):
             return Redirect(f"/organisation/rounds/{round_id}/etat?to={data.to}", status_code=303)
-        try:
-            slug = await service.move_round_from_page(
-                db, identity=identity, round_id=round_id, target=data.to, reason=data.reason
-            )
-        except (Conflict, Invalid) as exc:
-            return await _confirmation(db, identity=identity, round_id=round_id, target=data.to, error=exc)
+        slug = await service.move_round_from_page(
+            db, identity=identity, round_id=round_id, target=data.to, reason=data.reason
+        )
         return Redirect(f"/organisation/editions/{slug}", status_code=303)
 
     @get(

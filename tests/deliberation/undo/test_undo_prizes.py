@@ -274,3 +274,45 @@ async def test_a_prize_against_the_ballot_it_follows_needs_a_reason(
     )
     assert other_round.status_code == 422
     assert other_round.json()["errors"][0]["field"] == "ballot_id"
+
+
+async def test_the_chair_corrects_from_the_tablet_once_the_edition_is_decided(
+    db: Database, client, tasted, as_organiser, as_juror, count
+):
+    g = tasted
+    await as_organiser("cma@exemple.fr")
+    assert (await client.post(f"/api/editions/{SLUG}/awards", json=podium(g, 1, 2, 3))).status_code == 201
+    third = await decision_of(client, candidate_id=g.cakes[3])
+    assert (
+        await client.get("/deliberation/corrections")
+    ).status_code == 403  # organisers use the decisions page
+    client.cookies.clear()
+
+    await as_juror(g.edition, g.chair)
+    before = await client.get("/deliberation/corrections")
+    assert "Les corrections de la présidence s'ouvrent une fois l'édition décidée" in before.text.replace(
+        "&#39;", "'"
+    )
+    await db.conn.execute("update editions set status = 'decided' where id = $1", g.edition)
+    page = await client.get("/deliberation/corrections")
+    assert page.status_code == 200 and f'action="/deliberation/corrections/{third["id"]}"' in page.text
+    no_reason = await client.post(f"/deliberation/corrections/{third['id']}", data={"reason": ""})
+    assert no_reason.status_code == 422 and "Indiquez par écrit pourquoi" in no_reason.text
+    done = await client.post(
+        f"/deliberation/corrections/{third['id']}",
+        data={"reason": "Notes du n° 3 et du n° 4 inversées", "replacement_candidate_id": str(g.cakes[4])},
+        follow_redirects=False,
+    )
+    assert (done.status_code, done.headers["location"]) == (303, "/deliberation/corrections?fait=1")
+    held = (
+        "select a.candidate_id from awards a join prizes p on p.id = a.prize_id "
+        "where p.code = 'troisieme' and a.undone_at is null"
+    )
+    assert await count(held) == g.cakes[4]
+
+    client.cookies.clear()
+    await as_juror(g.edition, g.juror)  # not the chair: nothing to correct, nothing shown
+    other = await client.get("/deliberation/corrections")
+    assert "Aucun prix ni aucune subvention décidés dans un tour que vous présidez." in other.text
+    refused = await client.post(f"/deliberation/corrections/{third['id']}", data={"reason": "x"})
+    assert refused.status_code == 403

@@ -14,6 +14,7 @@ from litestar.response import Redirect, Template
 from jury.access.guards import requires_organiser
 from jury.access.identity import Identity
 from jury.db.queries import Database
+from jury.deliberation import forms_web as page_forms
 from jury.deliberation.awards import decisions, service
 from jury.deliberation.awards.models import (
     Advancement,
@@ -99,13 +100,18 @@ class DecisionPages(Controller):
     path = "/organisation/editions/{slug:str}/decisions"
     tags = ["organisation"]
     guards = [requires_organiser]
-    include_in_schema = False
 
     @get("/", summary="Décisions, qualifiés et prix d'une édition")
     async def decisions(self, db: Database, identity: Identity, slug: str) -> Template:
         return await decisions_page_template(db, identity=identity, slug=slug)
 
-    @post("/prix", summary="Attribuer des prix (formulaire)", status_code=303)
+    @post(
+        "/prix",
+        summary="Attribuer des prix (formulaire)",
+        status_code=303,
+        opt=page_forms.AWARDS_FORM,
+        responses=page_forms.PAGE_REFUSED,
+    )
     async def award(
         self, request: Request, db: Database, identity: Identity, slug: str
     ) -> Template | Redirect:
@@ -136,7 +142,13 @@ class DecisionPages(Controller):
             return await decisions_page_template(db, identity=identity, slug=slug, error=exc)
         return Redirect(f"/organisation/editions/{slug}/decisions#prix", status_code=303)
 
-    @post("/qualifies", summary="Confirmer les qualifiés (formulaire)", status_code=303)
+    @post(
+        "/qualifies",
+        summary="Confirmer les qualifiés (formulaire)",
+        status_code=303,
+        opt=page_forms.QUALIFIERS_FORM,
+        responses=page_forms.PAGE_REFUSED,
+    )
     async def advance(
         self, request: Request, db: Database, identity: Identity, slug: str
     ) -> Template | Redirect:

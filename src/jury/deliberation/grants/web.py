@@ -14,6 +14,7 @@ from litestar.response import Redirect, Template
 from jury.access.guards import requires_organiser
 from jury.access.identity import Identity
 from jury.db.queries import Database
+from jury.deliberation import forms_web as page_forms
 from jury.deliberation.awards.models import AwardRow
 from jury.deliberation.forms import ints
 from jury.deliberation.grants import service
@@ -90,7 +91,6 @@ class GrantPages(Controller):
     path = "/organisation/editions/{slug:str}/subventions"
     tags = ["organisation"]
     guards = [requires_organiser]
-    include_in_schema = False
 
     @get("/", summary="Répartition des subventions")
     async def grants(
@@ -100,14 +100,20 @@ class GrantPages(Controller):
             db, identity=identity, slug=slug, order=_order(ordre), min_partial=minimum, ordre=ordre
         )
 
-    @post("/", summary="Enregistrer les subventions (formulaire)", status_code=303)
+    @post(
+        "/",
+        summary="Enregistrer les subventions (formulaire)",
+        status_code=303,
+        opt=page_forms.GRANTS_FORM,
+        responses=page_forms.PAGE_REFUSED,
+    )
     async def record_grants(
         self, request: Request, db: Database, identity: Identity, slug: str
     ) -> Template | Redirect:
         form = await request.form()
         entered: dict[int, str] = {}
         for key, value in form.multi_items():
-            if key.startswith("montant-"):
+            if key.startswith("montant-") and key.removeprefix("montant-").isdigit():
                 entered[int(key.removeprefix("montant-"))] = str(value)
         try:
             amounts = {
