@@ -24,6 +24,7 @@ from jury.deliberation.service import candidate_label, load_round, require_delib
 from jury.errors import Conflict, FieldError, Forbidden, Invalid
 from jury.labels import label
 from jury.results import standings as results
+from jury.results.marks import read_sections
 from jury.rounds.entries import place_in_only_panel
 
 OPEN_STATUSES = ("pending", "eligible")
@@ -303,7 +304,8 @@ async def decisions_page(db: Database, *, identity: Identity, slug: str) -> Deci
     all_rounds = await list_rounds(db, edition.id)
     last = all_rounds[-1] if all_rounds else None
     prize_round = next((r for r in rounds if last is not None and r["id"] == last.id), None)
-    references = {r["id"]: await _references(db, identity=identity, round_id=r["id"]) for r in rounds}
+    methods = {r.id: r.method for r in all_rounds}
+    references = {r["id"]: await _references(db, round_id=r["id"], method=methods[r["id"]]) for r in rounds}
     return DecisionsPage(
         edition=edition,
         decisions=await _decisions(db, edition_id=edition.id),
@@ -337,20 +339,20 @@ def _prize_choices(
     }
 
 
-async def _references(db: Database, *, identity: Identity, round_id: int) -> list[str]:
-    """What a decision of the round may cite, as the form's list: each standing (method and digest of its
-    marks) and each closed ballot. The first is the round's whole standing when it has several sections."""
-    views = await results.standings(db, identity=identity, round_id=round_id)
+async def _references(db: Database, *, round_id: int, method: str) -> list[str]:
+    """What a decision of the round may cite, as the form's list: each standing (the round's method and the
+    digest of its marks, the digest the Classement page shows) and each closed ballot. The marks are read
+    and digested, never calibrated here: at the scale of a large contest, calibrating every section just to
+    list them would take minutes."""
+    panels, categories = await results.section_names(db, round_id=round_id)
     sections = [
-        f"{v.panel_name} · {v.category_name} — méthode {v.method}, empreinte {v.input_digest}" for v in views
+        f"{panels.get(s.panel_key, results.NO_PANEL)} · {categories.get(s.category_key, (0, '—'))[1]} — "
+        f"méthode {method}, empreinte {s.digest}"
+        for s in await read_sections(db, round_id=round_id)
     ]
     ballots = [
         f"Scrutin « {b['title']} » ({b['panel_name']})"
         for b in await db.fetch("delib_closed_ballots_of_round", round_id=round_id)
     ]
-    whole = (
-        [f"Classement du tour — méthode {', '.join(sorted({v.method for v in views}))}"]
-        if len(views) > 1
-        else []
-    )
+    whole = [f"Classement du tour — méthode {method}"] if len(sections) > 1 else []
     return whole + sections + ballots
