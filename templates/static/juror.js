@@ -72,12 +72,46 @@
     return acked && !acked.seen ? { kind: "acked", acked: acked } : null;
   }
 
-  var LABELS = {
+  // The page's language: French here; another language's text comes from the page (juror/_messages.html,
+  // rendered only when the page is not in French), key by key, so a missing key still reads in French.
+  var MESSAGES = {
     queued: "enregistrée sur la tablette",
     acked: "transmise",
     conflict: "conflit de version : une version plus récente existe",
-    rejected: "refusée par le serveur"
+    rejected: "refusée par le serveur",
+    refused: "Enregistrement refusé.",
+    notNumber: "{label} : la note doit être un nombre",
+    missing: "{label} : note manquante",
+    commentRequired: "Commentaire obligatoire pour « {label} »",
+    abstentionReason: "Motif d'abstention obligatoire",
+    generalComment: "Commentaire général : « {comment} »",
+    stateQueued: "Feuille enregistrée sur la tablette — transmission dès que le réseau revient",
+    stateSubmitted: "Feuille validée transmise",
+    stateDraft: "Feuille brouillon transmise",
+    stateConflict: "Feuille en conflit de version : une version plus récente existe",
+    stateRejected: "Feuille refusée par le serveur : {detail}",
+    sheetSessionExpired: "Session expirée : reconnectez-vous avec votre carte, la feuille reste sur la tablette.",
+    sessionExpired: "Session expirée : reconnectez-vous avec votre carte.",
+    nextCandidate: "Candidat suivant : {label}",
+    notSaved: "La feuille n'est pas enregistrée : corrigez les champs signalés.",
+    saving: "Enregistrement…",
+    waitingOne: "{n} enregistrement attend le réseau sur cette tablette ; ils seront transmis automatiquement.",
+    waitingMany: "{n} enregistrements attendent le réseau sur cette tablette ; ils seront transmis automatiquement.",
+    decimal: ","
   };
+  (function () {
+    var holder = document.getElementById("juror-messages");
+    var given = null;
+    try { given = holder ? JSON.parse(holder.getAttribute("data-messages")) : null; } catch (e) { given = null; }
+    Object.keys(given || {}).forEach(function (key) { MESSAGES[key] = given[key]; });
+  }());
+
+  function t(key, vars) {
+    return MESSAGES[key].replace(/\{(\w+)\}/g, function (whole, name) {
+      return vars && Object.prototype.hasOwnProperty.call(vars, name) ? String(vars[name]) : whole;
+    });
+  }
+  var LABELS = { queued: t("queued"), acked: t("acked"), conflict: t("conflict"), rejected: t("rejected") };
 
   // --- sending ---------------------------------------------------------------------------------------
 
@@ -140,7 +174,7 @@
     items.forEach(function (e) {
       if (e.key === entry.key) {
         e.state = "rejected";
-        e.detail = (data && data.detail) || "Enregistrement refusé.";
+        e.detail = (data && data.detail) || t("refused");
         e.errors = (data && data.errors) || [];
       }
     });
@@ -216,7 +250,7 @@
 
   function field(name) { return form.querySelector('[name="' + name + '"]'); }
 
-  function frNumber(x) { return String(Math.round(x * 10) / 10).replace(".", ","); }
+  function frNumber(x) { return String(Math.round(x * 10) / 10).replace(".", t("decimal")); }
 
   /* The same arithmetic as jury.scoring.totals.weighted_total: each criterion mapped to [0, 1] by its own
      bounds, weighted mean times 100; blank criteria left out; an eliminatory criterion at 0 eliminates. */
@@ -265,17 +299,17 @@
       var id = fs.getAttribute("data-criterion"), label = fs.getAttribute("data-label");
       var v = body.values[id];
       if (v !== null && isNaN(v)) {
-        errors.push({ field: "values." + id, message: label + " : la note doit être un nombre" });
+        errors.push({ field: "values." + id, message: t("notNumber", { label: label }) });
       } else if (v === null && body.status === "submitted" && !body.abstained) {
-        errors.push({ field: "values." + id, message: label + " : note manquante" });
+        errors.push({ field: "values." + id, message: t("missing", { label: label }) });
       }
       var required = fs.getAttribute("data-comment-required") === "true";
       if (required && body.status === "submitted" && !body.abstained && !(body.comments[id] || "").trim()) {
-        errors.push({ field: "comments." + id, message: "Commentaire obligatoire pour « " + label + " »" });
+        errors.push({ field: "comments." + id, message: t("commentRequired", { label: label }) });
       }
     });
     if (body.abstained && !body.abstention_reason.trim()) {
-      errors.push({ field: "abstention_reason", message: "Motif d'abstention obligatoire" });
+      errors.push({ field: "abstention_reason", message: t("abstentionReason") });
     }
     return errors;
   }
@@ -342,7 +376,7 @@
     });
     if (entry.body.comment) {
       var li = document.createElement("li");
-      li.textContent = "Commentaire général : « " + entry.body.comment + " »";
+      li.textContent = t("generalComment", { comment: entry.body.comment });
       list.appendChild(li);
     }
     box.hidden = false;
@@ -377,17 +411,17 @@
     if (!state) { return; }
     var text;
     if (state.kind === "queued") {
-      text = "Feuille " + LABELS.queued + " — transmission dès que le réseau revient";
+      text = t("stateQueued");
     } else if (state.kind === "acked") {
       if (String(state.acked.version) !== version) { return; } // the server has moved on: its own text stands
-      text = "Feuille " + (state.acked.status === "submitted" ? "validée" : "brouillon") + " " + LABELS.acked;
+      text = t(state.acked.status === "submitted" ? "stateSubmitted" : "stateDraft");
     } else if (state.kind === "conflict") {
-      text = "Feuille en " + LABELS.conflict;
+      text = t("stateConflict");
     } else {
-      text = "Feuille " + LABELS.rejected + " : " + state.entry.detail;
+      text = t("stateRejected", { detail: state.entry.detail });
     }
     if (sessionExpired && state.kind === "queued") {
-      text += ". Session expirée : reconnectez-vous avec votre carte, la feuille reste sur la tablette.";
+      text += ". " + t("sheetSessionExpired");
     }
     el.textContent = text;
     el.setAttribute("data-local-state", state.kind);
@@ -428,7 +462,7 @@
     var next = here >= 0 ? order[here + 1] : null;
     if (!next) { link.hidden = true; return; }
     link.setAttribute("href", next.href);
-    link.textContent = "Candidat suivant : " + next.label;
+    link.textContent = t("nextCandidate", { label: next.label });
     link.hidden = false;
   }
 
@@ -443,10 +477,10 @@
       var errors = precheck(body);
       event.preventDefault();
       if (errors.length) {
-        showErrors("La feuille n'est pas enregistrée : corrigez les champs signalés.", errors);
+        showErrors(t("notSaved"), errors);
         return;
       }
-      showFeedback("Enregistrement…", "warning");
+      showFeedback(t("saving"), "warning");
       var entry = { key: body.idempotency_key, sheet: sheetKey, url: form.getAttribute("data-api"), body: body,
                     state: "queued", at: Date.now() };
       try {
@@ -500,9 +534,8 @@
     if (summary) {
       var queued = outbox().filter(function (e) { return e.state === "queued"; }).length;
       summary.hidden = queued === 0;
-      summary.textContent = queued === 0 ? "" : queued + (queued > 1 ? " enregistrements attendent" : " enregistrement attend") +
-        " le réseau sur cette tablette ; ils seront transmis automatiquement." +
-        (sessionExpired ? " Session expirée : reconnectez-vous avec votre carte." : "");
+      summary.textContent = queued === 0 ? "" : t(queued > 1 ? "waitingMany" : "waitingOne", { n: queued }) +
+        (sessionExpired ? " " + t("sessionExpired") : "");
     }
   }
 

@@ -34,7 +34,10 @@ async def server(mail_settings: Settings, clock: Clock, jury: Jury) -> AsyncIter
 async def browser():
     async with playwright_api.async_playwright() as p:
         chromium = await p.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=["--headless", "--no-sandbox", "--disable-gpu"]
+            executable_path=CHROMIUM,
+            headless=True,
+            # French tablets and desks: pages follow Accept-Language (jury.web.i18n).
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--accept-lang=fr-FR,fr"],
         )
         yield chromium
         await chromium.close()

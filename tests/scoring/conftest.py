@@ -188,7 +188,15 @@ async def other_organiser(db: Database, edition: Edition) -> str:
 # --- a real browser on a real server (the Playwright modules of this folder) -----------------------------
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+# The venue's tablets are French: pages follow the browser's Accept-Language (jury.web.i18n), and Chromium's
+# own default here would be English. The English pages have their own tests (tests/i18n).
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--accept-lang=fr-FR,fr",
+]
 BROWSER_MARKS = [
     pytest.mark.slow,
     pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed"),

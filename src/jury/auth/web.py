@@ -19,6 +19,7 @@ from jury.auth import service
 from jury.auth.limits import SignInLimits
 from jury.db.queries import Database
 from jury.errors import JuryError, Throttled
+from jury.web.i18n import SESSION_KEY as LANGUAGE_KEY
 from jury.web.openapi_errors import NOTHING_TO_LOOK_UP, error_responses
 
 # Sign-in answers: a redirect once signed in, the form again (HTML) with the reason when refused, and 429
@@ -59,8 +60,10 @@ def provide_identity(request: Request) -> Identity | None:
 
 def _start_session(request: Request, identity: Identity) -> None:
     # A new session id at sign-in: a session fixed before sign-in must not carry the new rights.
+    # The visitor's language (jury.web.i18n) is a preference, not a right: it is kept.
+    language = (request.session or {}).get(LANGUAGE_KEY)
     request.clear_session()
-    request.set_session(identity.to_session())
+    request.set_session({**identity.to_session(), **({LANGUAGE_KEY: language} if language else {})})
 
 
 SESSION_TOKEN = "sign_in_token"

@@ -258,7 +258,8 @@ def _sheet_template(
             }
         )
     by_field = {e.field: e.message for e in errors or []}
-    total = None if page.sheet is None or page.sheet.total is None else number_fr(round(page.sheet.total, 1))
+    # Rounded here, written by the page in the visitor's language (the `number` filter).
+    total = None if page.sheet is None or page.sheet.total is None else round(page.sheet.total, 1)
     return Template(
         "juror/sheet.html",
         context={
