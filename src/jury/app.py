@@ -42,7 +42,7 @@ from jury.deliberation.awards.web import DecisionPages, DecisionsApi, Qualifiers
 from jury.deliberation.grants.web import GrantPages, GrantsApi
 from jury.deliberation.minutes.web import AdvancementApi, AdvancementPages, MinutesPages
 from jury.deliberation.panel.web import NotesApi, PanelPages
-from jury.deliberation.undo.web import UndoApi, UndoPages
+from jury.deliberation.undo.web import ChairCorrectionPages, UndoApi, UndoPages
 from jury.deliberation.votes.web import BallotPages, BallotsApi
 from jury.diplomas.verify_web import VerifyCodePage
 from jury.diplomas.web import DiplomaPages, PublicDiplomaPages
@@ -152,6 +152,7 @@ def create_app(
             DecisionPages,
             UndoApi,
             UndoPages,
+            ChairCorrectionPages,
             GrantsApi,
             GrantPages,
             AdvancementApi,

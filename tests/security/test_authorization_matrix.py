@@ -87,6 +87,8 @@ ROUTE_POLICY: dict[str, str] = {
     "GET /organisation/rounds/{round_id}/etat": "chair",
     "POST /api/decisions/{decision_id}/undo": "chair",
     "POST /organisation/editions/{slug}/decisions/{decision_id}/annuler": "organiser",
+    "GET /deliberation/corrections": "juror",
+    "POST /deliberation/corrections/{decision_id}": "juror",
     "POST /api/rounds/{round_id}/corrections": "chair",
     "POST /api/rounds/{round_id}/eligibility": "organiser",
     "POST /organisation/rounds/{round_id}/etat": "organiser",
