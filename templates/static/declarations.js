@@ -23,9 +23,18 @@
     });
     var status = document.getElementById("all-none-status");
     if (status) {
-      status.textContent = answered === 0 ? "Tous les candidats ont déjà une réponse." :
-        "« Aucun conflit » coché pour " + answered + " candidat" + (answered > 1 ? "s" : "") +
-        " : vérifiez puis enregistrez vos déclarations.";
+      // French here; a page in another language gives its text in data-messages (conflicts.html).
+      var messages = {
+        none: "Tous les candidats ont déjà une réponse.",
+        one: "« Aucun conflit » coché pour {n} candidat : vérifiez puis enregistrez vos déclarations.",
+        many: "« Aucun conflit » coché pour {n} candidats : vérifiez puis enregistrez vos déclarations."
+      };
+      try {
+        var given = JSON.parse(status.getAttribute("data-messages") || "{}");
+        Object.keys(given).forEach(function (key) { messages[key] = given[key]; });
+      } catch (e) { /* the French stands */ }
+      var text = answered === 0 ? messages.none : answered > 1 ? messages.many : messages.one;
+      status.textContent = text.replace("{n}", String(answered));
     }
   });
 }());

@@ -11,7 +11,8 @@ from babel.messages.pofile import read_po
 from jinja2 import DictLoader, Environment
 
 from jury.labels import ROUND_STATUS, SHEET_STATE
-from jury.web.i18n import LOCALES_DIR, install_i18n, load_catalogues, negotiate, number
+from jury.scoring.juror_web import DONE
+from jury.web.i18n import LOCALES_DIR, PYTHON_MESSAGES, install_i18n, load_catalogues, negotiate, number
 
 ROOT = Path(__file__).resolve().parents[2]
 TRANSLATED = [*sorted((ROOT / "templates" / "juror").glob("*.html")), ROOT / "templates" / "base.html"]
@@ -59,10 +60,15 @@ def test_every_template_string_has_its_english() -> None:
     assert missing == []
 
 
-def test_every_label_of_the_juror_pages_has_its_english() -> None:
+def test_every_message_made_in_python_has_its_english() -> None:
     catalogue = english_catalogue()
-    french = [*ROUND_STATUS.values(), *SHEET_STATE.values()]
-    assert [fr for fr in french if not (catalogue.get(fr) and catalogue.get(fr).string)] == []
+    assert [fr for fr in PYTHON_MESSAGES if not (catalogue.get(fr) and catalogue.get(fr).string)] == []
+
+
+def test_the_python_messages_listed_are_those_the_juror_pages_show() -> None:
+    """The labels of rounds and sheets and the confirmations, as jury.labels and the pages say them."""
+    shown = {*ROUND_STATUS.values(), *SHEET_STATE.values(), *DONE.values()}
+    assert shown <= set(PYTHON_MESSAGES)
 
 
 def test_translations_keep_their_placeholders() -> None:

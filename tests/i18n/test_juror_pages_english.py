@@ -67,6 +67,11 @@ async def test_conflicts_page_in_english(client, db, edition: Edition):
     assert "For each candidate assigned to you, say whether you have a link with them" in text
     assert "> No conflict</label>" in text and "> Conflict of interest</label>" in text
     assert '<button type="submit">Save my declarations</button>' in text
+    raw = (await client.get(f"/jure/tours/{edition.round_id}/conflits", headers=EN)).text
+    status = re.search(r'id="all-none-status" role="status" aria-live="polite" data-messages="([^"]*)"', raw)
+    assert json.loads(html.unescape(status[1]))["many"] == (
+        "“No conflict” ticked for {n} candidates: check, then save your declarations."
+    )
     response = await client.post(f"/jure/tours/{edition.round_id}/conflits", data={}, headers=EN)
     assert "Declarations not saved: correct the rows marked." in text_of(response)
 

@@ -4,7 +4,12 @@ The language of a request is the one the visitor chose with the « English / Fra
 their session), else the first supported one of the browser's `Accept-Language`, else French. Templates
 mark their text with `_()` / `{% trans %}` (Jinja's i18n extension); the English catalogue is a gettext
 `.po` file under `jury/locales/`, read with Babel when the application is built, so there is no compile step
-and nothing to build before the tests. A French page renders exactly its source text.
+and nothing to build before the tests. A French page renders exactly its source text. After changing a
+translated template:
+
+    pybabel extract -F src/jury/locales/babel.cfg --no-location -o /tmp/jury.pot .
+    pybabel update -i /tmp/jury.pot -d src/jury/locales --no-fuzzy-matching
+
 
 The translation is picked per render from the `request` in the template's context, so one Jinja
 environment serves every language and templates rendered without a request (mails, PDFs) stay French.
@@ -39,6 +44,23 @@ LANGUAGES: Mapping[str, str] = {"fr": "Français", "en": "English"}
 """Each supported language, named in itself (the switch shows the other one's name)."""
 SESSION_KEY = "lang"
 _SCOPE_KEY = "jury.language"
+
+
+def N_(message: str) -> str:
+    """Marks a string made in Python for the catalogue (gettext's usual name) without translating it here."""
+    return message
+
+
+PYTHON_MESSAGES = (
+    # The labels the juror pages show (jury.labels: rounds and sheets), through the `label` filter.
+    *(N_("en préparation"), N_("notation"), N_("délibération"), N_("clos")),
+    *(N_("à évaluer"), N_("brouillon"), N_("validée")),
+    # Confirmations and refusals made in Python, shown through the `translate` filter.
+    *(N_("Brouillon enregistré."), N_("Feuille validée et transmise."), N_("Déclarations enregistrées.")),
+    N_("Code d'accès inconnu ou révoqué."),
+)
+"""Strings the juror pages show that are not in a template: listed for `pybabel extract` (babel.cfg); a
+test checks that they are exactly what jury.labels and the services say."""
 
 
 def load_catalogues(locales_dir: Path = LOCALES_DIR) -> dict[str, NullTranslations]:
