@@ -117,7 +117,7 @@ def render(source: str, **context) -> str:
 
 
 def test_the_session_choice_wins_over_the_browser_and_french_is_the_source_text() -> None:
-    source = '<html lang="{{ language() }}">{{ _("Mes candidats") }} · {{ "draft" | label("sheet") }}'
+    source = '{% set translated = true %}<html lang="{{ language() }}">{{ _("Mes candidats") }} · {{ "draft" | label("sheet") }}'
     assert render(source) == '<html lang="fr">Mes candidats · brouillon'
     assert (
         render(source, request=_Request(session=None, accept="en-GB"))
@@ -129,8 +129,14 @@ def test_the_session_choice_wins_over_the_browser_and_french_is_the_source_text(
     assert render(source, request=chosen) == '<html lang="en">My candidates · draft'
 
 
+def test_a_page_not_declared_translated_stays_french() -> None:
+    source = '<html lang="{{ language() }}">{{ _("Mes candidats") }} · {{ "draft" | label("sheet") }}'
+    chosen = _Request(session={"lang": "en"}, accept="en")
+    assert render(source, request=chosen) == '<html lang="fr">Mes candidats · brouillon'
+
+
 def test_a_message_made_in_python_is_translated_when_known_and_kept_otherwise() -> None:
-    source = "{{ a | translate }} | {{ b | translate }}"
+    source = "{% set translated = true %}{{ a | translate }} | {{ b | translate }}"
     english = _Request(session=None, accept="en")
     assert render(source, a="Brouillon enregistré.", b="100 % <b>", request=english) == (
         "Draft saved. | 100 % &lt;b&gt;"

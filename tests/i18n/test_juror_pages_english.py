@@ -36,6 +36,15 @@ async def test_access_page_follows_the_browser_language(client):
     assert text_of(await client.get("/acces")) == french  # no header: French
 
 
+async def test_pages_not_translated_yet_stay_wholly_french(client):
+    """An organiser's browser in English: the sign-in page is French, its language and navigation included."""
+    await client.post("/langue", data={"langue": "en", "suite": "/"}, follow_redirects=False)
+    text = text_of(await client.get("/connexion", headers=EN))
+    assert '<html lang="fr">' in text
+    assert '<li><a href="/acces">Je suis juré</a></li>' in text
+    assert "I am a juror" not in text and "/langue" not in text
+
+
 async def test_refused_code_is_explained_in_english(client):
     response = await client.post("/acces", data={"code": "ZZZZ-2222"}, headers=EN)
     assert response.status_code == 422

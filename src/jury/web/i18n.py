@@ -12,7 +12,8 @@ translated template:
 
 
 The translation is picked per render from the `request` in the template's context, so one Jinja
-environment serves every language and templates rendered without a request (mails, PDFs) stay French.
+environment serves every language; templates rendered without a request (mails, PDFs) and pages that do not
+declare themselves translated (`{% set translated = true %}`, the juror pages so far) stay French.
 """
 
 from __future__ import annotations
@@ -44,6 +45,8 @@ LANGUAGES: Mapping[str, str] = {"fr": "Français", "en": "English"}
 """Each supported language, named in itself (the switch shows the other one's name)."""
 SESSION_KEY = "lang"
 _SCOPE_KEY = "jury.language"
+TRANSLATED = "translated"
+"""The template variable by which a page says its text is in the catalogues (the juror pages so far)."""
 
 
 def N_(message: str) -> str:
@@ -110,8 +113,10 @@ def request_language(request: Any) -> str:
 
 
 def _language(context: Context) -> str:
+    """French unless the page declares it has its translations (`{% set translated = true %}`): a page not
+    translated yet (organisers', public) stays wholly French, `<html lang>` and navigation included."""
     request = context.get("request")
-    return DEFAULT if request is None else request_language(request)
+    return DEFAULT if request is None or context.get(TRANSLATED) is not True else request_language(request)
 
 
 def number(language: str, value: Decimal | float | int | None) -> str:
