@@ -69,6 +69,8 @@ from jury.web.errors import (
 )
 from jury.web.forms import require_text_fields
 from jury.web.health import healthz
+from jury.web.i18n import install_i18n, load_catalogues
+from jury.web.language import choose_language
 from jury.web.openapi_errors import document_error_responses
 from jury.web.security import security_middleware_factory
 from jury.web.sessions import LazySessionConfig
@@ -94,6 +96,7 @@ def create_app(
                 await app.state.pool.close()
 
     environment = make_environment(settings.templates_dir)
+    install_i18n(environment, load_catalogues())  # pages in the visitor's language (jury.web.i18n)
     store = PostgresStore(pool_getter=lambda: app.state.pool, queries=queries, clock=clock)
     sessions = LazySessionConfig(
         store="sessions",
@@ -117,6 +120,7 @@ def create_app(
         route_handlers=[
             home,
             healthz,
+            choose_language,
             ContestsApi,
             ContestPages,
             SetupApi,

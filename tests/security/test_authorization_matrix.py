@@ -78,6 +78,7 @@ ROUTE_POLICY: dict[str, str] = {
     "GET /connexion": "public",
     "POST /connexion": "public",
     "POST /deconnexion": "public",
+    "POST /langue": "public",
     "GET /acces": "public",
     "POST /acces": "public",
     "GET /acces/{code}": "link",
