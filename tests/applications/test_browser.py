@@ -5,13 +5,14 @@ round. Skipped where Playwright or Chromium is missing."""
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import AsyncIterator
 
 import pytest
 from tests.applications.conftest import ORGANISER, PDF, SLUG, Edition
 from tests.helpers import PASSWORD
 from tests.mail_server import Inbox, parts, serving
+from tests.scoring import conftest as scoring
+from tests.scoring.conftest import BROWSER_MARKS
 
 from jury.app import create_app
 from jury.clock import Clock
@@ -20,27 +21,14 @@ from jury.settings import Settings
 
 playwright_api = pytest.importorskip("playwright.async_api")
 expect = playwright_api.expect
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = [pytest.mark.slow, pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed")]
+pytestmark = BROWSER_MARKS
+browser = scoring.browser  # Debian's Chromium in French, shared with the juror pages' browser tests
 
 
 @pytest.fixture
 async def server(mail_settings: Settings, clock: Clock, edition: Edition) -> AsyncIterator[str]:
     async with serving(create_app(mail_settings, clock=clock)) as url:
         yield url
-
-
-@pytest.fixture
-async def browser():
-    async with playwright_api.async_playwright() as p:
-        chromium = await p.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            # French tablets and desks: pages follow Accept-Language (jury.web.i18n).
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--accept-lang=fr-FR,fr"],
-        )
-        yield chromium
-        await chromium.close()
 
 
 async def test_an_applicant_applies_with_a_document_and_the_organiser_accepts_them(

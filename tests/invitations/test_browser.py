@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import asyncio
 import re
-import shutil
 from collections.abc import AsyncIterator
 
 import pytest
 from tests.helpers import PASSWORD
 from tests.invitations.conftest import ORGANISER, SLUG, Jury
 from tests.mail_server import Inbox, parts, serving
+from tests.scoring import conftest as scoring
+from tests.scoring.conftest import BROWSER_MARKS
 
 from jury.app import create_app
 from jury.clock import Clock
@@ -20,27 +21,14 @@ from jury.settings import Settings
 
 playwright_api = pytest.importorskip("playwright.async_api")
 expect = playwright_api.expect
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = [pytest.mark.slow, pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed")]
+pytestmark = BROWSER_MARKS
+browser = scoring.browser  # Debian's Chromium in French, shared with the juror pages' browser tests
 
 
 @pytest.fixture
 async def server(mail_settings: Settings, clock: Clock, jury: Jury) -> AsyncIterator[str]:
     async with serving(create_app(mail_settings, clock=clock)) as url:
         yield url
-
-
-@pytest.fixture
-async def browser():
-    async with playwright_api.async_playwright() as p:
-        chromium = await p.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            # French tablets and desks: pages follow Accept-Language (jury.web.i18n).
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--accept-lang=fr-FR,fr"],
-        )
-        yield chromium
-        await chromium.close()
 
 
 async def test_a_juror_invited_by_email_signs_in_from_the_link(
