@@ -136,11 +136,15 @@ class GrantPages(Controller):
             )
         except Invalid as exc:
             ordre = str(form.get("ordre", ""))
+            try:
+                order = _order(ordre)
+            except Invalid:  # the refusal shown is the grants'; a garbled order falls back to the file's
+                order, ordre = None, ""
             return await _grants_page(
                 db,
                 identity=identity,
                 slug=slug,
-                order=_order(ordre),
+                order=order,
                 min_partial=None,
                 ordre=ordre,
                 error=exc,
