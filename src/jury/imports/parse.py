@@ -9,8 +9,10 @@ ambiguous:
   and stored as mojibake; a file mixing UTF-8 and Windows-1252 is refused for the same reason.
 - Delimiter `;`, `,` or tab: the one that splits the header into known column names wins, else
   `csv.Sniffer` decides. Excel's optional first line `sep=;` is honoured.
-- XLSX: the first worksheet, cached values of formulas, numbers and dates turned into text the way the
-  validator reads them (92050.0 → "92050", a date → "AAAA-MM-JJ").
+- XLSX: the first worksheet, numbers and dates turned into text the way the validator reads them
+  (92050.0 → "92050", a date → "AAAA-MM-JJ"). A formula cell is kept as its formula and marked
+  (`Row.formulas`): the validator refuses it with its line and column, since its cached value (absent from
+  files written by programs) is not what was typed and the formula itself would run again in an export.
 """
 
 from __future__ import annotations
@@ -227,7 +229,7 @@ def _read_xlsx(data: bytes) -> Table:
         "LibreOffice et enregistrez-le à nouveau au format .xlsx."
     )
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as exc:  # zip, XML and openpyxl's own errors share no base class
         raise invalid from exc
     try:
@@ -239,21 +241,24 @@ def _read_xlsx(data: bytes) -> Table:
         header_line = 0
         header: tuple[str, ...] = ()
         rows: list[Row] = []
-        cells_of = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
+        cells_of = sheet.iter_rows(max_col=MAX_COLUMNS)
         for number in itertools.count(1):
             try:  # read_only parses lazily: a broken sheet only shows while iterating
-                values = next(cells_of)
+                read = next(cells_of)
             except StopIteration:
                 break
             except Exception as exc:
                 raise invalid from exc
-            cells = _trim(cell_text(value) for value in values)
+            cells = _trim(cell_text(getattr(cell, "value", None)) for cell in read)
             if not any(cells):
                 continue
             if not header:
                 header_line, header = number, cells
                 continue
-            rows.append(Row(number, cells))
+            formulas = tuple(
+                position for position, cell in enumerate(read) if getattr(cell, "data_type", None) == "f"
+            )
+            rows.append(Row(number, cells, formulas))
             if len(rows) > MAX_ROWS:
                 raise file_error(f"Plus de {MAX_ROWS} lignes : découpez le fichier.", line=number)
     finally:
@@ -292,4 +297,6 @@ def cell_text(value: object) -> str:
         return value.date().isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
+    if not isinstance(value, str) and isinstance(getattr(value, "text", None), str):
+        return value.text.strip()  # an array formula: its text
     return str(value).strip()

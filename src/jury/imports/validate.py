@@ -150,12 +150,28 @@ class _Sheet:
     def has(self, name: str) -> bool:
         return name in self.index
 
-    def check_formulas(self, row: Row) -> None:
-        """Refuse every cell of the row that a spreadsheet would read as a formula, naming its column."""
+    def check_formulas(self, row: Row) -> bool:
+        """Refuse every cell of the row that a spreadsheet would read as a formula, naming its column.
+
+        A workbook's real formula cell is refused in every column, typed ones included: what the file holds
+        is the formula (its cached result is missing from files written by programs), not a value typed.
+        Returns whether the row holds one: its other checks would only read the formula's text again.
+        """
+        formula_cells = False
         for name, position in self.index.items():
+            cell = row.cells[position] if position < len(row.cells) else ""
+            if position in row.formulas:
+                shown = cell if len(cell) <= 40 else cell[:40] + "…"
+                self.problems.add(
+                    line=row.line,
+                    field=name,
+                    message=f"Formule refusée : la cellule contient la formule « {shown} » ; remplacez-la "
+                    "par sa valeur (copier, puis collage spécial « valeurs seulement »).",
+                )
+                formula_cells = True
+                continue
             if name in TYPED_COLUMNS:
                 continue
-            cell = row.cells[position] if position < len(row.cells) else ""
             if len(cell) > 1 and cell.startswith(FORMULA_STARTS):
                 shown = cell if len(cell) <= 40 else cell[:40] + "…"
                 self.problems.add(
@@ -164,6 +180,7 @@ class _Sheet:
                     message=f"Valeur refusée : « {shown} » commence par « {cell[0]} » et serait lue comme une "
                     "formule par un tableur ; retirez ce caractère.",
                 )
+        return formula_cells
 
     def get(self, row: Row, name: str) -> str:
         position = self.index.get(name)
@@ -420,7 +437,8 @@ def validate_candidates(table: Table, rules: CandidateRules) -> list[CandidateRe
 
     for row in sheet.rows():
         before = problems.total
-        sheet.check_formulas(row)
+        if sheet.check_formulas(row):
+            continue
         _check_required(sheet, row=row, required=required, problems=problems)
         record = checks.check(lambda name, row=row: sheet.get(row, name), line=row.line, problems=problems)
         if record is not None and problems.total == before:
@@ -571,7 +589,8 @@ def validate_jurors(table: Table, rules: JurorRules) -> list[JurorRecord]:
 
     for row in sheet.rows():
         before = problems.total
-        sheet.check_formulas(row)
+        if sheet.check_formulas(row):
+            continue
         _check_required(sheet, row=row, required=required, problems=problems)
 
         def add(field: str, message: str, *, line: int = row.line) -> None:
