@@ -320,11 +320,42 @@ def test_batch_is_one_pdf_per_diploma_in_order(renderer: Renderer, make_context,
 
 
 @pytest.mark.pdf
-def test_batch_split_with_pypdf_gives_the_same_texts(templates_dir: Path, make_context, read_pdf) -> None:
-    contexts = [make_context(verification_code=f"PYPD-F{i:03d}") for i in range(3)]
-    pdfs = Renderer(templates_dir, split="pypdf").render_batch(contexts)
-    assert [read_pdf(pdf).pages for pdf in pdfs] == [1, 1, 1]
-    assert all(f"PYPD-F{i:03d}" in read_pdf(pdf).text for i, pdf in enumerate(pdfs))
+def test_a_diploma_in_a_batch_is_the_diploma_alone(
+    renderer: Renderer, make_context, read_pdf, tmp_path: Path
+) -> None:
+    """Same text, same title, same pixels, whether rendered alone or among others of other contests."""
+    contexts = [
+        make_context("made-in-92", verification_code="SAME-0000-0001"),
+        make_context("gateau-des-hauts-de-seine", verification_code="SAME-0000-0002"),
+        make_context("progress", verification_code="SAME-0000-0003"),
+    ]
+    batch = renderer.render_batch(contexts)
+    for ctx, in_batch in zip(contexts, batch, strict=True):
+        alone = renderer.render_one(ctx)
+        assert read_pdf(in_batch) == read_pdf(alone)
+        if shutil.which("pdftoppm") is not None:
+            assert raster(in_batch, tmp_path / "batch") == raster(alone, tmp_path / "alone")
+
+
+@pytest.mark.pdf
+def test_the_static_layer_is_drawn_once_per_contest_and_under_the_text(
+    templates_dir: Path, make_context, read_pdf
+) -> None:
+    renderer = Renderer(templates_dir)
+    contexts = [
+        make_context("made-in-92", verification_code=f"ONCE-0000-{i:04d}", laureate_person=f"Personne {i}")
+        for i in range(4)
+    ] + [make_context("progress")]
+    pdfs = renderer.render_batch(contexts)
+    assert sorted(renderer._static_layers) == [
+        ("made-in-92", "made-in-92.html"),
+        ("progress", "progress.html"),
+    ]
+    text = read_pdf(pdfs[0]).text
+    # The logos (placeholders with their names) come first, then the diploma, as on the page.
+    assert text.index("CCI Hauts-de-Seine") < text.index("Diplôme de lauréat") < text.index("Personne 0")
+    contents = pypdf.PdfReader(io.BytesIO(pdfs[0])).pages[0]["/Contents"]
+    assert len(contents) == 2  # the static layer's placement, then the winner's own stream
 
 
 @pytest.mark.pdf
@@ -360,6 +391,16 @@ def test_qr_code_decodes_to_the_verification_address(
 
 
 # ---------------------------------------------------------------- helpers
+
+
+def raster(pdf: bytes, stem: Path) -> bytes:
+    """The page as pdftoppm draws it at 100 dpi in grey (PGM bytes)."""
+    stem.with_suffix(".pdf").write_bytes(pdf)
+    subprocess.run(
+        ["pdftoppm", "-r", "100", "-gray", "-singlefile", str(stem.with_suffix(".pdf")), str(stem)],
+        check=True,
+    )
+    return stem.with_suffix(".pgm").read_bytes()
 
 
 def read_pgm(path: Path, numpy):

@@ -3,12 +3,17 @@
 WeasyPrint is CPU-bound, not thread-safe and slow to warm up (fonts, stylesheet), so a `Renderer`
 is built once per render process of the shared PDF pool (`jury.pdf.process.renderer`, on the process's
 first diploma) and reused for every diploma.
-A batch is laid out as ONE multi-page document and then split into one PDF per diploma with
-`Document.copy([page]).write_pdf()`: HTML parsing, the style cascade and the document set-up are
-paid once per batch. Measured: batches are 1.3–1.5× cheaper per diploma than one document each,
-not several times; what remains is per page (text layout, painting — the SVG logos are the largest
-item — and subsetting the fonts into each PDF). Splitting the batch's single PDF with pypdf was
-slower than `copy` (pypdf rewrites the shared font objects into every part).
+
+Every diploma, alone or in a batch, is made the same way, in two layers (see `templates/diplomas/base.html`):
+- the *static* layer (paper, frame, logos) is the same for every winner of a contest and template: it is
+  laid out and drawn once per process and kept as a PDF Form XObject;
+- the *winner* layer (texts, signatures, QR code) of a whole batch is laid out as ONE multi-page document
+  and written as ONE PDF (HTML parsing, style cascade, drawing set-up and font subsetting once per batch),
+  then qpdf (pikepdf) cuts it into one PDF per diploma and puts the static layer under each page.
+Measured (tests/bench/diplomas.py): the SVG logos were about a fifth of a diploma's time and subsetting the
+fonts into each PDF another fifth; both are now paid once. Before: each page was written on its own with
+`Document.copy([page]).write_pdf()` (pypdf splitting was slower still: it rewrites the fonts into each part).
+The price: each PDF carries the font subset of its batch (about twice the bytes of its own subset).
 
 Competitor names are user data: Jinja autoescapes them, and the URL fetcher serves only files of the
 templates folder, so no text can make the renderer read a local file or call the network.
@@ -16,7 +21,6 @@ templates folder, so no text can make the renderer read a local file or call the
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import datetime as dt
 import io
@@ -24,11 +28,12 @@ import mimetypes
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Literal
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
 import jinja2
-import pypdf
+import pikepdf
 import segno
 from markupsafe import Markup, escape
 from weasyprint import CSS, HTML, Document
@@ -53,6 +58,9 @@ FONT_FACES: tuple[tuple[str, str, int, str], ...] = (
 
 SIZE_STEPS = (28, 40, 56, 80)
 """Upper bounds (characters) of size classes len-1 … len-4; longer text is len-5 (see diploma.css)."""
+
+Layer = Literal["whole", "static", "winner"]
+"""What `base.html` draws: the static layer (paper, frame, logos), the winner's layer, or both."""
 
 QR_DARK = "#1f2328"
 QR_MASK = 0
@@ -246,17 +254,13 @@ class RenderStats:
 
 
 class Renderer:
-    """One per process: Jinja environment, font configuration, stylesheet and fetcher are built once."""
+    """One per process: Jinja environment, font configuration, stylesheet, fetcher and the static layers
+    are built once."""
 
-    def __init__(self, templates_dir: Path, *, split: str = "copy") -> None:
-        """split: how a batch document becomes one PDF per diploma: 'copy' writes each page with
-        Document.copy() (measured faster), 'pypdf' writes the batch once and splits it with pypdf."""
+    def __init__(self, templates_dir: Path) -> None:
         self.templates_dir = Path(templates_dir).resolve()
         if not (self.templates_dir / "base.html").is_file():
             raise FileNotFoundError(f"no diploma templates in {self.templates_dir}")
-        if split not in ("copy", "pypdf"):
-            raise ValueError("split is 'copy' or 'pypdf'")
-        self.split = split
         self.base_url = self.templates_dir.as_uri() + "/"
         self.env = build_environment(self.templates_dir)
         self.fetcher = TemplatesOnlyFetcher(self.templates_dir)
@@ -269,18 +273,22 @@ class Renderer:
         self._file_images: dict = {}
         """WeasyPrint image cache entries of template files (logos), kept for the process's life.
         (A raster logo's entry keeps a reference to the first document's cache dict: one QR code.)"""
+        self._static_layers: dict[tuple[str, str], pikepdf.Object] = {}
+        """(contest, template) → the static layer as a Form XObject of its own one-page PDF."""
+        self._static_pdfs: list[pikepdf.Pdf] = []
 
     # -- HTML
 
-    def section_html(self, ctx: DiplomaContext) -> Markup:
+    def section_html(self, ctx: DiplomaContext, *, layer: Layer = "whole") -> Markup:
         template = self.env.select_template(ctx.template_names)
-        return Markup(template.render(diploma=ctx, qr_src=qr_data_uri(ctx.verification_url)))
+        qr_src = qr_data_uri(ctx.verification_url) if layer != "static" else ""
+        return Markup(template.render(diploma=ctx, qr_src=qr_src, layer=layer))
 
-    def document_html(self, contexts: Sequence[DiplomaContext]) -> str:
+    def document_html(self, contexts: Sequence[DiplomaContext], *, layer: Layer = "whole") -> str:
         if not contexts:
             raise ValueError("nothing to render")
         title = pdf_title(contexts[0]) if len(contexts) == 1 else f"Diplômes ({len(contexts)})"
-        sections = [self.section_html(ctx) for ctx in contexts]
+        sections = [self.section_html(ctx, layer=layer) for ctx in contexts]
         return self.env.get_template("_document.html").render(title=title, sections=sections)
 
     # -- PDF
@@ -302,44 +310,59 @@ class Renderer:
         return document
 
     def render_one(self, ctx: DiplomaContext) -> bytes:
-        """One diploma as its own document, e.g. for a laureate's download link."""
-        document = self.layout(self.document_html([ctx]))
-        if len(document.pages) != 1:
-            raise DiplomaLayoutError(f"diploma {ctx.verification_code} takes {len(document.pages)} pages")
-        return document.write_pdf()
+        """One diploma, e.g. for a laureate's download link: a batch of one, so that it is drawn exactly
+        as the same diploma in a batch."""
+        return self.render_batch([ctx])[0]
 
     def render_batch(self, contexts: Sequence[DiplomaContext]) -> list[bytes]:
         """Many diplomas laid out as one document, returned as one PDF each, in input order."""
         contexts = list(contexts)
-        document = self.layout(self.document_html(contexts))
+        document = self.layout(self.document_html(contexts, layer="winner"))
         if len(document.pages) != len(contexts):
             self._raise_for_overflow(contexts, len(document.pages))
-        if self.split == "pypdf":
-            return self._split_with_pypdf(document, contexts)
-        results = []
-        for page, ctx in zip(document.pages, contexts, strict=True):
-            part = document.copy([page])
-            part.metadata = copy.copy(document.metadata)
-            part.metadata.title = pdf_title(ctx)
-            results.append(part.write_pdf())
-        return results
+        batch = pikepdf.open(io.BytesIO(document.write_pdf()))
+        try:
+            info = {key: value for key, value in batch.docinfo.items() if key != "/Title"}
+            return [
+                self._one_pdf(page, static=self.static_layer(ctx), info=info, title=pdf_title(ctx))
+                for page, ctx in zip(batch.pages, contexts, strict=True)
+            ]
+        finally:
+            batch.close()
 
-    def _split_with_pypdf(self, document: Document, contexts: Sequence[DiplomaContext]) -> list[bytes]:
-        reader = pypdf.PdfReader(io.BytesIO(document.write_pdf()))
-        results = []
-        for page, ctx in zip(reader.pages, contexts, strict=True):
-            writer = pypdf.PdfWriter()
-            writer.add_page(page)
-            writer.add_metadata({"/Title": pdf_title(ctx), "/Producer": "jury (WeasyPrint)"})
-            out = io.BytesIO()
-            writer.write(out)
-            results.append(out.getvalue())
-        return results
+    def static_layer(self, ctx: DiplomaContext) -> pikepdf.Object:
+        """The paper, frame and logos of `ctx`'s contest and template, laid out and drawn on first use."""
+        key = (ctx.contest, self.env.select_template(ctx.template_names).name or "")
+        if key not in self._static_layers:
+            document = self.layout(self.document_html([ctx], layer="static"))
+            pdf = pikepdf.open(io.BytesIO(document.write_pdf()))
+            self._static_pdfs.append(pdf)  # its objects live as long as the Form XObject is used
+            self._static_layers[key] = pdf.make_indirect(pdf.pages[0].as_form_xobject())
+        return self._static_layers[key]
+
+    @staticmethod
+    def _one_pdf(page: pikepdf.Page, *, static: pikepdf.Object, info: dict, title: str) -> bytes:
+        """One page of the batch in a PDF of its own, the static layer drawn first (underneath)."""
+        out = pikepdf.new()
+        out.pages.append(page)
+        mine = out.pages[0]
+        form = out.copy_foreign(static)
+        name = mine.add_resource(form, pikepdf.Name.XObject, prefix="Static")
+        placement = mine.calc_form_xobject_placement(form, name, pikepdf.Rectangle(mine.mediabox))
+        # A content array, not a merged stream: the winner's compressed stream is copied as it is.
+        under = out.make_stream(b"q\n" + placement + b"\nQ\n")
+        contents = mine.obj.Contents
+        parts = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
+        mine.obj.Contents = pikepdf.Array([under, *parts])
+        out.docinfo = out.make_indirect(pikepdf.Dictionary({**info, "/Title": pikepdf.String(title)}))
+        buffer = io.BytesIO()
+        out.save(buffer, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        return buffer.getvalue()
 
     def _raise_for_overflow(self, contexts: Sequence[DiplomaContext], pages: int) -> None:
         """Name the culprit: a page count mismatch would otherwise give laureates each other's pages."""
         for ctx in contexts:
-            count = len(self.layout(self.document_html([ctx])).pages)
+            count = len(self.layout(self.document_html([ctx], layer="winner")).pages)
             if count != 1:
                 raise DiplomaLayoutError(f"diploma {ctx.verification_code} takes {count} pages")
         raise DiplomaLayoutError(f"{len(contexts)} diplomas gave {pages} pages")
