@@ -145,6 +145,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=10, help="timed fetches of each page")
     parser.add_argument("--workers", type=int, default=1, help="jury serve processes")
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        help="keep the generated edition here and reuse it on the next run (generation takes minutes)",
+    )
+    parser.add_argument("--only", nargs="*", help="time only these pages (names as printed)")
     args = parser.parse_args()
 
     from jury.db.embedded import EmbeddedPostgres, ensure_database
@@ -153,12 +159,20 @@ def main() -> None:
     load = [os.getloadavg()[0]]
     with tempfile.TemporaryDirectory(prefix="jury-bench-") as tmp_name:
         tmp = Path(tmp_name)
-        embedded = EmbeddedPostgres(tmp / "data" / "postgres")
+        data_dir = args.data_dir.resolve() if args.data_dir else tmp / "data"
+        kept = data_dir / "bench-pages.json"
+        embedded = EmbeddedPostgres(data_dir / "postgres")
         server = None
         try:
             asyncio.run(ensure_database(embedded.url("postgres"), EMBEDDED_DATABASE))
             database_url = embedded.url(EMBEDDED_DATABASE)
-            data = asyncio.run(_prepare(database_url, PROJECT_ROOT / "sql" / "migrations"))
+            if kept.exists():
+                # The same edition as the last run; only the new migrations (indexes) are applied.
+                asyncio.run(apply_migrations(database_url, PROJECT_ROOT / "sql" / "migrations"))
+                data = json.loads(kept.read_text())
+            else:
+                data = asyncio.run(_prepare(database_url, PROJECT_ROOT / "sql" / "migrations"))
+                kept.write_text(json.dumps(data, default=str))
             print(f"generated {data['counts']} in {data['generation_s']} s", flush=True)
             port = _free_port()
             base = f"http://127.0.0.1:{port}"
@@ -166,13 +180,15 @@ def main() -> None:
             env.pop("DATABASE_URL", None)
             log = (tmp / "server.log").open("wb")
             server = subprocess.Popen(
-                [sys.executable, "-m", "jury", "serve", "--data-dir", str(tmp / "data"), "--port", str(port),
+                [sys.executable, "-m", "jury", "serve", "--data-dir", str(data_dir), "--port", str(port),
                  "--workers", str(args.workers)],
                 env=env, stdout=log, stderr=subprocess.STDOUT,
             )  # fmt: skip
             asyncio.run(_wait_healthy(base, server))
             section = data["first_section"]
             urls = pages(slug=data["slug"], round_id=data["round"], section=section)
+            if args.only:
+                urls = {name: url for name, url in urls.items() if name in args.only}
             result = asyncio.run(_measure(base, urls, repeat=args.repeat))
         except BaseException:
             if (tmp / "server.log").exists():

@@ -11,7 +11,7 @@ from jury.access.policy import ensure_organiser_of_edition, organised_contest_id
 from jury.contests.models import CandidateRow, Category, Contest, Edition, EditionDetail, JurorRow, Round
 from jury.db.queries import Database, fetch_as
 from jury.errors import NotFound
-from jury.french.collation import sort_key
+from jury.paging import PER_PAGE, Paging, page_of
 
 
 async def list_contests(db: Database) -> list[Contest]:
@@ -46,12 +46,38 @@ async def list_categories(db: Database, edition_id: int) -> list[Category]:
     return await fetch_as(db, "list_categories", row_type=Category, edition_id=edition_id)
 
 
-async def list_candidates(db: Database, edition_id: int) -> list[CandidateRow]:
-    return await fetch_as(db, "list_candidates", row_type=CandidateRow, edition_id=edition_id)
+def _like_text(search: str | None) -> str | None:
+    """The search as LIKE matches it literally (its % and _ escaped); None when there is nothing to seek."""
+    text = (search or "").strip()
+    if not text:
+        return None
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-async def list_jurors(db: Database, edition_id: int) -> list[JurorRow]:
-    return await fetch_as(db, "list_jurors", row_type=JurorRow, edition_id=edition_id)
+async def list_candidates(
+    db: Database, edition_id: int, *, search: str | None = None, limit: int, offset: int = 0
+) -> list[CandidateRow]:
+    """A window of the edition's candidates (entry number, then names), the search applied."""
+    return await fetch_as(
+        db,
+        "list_candidates",
+        row_type=CandidateRow,
+        edition_id=edition_id,
+        search=_like_text(search),
+        limit=limit,
+        offset=offset,
+    )
+
+
+async def count_candidates(db: Database, edition_id: int, *, search: str | None = None) -> int:
+    return await db.fetchval("count_candidates", edition_id=edition_id, search=_like_text(search))
+
+
+async def list_jurors(db: Database, edition_id: int, *, limit: int, offset: int = 0) -> list[JurorRow]:
+    """A window of the edition's jurors in French alphabetical order (« Élodie » before « Yannick »)."""
+    return await fetch_as(
+        db, "list_jurors", row_type=JurorRow, edition_id=edition_id, limit=limit, offset=offset
+    )
 
 
 # --- What each organisers' page shows: one call per page, scope checked first -------------------------------
@@ -64,13 +90,19 @@ class EditionPage(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class EditionCandidates(msgspec.Struct, frozen=True, kw_only=True):
+    """One page of an edition's candidates, the search that chose them, and the pager."""
+
     edition: EditionDetail
     candidates: list[CandidateRow]
+    paging: Paging
+    search: str = ""
+    edition_total: int = 0
 
 
 class EditionJurors(msgspec.Struct, frozen=True, kw_only=True):
     edition: EditionDetail
     jurors: list[JurorRow]
+    paging: Paging
 
 
 async def organiser_contests(db: Database, *, identity: Identity) -> list[Contest]:
@@ -96,13 +128,53 @@ async def edition_page(db: Database, *, identity: Identity, slug: str) -> Editio
     )
 
 
-async def edition_candidates(db: Database, *, identity: Identity, slug: str) -> EditionCandidates:
+async def edition_candidates(
+    db: Database,
+    *,
+    identity: Identity,
+    slug: str,
+    search: str | None = None,
+    page: int = 1,
+    per_page: int = PER_PAGE,
+) -> EditionCandidates:
+    """One page of the candidates matching `search` (all without one): counted, then only that page read."""
     edition = await organised_edition(db, identity=identity, slug=slug)
-    return EditionCandidates(edition=edition, candidates=await list_candidates(db, edition.id))
+    search = (search or "").strip()
+    total = await count_candidates(db, edition.id, search=search)
+    paging = page_of(total=total, page=page, per_page=per_page)
+    rows = await list_candidates(db, edition.id, search=search, limit=paging.limit, offset=paging.offset)
+    return EditionCandidates(
+        edition=edition,
+        candidates=rows,
+        paging=paging,
+        search=search,
+        edition_total=await count_candidates(db, edition.id) if search else total,
+    )
 
 
-async def edition_jurors(db: Database, *, identity: Identity, slug: str) -> EditionJurors:
+async def edition_candidate_rows(
+    db: Database, *, identity: Identity, slug: str, limit: int, offset: int
+) -> list[CandidateRow]:
+    """The API's window of the candidates: `limit` rows from `offset`, in the list's order."""
     edition = await organised_edition(db, identity=identity, slug=slug)
-    # In French alphabetical order (« Élodie » before « Yannick »), whatever the database's collation.
-    jurors = sorted(await list_jurors(db, edition.id), key=lambda j: sort_key(j.full_name))
-    return EditionJurors(edition=edition, jurors=jurors)
+    return await list_candidates(db, edition.id, limit=limit, offset=offset)
+
+
+async def edition_jurors(
+    db: Database, *, identity: Identity, slug: str, page: int = 1, per_page: int = PER_PAGE
+) -> EditionJurors:
+    """One page of the edition's jurors, in French alphabetical order whatever the database's collation."""
+    edition = await organised_edition(db, identity=identity, slug=slug)
+    paging = page_of(
+        total=await db.fetchval("count_jurors", edition_id=edition.id), page=page, per_page=per_page
+    )
+    jurors = await list_jurors(db, edition.id, limit=paging.limit, offset=paging.offset)
+    return EditionJurors(edition=edition, jurors=jurors, paging=paging)
+
+
+async def edition_juror_rows(
+    db: Database, *, identity: Identity, slug: str, limit: int, offset: int
+) -> list[JurorRow]:
+    """The API's window of the jurors: `limit` rows from `offset`, in the list's order."""
+    edition = await organised_edition(db, identity=identity, slug=slug)
+    return await list_jurors(db, edition.id, limit=limit, offset=offset)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from litestar import Controller, get, patch, post
-from litestar.params import JSONBody
+from litestar.params import JSONBody, QueryParameter
 from litestar.response import Template
 
 from jury.access.guards import requires_organiser
@@ -13,6 +15,29 @@ from jury.contests.models import CandidateRow, Contest, EditionDetail, JurorRow
 from jury.contests.setup_models import EditionChanges, EditionSettings, NewContest
 from jury.contests.setup_web import CREATE_CONTEST_REFUSALS, UPDATE_EDITION_REFUSALS
 from jury.db.queries import Database
+from jury.paging import MAX_PAGE
+
+API_LIMIT = 500
+"""Rows the list routes of the API answer when no `limit` is given (at most API_MAX_LIMIT)."""
+API_MAX_LIMIT = 1000
+
+Limit = Annotated[
+    int,
+    QueryParameter(
+        ge=1,
+        le=API_MAX_LIMIT,
+        description=f"Nombre de lignes au plus (défaut {API_LIMIT}, au plus {API_MAX_LIMIT}).",
+    ),
+]
+Offset = Annotated[
+    int, QueryParameter(ge=0, description="Lignes sautées avant la première rendue (défaut 0).")
+]
+PageNumber = Annotated[
+    int,
+    QueryParameter(
+        ge=1, le=MAX_PAGE, description="Page de la liste (défaut 1 ; au-delà de la dernière : la dernière)."
+    ),
+]
 
 
 class ContestsApi(Controller):
@@ -56,18 +81,28 @@ class ContestsApi(Controller):
     @get(
         "/editions/{slug:str}/candidates",
         summary="Les candidats d'une édition (organisateurs)",
+        description="Dans l'ordre des numéros d'inscription, par tranches : `limit` lignes (défaut "
+        f"{API_LIMIT}, au plus {API_MAX_LIMIT}) à partir de `offset` (défaut 0).",
         guards=[requires_organiser],
     )
-    async def list_candidates(self, db: Database, slug: str, identity: Identity) -> list[CandidateRow]:
-        return (await service.edition_candidates(db, identity=identity, slug=slug)).candidates
+    async def list_candidates(
+        self, db: Database, slug: str, identity: Identity, limit: Limit = API_LIMIT, offset: Offset = 0
+    ) -> list[CandidateRow]:
+        return await service.edition_candidate_rows(
+            db, identity=identity, slug=slug, limit=limit, offset=offset
+        )
 
     @get(
         "/editions/{slug:str}/jurors",
         summary="Les jurés d'une édition (organisateurs)",
+        description="Par ordre alphabétique, par tranches : `limit` lignes (défaut "
+        f"{API_LIMIT}, au plus {API_MAX_LIMIT}) à partir de `offset` (défaut 0).",
         guards=[requires_organiser],
     )
-    async def list_jurors(self, db: Database, slug: str, identity: Identity) -> list[JurorRow]:
-        return (await service.edition_jurors(db, identity=identity, slug=slug)).jurors
+    async def list_jurors(
+        self, db: Database, slug: str, identity: Identity, limit: Limit = API_LIMIT, offset: Offset = 0
+    ) -> list[JurorRow]:
+        return await service.edition_juror_rows(db, identity=identity, slug=slug, limit=limit, offset=offset)
 
 
 class ContestPages(Controller):
@@ -88,14 +123,34 @@ class ContestPages(Controller):
             context={"edition": page.edition, "rounds": page.rounds, "categories": page.categories},
         )
 
-    @get("/editions/{slug:str}/candidats", summary="Candidats d'une édition")
-    async def candidates(self, db: Database, slug: str, identity: Identity) -> Template:
-        page = await service.edition_candidates(db, identity=identity, slug=slug)
+    @get("/editions/{slug:str}/candidats", summary="Candidats d'une édition (recherche, pages de 50)")
+    async def candidates(
+        self,
+        db: Database,
+        slug: str,
+        identity: Identity,
+        q: Annotated[
+            str,
+            QueryParameter(max_length=200, description="Recherche : nom, structure, courriel ou commune."),
+        ] = "",
+        page: PageNumber = 1,
+    ) -> Template:
+        found = await service.edition_candidates(db, identity=identity, slug=slug, search=q, page=page)
         return Template(
-            "organiser/candidates.html", context={"edition": page.edition, "candidates": page.candidates}
+            "organiser/candidates.html",
+            context={
+                "edition": found.edition,
+                "candidates": found.candidates,
+                "paging": found.paging,
+                "search": found.search,
+                "edition_total": found.edition_total,
+            },
         )
 
-    @get("/editions/{slug:str}/jures", summary="Jurés d'une édition")
-    async def jurors(self, db: Database, slug: str, identity: Identity) -> Template:
-        page = await service.edition_jurors(db, identity=identity, slug=slug)
-        return Template("organiser/jurors.html", context={"edition": page.edition, "jurors": page.jurors})
+    @get("/editions/{slug:str}/jures", summary="Jurés d'une édition (pages de 50)")
+    async def jurors(self, db: Database, slug: str, identity: Identity, page: PageNumber = 1) -> Template:
+        found = await service.edition_jurors(db, identity=identity, slug=slug, page=page)
+        return Template(
+            "organiser/jurors.html",
+            context={"edition": found.edition, "jurors": found.jurors, "paging": found.paging},
+        )
