@@ -3,10 +3,12 @@
 Model: `y_ij = μ + a_j·f_i + b_j + e_ij`, `e_ij ~ N(0, σ_j² / h_ij)`.
 
 * `b_j` (severity) gets a prior N(0, τ²) whose τ is *estimated from the panel* (empirical Bayes, see
-  `_severity_precision`): a juror with many marks is corrected by their full severity; one with a
-  single mark, whose severity cannot be told from the quality of the one candidate they saw, is pulled
-  towards the panel, and their mark informs that candidate's score instead of being absorbed by their
-  own severity. When the panel's jurors really differ little, τ is small and every correction modest.
+  `_severity_precision`), at full strength for every juror: the posterior mean of each severity. A
+  juror with many marks is corrected by nearly their full severity; one with a single mark, whose
+  severity cannot be told from the quality of the one candidate they saw, is pulled towards the panel,
+  and their mark informs that candidate's score instead of being absorbed by their own severity. When
+  the panel's jurors really differ little, τ is small and every correction modest. The marks are
+  centred first, so that the prior is about a juror's mark for an average candidate.
 * `a_j` (range use) gets a prior N(1, 0.3²). With 3–5 marks per candidate an unregularised affine fit
   lets a juror's scale absorb noise (a juror who saw only good candidates looks "compressed"); the
   prior makes the model fall back on the additive one unless the data clearly show a different range.
@@ -39,7 +41,7 @@ HUBER_C = 1.345
 CONVERGED = 1e-9
 MIN_SCALE = 0.1  # a juror anti-correlated with the panel is not allowed to flip the sign of a candidate
 SEVERITY_PRIOR_WIDTH = 1.0  # τ of the severity prior, in spreads of the free severities
-FEW_MARKS = 3.0  # the severity prior is at full strength up to this many marks, then fades as 3/n
+WELL_MEASURED = 3  # marks a juror needs to inform the panel's spread of severities
 SEVERITY_FLOOR = 0.02  # τ of the severity prior never below 2 % of the marks' spread (a mild shrinkage)
 
 
@@ -138,6 +140,24 @@ def fit(
     being updated as soon as it has converged, exactly as if it had been fitted alone, so that a
     section's result never depends on the sections batched with it. Without it (bootstrap replicates)
     every row iterates until all have converged, as before."""
+    # Centred marks: the severity prior pulls each b_j towards the panel's at f = 0, so f = 0 must be the
+    # average candidate, not a mark of 0 (with range uses a_j ≠ 1 the juror's mark there lies far
+    # outside the data, and a prior on it shrank the wrong thing).
+    level = y.mean(axis=1, keepdims=True)
+    out = _fit(data, y - level, affine=affine, robust=robust, independent=independent, shrink=shrink)
+    return Fit(
+        mu=out.mu + level[:, 0],
+        f=out.f,
+        a=out.a,
+        b=out.b,
+        sigma=out.sigma,
+        fitted=out.fitted + level,
+        weights=out.weights,
+        prior=out.prior,
+    )
+
+
+def _fit(data, y, *, affine, robust, independent, shrink):
     batch = y.shape[0]
     ones_w = np.ones_like(y)
     a = np.ones((batch, data.n_jurors))
@@ -149,7 +169,7 @@ def fit(
         if not shrink:
             return _finish(f, a, b, np.sqrt(var), fitted, ones_w)
         # The additive model as the affine one falls back to: the same severity prior, then one solve.
-        ridge = _severity_precision(data, b, var, y.std(axis=1) + 1e-12)
+        ridge = _severity_precision(data, b, var, y.std(axis=1) + 1e-12, y)
         # Equal weights: a few marks per juror estimate their noise too poorly to weight by it (a complete
         # panel of five would then rank worse than the raw mean).
         w = ones_w / _row_mean(var)
@@ -165,7 +185,7 @@ def fit(
     # by more than a billionth of that spread.
     spread = y.std(axis=1) + 1e-12
     active = np.ones(batch, dtype=bool)
-    ridge = _severity_precision(data, b, var, spread)
+    ridge = _severity_precision(data, b, var, spread, y)
     for _ in range(ITERATIONS):
         previous = f, a, b, var, huber
         w = huber / data.at_juror(var)
@@ -197,25 +217,44 @@ def fit(
     return _finish(f, a, b, np.sqrt(var), fitted, w, prior=ridge)
 
 
-def _severity_precision(data: Linked, b, var, spread):
+def _severity_precision(data: Linked, b, var, spread, y):
     """Precision of each juror's severity prior (B, n_jurors), estimated from the panel (empirical Bayes).
 
-    τ² is the method-of-moments variance of the severities of the jurors with at least three marks (their
-    squared free severities less the variance their own noise leaves, σ_j²/n_j), floored at
-    `SEVERITY_FLOOR` of the marks' spread, and estimated once before the iterations so that shrunk
-    severities never feed back into their own prior. The prior is at full strength for a juror with up
-    to `FEW_MARKS` marks and fades as 3/n beyond: at full strength for everyone it shrank well-measured
-    jurors enough to cost 0.01 of Kendall τ on `tests/bench/fairness.py`, while this keeps the benchmark
-    unchanged or better and halves the severity of a juror with a single mark, whose severity the data
-    cannot separate from the quality of the one candidate they saw."""
-    counts = data.per_juror(np.ones((b.shape[0], data.juror.shape[-1])))
-    weight = np.where(counts >= 3, counts, 0.0)
-    total = np.maximum(weight.sum(axis=1, keepdims=True), 1e-12)
-    centre = (weight * b).sum(axis=1, keepdims=True) / total
-    excess = (weight * ((b - centre) ** 2 - var / np.maximum(counts, 1.0))).sum(axis=1, keepdims=True) / total
-    tau2 = SEVERITY_PRIOR_WIDTH**2 * excess
-    floor = (SEVERITY_FLOOR * spread[:, None]) ** 2
-    return np.minimum(1.0, FEW_MARKS / np.maximum(counts, 1.0)) / np.maximum(tau2, floor)
+    The severities are re-solved freely with weights 1/σ_j². Over the jurors with at least
+    `WELL_MEASURED` marks (all of them if fewer than two have that many), the scatter of the free
+    severities around their mean holds the spread of the true ones (τ²) plus the sampling noise of the
+    estimates, whose exact covariance C is the inverse of the jury's system once the candidates are
+    eliminated (it counts the noise of the candidates' estimates too, not only σ_j²/n_j). Hence the
+    unbiased moment estimator τ² = (Σ_W (b̂_j − b̄_W)² − tr_W C + 1ᵀ_W C 1_W / |W|) / (|W| − 1), floored at
+    `SEVERITY_FLOOR` of the marks' spread. Jurors with one or two marks are left out of it: their free
+    severity is mostly the noise of one mark, and a single odd mark would otherwise widen the prior of
+    the whole panel and so escape the very shrinkage it needs.
+
+    The prior applies at full strength to every juror (the posterior mean of each severity): a juror with
+    many marks keeps nearly all of theirs; one with a single mark keeps about τ²/(τ² + its sampling
+    variance). Estimated once before the iterations, so shrunk severities never feed back into their own
+    prior. `b` is unused (the signature is shared with `batched_fit`)."""
+    del b
+    batch, n_j = y.shape[0], data.n_jurors
+    w = 1.0 / data.at_juror(var)
+    a = np.ones((batch, n_j))
+    _, free = _solve_f_b(data, y, a, w)
+    schur = _jury_system(data, y, a, w)[3]
+    # S has the null vector 1 (a common shift of every severity, taken up by the candidates): S + c·11ᵀ
+    # is invertible, and the part c adds (a multiple of 11ᵀ) cancels in the centred sums below.
+    c = _row_mean(np.diagonal(schur, axis1=1, axis2=2))[:, :, None]
+    cov = np.linalg.inv(schur + c)
+    counts = data.per_juror(np.ones_like(y))
+    chosen = (counts >= WELL_MEASURED).astype(float)
+    chosen = np.where(chosen.sum(axis=1, keepdims=True) >= 2, chosen, 1.0)
+    size = chosen.sum(axis=1)
+    centred = free - (chosen * free).sum(axis=1, keepdims=True) / size[:, None]
+    scatter = (chosen * centred * centred).sum(axis=1)
+    noise = (chosen * np.diagonal(cov, axis1=1, axis2=2)).sum(axis=1)
+    noise -= np.einsum("bj,bjk,bk->b", chosen, cov, chosen) / size
+    tau2 = SEVERITY_PRIOR_WIDTH**2 * (scatter - noise) / np.maximum(size - 1, 1)
+    floor = (SEVERITY_FLOOR * spread) ** 2
+    return np.repeat((1.0 / np.maximum(tau2, floor))[:, None], n_j, axis=1)
 
 
 def leverage(data: Linked, a: np.ndarray, w: np.ndarray) -> np.ndarray:
@@ -251,6 +290,23 @@ def _solve_f_b(data: Linked, y, a, w, ridge=None):
     """Exact weighted least squares for `(f, b)` given the scales, by eliminating `f` (its block of the
     normal matrix is diagonal), which leaves one system of the size of the jury. `ridge`: the
     precisions of the jurors' severity priors (B, n_jurors), added to the diagonal of the jury's system."""
+    d, rhs_f, cross, schur, e, rhs_b = _jury_system(data, y, a, w)
+    if ridge is not None:
+        n_j = data.n_jurors
+        schur[:, np.arange(n_j), np.arange(n_j)] += ridge
+    # Pin the invariant direction (f + δ, b − a·δ) by penalising the sum of b; re-centred below.
+    schur += _row_mean(e)[:, :, None]
+    rhs = rhs_b - np.matmul((rhs_f / d)[:, None, :], cross)[:, 0, :]
+    b = np.linalg.solve(schur, rhs[:, :, None])[:, :, 0]
+    f = (rhs_f - np.matmul(cross, b[:, :, None])[:, :, 0]) / d
+    shift = _row_mean(f)
+    return f - shift, b + a * shift
+
+
+def _jury_system(data: Linked, y, a, w):
+    """The pieces of the `(f, b)` normal equations: the candidates' diagonal block `d` and right-hand side,
+    the (candidate, juror) cross block, the jury's Schur complement (neither pinned nor ridged), the
+    diagonal `e` of the jury's block and its right-hand side."""
     jj, cc, n_c, n_j = data.juror, data.candidate, data.n_candidates, data.n_jurors
     batch = y.shape[0]
     ak = data.at_juror(a)
@@ -264,14 +320,8 @@ def _solve_f_b(data: Linked, y, a, w, ridge=None):
         cross[np.arange(batch)[:, None], cc, jj] = cross_k
     scaled = cross / np.sqrt(d)[:, :, None]
     schur = -np.matmul(scaled.transpose(0, 2, 1), scaled)
-    schur[:, np.arange(n_j), np.arange(n_j)] += e if ridge is None else e + ridge
-    # Pin the invariant direction (f + δ, b − a·δ) by penalising the sum of b; re-centred below.
-    schur += _row_mean(e)[:, :, None]
-    rhs = rhs_b - np.matmul((rhs_f / d)[:, None, :], cross)[:, 0, :]
-    b = np.linalg.solve(schur, rhs[:, :, None])[:, :, 0]
-    f = (rhs_f - np.matmul(cross, b[:, :, None])[:, :, 0]) / d
-    shift = _row_mean(f)
-    return f - shift, b + a * shift
+    schur[:, np.arange(n_j), np.arange(n_j)] += e
+    return d, rhs_f, cross, schur, e, rhs_b
 
 
 def update_scales(data: Linked, y, f, w):

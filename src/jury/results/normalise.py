@@ -29,7 +29,7 @@ __all__ = ["METHODS", "NormalisationResult", "normalise", "normalise_many", "ran
 
 METHODS = ("affine", "affine-huber", "additive", "zscore", "trimmed", "median", "raw")
 ACROSS_COMPONENTS = ("refuse", "equal-severity")
-ENGINE_VERSION = 2  # 2: severity prior, fallback to simpler models, parametric bootstrap
+ENGINE_VERSION = 3  # 2: severity prior, fallback, parametric bootstrap; 3: empirical-Bayes τ², centred marks
 TRIM_FROM = 5  # ISU-style trimming only means something with at least five marks
 
 
