@@ -105,11 +105,14 @@ returning (xmax = 0) as inserted
 select person_id, payload from ballot_votes where ballot_id = :ballot_id order by person_id
 
 -- name: delib_close_ballot
+-- Returns the ballot's id: no row means nothing was closed, and the caller refuses rather than answer 200.
 update ballots set status = 'closed', closed_by = :closed_by, closed_at = :now::timestamptz, result = :result
-where id = :ballot_id
+where id = :ballot_id and status = 'open'
+returning id
 
 -- name: delib_set_ballot_result
-update ballots set result = :result where id = :ballot_id
+update ballots set result = :result where id = :ballot_id and status = 'closed'
+returning id
 
 -- name: delib_insert_casting_vote
 insert into ballot_casting_votes (ballot_id, person_id, chair_order, reason, cast_at)
@@ -261,9 +264,11 @@ for update of d
 -- name: delib_mark_decision_undone
 update decisions set undone_at = :now::timestamptz, undone_by = :undone_by, undo_reason = :reason
 where id = :decision_id and undone_at is null
+returning id
 
 -- name: delib_undo_award
 update awards set undone_at = :now::timestamptz where id = :award_id and undone_at is null
+returning id
 
 -- name: delib_revoke_award_diploma
 -- The diploma of an undone award: revoked with the undo's reason, so its public verification says so.

@@ -98,6 +98,8 @@ select status, pdf, error from minutes_jobs where id = :job_id
 
 -- name: minutes_job_start
 update minutes_jobs set status = 'running', attempts = attempts + 1, error = '' where id = :job_id
+returning id
 
 -- name: minutes_job_finish
 update minutes_jobs set status = :status, pdf = :pdf, error = :error, finished_at = :now::timestamptz where id = :job_id
+returning id

@@ -11,7 +11,14 @@ from __future__ import annotations
 import re
 
 import asyncpg
-from tests.security.conftest import EDITION, ORGANISER, Demo, anonymous_client, organiser_client
+from tests.security.conftest import (
+    EDITION,
+    ORGANISER,
+    Demo,
+    anonymous_client,
+    juror_client,
+    organiser_client,
+)
 
 from jury.auth.service import issue_codes
 from jury.clock import system_clock
@@ -145,3 +152,95 @@ async def test_a_link_to_another_contests_diploma_is_404_and_makes_no_link(demo:
     finally:
         await gateau.__aexit__(None, None, None)
     assert await _links_of(demo, diploma_id) == before + 1
+
+
+# --- Deliberation: decisions, prizes and qualifiers of another edition -----------------------------------
+
+
+async def _deliberation_state(demo: Demo) -> tuple[int, ...]:
+    """What any deliberation write would change: undone decisions and awards, decisions, entries, events."""
+
+    async def read(_db: Database, conn) -> tuple[int, ...]:
+        return tuple(
+            await conn.fetchrow(
+                "select (select count(*) from decisions where undone_at is not null),"
+                " (select count(*) from awards where undone_at is not null),"
+                " (select count(*) from decisions), (select count(*) from candidate_rounds),"
+                " (select count(*) from audit_events)"
+            )
+        )
+
+    return await _with_db(demo, read)
+
+
+async def _gateau_decision_and_round(demo: Demo) -> tuple[int, int]:
+    async def read(_db: Database, conn) -> tuple[int, int]:
+        row = await conn.fetchrow(
+            "select d.id, d.round_id from decisions d join editions e on e.id = d.edition_id "
+            "where e.slug = $1 and d.round_id is not null and d.undone_at is null order by d.id limit 1",
+            GATEAU,
+        )
+        return row["id"], row["round_id"]
+
+    return await _with_db(demo, read)
+
+
+async def test_undoing_another_editions_decision_is_refused_and_undoes_nothing(demo: Demo) -> None:
+    decision_id, _ = await _gateau_decision_and_round(demo)
+    before = await _deliberation_state(demo)
+    made_in_92 = await organiser_client(demo.settings, ORGANISER)
+    try:
+        page = await made_in_92.post(
+            f"/organisation/editions/{EDITION}/decisions/{decision_id}/annuler", data={"reason": "Erreur"}
+        )
+        assert page.status_code == 404
+        assert "Décision introuvable dans cette édition." in page.text
+        api = await made_in_92.post(f"/api/decisions/{decision_id}/undo", json={"reason": "Erreur"})
+        assert api.status_code == 403  # another contest's decision: the contest's organisers only
+    finally:
+        await made_in_92.__aexit__(None, None, None)
+    assert await _deliberation_state(demo) == before
+
+
+async def test_a_chair_correcting_another_contests_decision_is_refused(demo: Demo) -> None:
+    decision_id, _ = await _gateau_decision_and_round(demo)
+    before = await _deliberation_state(demo)
+    chair = await juror_client(demo.settings, edition_id=demo.edition_id, person_id=demo.chair_id)
+    try:
+        response = await chair.post(f"/deliberation/corrections/{decision_id}", data={"reason": "Erreur"})
+        assert response.status_code == 403
+        assert response.json()["detail"] == (
+            "Seuls les organisateurs du concours et la présidence du jury peuvent annuler une décision."
+        )
+    finally:
+        await chair.__aexit__(None, None, None)
+    assert await _deliberation_state(demo) == before
+
+
+async def test_qualifiers_and_prizes_citing_another_editions_round_are_refused(demo: Demo) -> None:
+    """The decisions page of Made in 92 names a Gâteau round: refused on the page, nothing decided."""
+    _, gateau_round = await _gateau_decision_and_round(demo)
+    before = await _deliberation_state(demo)
+    made_in_92 = await organiser_client(demo.settings, ORGANISER)
+    try:
+        page = f"/organisation/editions/{EDITION}/decisions"
+        advance = await made_in_92.post(
+            f"{page}/qualifies",
+            data={"round_id": str(gateau_round), "advance": str(demo.candidate_id), "based_on": "brut"},
+        )
+        assert advance.status_code == 422
+        assert "Ce tour n&#39;appartient pas à cette édition." in advance.text
+        awards = await made_in_92.post(
+            f"/api/editions/{EDITION}/awards",
+            json={
+                "awards": [{"prize": "special", "candidate_id": demo.candidate_id}],
+                "round_id": gateau_round,
+            },
+        )
+        assert awards.status_code == 422
+        assert {"field": "round_id", "message": "Ce tour n'appartient pas à cette édition."} in awards.json()[
+            "errors"
+        ]
+    finally:
+        await made_in_92.__aexit__(None, None, None)
+    assert await _deliberation_state(demo) == before

@@ -13,7 +13,7 @@ from tests.helpers import sign_in
 from jury.app import create_app
 from jury.audit.service import append_event, chain_head
 from jury.db.queries import Database
-from jury.deliberation.minutes.jobs import MinutesUnavailable, wait_for_pdf
+from jury.deliberation.minutes.jobs import ENTRYPOINT, MinutesUnavailable, run_rendering, wait_for_pdf
 from jury.settings import Settings
 
 pytestmark = pytest.mark.pdf
@@ -131,3 +131,34 @@ async def test_a_failed_rendering_is_reported_then_asked_again(client, db, delib
     second = await client.get(minutes_url(b))
     assert second.status_code == 200
     assert [j["status"] for j in await jobs(db)] == ["failed", "failed", "finished"]
+
+
+class _RefusingRenderer:
+    """A PDF pool that must not be used: counts the renderings asked of it."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    async def run(self, *args: object) -> bytes:
+        self.calls += 1
+        raise AssertionError("a deleted job was rendered")
+
+
+async def test_a_job_deleted_before_its_turn_is_not_rendered(
+    settings: Settings, pool, db, deliberated
+) -> None:
+    """The purge deletes procès-verbaux, queued ones included: the worker then finds no job to start and
+    renders nothing (it used to render it and write its state into no row)."""
+    b = deliberated
+    replica = msgspec.structs.replace(settings, in_process_jobs=False, minutes_wait_seconds=0.1)
+    async with AsyncTestClient(app=create_app(replica)) as client:
+        await sign_in(client, email="cci@exemple.fr")
+        assert (await client.get(minutes_url(b))).status_code == 202
+    [job] = await jobs(db)
+    payload = await db.conn.fetchval("select payload from pgqueuer where entrypoint = $1", ENTRYPOINT)
+    await db.conn.execute("delete from minutes_jobs where id = $1", job["id"])
+
+    renderer = _RefusingRenderer()
+    await run_rendering(bytes(payload), pool=pool, queries=db.q, renderer=renderer, clock=db.clock)
+    assert renderer.calls == 0
+    assert await jobs(db) == []

@@ -109,7 +109,11 @@ async def run_rendering(
     request = msgspec.json.decode(payload, type=RenderRequest)
 
     write = JobStateWriter(pool, queries, clock=clock)
-    await write("minutes_job_start", job_id=request.job_id)
+    if await write("minutes_job_start", job_id=request.job_id) is None:
+        # The job was deleted after it was queued (the retention purge deletes procès-verbaux): nobody
+        # waits for it, and a PDF drawn from the queued context would print what the purge erased.
+        log.info("minutes job gone", job_id=request.job_id)
+        return
     try:
         pdf = await render_minutes(renderer, request.context)
     except asyncio.CancelledError:
@@ -123,5 +127,7 @@ async def run_rendering(
             "minutes_job_finish", job_id=request.job_id, status="failed", pdf=None, error=str(exc)[:500]
         )
         return
-    await write("minutes_job_finish", job_id=request.job_id, status="finished", pdf=pdf, error="")
+    if await write("minutes_job_finish", job_id=request.job_id, status="finished", pdf=pdf, error="") is None:
+        log.info("minutes job gone", job_id=request.job_id)  # deleted while it rendered: nothing kept
+        return
     log.info("minutes rendered", job_id=request.job_id, bytes=len(pdf))

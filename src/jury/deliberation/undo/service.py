@@ -72,9 +72,11 @@ async def undo_decision(
         revoked = await _undo_award(db, row=row, reason=reason)
     else:
         await _undo_move(db, row=row)
-    await db.execute(
+    marked = await db.fetchval(
         "delib_mark_decision_undone", decision_id=decision_id, undone_by=identity.person_id, reason=reason
     )
+    if marked is None:  # locked by `delib_decision_to_undo`: never expected, refused rather than a 200
+        raise Conflict("Cette décision a déjà été annulée : rien n'a été enregistré.")
     label_of_actor = actor_label(identity, role="chair" if actor == "chair" else None)
     await append_event(
         db,
@@ -173,7 +175,8 @@ async def _undo_move(db: Database, *, row: Mapping[str, Any]) -> None:
 
 async def _undo_award(db: Database, *, row: Mapping[str, Any], reason: str) -> str | None:
     """The award stops counting; its diploma, if issued, is revoked. Returns the revoked diploma's code."""
-    await db.execute("delib_undo_award", award_id=row["award_id"])
+    if row["award_id"] is None or await db.fetchval("delib_undo_award", award_id=row["award_id"]) is None:
+        raise Conflict("Ce prix n'est plus attribué : rien n'a été annulé.")
     if row["round_id"] is not None:
         await _back_in_play(db, row=row)
     if row["diploma_id"] is None or row["diploma_revoked_at"] is not None:

@@ -257,7 +257,11 @@ async def close_ballot(
         "casting_vote": None,
     }
     result |= apply_policy(tiers, policy=rnd.tie_break_policy, inputs=inputs, chair_order=None, labels=labels)
-    await db.execute("delib_close_ballot", ballot_id=ballot_id, closed_by=identity.person_id, result=result)
+    closed = await db.fetchval(
+        "delib_close_ballot", ballot_id=ballot_id, closed_by=identity.person_id, result=result
+    )
+    if closed is None:  # the ballot is locked above: only a ballot gone or closed meanwhile gets here
+        raise Conflict("Ce scrutin n'est plus ouvert : rien n'a été enregistré.")
     await append_event(
         db,
         actor_id=identity.person_id,
@@ -329,7 +333,8 @@ async def casting_vote(
         "reason": reason,
         "cast_at": cast_at.isoformat(),
     }
-    await db.execute("delib_set_ballot_result", ballot_id=ballot_id, result=result)
+    if await db.fetchval("delib_set_ballot_result", ballot_id=ballot_id, result=result) is None:
+        raise Conflict("Ce scrutin n'est plus clos : rien n'a été enregistré.")
     await append_event(
         db,
         actor_id=identity.person_id,
@@ -347,4 +352,7 @@ async def _ballot(db: Database, *, identity: Identity, ballot_id: int) -> tuple[
     if ref is None:
         raise NotFound("Scrutin inconnu.")
     rnd, seat = await seat_on_panel(db, identity=identity, round_id=ref["round_id"], panel_id=ref["panel_id"])
-    return rnd, seat, await db.fetchrow("delib_ballot_for_update", ballot_id=ballot_id)
+    ballot = await db.fetchrow("delib_ballot_for_update", ballot_id=ballot_id)
+    if ballot is None:
+        raise NotFound("Scrutin inconnu.")
+    return rnd, seat, ballot
