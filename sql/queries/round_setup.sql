@@ -1,13 +1,3 @@
--- name: setup_rounds
--- The rounds of an edition as the setup page and API show them: the qualification rule and what each holds.
-select r.id, r.kind, r.name, r.position, r.status, r.advance_count, r.quota_scope, r.wildcards, r.blind,
-       r.method, r.scheduled_on,
-       (select count(*) from candidate_rounds cr where cr.round_id = r.id) as candidate_count,
-       (select count(*) from panels p where p.round_id = r.id) as panel_count
-from rounds r
-where r.edition_id = :edition_id
-order by r.position
-
 -- name: setup_panels
 -- The panels of an edition's rounds with their zone, categories and how many members each has.
 select p.id, p.round_id, p.name, p.venue, z.code as zone,

@@ -716,7 +716,7 @@ async def test_the_grand_jury_gives_one_prize_per_category_and_the_prix_special(
 async def test_the_semi_final_proces_verbal_states_its_qualifiers(made_in_92: Flow) -> None:
     text = made_in_92["minutes"][PANEL_NORD]
     assert "Procès-verbal de délibération Made in 92 · 11e édition (2026) Tour Demi-finales" in text
-    assert "Jury Demi-finale Nord" in text
+    assert "Jury Demi-finale Nord Règle de qualification Les 3 premiers par zone." in text
     assert "Sophie Renard, Cheffe d'entreprise — présidence du jury" in text
     for juror in PANEL_JURORS[PANEL_NORD]:
         assert juror in text
@@ -737,6 +737,7 @@ async def test_the_final_proces_verbal_states_the_grand_jury_its_ranking_and_pri
     text = made_in_92["minutes"][GRAND_JURY]
     assert (
         "Procès-verbal de délibération Made in 92 · 11e édition (2026) Tour Finale Jury Grand jury "
+        "Règle de qualification Aucune qualification (tour final ou sans suite). "
         "Date de la délibération 3 juillet 2026 Lieu Boulogne-Billancourt MEMBRES DU JURY PRÉSENTS "
         "Georges Vallier, Président d'honneur — présidence du jury Amélie Fontaine, Journaliste économique "
         "Sophie Renard, Cheffe d'entreprise Thomas Nguyen, Entrepreneur "

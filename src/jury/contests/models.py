@@ -6,6 +6,8 @@ import datetime as dt
 
 import msgspec
 
+from jury.results.qualification import describe_quota
+
 
 class Edition(msgspec.Struct, frozen=True, kw_only=True):
     id: int
@@ -47,11 +49,20 @@ class Round(msgspec.Struct, frozen=True, kw_only=True):
     position: int
     status: str
     advance_count: int | None
+    quota_scope: str = "overall"
+    wildcards: int = 0
     blind: bool
     method: str
     scheduled_on: dt.date | None
     candidate_count: int
     panel_count: int
+
+    @property
+    def rule(self) -> str:
+        """The qualification rule in words: the one sentence every page shows for the round's quota."""
+        return describe_quota(
+            advance_count=self.advance_count, quota_scope=self.quota_scope, wildcards=self.wildcards
+        )
 
 
 class Category(msgspec.Struct, frozen=True, kw_only=True):

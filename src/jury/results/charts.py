@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Mapping
-from xml.etree import ElementTree
 
 import pygal
+from pygal.etree import etree
 from pygal.style import Style
 
 from jury.results.models import StandingView
@@ -107,5 +107,7 @@ def _data_uri(chart) -> str:
         for child in list(parent):
             if child.tag == "script":
                 parent.remove(child)
-    svg = ElementTree.tostring(tree, encoding="utf-8")
+    # pygal builds its tree with lxml when lxml is installed (WeasyPrint's and pikepdf's dependencies may
+    # bring it), with the standard library's ElementTree otherwise: serialise with the one that built it.
+    svg = etree.tostring(tree, encoding="utf-8")
     return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")

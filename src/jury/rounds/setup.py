@@ -15,8 +15,8 @@ import msgspec
 from jury.access.identity import Identity
 from jury.access.policy import actor_label, organised_round
 from jury.audit.service import append_event
-from jury.contests.models import EditionDetail
-from jury.contests.service import list_categories, organised_edition
+from jury.contests.models import EditionDetail, Round
+from jury.contests.service import list_categories, list_rounds, organised_edition
 from jury.db.queries import Database, fetch_as
 from jury.errors import Conflict, FieldError, Invalid
 from jury.labels import label
@@ -95,22 +95,6 @@ class PanelSetup(msgspec.Struct, frozen=True, kw_only=True):
     placed: int = 0  # candidates of the round put before it because it is the round's only panel
 
 
-class _RoundRow(msgspec.Struct, frozen=True, kw_only=True):
-    id: int
-    kind: str
-    name: str
-    position: int
-    status: str
-    advance_count: int | None
-    quota_scope: str
-    wildcards: int
-    blind: bool
-    method: str
-    scheduled_on: dt.date | None
-    candidate_count: int
-    panel_count: int
-
-
 class _PanelRow(msgspec.Struct, frozen=True, kw_only=True):
     id: int
     round_id: int
@@ -124,7 +108,7 @@ class _PanelRow(msgspec.Struct, frozen=True, kw_only=True):
 class RoundView(msgspec.Struct, frozen=True, kw_only=True):
     """One round on the setup page: its settings, rule in words, panels, and what it lacks to open."""
 
-    round: _RoundRow
+    round: Round
     rule: str
     panels: list[_PanelRow]
     missing: list[FieldError]
@@ -144,7 +128,7 @@ class RoundsPage(msgspec.Struct, frozen=True, kw_only=True):
 
 async def rounds_page(db: Database, *, identity: Identity, slug: str) -> RoundsPage:
     edition = await organised_edition(db, identity=identity, slug=slug)
-    rounds = await fetch_as(db, "setup_rounds", row_type=_RoundRow, edition_id=edition.id)
+    rounds = await list_rounds(db, edition.id)
     panels = await fetch_as(db, "setup_panels", row_type=_PanelRow, edition_id=edition.id)
     views = []
     for r in rounds:
@@ -158,9 +142,7 @@ async def rounds_page(db: Database, *, identity: Identity, slug: str) -> RoundsP
         views.append(
             RoundView(
                 round=r,
-                rule=describe_quota(
-                    advance_count=r.advance_count, quota_scope=r.quota_scope, wildcards=r.wildcards
-                ),
+                rule=r.rule,
                 panels=[p for p in panels if p.round_id == r.id],
                 missing=missing,
             )

@@ -97,6 +97,7 @@ async def test_proces_verbal_states_the_deliberation(client, deliberated):
         "10e édition (2025)",
         "Demi-finale",
         "Nord",
+        "Règle de qualification Les 2 premiers par zone.",
         "Nadia Présidente",
         "Paul Juré",
         "Léa Jurée",

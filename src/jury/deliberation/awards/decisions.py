@@ -287,10 +287,13 @@ async def decisions_page(db: Database, *, identity: Identity, slug: str) -> Deci
     entries: dict[int, list[dict[str, Any]]] = {r["id"]: [] for r in deliberating}
     for c in await db.fetch("delib_round_candidates", round_ids=list(entries)):
         entries[c["round_id"]].append({**dict(c), "label": candidate_label(c, blind=False)})
+    all_rounds = await list_rounds(db, edition.id)
+    rules = {r.id: r.rule for r in all_rounds}
     rounds = [
         {
             "id": r["id"],
             "name": r["name"],
+            "rule": rules[r["id"]],
             "has_next": r["has_next"],
             "candidates": entries[r["id"]],
             "panels": r["panels"],
@@ -301,7 +304,6 @@ async def decisions_page(db: Database, *, identity: Identity, slug: str) -> Deci
         dict(p) for p in await db.fetch("delib_prizes", edition_id=edition.id) if p["kind"] != "laureate"
     ]
     candidates = await db.fetch("delib_edition_candidates", edition_id=edition.id)
-    all_rounds = await list_rounds(db, edition.id)
     last = all_rounds[-1] if all_rounds else None
     prize_round = next((r for r in rounds if last is not None and r["id"] == last.id), None)
     methods = {r.id: r.method for r in all_rounds}

@@ -55,7 +55,6 @@ class Standing(msgspec.Struct, frozen=True, kw_only=True):
     method_label: str
     digest: str
     origin: str  # which publication, or "classement courant"
-    quota: str
     lines: list[StandingLine]
 
 
@@ -108,6 +107,7 @@ class MinutesContext(msgspec.Struct, frozen=True, kw_only=True):
     contest: str
     edition: str
     round: str
+    rule: str  # the round's qualification rule in words, as on the edition, Classement and Décisions pages
     panel: str
     venue: str
     date: str

@@ -59,6 +59,7 @@ from jury.results.compute import PAGE_BOOTSTRAP, compute, round_calibration
 from jury.results.marks import read_sections
 from jury.results.models import StandingResult
 from jury.results.standings import METHOD_LABELS, NO_CATEGORY
+from jury.rounds.quota import describe_quota
 
 CHAIR_ONLY = "Le procès-verbal est réservé à la présidence du jury et aux organisateurs du concours."
 KINDS = {
@@ -129,12 +130,19 @@ async def minutes_context(
     now = (now or db.now()).astimezone(PARIS)
     day = rnd.scheduled_on or (last_event.astimezone(PARIS).date() if last_event else now.date())
     edition = edition_ordinal(rnd.edition_number)
+    rule_row = await db.fetchrow("qualification_rule", round_id=round_id)
+    rule = describe_quota(
+        advance_count=rnd.advance_count or None,
+        quota_scope=rule_row["quota_scope"] if rule_row else "overall",
+        wildcards=rule_row["wildcards"] if rule_row else 0,
+    )
     audit = audit_mark(*await chain_head(db))  # last: after every read of what the copy states
     return MinutesContext(
         title=f"Procès-verbal — {rnd.contest_name} {rnd.edition_year} — {rnd.name} — {panel['name']}",
         contest=rnd.contest_name,
         edition=f"{edition} ({rnd.edition_year})",
         round=rnd.name,
+        rule=rule,
         panel=panel["name"],
         venue=panel["venue"] or rnd.place or "",
         date=french_date(day),
@@ -245,7 +253,6 @@ async def _standings(
                 method_label=METHOD_LABELS.get(result.method, result.method),
                 digest=digest,
                 origin=origin,
-                quota=f"{result.top_k} qualifié(s) par classement" if result.top_k else "sans quota",
                 lines=lines,
             )
         )
