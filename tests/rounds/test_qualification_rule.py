@@ -247,3 +247,21 @@ async def test_the_standings_page_shows_the_probability_of_being_above_the_fundi
 
     assert row("N1").count("<td>100 %</td>") == 2  # qualified and funded
     assert "<td>0 %</td>" in row("S1") and "<td>100 %</td>" not in row("S1")
+
+
+async def test_the_edition_and_decisions_pages_state_the_rule_in_the_same_words(client, db, semi):
+    b = semi
+    await _rule(db, b, count=2, scope="zone", wildcards=1)
+    slug = await db.conn.fetchval("select slug from editions where id = $1", b.edition)
+    body = await _preview(client, b)
+    assert body["rule"] == "Les 2 premiers par zone, plus 1 repêché."
+    edition = await client.get(f"/organisation/editions/{slug}")
+    assert edition.status_code == 200
+    assert "<td>Les 2 premiers par zone, plus 1 repêché.</td>" in edition.text
+    assert "<td>Aucune qualification (tour final ou sans suite).</td>" in edition.text  # the final
+    decisions = await client.get(f"/organisation/editions/{slug}/decisions")
+    assert decisions.status_code == 200
+    assert (
+        "Demi-finale — règle de qualification : <strong>Les 2 premiers par zone, plus 1 repêché.</strong> "
+        f'<a href="/organisation/rounds/{b.round}/qualification">'
+    ) in decisions.text
