@@ -13,7 +13,7 @@ from litestar.response import Redirect, Template
 from jury.access.guards import requires_organiser, requires_sign_in
 from jury.access.identity import Identity
 from jury.db.queries import Database
-from jury.errors import JuryError
+from jury.errors import Invalid, JuryError
 from jury.rounds import corrections, eligibility, move_preview, routing, service
 from jury.rounds.corrections import Correction
 from jury.rounds.eligibility import EligibilityOutcome
@@ -193,9 +193,13 @@ class RoundPages(Controller):
             db, identity=identity, round_id=round_id, target=data.to
         ):
             return Redirect(f"/organisation/rounds/{round_id}/etat?to={data.to}", status_code=303)
-        slug = await service.move_round_from_page(
-            db, identity=identity, round_id=round_id, target=data.to, reason=data.reason
-        )
+        try:
+            slug = await service.move_round_from_page(
+                db, identity=identity, round_id=round_id, target=data.to, reason=data.reason
+            )
+        except Invalid as error:
+            # A missing reason is answered on the confirmation page, its consequences still in view.
+            return await _confirmation(db, identity=identity, round_id=round_id, target=data.to, error=error)
         return Redirect(f"/organisation/editions/{slug}", status_code=303)
 
     @get(

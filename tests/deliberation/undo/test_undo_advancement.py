@@ -83,3 +83,19 @@ async def test_the_way_back_is_refused_to_another_contest_and_to_jurors(
     await as_juror(m.edition, m.people["paul"])
     assert (await client.post(url, json={"to": "open", "reason": "x"})).status_code == 403
     assert await count("select status from rounds where id = $1", m.semi) == "deliberation"
+
+
+async def test_the_way_back_without_a_reason_shows_the_confirmation_page_again(
+    client, made_in_92, as_organiser, count
+):
+    m = made_in_92
+    await as_organiser("cci@exemple.fr")
+    response = await client.post(
+        f"/organisation/rounds/{m.semi}/etat", data={"to": "open", "confirme": "oui", "reason": "  "}
+    )
+    assert response.status_code == 422
+    assert response.headers["content-type"].startswith("text/html")
+    assert '<article class="error" role="alert">' in response.text
+    assert "Ce qui va se passer" in response.text  # the consequences are still in view
+    assert '<input id="reason" type="text" name="reason" required maxlength="2000">' in response.text
+    assert await count("select status from rounds where id = $1", m.semi) == "deliberation"
