@@ -2,17 +2,30 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from litestar import Controller, MediaType, Response, get
+from litestar.params import QueryParameter
 from litestar.response import Template
 
 from jury.access.guards import requires_organiser
 from jury.access.identity import Identity
 from jury.db.queries import Database
+from jury.paging import MAX_PAGE
 from jury.scoring import progress
 from jury.scoring.models import RoundProgress
 from jury.scoring.shared_web import csv_download, scoring_errors
 
 __all__ = ["ProgressApi", "ProgressPages"]
+
+CandidatePage = Annotated[
+    int,
+    QueryParameter(ge=1, le=MAX_PAGE, description="Page du tableau par candidat (au-delà : la dernière)."),
+]
+JurorPage = Annotated[
+    int,
+    QueryParameter(ge=1, le=MAX_PAGE, description="Page du tableau par juré (au-delà : la dernière)."),
+]
 
 
 class ProgressApi(Controller):
@@ -36,14 +49,32 @@ class ProgressPages(Controller):
     tags = ["organisation"]
     guards = [requires_organiser]
 
-    @get("/suivi", summary="Suivi de la notation d'un tour")
-    async def page(self, db: Database, identity: Identity, round_id: int) -> Template:
-        state = await progress.round_progress(db, identity=identity, round_id=round_id)
+    @get("/suivi", summary="Suivi de la notation d'un tour (tableaux par pages de 50)")
+    async def page(
+        self,
+        db: Database,
+        identity: Identity,
+        round_id: int,
+        page: CandidatePage = 1,
+        page_jures: JurorPage = 1,
+    ) -> Template:
+        state = await progress.progress_page(
+            db, identity=identity, round_id=round_id, page=page, juror_page=page_jures
+        )
         return Template("organiser/progress.html", context={"p": state}, media_type=MediaType.HTML)
 
     @get("/suivi/tableau", summary="Tableau de suivi (fragment rafraîchi toutes les 10 s)")
-    async def table(self, db: Database, identity: Identity, round_id: int) -> Template:
-        state = await progress.round_progress(db, identity=identity, round_id=round_id)
+    async def table(
+        self,
+        db: Database,
+        identity: Identity,
+        round_id: int,
+        page: CandidatePage = 1,
+        page_jures: JurorPage = 1,
+    ) -> Template:
+        state = await progress.progress_page(
+            db, identity=identity, round_id=round_id, page=page, juror_page=page_jures
+        )
         return Template("organiser/_progress_table.html", context={"p": state}, media_type=MediaType.HTML)
 
     @get("/suivi.csv", summary="Suivi de la notation en CSV", media_type="text/csv")
