@@ -115,9 +115,31 @@ order by position limit 1
 select count(*) from decisions
 where round_id = :round_id and undone_at is null and kind in ('advance', 'eliminate', 'award', 'laureate')
 
--- name: round_sheet_pairs
--- Every assigned pair of the round that expects a sheet (candidate still in play, no declared conflict),
--- with the state of its sheet: what « Passer en délibération » would freeze or leave missing.
+-- name: round_sheet_counts
+-- How many sheets the round expects (assigned pairs of candidates still in play, without a declared
+-- conflict), how many are not submitted and how many of those are drafts: what « Passer en délibération »
+-- would freeze or leave missing, counted without reading every pair (90,000 at the largest contest).
+with pairs as (
+    select distinct a.person_id, a.candidate_id
+    from assignments a
+    join panels p on p.id = a.panel_id
+    join candidate_rounds cr
+        on cr.candidate_id = a.candidate_id and cr.round_id = p.round_id
+       and cr.status not in ('withdrawn', 'ineligible')
+    where p.round_id = :round_id
+      and not exists (select 1 from conflict_declarations d
+                      where d.round_id = :round_id and d.person_id = a.person_id
+                        and d.candidate_id = a.candidate_id and d.has_conflict)
+)
+select count(*)::int as expected,
+       (count(*) filter (where s.status is distinct from 'submitted'))::int as missing,
+       (count(*) filter (where s.status = 'draft'))::int as drafts
+from pairs x
+left join score_sheets s on s.round_id = :round_id and s.person_id = x.person_id and s.candidate_id = x.candidate_id
+
+-- name: round_missing_sheets
+-- The first :limit expected sheets not submitted (by juror, then candidate), with the names the page
+-- shows: the confirmation names them, the follow-up page has the rest.
 select distinct on (a.person_id, a.candidate_id)
        pe.full_name as juror_name, c.entry_number,
        coalesce(nullif(trim(c.organisation_name), ''), c.person_name) as candidate_name,
@@ -131,5 +153,6 @@ join candidate_rounds cr
 left join score_sheets s on s.round_id = p.round_id and s.person_id = a.person_id and s.candidate_id = c.id
 left join conflict_declarations d
     on d.round_id = p.round_id and d.person_id = a.person_id and d.candidate_id = c.id and d.has_conflict
-where p.round_id = :round_id and d.candidate_id is null
+where p.round_id = :round_id and d.candidate_id is null and s.status is distinct from 'submitted'
 order by a.person_id, a.candidate_id
+limit :limit

@@ -20,6 +20,9 @@ from jury.labels import label
 from jury.rounds.lifecycle import is_back, move_problem
 from jury.rounds.service import role_in_round
 
+MISSING_SHOWN = 200
+"""Missing sheets the confirmation names one by one; it counts them all, and the follow-up page pages them."""
+
 CONFIRMED_MOVES = {("open", "deliberation"), ("deliberation", "closed"), ("deliberation", "open")}
 """The moves the page asks to confirm: each freezes or reopens what jurors can do on their tablets."""
 
@@ -41,6 +44,7 @@ class MovePreview(msgspec.Struct, frozen=True, kw_only=True):
     consequences: list[str]
     expected: int
     missing: list[MissingSheet]
+    missing_count: int
     drafts: int
     live_decisions: int
     needs_reason: bool
@@ -60,16 +64,22 @@ async def move_preview(db: Database, *, identity: Identity, round_id: int, targe
             move_problem(current=rnd.status, target=target, role=role)
             or f"Ce passage (« {label(target, 'round')} ») ne demande pas de confirmation."
         )
-    pairs = await db.fetch("round_sheet_pairs", round_id=round_id)
+    counts = await db.fetchrow("round_sheet_counts", round_id=round_id)
     live = (
         await db.fetchval("round_live_decisions", round_id=round_id)
         if is_back(current=rnd.status, target=target)
         else 0
     )
-    missing = missing_sheets(pairs, blind=rnd.blind)
-    drafts = sum(1 for m in missing if m.state == label("draft", "sheet"))
+    # The first MISSING_SHOWN missing sheets only: the counts come from one aggregate.
+    missing = missing_sheets(
+        await db.fetch("round_missing_sheets", round_id=round_id, limit=MISSING_SHOWN)
+        if counts["missing"]
+        else [],
+        blind=rnd.blind,
+    )
+    expected, drafts = counts["expected"], counts["drafts"]
     title, button, consequences = wording(
-        current=rnd.status, target=target, expected=len(pairs), missing=len(missing), drafts=drafts
+        current=rnd.status, target=target, expected=expected, missing=counts["missing"], drafts=drafts
     )
     refusal = move_problem(current=rnd.status, target=target, role=role)
     if refusal is None and live:
@@ -86,8 +96,9 @@ async def move_preview(db: Database, *, identity: Identity, round_id: int, targe
         title=title,
         button=button,
         consequences=consequences,
-        expected=len(pairs),
+        expected=expected,
         missing=missing,
+        missing_count=counts["missing"],
         drafts=drafts,
         live_decisions=live,
         needs_reason=is_back(current=rnd.status, target=target),
