@@ -250,6 +250,42 @@ async def score_round(juror: Person, *, round_id: int, marks: Marks) -> list[dic
     return candidates
 
 
+async def committee_round(
+    organiser: Person,
+    *,
+    edition: str,
+    name: str,
+    panel: str,
+    category: tuple[str, str],
+    criteria: Sequence[tuple[str, str, float]],
+) -> tuple[dict[str, Any], dict[str, Any], Any]:
+    """One committee round, its panel, and the category's grid of criteria marked 0 to 10 by half points:
+    the set-up of the contests judged by a single committee. Returns the round, the panel and the grid."""
+    created = await organiser.post(
+        f"/api/editions/{edition}/rounds", {"kind": "committee", "name": name}, expect=201
+    )
+    seated = await organiser.post(f"/api/rounds/{created['id']}/panels", {"name": panel}, expect=201)
+    grid = await organiser.put(
+        f"/api/editions/{edition}/categories/{category[0]}/criteria",
+        {
+            "name": category[1],
+            "weights_total": 100,
+            "criteria": [
+                {
+                    "code": code,
+                    "label": label,
+                    "weight": weight,
+                    "scale_min": 0,
+                    "scale_max": 10,
+                    "scale_step": 0.5,
+                }
+                for code, label, weight in criteria
+            ],
+        },
+    )
+    return created, seated, grid
+
+
 async def committee_proposal(
     organiser: Person, *, edition: str, round_id: int
 ) -> tuple[dict[str, Any], dict[str, Any], str]:

@@ -27,6 +27,7 @@ import pytest
 from tests.flows.browser_free_client import (
     Flow,
     World,
+    committee_round,
     import_jurors,
     new_contest,
     prepare_single_panel_round,
@@ -132,29 +133,10 @@ async def boost(world: World) -> AsyncIterator[Flow]:
             {"year": 2023, "opens_on": "2023-01-16", "closes_on": "2023-03-17", "decision_on": "2023-04-13"},
             expect=201,
         )
-        jury_round = await amelie.post(
-            f"/api/editions/{EDITION}/rounds", {"kind": "committee", "name": ROUND}, expect=201
+        jury_round, panel, _ = await committee_round(
+            amelie, edition=EDITION, name=ROUND, panel=PANEL, category=CATEGORY, criteria=CRITERIA
         )
         state["round"] = jury_round["id"]
-        panel = await amelie.post(f"/api/rounds/{jury_round['id']}/panels", {"name": PANEL}, expect=201)
-        await amelie.put(
-            f"/api/editions/{EDITION}/categories/{CATEGORY[0]}/criteria",
-            {
-                "name": CATEGORY[1],
-                "weights_total": 100,
-                "criteria": [
-                    {
-                        "code": code,
-                        "label": text,
-                        "weight": weight,
-                        "scale_min": 0,
-                        "scale_max": 10,
-                        "scale_step": 0.5,
-                    }
-                    for code, text, weight in CRITERIA
-                ],
-            },
-        )
         await amelie.put(f"/api/editions/{EDITION}/prizes", [{**PRIZE, "max_winners": COHORT_SIZE}])
         await amelie.put(
             f"/api/editions/{EDITION}/eligibility",

@@ -33,6 +33,7 @@ from tests.flows.browser_free_client import (
     Flow,
     World,
     committee_proposal,
+    committee_round,
     diplomas_with_pdfs,
     import_jurors,
     new_contest,
@@ -188,29 +189,10 @@ async def curious_lab(world: World) -> AsyncIterator[Flow]:
             },
             expect=201,
         )
-        committee = await camille.post(
-            f"/api/editions/{EDITION}/rounds", {"kind": "committee", "name": ROUND}, expect=201
+        committee, panel, grid = await committee_round(
+            camille, edition=EDITION, name=ROUND, panel=PANEL, category=CATEGORY, criteria=CRITERIA
         )
         state["round"] = committee["id"]
-        panel = await camille.post(f"/api/rounds/{committee['id']}/panels", {"name": PANEL}, expect=201)
-        grid = await camille.put(
-            f"/api/editions/{EDITION}/categories/{CATEGORY[0]}/criteria",
-            {
-                "name": CATEGORY[1],
-                "weights_total": 100,
-                "criteria": [
-                    {
-                        "code": code,
-                        "label": label,
-                        "weight": weight,
-                        "scale_min": 0,
-                        "scale_max": 10,
-                        "scale_step": 0.5,
-                    }
-                    for code, label, weight in CRITERIA
-                ],
-            },
-        )
         prizes = await camille.put(f"/api/editions/{EDITION}/prizes", [{**PRIZE, "max_winners": None}])
         signatories = await camille.put(f"/api/editions/{EDITION}/signatories", SIGNATORIES)
         rules = await camille.put(

@@ -31,6 +31,7 @@ from tests.flows.browser_free_client import (
     DEMO_PASSWORD,
     Flow,
     World,
+    committee_round,
     diplomas_with_pdfs,
     import_jurors,
     new_contest,
@@ -158,29 +159,10 @@ async def label(world: World) -> AsyncIterator[Flow]:
             },
             expect=201,
         )
-        jury_round = await romain.post(
-            f"/api/editions/{EDITION}/rounds", {"kind": "committee", "name": ROUND}, expect=201
+        jury_round, panel, grid = await committee_round(
+            romain, edition=EDITION, name=ROUND, panel=PANEL, category=CATEGORY, criteria=CRITERIA
         )
         state["round"] = jury_round["id"]
-        panel = await romain.post(f"/api/rounds/{jury_round['id']}/panels", {"name": PANEL}, expect=201)
-        grid = await romain.put(
-            f"/api/editions/{EDITION}/categories/{CATEGORY[0]}/criteria",
-            {
-                "name": CATEGORY[1],
-                "weights_total": 100,
-                "criteria": [
-                    {
-                        "code": code,
-                        "label": text,
-                        "weight": weight,
-                        "scale_min": 0,
-                        "scale_max": 10,
-                        "scale_step": 0.5,
-                    }
-                    for code, text, weight in CRITERIA
-                ],
-            },
-        )
         prizes = await romain.put(f"/api/editions/{EDITION}/prizes", [LABEL])
         rules = await romain.put(
             f"/api/editions/{EDITION}/eligibility",
