@@ -20,7 +20,7 @@ from jury.contests.service import list_rounds, organised_edition
 from jury.db.queries import Database
 from jury.deliberation.awards.models import Advancement, AwardRow, Decision
 from jury.deliberation.awards.service import awards_of_edition
-from jury.deliberation.service import candidate_label, load_round, require_deliberation, unique_labels
+from jury.deliberation.service import candidate_label, load_round, require_deliberation
 from jury.errors import Conflict, FieldError, Forbidden, Invalid
 from jury.labels import label
 from jury.results import standings as results
@@ -265,7 +265,6 @@ class DecisionsPage(msgspec.Struct, frozen=True, kw_only=True):
     decisions: list[Decision]
     awards: list[AwardRow]
     prizes: list[dict[str, Any]]
-    candidates: dict[int, str]
     rounds: list[dict[str, Any]]
     all_rounds: list[Round]
     prize_round: dict[str, Any] | None = None
@@ -281,13 +280,31 @@ class DecisionsPage(msgspec.Struct, frozen=True, kw_only=True):
 
 async def decisions_page(db: Database, *, identity: Identity, slug: str) -> DecisionsPage:
     """The page in a fixed number of queries: the deliberating rounds (with their panels), then the
-    candidates of all of them at once."""
+    candidates of the rounds whose form the page shows, at once.
+
+    Only what a form on the page shows is read: a round's candidates and the standings it may cite for its
+    qualifiers' form (a round with a next one) or for the prize sheet (the last round, while a prize is
+    still open). At the scale of the largest contest, reading every mark to list the standings of a round
+    whose form is not shown took 3.7 s per visit."""
     edition = await organised_edition(db, identity=identity, slug=slug)
     deliberating = await db.fetch("delib_deliberating_rounds", edition_id=edition.id)
-    entries: dict[int, list[dict[str, Any]]] = {r["id"]: [] for r in deliberating}
-    for c in await db.fetch("delib_round_candidates", round_ids=list(entries)):
-        entries[c["round_id"]].append({**dict(c), "label": candidate_label(c, blind=False)})
     all_rounds = await list_rounds(db, edition.id)
+    last = all_rounds[-1] if all_rounds else None
+    prizes = [
+        dict(p) for p in await db.fetch("delib_prizes", edition_id=edition.id) if p["kind"] != "laureate"
+    ]
+    awards = await awards_of_edition(db, edition_id=edition.id)
+    given = {a.prize_code for a in awards}
+    prize_sheet_open = any(p["kind"] in ("label", "cohort") or p["code"] not in given for p in prizes)
+    shown = {
+        r["id"]
+        for r in deliberating
+        if r["has_next"] or (prize_sheet_open and last is not None and r["id"] == last.id)
+    }
+    entries: dict[int, list[dict[str, Any]]] = {r["id"]: [] for r in deliberating}
+    if shown:
+        for c in await db.fetch("delib_round_candidates", round_ids=sorted(shown)):
+            entries[c["round_id"]].append({**dict(c), "label": candidate_label(c, blind=False)})
     rules = {r.id: r.rule for r in all_rounds}
     rounds = [
         {
@@ -300,27 +317,25 @@ async def decisions_page(db: Database, *, identity: Identity, slug: str) -> Deci
         }
         for r in deliberating
     ]
-    prizes = [
-        dict(p) for p in await db.fetch("delib_prizes", edition_id=edition.id) if p["kind"] != "laureate"
-    ]
-    candidates = await db.fetch("delib_edition_candidates", edition_id=edition.id)
-    last = all_rounds[-1] if all_rounds else None
     prize_round = next((r for r in rounds if last is not None and r["id"] == last.id), None)
     methods = {r.id: r.method for r in all_rounds}
-    references = {r["id"]: await _references(db, round_id=r["id"], method=methods[r["id"]]) for r in rounds}
+    references = {
+        r["id"]: await _references(db, round_id=r["id"], method=methods[r["id"]])
+        for r in rounds
+        if r["id"] in shown
+    }
     return DecisionsPage(
         edition=edition,
         decisions=await _decisions(db, edition_id=edition.id),
-        awards=await awards_of_edition(db, edition_id=edition.id),
+        awards=awards,
         prizes=prizes,
-        candidates=unique_labels(candidates, blind=False),
         rounds=rounds,
         all_rounds=all_rounds,
         prize_round=prize_round,
-        prize_choices=_prize_choices(prizes, prize_round) if prize_round else {},
+        prize_choices=_prize_choices(prizes, prize_round) if prize_round and prize_sheet_open else {},
         references=references,
         ballots=[dict(b) for b in await db.fetch("delib_closed_ballots_of_round", round_id=prize_round["id"])]
-        if prize_round
+        if prize_round and prize_sheet_open
         else [],
         decided=edition.status in ("decided", "archived"),
     )
