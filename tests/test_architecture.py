@@ -2,7 +2,7 @@
 
 Each module of `src/jury` falls in one layer, by where it sits and what it imports:
 
-- **web**: `app`, `asgi`, `bench_routes`, the `jury.web` package and every `web.py` / `*_web.py`;
+- **web**: `app`, `asgi`, the `jury.web` package and every `web.py` / `*_web.py`;
 - **entry**: the processes' entry points (`cli`, `__main__`, `worker`, `runtime`, `backup.cli`) and the demo
   loader;
 - **db**: the `jury.db` package (pool, named queries, migrations, the session store);
@@ -26,7 +26,7 @@ from jury.settings import PROJECT_ROOT
 
 SOURCE = PROJECT_ROOT / "src" / "jury"
 
-WEB_PATTERNS = ("app", "asgi", "bench_routes", "web", "web.*", "*.web", "*_web", "*.web.*", "access.guards")
+WEB_PATTERNS = ("app", "asgi", "web", "web.*", "*.web", "*_web", "*.web.*", "access.guards")
 ENTRY_PATTERNS = ("cli", "__main__", "worker", "runtime", "demo", "demo.*", "backup.cli")
 DB_PATTERNS = ("db.*",)
 INFRASTRUCTURE = (

@@ -59,7 +59,7 @@ from jury.scoring.conflicts_web import ConflictRegisterApi, ConflictRegisterPage
 from jury.scoring.juror_web import JurorApi, JurorPages
 from jury.scoring.progress_web import ProgressApi, ProgressPages
 from jury.settings import Settings
-from jury.web.deps import provide_db
+from jury.web.deps import after_response_middleware, provide_db
 from jury.web.errors import (
     http_error_handler,
     internal_error_handler,
@@ -181,7 +181,6 @@ def create_app(
             create_static_files_router(
                 path="/static", directories=[settings.templates_dir / "static"], include_in_schema=False
             ),
-            *_bench_routes(settings),
         ],
         dependencies={"db": Provide(provide_db), "identity": Provide(provide_identity, sync_to_thread=False)},
         stores={
@@ -215,7 +214,9 @@ def create_app(
     # handling: the answers it makes from its own exceptions (404, 405, the throttle's 429) are logged with
     # the status the client got and carry X-Request-ID and the headers, like every other answer.
     app.asgi_handler = request_logging_middleware(
-        security_middleware_factory(https=settings.base_url.startswith("https://"))(app.asgi_handler)
+        security_middleware_factory(https=settings.base_url.startswith("https://"))(
+            after_response_middleware(app.asgi_handler)  # the audit seal once the answer left (web.deps)
+        )
     )
     return app
 
@@ -226,15 +227,6 @@ async def _is_sign_in_attempt(request: Request) -> bool:
     return (request.method == "POST" and request.url.path in {"/connexion", "/acces"}) or (
         request.method == "GET" and request.url.path.startswith("/acces/")
     )
-
-
-def _bench_routes(settings: Settings) -> list:
-    """The benchmark's unauthenticated baseline exists only when asked for, never by default."""
-    if not settings.bench_routes:
-        return []
-    from jury.bench_routes import bench_baseline
-
-    return [bench_baseline]
 
 
 def _initial_state(*, settings: Settings, queries: Queries, clock: Clock):

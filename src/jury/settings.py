@@ -52,7 +52,6 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     smtp_password: str = ""
     smtp_from: str = ""
     smtp_starttls: bool = False
-    bench_routes: bool = False
     in_process_jobs: bool = True
     job_heartbeat_seconds: float = 30.0
     minutes_wait_seconds: float = 20.0
@@ -108,7 +107,6 @@ ENVIRONMENT: dict[str, tuple[str, type]] = {
     "JURY_SMTP_PASSWORD": ("smtp_password", str),
     "JURY_SMTP_FROM": ("smtp_from", str),
     "JURY_SMTP_STARTTLS": ("smtp_starttls", bool),
-    "JURY_BENCH_ROUTES": ("bench_routes", bool),
     "JURY_IN_PROCESS_JOBS": ("in_process_jobs", bool),
     "JURY_JOB_HEARTBEAT_SECONDS": ("job_heartbeat_seconds", float),
     "JURY_MINUTES_WAIT_SECONDS": ("minutes_wait_seconds", float),

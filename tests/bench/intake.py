@@ -211,6 +211,25 @@ def _postgres_cpu(data_dir: Path) -> float:
         return 0.0
 
 
+def _wal(database_url: str) -> dict[str, float]:
+    """PostgreSQL's WAL counters (`pg_stat_wal`): bytes, full-page images and syncs (fsyncs) so far. Per
+    request they say what a write costs the disk, which the machine's load does not move."""
+
+    async def read() -> dict[str, float]:
+        conn = await asyncpg.connect(database_url)
+        try:
+            row = await conn.fetchrow("select wal_bytes, wal_fpi, wal_records from pg_stat_wal")
+        finally:
+            await conn.close()
+        return {
+            "bytes": float(row["wal_bytes"]),
+            "fpi": float(row["wal_fpi"]),
+            "records": float(row["wal_records"]),
+        }
+
+    return asyncio.run(read())
+
+
 class Side:
     """One side's phases: requests, time, statuses, merged latency histogram, CPU."""
 
@@ -218,10 +237,15 @@ class Side:
         self.name = name
         self.requests = self.ok = self.conflict = self.other = self.errors = 0
         self.seconds = self.server_cpu = self.db_cpu = 0.0
+        self.wal = {"bytes": 0.0, "fpi": 0.0, "records": 0.0}
         self.histogram: dict[int, float] = {}
         self.phases: list[dict] = []
 
-    def add(self, result: dict, *, server_cpu: float, db_cpu: float, load: tuple[float, float]) -> None:
+    def add(
+        self, result: dict, *, server_cpu: float, db_cpu: float, load: tuple[float, float], wal: dict
+    ) -> None:
+        for name, value in wal.items():
+            self.wal[name] += value
         seconds = result["duration_us"] / 1e6
         self.requests += result["requests"]
         self.ok += result["ok"]
@@ -261,6 +285,9 @@ class Side:
             "p99_ms": _percentile(self.histogram, 0.99),
             "server_cpu_ms_per_request": round(1000 * self.server_cpu / n, 3),
             "postgres_cpu_ms_per_request": round(1000 * self.db_cpu / n, 3),
+            "wal_bytes_per_request": round(self.wal["bytes"] / n),
+            "wal_fpi_per_request": round(self.wal["fpi"] / n, 3),
+            "wal_records_per_request": round(self.wal["records"] / n, 2),
             "phases": self.phases,
         }
 
@@ -317,6 +344,7 @@ def _phase(
     tmp: Path,
     procs: Processes,
     pg_dir: Path,
+    database_url: str,
     connections: int,
 ) -> None:
     jurors = []
@@ -340,11 +368,12 @@ def _phase(
     data_file = tmp / f"intake-{mode}.lua"
     data_file.write_text("return " + _lua_value(data) + "\n")
     load_before = os.getloadavg()[0]
-    cpu, db_cpu = procs.cpu(), _postgres_cpu(pg_dir)
+    cpu, db_cpu, wal = procs.cpu(), _postgres_cpu(pg_dir), _wal(database_url)
     result = _wrk(url=url, data_file=data_file, seconds=seconds, connections=connections)
     cpu, db_cpu = procs.cpu() - cpu, _postgres_cpu(pg_dir) - db_cpu
+    wal = {name: value - wal[name] for name, value in _wal(database_url).items()}
     if side is not None:
-        side.add(result, server_cpu=cpu, db_cpu=db_cpu, load=(load_before, os.getloadavg()[0]))
+        side.add(result, server_cpu=cpu, db_cpu=db_cpu, load=(load_before, os.getloadavg()[0]), wal=wal)
 
 
 class WaitSampler:
@@ -502,7 +531,8 @@ def main() -> None:
         print(
             f"{name:4} {r['rps']:8.1f} req/s  p50 {r['p50_ms']} ms  p99 {r['p99_ms']} ms  "
             f"server CPU {r['server_cpu_ms_per_request']} ms/req  PostgreSQL CPU "
-            f"{r['postgres_cpu_ms_per_request']} ms/req  ({r['requests']} requests: {r['ok']} ok, "
+            f"{r['postgres_cpu_ms_per_request']} ms/req  WAL {r['wal_bytes_per_request']} B, "
+            f"{r['wal_records_per_request']} records/req  ({r['requests']} requests: {r['ok']} ok, "
             f"{r['conflict_409']} 409, {r['other_status']} other, {r['socket_errors']} socket errors)"
         )
     print(
@@ -549,7 +579,14 @@ def _measure(args, *, tmp: Path, pg_dir: Path, database_url: str, full, bare) ->
     procs = {"full": Processes(full_proc.pid), "bare": Processes(bare_proc.pid)}
     urls = {"full": full_url, "bare": bare_url}
     sides = {"full": Side("full"), "bare": Side("bare")}
-    common = {"plan": plan, "cookies": cookies, "tmp": tmp, "pg_dir": pg_dir, "connections": args.connections}
+    common = {
+        "plan": plan,
+        "cookies": cookies,
+        "tmp": tmp,
+        "pg_dir": pg_dir,
+        "database_url": database_url,
+        "connections": args.connections,
+    }
     loads = [os.getloadavg()[0]]
     for mode in ("full", "bare"):
         _phase(

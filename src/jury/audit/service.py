@@ -84,6 +84,26 @@ async def append_event(
     return event_hash
 
 
+def event_columns(
+    db: Database, *, actor_id: int | None, actor_label: str, action: str, payload: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The columns of an event that the caller's own statement records into `audit_pending` (the named
+    query's `:actor_id`, `:actor_label`, `:action`, `:digest`; the target and time are the statement's),
+    so a write and its event cost one round trip. Call `event_recorded` once the statement ran."""
+    return {"actor_id": actor_id, "actor_label": actor_label, "action": action, "digest": digest_of(payload)}
+
+
+async def event_recorded(db: Database) -> None:
+    """After a statement recorded an event into `audit_pending` (see `event_columns`): in a web request it
+    is sealed right after the commit, as `append_event`'s are; elsewhere (CLI, jobs, tests) it is chained
+    at once, under the chain's lock held until the caller's transaction ends."""
+    if db.after_commit is not None:
+        if seal_after_commit not in db.after_commit:
+            db.after_commit.append(seal_after_commit)
+        return
+    await seal_pending(db)
+
+
 def _link(
     db: Database, *, prev_hash: str, occurred_at: Any, actor: str, action: str, target: str, digest: str
 ) -> str:
@@ -153,8 +173,16 @@ async def seal_after_commit(db: Database) -> None:
 
 
 async def _seal_now(db: Database) -> None:
-    async with db.transaction():
-        await seal_pending(db)
+    """One seal in a transaction of its own: on a connection taken from `db.pool` when there is one (the
+    request's own went back to the pool at its commit), else on `db`'s."""
+    if db.pool is None:
+        async with db.transaction():
+            await seal_pending(db)
+        return
+    async with db.pool.acquire() as conn:
+        sealer = Database(conn, db.q, clock=db.clock, audit_key=db.audit_key)
+        async with conn.transaction():
+            await seal_pending(sealer)
 
 
 class _SealGroup:

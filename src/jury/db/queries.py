@@ -96,7 +96,9 @@ class Database:
     `after_commit` (the web layer's per-request transactions give a list; None elsewhere): work a service
     leaves for right after the transaction commits, run by the web layer before the answer is sent. The
     audit trail uses it to record events without the chain's lock and seal them just after the commit
-    (`jury.audit.service`), so concurrent requests do not wait for each other's commits.
+    (`jury.audit.service`), so concurrent requests do not wait for each other's commits. `pool` is where
+    `conn` came from (web requests): that work runs once `conn` is back in it, and acquires a connection
+    only where it needs one.
     """
 
     def __init__(
@@ -107,12 +109,14 @@ class Database:
         clock: Clock,
         audit_key: bytes | None = None,
         after_commit: list[Callable[[Database], Awaitable[Any]]] | None = None,
+        pool: asyncpg.Pool | None = None,
     ) -> None:
         self.conn = conn
         self.q = queries
         self.clock = clock
         self.audit_key = audit_key
         self.after_commit = after_commit
+        self.pool = pool
 
     def now(self) -> dt.datetime:
         return self.clock()

@@ -33,7 +33,7 @@ import msgspec
 
 from jury.access.identity import Identity
 from jury.access.policy import RoundInEdition, actor_label, round_in_edition
-from jury.audit.service import append_event
+from jury.audit.service import event_columns, event_recorded
 from jury.db.queries import Database
 from jury.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
 from jury.scoring.models import (
@@ -442,68 +442,72 @@ async def save_sheet(
     201 when the write created the sheet, 200 when it replaced a version. Raises `VersionConflict` (409,
     with the stored sheet), `Invalid` (422, every field error), `Conflict` (409: round not open, conflicts
     not declared), `Forbidden` (403: not assigned, conflict declared) or `NotFound`.
+
+    Two statements: `scoring_begin_write` (checks, locks, key claim, current sheet) and the write, which
+    stores the answer and records the audit event with the sheet. The answer is built before the write
+    from what it writes (the sheet's id drawn by the first statement for a first save), so it is the very
+    sheet a read would give afterwards.
     """
-    pair = await _round_and_pair(db, identity=identity, round_id=round_id, candidate_id=candidate_id)
+    if identity.kind != "juror" or identity.edition_id is None:
+        raise Forbidden("Réservé aux jurés.")
     key = submission.idempotency_key
     where = {"person_id": identity.person_id, "round_id": round_id, "candidate_id": candidate_id}
-    begun = await db.fetchrow("scoring_begin_write", key=key, **where)
-    if begun is None:
-        raise NotFound("Tour inconnu.")
-    if not begun["claimed"]:
+    pair = await db.fetchrow("scoring_begin_write", key=key, edition_id=identity.edition_id, **where)
+    if pair is None:
+        raise NotFound(UNKNOWN_ROUND)
+    _check_round(identity, edition_id=pair["edition_id"], status=pair["status"])
+    if pair["candidate_id"] is None:
+        raise NotFound("Candidat inconnu dans ce tour.")
+    if not pair["claimed"]:
         return await _replay(db, identity=identity, round_id=round_id, candidate_id=candidate_id, key=key)
-    status, panel_id = begun["round_status"], begun["assigned_panel_id"]
-    _ensure_may_score(pair)
-    if panel_id is None:  # the conflict was declared, or the pair removed, since the first read
+    panel_id = pair["assigned_panel_id"]
+    if pair["conflicted"]:
+        raise Forbidden("Vous avez déclaré un conflit d'intérêts avec ce candidat : vous ne le notez pas.")
+    if panel_id is None:  # not assigned, or the conflict was declared, or the pair removed, meanwhile
         raise Forbidden("Ce candidat ne vous est pas affecté.")
-    if status != "open":
+    if pair["status"] != "open":
         raise Conflict(NOT_OPEN)
-    _ensure_declared(pair, round_id=round_id)  # read with the pair: a declaration since only lowers it
+    _ensure_declared(pair, round_id=round_id)
     grids = _grids(pair)
     if not grids:
         raise Conflict("Aucune grille d'évaluation n'est définie pour la catégorie de ce candidat.")
 
-    current = None if begun["id"] is None else _sheet(begun, scores=begun["scores"], grids=grids)
+    current = None if pair["sheet_id"] is None else _sheet(_stored(pair), scores=pair["scores"], grids=grids)
     if submission.version != (current.version if current else 0):
         raise VersionConflict(current)
     errors = validate_submission(submission, grids)
     if errors:
         raise Invalid("La feuille n'est pas enregistrée : corrigez les champs signalés.", errors=errors)
 
-    fields = {
-        "status": submission.status,
-        "abstained": submission.abstained,
-        "abstention_reason": submission.abstention_reason.strip(),
-        "comment": submission.comment.strip(),
-        "idempotency_key": key,
-    }
-    marks = _marks(submission, grids)  # the sheet and its marks are written in one statement
-    if current is None:
-        written = await db.fetchrow("scoring_insert_sheet", **where, panel_id=panel_id, **fields, **marks)
-    else:
-        written = await db.fetchrow(
-            "scoring_update_sheet", sheet_id=current.id, expected_version=current.version, **fields, **marks
-        )
-    if written is None:  # another write of this sheet committed between our read and our write
-        raise VersionConflict(await _load_sheet(db, **where, grids=grids))
-
-    # The answer is built from what the write returned: the same sheet a read would give, one query less.
-    sheet = _sheet(written, scores=written["scores"], grids=grids)
+    now = db.now()
+    marks = _marks(submission, grids)
+    sheet = _sheet(
+        {
+            "id": pair["next_sheet_id"] if current is None else current.id,
+            "round_id": round_id,
+            "candidate_id": candidate_id,
+            "status": submission.status,
+            "version": 1 if current is None else current.version + 1,
+            "comment": submission.comment.strip(),
+            "abstained": submission.abstained,
+            "abstention_reason": submission.abstention_reason.strip(),
+            "updated_at": now,
+            "submitted_at": now if submission.status == "submitted" else None,
+        },
+        scores=[
+            {"criterion_id": i, "value": v, "comment": c}
+            for i, v, c in zip(marks["criterion_ids"], marks["marks"], marks["comments"], strict=True)
+        ],
+        grids=grids,
+    )
     outcome = SaveOutcome(
         status_code=201 if current is None else 200, body=msgspec.json.encode(sheet), replayed=False
     )
-    await db.execute(
-        "scoring_store_submission",
-        key=key,
-        sheet_id=sheet.id,
-        status_code=outcome.status_code,
-        response=outcome.body,
-    )
-    await append_event(
+    event = event_columns(
         db,
         actor_id=identity.person_id,
         actor_label=actor_label(identity),
         action="sheet.submitted" if sheet.status == "submitted" else "sheet.saved",
-        target=f"sheet:{sheet.id}",
         # Marks and version only: comments are free text and may name people.
         payload={
             "round_id": round_id,
@@ -513,7 +517,42 @@ async def save_sheet(
             "values": {str(k): v for k, v in sorted(sheet.values.items())},
         },
     )
+    fields = {
+        "sheet_id": sheet.id,
+        "status": sheet.status,
+        "abstained": sheet.abstained,
+        "abstention_reason": sheet.abstention_reason,
+        "comment": sheet.comment,
+        "idempotency_key": key,
+        "response": outcome.body,
+        "now": now,
+        **marks,
+        **event,
+    }
+    if current is None:
+        written = await db.fetchrow("scoring_insert_sheet", **where, panel_id=panel_id, **fields)
+    else:
+        written = await db.fetchrow("scoring_update_sheet", expected_version=current.version, **fields)
+    if written is None:  # another write of this sheet committed between our read and our write
+        raise VersionConflict(await _load_sheet(db, **where, grids=grids))
+    await event_recorded(db)
     return outcome
+
+
+def _stored(pair: Mapping[str, Any]) -> dict[str, Any]:
+    """The current sheet's columns of `scoring_begin_write` (prefixed there, beside the round's)."""
+    return {
+        "id": pair["sheet_id"],
+        "round_id": pair["id"],
+        "candidate_id": pair["candidate_id"],
+        "status": pair["sheet_status"],
+        "version": pair["version"],
+        "comment": pair["comment"],
+        "abstained": pair["abstained"],
+        "abstention_reason": pair["abstention_reason"],
+        "updated_at": pair["updated_at"],
+        "submitted_at": pair["submitted_at"],
+    }
 
 
 async def _replay(
