@@ -85,7 +85,7 @@ with competing as (
     select cr.candidate_id, cr.panel_id
     from candidate_rounds cr
     where cr.round_id = :round_id and cr.status not in ('withdrawn', 'ineligible')
-    union
+    union all  -- disjoint: the second part has no entry in the round
     select a.candidate_id, min(a.panel_id)
     from assignments a join panels p on p.id = a.panel_id
     where p.round_id = :round_id

@@ -119,23 +119,34 @@ where round_id = :round_id and undone_at is null and kind in ('advance', 'elimin
 -- How many sheets the round expects (assigned pairs of candidates still in play, without a declared
 -- conflict), how many are not submitted and how many of those are drafts: what « Passer en délibération »
 -- would freeze or leave missing, counted without reading every pair (90,000 at the largest contest).
-with pairs as (
-    select distinct a.person_id, a.candidate_id
+-- A sheet exists only for an assigned pair (a pair with a sheet cannot be removed), so the sheets are
+-- counted from their own table rather than joined to every pair.
+with playing as (
+    select cr.candidate_id from candidate_rounds cr
+    where cr.round_id = :round_id and cr.status not in ('withdrawn', 'ineligible')
+),
+expected as (
+    select count(*)::int as n
     from assignments a
     join panels p on p.id = a.panel_id
-    join candidate_rounds cr
-        on cr.candidate_id = a.candidate_id and cr.round_id = p.round_id
-       and cr.status not in ('withdrawn', 'ineligible')
+    join playing k on k.candidate_id = a.candidate_id
     where p.round_id = :round_id
       and not exists (select 1 from conflict_declarations d
                       where d.round_id = :round_id and d.person_id = a.person_id
                         and d.candidate_id = a.candidate_id and d.has_conflict)
+),
+sheets as (
+    select (count(*) filter (where s.status = 'submitted'))::int as submitted,
+           (count(*) filter (where s.status = 'draft'))::int as drafts
+    from score_sheets s
+    join playing k on k.candidate_id = s.candidate_id
+    where s.round_id = :round_id
+      and not exists (select 1 from conflict_declarations d
+                      where d.round_id = :round_id and d.person_id = s.person_id
+                        and d.candidate_id = s.candidate_id and d.has_conflict)
 )
-select count(*)::int as expected,
-       (count(*) filter (where s.status is distinct from 'submitted'))::int as missing,
-       (count(*) filter (where s.status = 'draft'))::int as drafts
-from pairs x
-left join score_sheets s on s.round_id = :round_id and s.person_id = x.person_id and s.candidate_id = x.candidate_id
+select e.n as expected, e.n - s.submitted as missing, s.drafts
+from expected e, sheets s
 
 -- name: round_missing_sheets
 -- The first :limit expected sheets not submitted (by juror, then candidate), with the names the page
