@@ -86,7 +86,9 @@ async def test_progress_diploma_shows_laureat_and_granted_amount(
     edition_id = await _edition_id(db, "progress-2023")
     await service.issue_diplomas(db, edition_id=edition_id)
     source = next(s for s in await service.sources_of_edition(db, edition_id=edition_id) if s["granted_eur"])
-    facts = read_pdf(await service.diploma_pdf(db, source, settings=settings, renderer=renderer))
+    facts = read_pdf(
+        (await service.diploma_pdf(db, source, settings=settings, renderer=renderer)).path.read_bytes()
+    )
     assert facts.pages == 1
     assert "Lauréat" in facts.text
     assert normalise(euros(source["granted_eur"])) in facts.text
@@ -101,7 +103,9 @@ async def test_gateau_diploma_shows_place_creation_and_mof_only_for_the_chair(
     edition_id = await _edition_id(db, "gateau-des-hauts-de-seine-2023")
     await service.issue_diplomas(db, edition_id=edition_id)
     source = next(s for s in await service.sources_of_edition(db, edition_id=edition_id) if s["place"] == 1)
-    facts = read_pdf(await service.diploma_pdf(db, source, settings=settings, renderer=renderer))
+    facts = read_pdf(
+        (await service.diploma_pdf(db, source, settings=settings, renderer=renderer)).path.read_bytes()
+    )
     assert facts.pages == 1
     assert "1er prix" in facts.text
     assert normalise(source["creation_name"]) in facts.text
@@ -135,7 +139,9 @@ async def test_stored_pdf_is_reused_then_rerendered_after_a_changed_decision(
     await db.conn.execute("update awards set granted_eur = $1 where id = $2", new_amount, source["award_id"])
     changed = await service.source_by_id(db, diploma_id=source["diploma_id"])
     db.clock = fixed_clock(first["rendered_at"] + dt.timedelta(minutes=5))  # the decision changed later on
-    facts = read_pdf(await service.diploma_pdf(db, changed, settings=settings, renderer=renderer))
+    facts = read_pdf(
+        (await service.diploma_pdf(db, changed, settings=settings, renderer=renderer)).path.read_bytes()
+    )
     after = await service.source_by_id(db, diploma_id=source["diploma_id"])
     assert after["content_digest"] != first["content_digest"]
     assert after["rendered_at"] == first["rendered_at"] + dt.timedelta(minutes=5)

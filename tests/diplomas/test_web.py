@@ -147,6 +147,14 @@ async def test_generation_links_downloads_and_revocations(
     assert normalise(own["person_name"]) in text
     for other in (s for s in by_token.values() if s["diploma_id"] != own["diploma_id"]):
         assert normalise(other["person_name"]) not in text
+    # The stored file as it is, tagged with its version: a client that has it gets a 304, no body.
+    assert download.headers["cache-control"] == "private, no-cache"
+    etag = download.headers["etag"]
+    digest = await demo.conn.fetchval("select content_digest from diplomas where id = $1", own["diploma_id"])
+    assert etag == f'"{digest[:16]}"'
+    unchanged = await app_client.get(f"/diplome/{tokens[0]}/pdf", headers={"if-none-match": etag})
+    assert unchanged.status_code == 304 and unchanged.content == b""
+    assert unchanged.headers["etag"] == etag
 
     # A revoked link is refused.
     [link_id] = [
@@ -176,6 +184,10 @@ async def test_generation_links_downloads_and_revocations(
     link = await app_client.get(f"/diplome/{tokens[2]}")
     assert link.status_code == 410 and "révoqué" in link.text
     assert (await app_client.get(f"/diplome/{tokens[2]}/pdf")).status_code == 410
+    # Even for a client holding its version: the link is checked before the version.
+    assert (
+        await app_client.get(f"/diplome/{tokens[2]}/pdf", headers={"if-none-match": etag})
+    ).status_code == 410
 
     valid = await app_client.get(f"/verifier/{own['verification_code']}")
     assert valid.status_code == 200 and "authentique" in valid.text and "révoqué" not in valid.text

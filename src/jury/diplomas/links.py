@@ -17,7 +17,7 @@ from jury.audit.service import append_event
 from jury.contests.service import organised_edition
 from jury.db.queries import Database
 from jury.diplomas import mail
-from jury.diplomas.service import Source, diploma_pdf, laureate_of, sources_of_edition
+from jury.diplomas.service import Source, StoredPdf, diploma_pdf, laureate_of, sources_of_edition
 from jury.errors import JuryError, NotFound
 from jury.french.dates import french_date
 from jury.pdf.pool import PdfPool
@@ -162,10 +162,10 @@ async def open_link(db: Database, *, token: str) -> Source:
     return row
 
 
-async def link_pdf(db: Database, *, token: str, settings: Settings, renderer: PdfPool) -> tuple[str, bytes]:
-    """(verification code, PDF) of the diploma behind a winner's link, or `LinkRefused`."""
+async def link_pdf(db: Database, *, token: str, settings: Settings, renderer: PdfPool) -> StoredPdf:
+    """The stored PDF of the diploma behind a winner's link, or `LinkRefused`."""
     source = await open_link(db, token=token)
-    return source["verification_code"], await diploma_pdf(db, source, settings=settings, renderer=renderer)
+    return await diploma_pdf(db, source, settings=settings, renderer=renderer)
 
 
 async def revoke_link(db: Database, *, identity: Identity, slug: str, link_id: int) -> None:

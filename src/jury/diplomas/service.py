@@ -153,16 +153,26 @@ def _stored_path(source: Source, *, settings: Settings) -> Path | None:
     )
 
 
-async def diploma_pdf(db: Database, source: Source, *, settings: Settings, renderer: PdfPool) -> bytes:
-    """The stored PDF of one diploma, rendered first when missing or out of date."""
-    stale = await _stale(db, [source], settings=settings)
-    if stale:
-        [(_, ctx, digest, path)] = stale
-        pdf = await render_diploma(renderer, ctx)
-        await _store(db, source=source, digest=digest, path=path, pdf=pdf)
-        return pdf
-    source = await source_by_id(db, diploma_id=source["diploma_id"])  # an adopted file is recorded now
-    return await storage.read_pdf(_stored_path(source, settings=settings))
+class StoredPdf(msgspec.Struct, frozen=True, kw_only=True):
+    """A diploma's stored PDF, for a download: the handler serves the file itself (no copy in memory),
+    with the content digest as its ETag."""
+
+    code: str
+    path: Path
+    digest: str
+
+
+async def diploma_pdf(db: Database, source: Source, *, settings: Settings, renderer: PdfPool) -> StoredPdf:
+    """The stored PDF of one diploma, rendered first when missing or out of date. Up to date (the usual
+    case), it costs the signatories' query, a digest and a stat: no rendering, no file read here."""
+    ctx = await context_of(db, source, settings=settings)
+    digest = content_digest(ctx, templates=templates_digest(_templates_dir(settings)))
+    path = storage.pdf_path(settings.storage_dir, code=source["verification_code"], digest=digest)
+    if not path.is_file():
+        await _store(db, source=source, digest=digest, path=path, pdf=await render_diploma(renderer, ctx))
+    elif digest != source["content_digest"]:
+        await _record(db, source=source, digest=digest, path=path)  # adopted: stored, not yet recorded
+    return StoredPdf(code=source["verification_code"], path=path, digest=digest[: storage.DIGEST_CHARS])
 
 
 async def render_edition(
@@ -254,13 +264,13 @@ async def generation_progress(
 
 async def organised_diploma_pdf(
     db: Database, *, identity: Identity, slug: str, diploma_id: int, settings: Settings, renderer: PdfPool
-) -> tuple[str, bytes]:
-    """(verification code, PDF) of one diploma of the edition, for an organiser of its contest."""
+) -> StoredPdf:
+    """The stored PDF of one diploma of the edition, for an organiser of its contest."""
     edition = await organised_edition(db, identity=identity, slug=slug)
     source = await source_by_id(db, diploma_id=diploma_id)
     if source["edition_id"] != edition.id:
         raise NotFound("Diplôme introuvable.")
-    return source["verification_code"], await diploma_pdf(db, source, settings=settings, renderer=renderer)
+    return await diploma_pdf(db, source, settings=settings, renderer=renderer)
 
 
 # --- generation jobs (the queue's side is in `jobs`) ---------------------------------------------------

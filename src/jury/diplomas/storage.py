@@ -60,10 +60,6 @@ async def copy_out(source: Path, target: Path) -> None:
     await asyncio.to_thread(_copy_out, source, target)
 
 
-async def read_pdf(path: Path) -> bytes:
-    return await asyncio.to_thread(Path(path).read_bytes)
-
-
 def _remove_other_versions(path: Path) -> None:
     code = path.name[: -len(".pdf") - DIGEST_CHARS - 1]
     for other in path.parent.glob(f"{code}-*.pdf"):

@@ -56,15 +56,18 @@ def _settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def _pdf_response(pdf: bytes, *, code: str) -> Response:
-    return Response(
-        content=pdf,
-        media_type="application/pdf",
-        headers={
-            "Content-Disposition": f'attachment; filename="diplome-{code}.pdf"',
-            "Cache-Control": "private, no-store",
-        },
-    )
+def _pdf_response(request: Request, stored: service.StoredPdf) -> Response:
+    """The stored file as it is (no rendering), with the content digest as its ETag: a client that has this
+    version gets a 304. "no-cache", not "no-store": a browser may keep it but asks again each time, so a
+    revoked diploma or link is refused at once. The file (30–50 kB, in the page cache) is read in one
+    call: measured faster than a streamed `File`, whose stat, open, reads and close each go through a
+    worker thread."""
+    etag = f'"{stored.digest}"'
+    headers = {"Cache-Control": "private, no-cache", "ETag": etag}
+    if etag in request.headers.get("if-none-match", ""):
+        return Response(content=b"", status_code=304, headers=headers)
+    headers["Content-Disposition"] = f'attachment; filename="diplome-{stored.code}.pdf"'
+    return Response(content=stored.path.read_bytes(), media_type="application/pdf", headers=headers)
 
 
 def _summary(source: Any) -> dict[str, Any]:
@@ -189,7 +192,7 @@ class DiplomaPages(Controller):
     async def pdf(
         self, request: Request, db: Database, identity: Identity, slug: str, diploma_id: int
     ) -> Response:
-        code, pdf = await service.organised_diploma_pdf(
+        stored = await service.organised_diploma_pdf(
             db,
             identity=identity,
             slug=slug,
@@ -197,7 +200,7 @@ class DiplomaPages(Controller):
             settings=_settings(request),
             renderer=request.app.state.pdf,
         )
-        return _pdf_response(pdf, code=code)
+        return _pdf_response(request, stored)
 
 
 def _ids(values: list[Any]) -> list[int] | None:
@@ -273,12 +276,12 @@ class PublicDiplomaPages(Controller):
     )
     async def winner_pdf(self, request: Request, db: Database, token: str) -> Response:
         try:
-            code, pdf = await winner_links.link_pdf(
+            stored = await winner_links.link_pdf(
                 db, token=token, settings=_settings(request), renderer=request.app.state.pdf
             )
         except winner_links.LinkRefused as exc:
             return _refused(exc)
-        return _pdf_response(pdf, code=code)
+        return _pdf_response(request, stored)
 
     @get("/verifier/{code:str}", summary="Vérifier un diplôme")
     async def verify(self, db: Database, code: str) -> Template:
