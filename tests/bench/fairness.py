@@ -7,7 +7,9 @@ turns them into integer marks on a contest scale, and compares every method's st
 Kendall τ over all candidates and top-k precision (share of the true top k that the method selects),
 and the share of the gap between the raw mean and the oracle that the method closes (on τ).
 Small sections of 3–12 candidates (a Gâteau table, a semi-final of 12 with 4 jurors, a committee of 7)
-sit beside the seven larger designs.
+sit beside the seven larger designs. `--criteria N` adds a pass on the same designs marked on a grid of
+four weighted criteria with criterion-specific severities: the default method fitted on the weighted
+totals against the same method fitted per criterion and combined with the weights.
 
 A second pass runs the seeded bootstrap (`--bootstrap` replicates) for the default method and the best
 other one: interval coverage (share of 95 % intervals that contain the candidate's true score on the
@@ -372,6 +374,100 @@ def uncertainty(method: str, *, replications: int, seed: int, bootstrap: int) ->
     return "\n".join(lines), figures
 
 
+CRITERIA_WEIGHTS = np.array([0.4, 0.3, 0.2, 0.1])
+
+
+def criteria_marks_for(scenario: Scenario, rng: np.random.Generator, *, specific: float = 0.7):
+    """The same designs marked on a grid of four weighted criteria, each 0–10 in whole points (the total
+    is the weighted sum on /100, as `jury.scoring.totals.weighted_total` gives). A candidate's criteria
+    share a common quality (correlation 0.64 between two criteria); a juror's severity on each
+    criterion is `specific` criterion-specific (0.7: most of it differs per criterion, the juror harsh
+    on presentation need not be on taste), with the same spread as the totals' simulation; range use is
+    the juror's with a little per-criterion variation; noise as before. Returns the true weighted
+    quality, the marks per criterion and the weighted totals."""
+    quality, pairs, jurors = scenario.build(rng)
+    per_criterion = 0.8 * quality[:, None] + 0.6 * rng.normal(0.0, 1.0, (len(quality), len(CRITERIA_WEIGHTS)))
+    spread, centre = 1.5, 5.5
+    common = rng.normal(0.0, 0.5, jurors)[:, None]
+    own = rng.normal(0.0, 0.5, (jurors, len(CRITERIA_WEIGHTS)))
+    severity = (np.sqrt(1.0 - specific**2) * common + specific * own) * spread
+    range_use = np.exp(rng.normal(0.0, 0.35, jurors))[:, None] * np.exp(
+        rng.normal(0.0, 0.1, (jurors, len(CRITERIA_WEIGHTS)))
+    )
+    noise = rng.uniform(0.3, 1.0, jurors) * spread
+    marks: dict[int, list] = {c: [] for c in range(len(CRITERIA_WEIGHTS))}
+    totals = []
+    for j, i in pairs:
+        value = centre + range_use[j] * spread * per_criterion[i] + severity[j]
+        value = np.clip(np.round(value + rng.normal(0.0, noise[j], len(CRITERIA_WEIGHTS))), 0, 10)
+        for c in marks:
+            marks[c].append((j, i, float(value[c])))
+        totals.append((j, i, float(10.0 * value @ CRITERIA_WEIGHTS)))
+    return per_criterion @ CRITERIA_WEIGHTS, marks, totals
+
+
+def criteria_pass(replications: int, seed: int, method: str = "affine") -> tuple[str, dict]:
+    """The default method fitted on the weighted totals against the same method fitted on every
+    criterion and combined with the grid's weights, on the same simulated sections."""
+    lines = [
+        f"Per-criterion marks ({len(CRITERIA_WEIGHTS)} criteria, 70 % criterion-specific severities), {method}:"
+    ]
+    lines.append(
+        f"{'scenario':34s}{'totals':>14s}{'per criterion':>14s}{'raw':>14s}   per criterion − totals ± SE"
+    )
+    rows_all = []
+    for number, scenario in enumerate(SCENARIOS):
+        rng = np.random.default_rng([seed, number, 7])
+        rows = []
+        for _ in range(replications):
+            truth, marks, totals = criteria_marks_for(scenario, rng)
+            n = len(truth)
+            whole = normalise(totals, method=method, across_components="equal-severity").scores
+            combined = np.zeros(n)
+            for c, weight in enumerate(CRITERIA_WEIGHTS):
+                scores = normalise(marks[c], method=method, across_components="equal-severity").scores
+                combined += weight * np.array([scores[i] for i in range(n)])
+            raw = normalise(totals, method="raw").scores
+            rows.append(
+                evaluate(whole, truth, scenario.top_k)
+                + evaluate(dict(enumerate(combined)), truth, scenario.top_k)
+                + evaluate(raw, truth, scenario.top_k)
+            )
+        table_rows = np.array(rows)
+        rows_all.append(table_rows)
+        diff = table_rows[:, 2:4] - table_rows[:, 0:2]
+        se = diff.std(axis=0) / np.sqrt(len(diff))
+        cells = [f"{table_rows[:, c].mean():7.3f}/{table_rows[:, c + 1].mean():.2f}" for c in (0, 2, 4)]
+        lines.append(
+            f"{scenario.name:34s}"
+            + "".join(f"{c:>14s}" for c in cells)
+            + f"   τ {diff[:, 0].mean():+.4f} ± {se[0]:.4f}, P@k {diff[:, 1].mean():+.4f} ± {se[1]:.4f}"
+        )
+    every = np.concatenate(rows_all)
+    diff = every[:, 2:4] - every[:, 0:2]
+    se = diff.std(axis=0) / np.sqrt(len(diff))
+    figures = {
+        "totals": {"tau": round(float(every[:, 0].mean()), 4), "p_at_k": round(float(every[:, 1].mean()), 4)},
+        "per_criterion": {
+            "tau": round(float(every[:, 2].mean()), 4),
+            "p_at_k": round(float(every[:, 3].mean()), 4),
+        },
+        "raw": {"tau": round(float(every[:, 4].mean()), 4), "p_at_k": round(float(every[:, 5].mean()), 4)},
+        "difference": {
+            "tau": round(float(diff[:, 0].mean()), 4),
+            "tau_se": round(float(se[0]), 4),
+            "p_at_k": round(float(diff[:, 1].mean()), 4),
+            "p_at_k_se": round(float(se[1]), 4),
+        },
+    }
+    lines.append(
+        f"{'all scenarios':34s}"
+        + "".join(f"{every[:, c].mean():7.3f}/{every[:, c + 1].mean():.2f}".rjust(14) for c in (0, 2, 4))
+        + f"   τ {diff[:, 0].mean():+.4f} ± {se[0]:.4f}, P@k {diff[:, 1].mean():+.4f} ± {se[1]:.4f}"
+    )
+    return "\n".join(lines), figures
+
+
 def time_one_fit(seed: int, **options) -> float:
     """Milliseconds for one `normalise` call on a 40-candidate, 10-juror, 160-mark panel."""
     rng = np.random.default_rng(seed)
@@ -390,6 +486,12 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--uncertainty-replications", type=int, default=30, help="per scenario, bootstrapped")
     parser.add_argument("--bootstrap", type=int, default=100, help="replicates per bootstrapped standing")
+    parser.add_argument(
+        "--criteria",
+        type=int,
+        default=0,
+        help="replications per scenario of the per-criterion pass (0: skip)",
+    )
     args = parser.parse_args()
     started = time.perf_counter()
     per_scenario = run(args.replications, args.seed)
@@ -432,6 +534,10 @@ def main() -> None:
     targets["p_at_k_best_anchor_plus_0_01"] = (
         summary[default]["top_k"] >= summary[best_anchor]["top_k"] + 0.01
     )
+    criteria = None
+    if args.criteria:
+        criteria_text, criteria = criteria_pass(args.criteria, args.seed)
+        print(criteria_text)
     print(f"targets: {targets}")
     load = os.getloadavg()
     print(f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
@@ -462,6 +568,7 @@ def main() -> None:
         "differences": differences,
         "known_range_min_gap_closed": round(summary["known-range"]["min_gap_closed"], 4),
         "load_average": [round(x, 2) for x in load],
+        "criteria": criteria,
         "targets": targets,
     }
     print(json.dumps(figures))

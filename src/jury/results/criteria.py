@@ -1,0 +1,38 @@
+"""Per-criterion severities: on which criterion of the grid a juror is harsh or lenient.
+
+The standing itself is calibrated on each sheet's weighted total, and that is deliberate. A severity that
+differs per criterion adds up in the total (Σ_c w_c·(q_ic + b_jc) = Σ_c w_c·q_ic + Σ_c w_c·b_jc), so the
+totals' model already removes it exactly; with least squares on one design, fitting every criterion and
+combining the scores with the grid's weights gives the same candidates' scores as fitting the totals,
+and with the regularised models it only adds parameters. On `tests/bench/fairness.py --criteria` (its
+designs with four weighted criteria marked 0–10, severities 70 % criterion-specific), fitting each
+criterion and combining with the weights ranked no better than fitting the totals: Kendall τ lower on 7
+of 9 designs (by up to 0.008), higher on 2 (by up to 0.003), none of it beyond two standard errors but
+the sparse territorial design's (−0.005 ± 0.002).
+
+What the criteria do carry is the explanation: « juré B est sévère en présentation seulement ». That is
+what `severities` gives, each criterion calibrated on its own with the engine (the same severity prior,
+estimated per criterion, so a juror is pulled towards the panel's severity *on that criterion*; the same
+fallbacks; the same « trop peu de notes »).
+
+Pure: marks in, diagnostics out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Mapping
+
+from jury.results.diagnostics import JurorDiagnostics
+from jury.results.normalise import normalise
+
+
+def severities(
+    marks: Mapping[Hashable, Iterable[tuple[Hashable, Hashable, float]]], *, method: str = "affine"
+) -> dict[Hashable, dict[Hashable, JurorDiagnostics]]:
+    """Each criterion's juror diagnostics (severity in that criterion's points, its SD, range use,
+    « trop peu de notes »): `marks` maps a criterion to its `(juror, candidate, mark)` triples."""
+    out: dict[Hashable, dict[Hashable, JurorDiagnostics]] = {}
+    for criterion, triples in marks.items():
+        result = normalise(triples, method=method, across_components="equal-severity")
+        out[criterion] = {row.juror: row for row in result.jurors}
+    return out
