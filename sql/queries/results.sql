@@ -33,6 +33,14 @@ where s.round_id = :round_id
 group by s.id, cr.panel_id, c.category_id
 order by panel_key, category_key, juror_id, s.candidate_id
 
+-- name: round_panel_keys
+-- The panels of a round's candidates (0 for none), so that a publication can read its marks panel by
+-- panel and calibrate what is read while the next part is being read.
+select distinct coalesce(panel_id, 0) as panel_key
+from candidate_rounds
+where round_id = :round_id and status <> 'withdrawn'
+order by panel_key
+
 -- name: round_sections
 -- Every (panel, category) section of a round with its counts, for the index of the standings page.
 -- Two hash aggregations rather than count(distinct …): a national contest has 90,000 sheets.
@@ -103,10 +111,14 @@ select cache_key, result::text as result
 from standing_cache
 where round_id = :round_id and cache_key = any(:cache_keys::text[])
 
--- name: put_standing_cache
--- Keeps only the last result per standing: the key changes whenever the marks or the method do.
+-- name: put_standing_caches
+-- Keeps only the last result per standing: the key changes whenever the marks or the method do. One
+-- statement for every standing computed (arrays of the same length, one element per standing): a contest
+-- of 1,247 sections is one round trip, not 1,247.
 insert into standing_cache (round_id, panel_id, category_id, cache_key, input_digest, result, computed_at)
-values (:round_id, :panel_id, :category_id, :cache_key, :input_digest, :result::text::json, :now::timestamptz)
+select :round_id, p.panel_id, p.category_id, p.cache_key, p.input_digest, p.result::json, :now::timestamptz
+from unnest(:panel_ids::int[], :category_ids::int[], :cache_keys::text[], :input_digests::text[],
+            :results::text[]) as p (panel_id, category_id, cache_key, input_digest, result)
 on conflict (round_id, panel_id, category_id) do update
 set cache_key = excluded.cache_key, input_digest = excluded.input_digest, result = excluded.result,
     computed_at = :now::timestamptz
@@ -115,13 +127,17 @@ set cache_key = excluded.cache_key, input_digest = excluded.input_digest, result
 -- Callers hold the round's row lock, so two publications cannot take the same number.
 select coalesce(max(version), 0) + 1 from standings where round_id = :round_id
 
--- name: insert_standing
--- `audit_count`/`audit_head`: the audit chain's head once the publication's own event is appended.
+-- name: insert_standings
+-- Every standing of one publication in one statement (arrays of the same length, one element per
+-- standing). `audit_count`/`audit_head`: the audit chain's head once the publication's own event is
+-- appended.
 insert into standings (round_id, version, panel_id, category_id, method, parameters, seed, input_digest,
                        observations, result, published_by, published_at, audit_count, audit_head)
-values (:round_id, :version, :panel_id, :category_id, :method, :parameters::text::jsonb, :seed,
-        :input_digest, :observations::text::json, :result::text::json, :published_by, :now::timestamptz,
-        :audit_count, :audit_head)
+select :round_id, :version, p.panel_id, p.category_id, p.method, p.parameters::jsonb, p.seed, p.input_digest,
+       p.observations::json, p.result::json, :published_by, :now::timestamptz, :audit_count, :audit_head
+from unnest(:panel_ids::int[], :category_ids::int[], :methods::text[], :parameters::text[], :seeds::bigint[],
+            :input_digests::text[], :observations::text[], :results::text[])
+     as p (panel_id, category_id, method, parameters, seed, input_digest, observations, result)
 
 -- name: published_standings
 -- One publication of a round (the latest when `version` is null), one row per standing.

@@ -14,7 +14,7 @@ Then it times, in the same run and on the same data (generation excluded and rep
 
 1. reading every section's marks (one SQL query computing the weighted totals, grouped, digested);
 2. calibrating every section (`affine`), on one core and over a process pool;
-3. storing every standing (one `executemany` into `standings`, one into `standing_cache`);
+3. storing every standing (one statement into `standings`, one into `standing_cache`);
 4. the whole publication end to end (`publication.publish`: read + calibrate + store + audit event),
    with `affine` (goal < 2 s) and with the raw mean as the baseline;
 5. the same publication with the 200-replicate bootstrap over the process pool (goal < 30 s);
@@ -261,46 +261,38 @@ async def measure(url: str, *, workers: int, bootstrap: bool, seed: int) -> dict
                 )
 
             # 3. Storing every standing (what publish writes: standings, then the cache).
-            rows = [
-                {
-                    "round_id": round_id,
-                    "version": 1000,
-                    "panel_id": s.panel_key or None,
-                    "category_id": s.category_key or None,
-                    "method": "affine",
-                    "parameters": "{}",
-                    "seed": round_id,
-                    "input_digest": s.digest,
-                    "observations": msgspec.json.encode(s.observations).decode(),
-                    "result": e.decode(),
-                    "published_by": organiser_id,
-                    "audit_count": None,
-                    "audit_head": None,
-                }
-                for s, e in zip(sections, encoded, strict=True)
-            ]
             t = time.perf_counter()
             async with raw.transaction():
-                await db.executemany("insert_standing", rows)
-                await db.executemany(
-                    "put_standing_cache",
-                    [
-                        {
-                            "round_id": round_id,
-                            "panel_id": r["panel_id"],
-                            "category_id": r["category_id"],
-                            "cache_key": r["input_digest"],
-                            "input_digest": r["input_digest"],
-                            "result": r["result"],
-                        }
-                        for r in rows
-                    ],
+                await db.execute(
+                    "insert_standings",
+                    round_id=round_id,
+                    version=1000,
+                    published_by=organiser_id,
+                    audit_count=None,
+                    audit_head=None,
+                    panel_ids=[s.panel_key or None for s in sections],
+                    category_ids=[s.category_key or None for s in sections],
+                    methods=["affine"] * len(sections),
+                    parameters=["{}"] * len(sections),
+                    seeds=[round_id] * len(sections),
+                    input_digests=[s.digest for s in sections],
+                    observations=[msgspec.json.encode(s.observations).decode() for s in sections],
+                    results=[e.decode() for e in encoded],
+                )
+                await db.execute(
+                    "put_standing_caches",
+                    round_id=round_id,
+                    panel_ids=[s.panel_key or None for s in sections],
+                    category_ids=[s.category_key or None for s in sections],
+                    cache_keys=[s.digest for s in sections],
+                    input_digests=[s.digest for s in sections],
+                    results=[e.decode() for e in encoded],
                 )
             figures["store_s"] = round(time.perf_counter() - t, 3)
             # Back to the generated state: the end-to-end runs below must calibrate everything again.
             await raw.execute("delete from standings where version = 1000")
             await raw.execute("delete from standing_cache")
-            print(f"store {len(rows)} standings (+ cache): {figures['store_s']} s")
+            print(f"store {len(sections)} standings (+ cache): {figures['store_s']} s")
 
             # 4–5. End-to-end publications (cache emptied before each, so everything is calibrated).
             plans = [("raw", 0), ("affine", 0)] + ([("affine", compute.PAGE_BOOTSTRAP)] if bootstrap else [])

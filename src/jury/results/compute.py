@@ -26,7 +26,7 @@ from jury.access.policy import RoundInEdition
 from jury.db.queries import Database
 from jury.errors import Conflict
 from jury.results.calibration import Calibration, Observation, calibrate_many, decode_result
-from jury.results.marks import Section
+from jury.results.marks import Section, read_sections, round_panel_keys
 from jury.results.models import StandingResult
 from jury.results.normalise import METHODS
 
@@ -93,33 +93,125 @@ async def compute(
     Results always go through their JSON form, so a fresh, a cached and a published result of the same
     marks compare equal.
     """
+    part = await _start(
+        db,
+        round_id=round_id,
+        sections=sections,
+        calibration=calibration,
+        use_cache=use_cache,
+        executor=executor,
+    )
+    return await _finish(db, round_id=round_id, parts=[part])
+
+
+async def read_and_compute(
+    db: Database, *, round_id: int, calibration: Calibration, executor: Executor | None = None
+) -> list[Computed]:
+    """Every section of the round, as `compute` of `read_sections`, but read a group of panels at a time
+    and each group calibrated (off the event loop) while the next is read: PostgreSQL aggregating the
+    marks and Python calibrating them then work at the same time, on different cores (a publication of
+    a contest of a thousand sections). Same sections in the same order, same results: a section's
+    standing never depends on what was calibrated with it."""
+    keys = await round_panel_keys(db, round_id=round_id)
+    # Without a process pool the parts are calibrated one after the other in a worker thread: threads
+    # calibrating at once would only contend for the interpreter with each other and with the reads.
+    one_at_a_time = asyncio.Lock() if executor is None else None
+    count = max(1, min(READ_PARTS, len(keys) // PANELS_PER_PART))
+    size = max(1, math.ceil(len(keys) / count))
+    groups = [keys[start : start + size] for start in range(0, len(keys), size)] if count > 1 else [None]
+    parts: list[_Part] = []
+    try:
+        for group in groups:
+            sections = await read_sections(db, round_id=round_id, panel_keys=group)
+            parts.append(
+                await _start(
+                    db,
+                    round_id=round_id,
+                    sections=sections,
+                    calibration=calibration,
+                    use_cache=True,
+                    executor=executor,
+                    lock=one_at_a_time,
+                )
+            )
+    except BaseException:
+        for part in parts:
+            part.pending.cancel()
+        await asyncio.gather(*(part.pending for part in parts), return_exceptions=True)
+        raise
+    return await _finish(db, round_id=round_id, parts=parts)
+
+
+READ_PARTS = 8  # a large round's marks are read in up to this many groups of panels
+PANELS_PER_PART = 50  # and only when each group has at least this many panels (else one query)
+
+
+@dataclass(slots=True)
+class _Part:
+    """Sections read, their cache keys and cached results, and the calibration of the others under way."""
+
+    sections: Sequence[Section]
+    keys: list[str]
+    cached: dict[str, bytes]
+    missing: list[int]
+    pending: asyncio.Future
+
+
+async def _start(
+    db: Database,
+    *,
+    round_id: int,
+    sections: Sequence[Section],
+    calibration: Calibration,
+    use_cache: bool,
+    executor: Executor | None,
+    lock: asyncio.Lock | None = None,
+) -> _Part:
+    """Looks the sections up in the cache and starts calibrating the others (without waiting for them)."""
     keys = [calibration.cache_key(section.digest) for section in sections]
     cached: dict[str, bytes] = {}
     if use_cache and sections:
         rows = await db.fetch("get_standing_cache", round_id=round_id, cache_keys=keys)
         cached = {row["cache_key"]: row["result"].encode() for row in rows}
     missing = [i for i, key in enumerate(keys) if key not in cached]
-    fresh = await run_calibrations(
-        [sections[i].observations for i in missing], calibration=calibration, executor=executor
-    )
-    for i, encoded in zip(missing, fresh, strict=True):
-        cached[keys[i]] = encoded
-    if missing:
-        await db.executemany(
-            "put_standing_cache",
-            [
-                {
-                    "round_id": round_id,
-                    "panel_id": sections[i].panel_key or None,
-                    "category_id": sections[i].category_key or None,
-                    "cache_key": keys[i],
-                    "input_digest": sections[i].digest,
-                    "result": cached[keys[i]].decode(),
-                }
-                for i in missing
-            ],
+    batch = [sections[i].observations for i in missing]
+    pending = asyncio.ensure_future(_calibrate(batch, calibration=calibration, executor=executor, lock=lock))
+    return _Part(sections=sections, keys=keys, cached=cached, missing=missing, pending=pending)
+
+
+async def _calibrate(
+    batch: list[Sequence[Observation]],
+    *,
+    calibration: Calibration,
+    executor: Executor | None,
+    lock: asyncio.Lock | None,
+) -> list[bytes]:
+    if lock is None:
+        return await run_calibrations(batch, calibration=calibration, executor=executor)
+    async with lock:
+        return await run_calibrations(batch, calibration=calibration, executor=executor)
+
+
+async def _finish(db: Database, *, round_id: int, parts: Sequence[_Part]) -> list[Computed]:
+    """Waits for the calibrations, caches what was calibrated (one statement), returns every standing."""
+    fresh = await asyncio.gather(*(part.pending for part in parts))
+    stored = []
+    for part, encoded in zip(parts, fresh, strict=True):
+        for i, result in zip(part.missing, encoded, strict=True):
+            part.cached[part.keys[i]] = result
+            stored.append((part.sections[i], part.keys[i], result))
+    if stored:
+        await db.execute(
+            "put_standing_caches",
+            round_id=round_id,
+            panel_ids=[section.panel_key or None for section, _, _ in stored],
+            category_ids=[section.category_key or None for section, _, _ in stored],
+            cache_keys=[key for _, key, _ in stored],
+            input_digests=[section.digest for section, _, _ in stored],
+            results=[result.decode() for _, _, result in stored],
         )
     return [
-        Computed(section=section, result=decode_result(cached[key]), encoded=cached[key])
-        for section, key in zip(sections, keys, strict=True)
+        Computed(section=section, result=decode_result(part.cached[key]), encoded=part.cached[key])
+        for part in parts
+        for section, key in zip(part.sections, part.keys, strict=True)
     ]

@@ -77,6 +77,11 @@ async def read_sections(
     return group_observations(tuple(row) for row in rows)
 
 
+async def round_panel_keys(db: Database, *, round_id: int) -> list[int]:
+    """The panels of the round's candidates, sorted (0: candidates with no panel)."""
+    return [row["panel_key"] for row in await db.fetch("round_panel_keys", round_id=round_id)]
+
+
 def group_observations(rows: Iterable[tuple]) -> list[Section]:
     """Rows of `round_observations` (sorted by section) into sections with their digests.
 

@@ -19,7 +19,7 @@ from jury.audit.service import append_event, chain_head
 from jury.db.queries import Database
 from jury.errors import Conflict, Invalid, NotFound
 from jury.results.calibration import Calibration, decode_result, encode
-from jury.results.compute import PAGE_BOOTSTRAP, compute, round_calibration
+from jury.results.compute import PAGE_BOOTSTRAP, compute, read_and_compute, round_calibration
 from jury.results.marks import read_sections, section_key
 from jury.results.models import PublishedItem, PublishReceipt, Verification
 
@@ -41,13 +41,10 @@ async def publish(
     rnd = await organised_round(db, identity=identity, round_id=round_id, lock="update")
     if rnd.status not in PUBLISHABLE:
         raise Conflict("Le classement se publie une fois la notation close (délibération ou tour clos).")
-    sections = await read_sections(db, round_id=round_id)
-    if not sections:
-        raise Invalid("Aucune fiche soumise : il n'y a pas de classement à publier.")
     calibration = round_calibration(rnd, bootstrap=bootstrap)
-    computed = await compute(
-        db, round_id=round_id, sections=sections, calibration=calibration, executor=executor
-    )
+    computed = await read_and_compute(db, round_id=round_id, calibration=calibration, executor=executor)
+    if not computed:
+        raise Invalid("Aucune fiche soumise : il n'y a pas de classement à publier.")
     version = await db.fetchval("next_standing_version", round_id=round_id)
     await append_event(
         db,
@@ -74,26 +71,21 @@ async def publish(
     # The head once this publication's event is in: the appender's lock, held until commit, keeps any
     # other event out in between, so the pair names exactly that event.
     audit_count, audit_head = await chain_head(db)
-    await db.executemany(
-        "insert_standing",
-        [
-            {
-                "round_id": round_id,
-                "version": version,
-                "panel_id": c.section.panel_key or None,
-                "category_id": c.section.category_key or None,
-                "method": c.result.method,
-                "parameters": encode(c.result.parameters).decode(),
-                "seed": c.result.seed,
-                "input_digest": c.section.digest,
-                "observations": encode(c.section.observations).decode(),
-                "result": c.encoded.decode(),
-                "published_by": identity.person_id,
-                "audit_count": audit_count,
-                "audit_head": audit_head,
-            }
-            for c in computed
-        ],
+    await db.execute(
+        "insert_standings",
+        round_id=round_id,
+        version=version,
+        published_by=identity.person_id,
+        audit_count=audit_count,
+        audit_head=audit_head,
+        panel_ids=[c.section.panel_key or None for c in computed],
+        category_ids=[c.section.category_key or None for c in computed],
+        methods=[c.result.method for c in computed],
+        parameters=[encode(c.result.parameters).decode() for c in computed],
+        seeds=[c.result.seed for c in computed],
+        input_digests=[c.section.digest for c in computed],
+        observations=[encode(c.section.observations).decode() for c in computed],
+        results=[c.encoded.decode() for c in computed],
     )
     rows = await db.fetch("published_standing_ids", round_id=round_id, version=version)
     items = [PublishedItem(**dict(row)) for row in rows]
