@@ -4,11 +4,11 @@ The standing itself is calibrated on each sheet's weighted total, and that is de
 differs per criterion adds up in the total (Σ_c w_c·(q_ic + b_jc) = Σ_c w_c·q_ic + Σ_c w_c·b_jc), so the
 totals' model already removes it exactly; with least squares on one design, fitting every criterion and
 combining the scores with the grid's weights gives the same candidates' scores as fitting the totals,
-and with the regularised models it only adds parameters. On `tests/bench/fairness.py --criteria` (its
-designs with four weighted criteria marked 0–10, severities 70 % criterion-specific), fitting each
-criterion and combining with the weights ranked no better than fitting the totals: Kendall τ lower on 7
-of 9 designs (by up to 0.008), higher on 2 (by up to 0.003), none of it beyond two standard errors but
-the sparse territorial design's (−0.005 ± 0.002).
+and with the regularised models it only adds parameters. On `tests/bench/fairness.py --criteria 60` (its
+eleven designs marked on four weighted criteria of 0–10, severities 70 % criterion-specific), fitting
+each criterion and combining with the weights ranked slightly worse than fitting the totals: Kendall τ
+−0.0022 ± 0.0009 and top-k precision −0.0017 ± 0.0019 over every section (lower τ on 8 designs, higher
+on 2, each of those two within its standard error).
 
 What the criteria do carry is the explanation: « juré B est sévère en présentation seulement ». That is
 what `severities` gives, each criterion calibrated on its own with the engine (the same severity prior,
