@@ -30,6 +30,7 @@ from jury.assignments.models import (
 from jury.assignments.wording import counted
 from jury.db.queries import Database
 from jury.errors import Conflict, Invalid, NotFound
+from jury.paging import MAX_PAGE, PER_PAGE, page_of
 from jury.web.openapi_errors import error_responses
 
 TEMPLATE = "organiser/assignments.html"
@@ -169,6 +170,22 @@ class PlanForm(ApplyRequest, frozen=True, kw_only=True):
     confirm: bool = False
 
 
+PANELS_PER_PAGE = 10
+"""Panels (each a juror × candidate table) the assignment page shows at once: 1,247 at the largest contest."""
+
+HOLES_SHOWN = 100
+"""Candidates short of jurors the page lists one by one (all are counted)."""
+
+PanelPage = Annotated[
+    int,
+    QueryParameter(ge=1, le=MAX_PAGE, description="Page des jurys (10 par page ; au-delà : la dernière)."),
+]
+JurorPage = Annotated[
+    int,
+    QueryParameter(ge=1, le=MAX_PAGE, description="Page des charges des jurés (50 par page)."),
+]
+
+
 class AssignmentPages(Controller):
     path = "/organisation"
     tags = ["organisation"]
@@ -184,6 +201,8 @@ class AssignmentPages(Controller):
         fait: Annotated[str | None, QueryParameter(description="Message après une modification.")] = None,
         ajouts: Annotated[int, QueryParameter(ge=0)] = 0,
         retraits: Annotated[int, QueryParameter(ge=0)] = 0,
+        page: PanelPage = 1,
+        page_jures: JurorPage = 1,
     ) -> Template:
         if fait == "plan":
             message = (
@@ -191,7 +210,15 @@ class AssignmentPages(Controller):
             )
         else:
             message = DONE.get(fait or "")
-        return await _page(db, identity=identity, round_id=round_id, k=k, message=message)
+        return await _page(
+            db,
+            identity=identity,
+            round_id=round_id,
+            k=k,
+            message=message,
+            panel_page=page,
+            juror_page=page_jures,
+        )
 
     @post(
         "/rounds/{round_id:int}/affectations/automatique",
@@ -306,19 +333,36 @@ async def _page(
     message: str | None = None,
     error: str | None = None,
     status: int = 200,
+    panel_page: int = 1,
+    juror_page: int = 1,
 ) -> Template:
-    """The assignment page; with `plan`, the preview of that plan too (its parameters fill the form)."""
+    """The assignment page; with `plan`, the preview of that plan too (its parameters fill the form).
+
+    The panels' tables and the jurors' loads are shown a page at a time (`panel_page`, `juror_page`): at
+    the scale of the largest contest every table at once was 48 MB of HTML."""
     page = await service.page(db, identity=identity, round_id=round_id, k=k, plan=plan)
     view = page.view
-    panel_loads: Counter[tuple[int, int]] = Counter((p.panel_id, p.person_id) for p in view.pairs)
+    panel_paging = page_of(total=len(view.panels), page=panel_page, per_page=PANELS_PER_PAGE)
+    juror_paging = page_of(total=len(view.jurors), page=juror_page, per_page=PER_PAGE)
+    shown_panels = view.panels[panel_paging.offset : panel_paging.offset + panel_paging.limit]
+    shown = {p.id for p in shown_panels}
+    shown_candidates = {c for p in shown_panels for c in p.candidates}
+    panel_loads: Counter[tuple[int, int]] = Counter(
+        (p.panel_id, p.person_id) for p in view.pairs if p.panel_id in shown
+    )
     context: dict[str, Any] = {
+        "shown_panels": shown_panels,
+        "shown_jurors": view.jurors[juror_paging.offset : juror_paging.offset + juror_paging.limit],
+        "shown_holes": view.holes[:HOLES_SHOWN],
+        "panel_paging": panel_paging,
+        "juror_paging": juror_paging,
         "edition": page.edition,
         "rounds": page.rounds,
         "view": view,
         "jurors": {j.person_id: j for j in view.jurors},
         "candidates": {c.id: c for c in view.candidates},
         "panel_names": {p.id: p.name for p in view.panels},
-        "assigned": {(p.person_id, p.candidate_id) for p in view.pairs},
+        "assigned": {(p.person_id, p.candidate_id) for p in view.pairs if p.candidate_id in shown_candidates},
         "panel_loads": panel_loads,
         "form": form or plan or PlanParameters(k=view.k),
         "preview": page.preview,
