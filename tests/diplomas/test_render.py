@@ -354,8 +354,10 @@ def test_the_static_layer_is_drawn_once_per_contest_and_under_the_text(
     text = read_pdf(pdfs[0]).text
     # The logos (placeholders with their names) come first, then the diploma, as on the page.
     assert text.index("CCI Hauts-de-Seine") < text.index("Diplôme de lauréat") < text.index("Personne 0")
-    contents = pypdf.PdfReader(io.BytesIO(pdfs[0])).pages[0]["/Contents"]
-    assert len(contents) == 2  # the static layer's placement, then the winner's own stream
+    page = pypdf.PdfReader(io.BytesIO(pdfs[0])).pages[0]
+    # The static layer's placement, the winner's own stream between q and Q, then the QR code.
+    assert len(page["/Contents"]) == 5
+    assert list(page["/Resources"]["/XObject"]) == ["/JuryStatic"]  # one Form XObject, no QR image
 
 
 @pytest.mark.pdf

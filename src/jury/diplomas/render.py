@@ -63,6 +63,8 @@ Layer = Literal["whole", "static", "winner"]
 """What `base.html` draws: the static layer (paper, frame, logos), the winner's layer, or both."""
 
 QR_DARK = "#1f2328"
+PT_PER_PX = 0.75
+"""PDF points per CSS pixel (72 / 96)."""
 QR_MASK = 0
 
 
@@ -163,6 +165,32 @@ def qr_code(payload: str) -> segno.QRCode:
     """Error level M survives a crease or a stain on paper. The mask is fixed: choosing the "best"
     of eight costs several milliseconds per diploma, and every mask scans."""
     return segno.make_qr(payload, error="m", boost_error=False, mask=QR_MASK)
+
+
+def qr_drawing(payload: str, *, box: tuple[float, float, float, float], page_height: float) -> bytes:
+    """The QR code as PDF drawing operators: one filled rectangle per run of dark modules in a row, in the
+    box (x1, y1, x2, y2, CSS pixels from the page's top left) where the layout left room for it. Vector
+    squares are sharp at any zoom or printer, cost no image in the PDF, and no layout or painting in
+    WeasyPrint."""
+    x1, y1, x2, _y2 = (value * PT_PER_PX for value in box)
+    rows = qr_code(payload).matrix
+    module = (x2 - x1) / len(rows)
+    top = page_height - y1
+    red, green, blue = (int(QR_DARK[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    ops = [f"q {red:.4f} {green:.4f} {blue:.4f} rg"]
+    for r, row in enumerate(rows):
+        y = top - (r + 1) * module
+        c = 0
+        while c < len(row):
+            if not row[c]:
+                c += 1
+                continue
+            start = c
+            while c < len(row) and row[c]:
+                c += 1
+            ops.append(f"{x1 + start * module:.3f} {y:.3f} {(c - start) * module:.3f} {module:.3f} re")
+    ops.append("f Q")
+    return "\n".join(ops).encode()
 
 
 def qr_data_uri(payload: str) -> str:
@@ -281,7 +309,8 @@ class Renderer:
 
     def section_html(self, ctx: DiplomaContext, *, layer: Layer = "whole") -> Markup:
         template = self.env.select_template(ctx.template_names)
-        qr_src = qr_data_uri(ctx.verification_url) if layer != "static" else ""
+        # The winner's layer leaves the QR code's box empty: `render_batch` draws it as vectors.
+        qr_src = qr_data_uri(ctx.verification_url) if layer == "whole" else ""
         return Markup(template.render(diploma=ctx, qr_src=qr_src, layer=layer))
 
     def document_html(self, contexts: Sequence[DiplomaContext], *, layer: Layer = "whole") -> str:
@@ -320,12 +349,19 @@ class Renderer:
         document = self.layout(self.document_html(contexts, layer="winner"))
         if len(document.pages) != len(contexts):
             self._raise_for_overflow(contexts, len(document.pages))
+        page_height = document.pages[0].height * PT_PER_PX
+        qr_codes = [
+            qr_drawing(
+                ctx.verification_url, box=page.anchors[f"qr-{ctx.verification_code}"], page_height=page_height
+            )
+            for page, ctx in zip(document.pages, contexts, strict=True)
+        ]
         batch = pikepdf.open(io.BytesIO(document.write_pdf()))
         try:
             info = {key: value for key, value in batch.docinfo.items() if key != "/Title"}
             return [
-                self._one_pdf(page, static=self.static_layer(ctx), info=info, title=pdf_title(ctx))
-                for page, ctx in zip(batch.pages, contexts, strict=True)
+                self._one_pdf(page, static=self.static_layer(ctx), qr=qr, info=info, title=pdf_title(ctx))
+                for page, ctx, qr in zip(batch.pages, contexts, qr_codes, strict=True)
             ]
         finally:
             batch.close()
@@ -341,19 +377,22 @@ class Renderer:
         return self._static_layers[key]
 
     @staticmethod
-    def _one_pdf(page: pikepdf.Page, *, static: pikepdf.Object, info: dict, title: str) -> bytes:
-        """One page of the batch in a PDF of its own, the static layer drawn first (underneath)."""
+    def _one_pdf(page: pikepdf.Page, *, static: pikepdf.Object, qr: bytes, info: dict, title: str) -> bytes:
+        """One page of the batch in a PDF of its own: the static layer drawn first (underneath), the
+        winner's page (its graphics state closed by q … Q), then the QR code in page coordinates."""
         out = pikepdf.new()
         out.pages.append(page)
         mine = out.pages[0]
         form = out.copy_foreign(static)
-        name = mine.add_resource(form, pikepdf.Name.XObject, prefix="Static")
+        name = mine.add_resource(form, pikepdf.Name.XObject, pikepdf.Name("/JuryStatic"))
         placement = mine.calc_form_xobject_placement(form, name, pikepdf.Rectangle(mine.mediabox))
         # A content array, not a merged stream: the winner's compressed stream is copied as it is.
         under = out.make_stream(b"q\n" + placement + b"\nQ\n")
         contents = mine.obj.Contents
         parts = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
-        mine.obj.Contents = pikepdf.Array([under, *parts])
+        mine.obj.Contents = pikepdf.Array(
+            [under, out.make_stream(b"q\n"), *parts, out.make_stream(b"\nQ\n"), out.make_stream(qr)]
+        )
         out.docinfo = out.make_indirect(pikepdf.Dictionary({**info, "/Title": pikepdf.String(title)}))
         buffer = io.BytesIO()
         out.save(buffer, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
