@@ -9,7 +9,9 @@ marks `50 + scale_j·quality_i + severity_j + noise` on 0–100, and times, on o
 2. `normalise(method="raw")` and `normalise(method="affine")` section by section;
 3. `normalise_many(...)` (the batched entry point) with `affine`;
 4. `affine` with a 200-replicate bootstrap (on a subset, extrapolated to every section, unless
-   `--full-bootstrap`).
+   `--full-bootstrap`);
+5. the bootstrap's refits alone on the same replicate marks: `bootstrap.refit` (the batched affine
+   refit, `jury.results.batched_fit`) against the engine's own loop (`refit_engine_s`, same run).
 
 Times are CPU seconds of this process (`time.process_time`), so that a busy machine does not blur them.
 With `--before`, the same measurements are also run on the engine of commit `--rev` (default
@@ -79,6 +81,46 @@ def timed(function) -> tuple[float, object]:
     return time.process_time() - start, value
 
 
+def refit_times(subset, *, replicates: int) -> tuple[float, float] | None:
+    """CPU seconds of the bootstrap's refits alone on the same replicate marks: the engine's loop
+    (`normalise._estimate` per chunk, the baseline) and `bootstrap.refit` (the batched affine refit).
+    None with an engine that has no batched refit (`--before`)."""
+    try:
+        from jury.results import bootstrap as resampling
+        from jury.results.affine import Linked
+        from jury.results.normalise import _estimate, _prepare
+
+        resampling.refit  # noqa: B018
+    except (ImportError, AttributeError):
+        return None
+    problems = []
+    for i, marks in enumerate(subset):
+        jurors, candidates, jj, cc, y = _prepare(marks, (0, 100))
+        data = Linked(juror=jj, candidate=cc, n_jurors=len(jurors), n_candidates=len(candidates))
+        problems.append(
+            (
+                data,
+                resampling.replicate_marks(
+                    fitted=y, sigma=np.full(len(y), 6.0), replicates=replicates, seed=i
+                ),
+            )
+        )
+    engine, _ = timed(
+        lambda: [
+            _estimate("affine", data, marks[chunk], shrink=True)[0]
+            for data, marks in problems
+            for chunk in resampling.chunks(replicates)
+        ]
+    )
+    batched, _ = timed(
+        lambda: [
+            resampling.refit(method="affine", data=data, marks=marks, shrink=True, estimate=_estimate)
+            for data, marks in problems
+        ]
+    )
+    return engine, batched
+
+
 BEFORE_REV = "55ca2564683a9aa313f7928f093dba4fb890f077"
 
 
@@ -138,6 +180,11 @@ def main() -> None:
         ]
     )
     figures["affine_bootstrap_s"] = seconds * n / len(subset)
+    refits = refit_times(subset, replicates=args.bootstrap)
+    if refits is not None:
+        engine, batched = refits
+        figures["refit_engine_s"] = engine * n / len(subset)
+        figures["refit_batched_s"] = batched * n / len(subset)
     if "affine_many_s" in figures and before.get("affine_s"):
         # What the standings service now pays (it calibrates through `normalise_many`).
         figures["affine_many_speedup"] = before["affine_s"] / figures["affine_many_s"]
