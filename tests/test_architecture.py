@@ -33,6 +33,7 @@ INFRASTRUCTURE = (
     "settings",
     "log",
     "clock",
+    "cli_options",
     "templates_digest",
     "spreadsheet",
     "pdf.*",

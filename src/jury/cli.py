@@ -11,27 +11,10 @@ import click
 import msgspec
 import structlog
 
-from jury.log import configure_logging
-from jury.settings import Settings, SettingsError, load_settings
+from jury.cli_options import data_dir_option, settings_or_usage_error
+from jury.settings import Settings
 
 log = structlog.get_logger(__name__)
-
-
-def _settings(ctx: click.Context, **overrides: object) -> Settings:
-    try:
-        settings = load_settings(**overrides)
-    except SettingsError as exc:
-        raise click.UsageError(str(exc)) from None
-    configure_logging(log_format=settings.log_format, level=settings.log_level)
-    return settings
-
-
-data_dir_option = click.option(
-    "--data-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Dossier des données (PostgreSQL embarqué, PDF). Défaut : JURY_DATA_DIR ou ~/.local/share/jury.",
-)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -64,7 +47,7 @@ def serve(
 
     from jury.runtime import Terminated, terminated_on_sigterm
 
-    settings = _settings(ctx, data_dir=data_dir, host=host, port=port)
+    settings = settings_or_usage_error(ctx, data_dir=data_dir, host=host, port=port)
     # SIGTERM (systemd, Docker, Kubernetes) is how a service is asked to stop: uvicorn shuts the app down,
     # then the signal unwinds through `database_settings`, which stops the embedded server, and the
     # process exits 0. « stopped » is logged after that, never before.
@@ -123,7 +106,7 @@ def migrate(ctx: click.Context, data_dir: Path | None) -> None:
     from jury.db.migrate import MigrationError, apply_migrations
     from jury.runtime import database_settings
 
-    settings = _settings(ctx, data_dir=data_dir)
+    settings = settings_or_usage_error(ctx, data_dir=data_dir)
     with database_settings(settings) as settings:
         try:
             applied = asyncio.run(apply_migrations(settings.database_url, settings.migrations_dir))
@@ -141,7 +124,7 @@ def demo(ctx: click.Context, data_dir: Path | None) -> None:
     from jury.db.migrate import apply_migrations
     from jury.runtime import database_settings
 
-    settings = _settings(ctx, data_dir=data_dir)
+    settings = settings_or_usage_error(ctx, data_dir=data_dir)
     with database_settings(settings) as settings:
         asyncio.run(apply_migrations(settings.database_url, settings.migrations_dir))
         summary = _load_demo(settings)
@@ -192,7 +175,7 @@ def create_organiser(
         )
         return person_id
 
-    settings = _settings(ctx, data_dir=data_dir)
+    settings = settings_or_usage_error(ctx, data_dir=data_dir)
     with database_settings(settings) as settings:
         try:
             person_id = asyncio.run(run_in_database(settings, work))
@@ -241,7 +224,7 @@ def audit_verify(
         raise click.UsageError("--expect-head et --expect-count vont ensemble.")
     if checkpoint_file is not None and expect_head is not None:
         raise click.UsageError("--checkpoint ou --expect-head/--expect-count, pas les deux.")
-    settings = _settings(ctx, data_dir=data_dir)
+    settings = settings_or_usage_error(ctx, data_dir=data_dir)
 
     async def check(db):
         if db.audit_key is None and checkpoint_file is not None:
@@ -313,7 +296,7 @@ def audit_checkpoint(ctx: click.Context, data_dir: Path | None, out_file: Path |
     from jury.audit.service import ChainBroken, checkpoint
     from jury.runtime import database_settings, run_in_database
 
-    settings = _settings(ctx, data_dir=data_dir)
+    settings = settings_or_usage_error(ctx, data_dir=data_dir)
     with database_settings(settings) as settings:
         try:
             pinned = asyncio.run(run_in_database(settings, checkpoint))
@@ -344,7 +327,7 @@ def purge(ctx: click.Context, data_dir: Path | None, edition_slug: str, dry_run:
     from jury.retention.service import edition_id_by_slug, purge_personal_data
     from jury.runtime import database_settings, run_in_database
 
-    settings = _settings(ctx, data_dir=data_dir)
+    settings = settings_or_usage_error(ctx, data_dir=data_dir)
 
     async def work(db):
         edition_id = await edition_id_by_slug(db, slug=edition_slug)
@@ -392,7 +375,7 @@ def diplomas(ctx: click.Context, data_dir: Path | None, edition_slug: str, out_d
     from jury.pdf.pool import PdfPool
     from jury.runtime import database_settings, run_in_database
 
-    settings = _settings(ctx, data_dir=data_dir)
+    settings = settings_or_usage_error(ctx, data_dir=data_dir)
     bars: list = []
 
     async def on_total(total: int) -> None:
@@ -440,7 +423,7 @@ def worker(ctx: click.Context, render_workers: int | None) -> None:
 
     from jury.worker import run_worker
 
-    settings = _settings(ctx, render_workers=render_workers)
+    settings = settings_or_usage_error(ctx, render_workers=render_workers)
     if not settings.database_url:
         raise click.UsageError(
             "jury worker a besoin de DATABASE_URL : il partage la base des serveurs `jury serve` "

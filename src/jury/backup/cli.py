@@ -9,28 +9,9 @@ from pathlib import Path
 
 import click
 
+from jury.cli_options import data_dir_option, settings_or_usage_error
+
 __all__ = ["backup", "restore"]
-
-
-def _settings(ctx: click.Context, **overrides: object):
-    """As `jury.cli._settings` (this module is added to `jury.cli.main`, so it cannot import it back)."""
-    from jury.log import configure_logging
-    from jury.settings import SettingsError, load_settings
-
-    try:
-        settings = load_settings(**overrides)
-    except SettingsError as exc:
-        raise click.UsageError(str(exc)) from None
-    configure_logging(log_format=settings.log_format, level=settings.log_level)
-    return settings
-
-
-data_dir_option = click.option(
-    "--data-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Dossier des données (PostgreSQL embarqué, fichiers). Défaut : JURY_DATA_DIR ou ~/.local/share/jury.",
-)
 
 
 @click.command()
@@ -52,7 +33,7 @@ def backup(ctx: click.Context, data_dir: Path | None, out_dir: Path | None) -> N
     from jury.clock import system_clock
     from jury.runtime import database_settings, run_in_database
 
-    settings = _settings(ctx, data_dir=data_dir)
+    settings = settings_or_usage_error(ctx, data_dir=data_dir)
     if out_dir is None:
         out_dir = Path.cwd() / f"jury-sauvegarde-{system_clock().astimezone(dt.UTC):%Y%m%dT%H%M%SZ}"
     with database_settings(settings) as settings:
@@ -90,7 +71,7 @@ def restore(ctx: click.Context, backup_dir: Path, data_dir: Path | None) -> None
     )
     from jury.runtime import database_settings, run_in_database
 
-    settings = _settings(ctx, data_dir=data_dir)
+    settings = settings_or_usage_error(ctx, data_dir=data_dir)
     try:
         manifest = read_manifest(backup_dir)  # every checksum, before anything is written
         restore_files(manifest, backup_dir=backup_dir, data_dir=settings.data_dir)
