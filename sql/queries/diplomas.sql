@@ -51,8 +51,12 @@ values (:token_hash, :diploma_id, :expires_at, :now::timestamptz)
 returning id
 
 -- name: diploma_link_by_hash
--- A link with its diploma; the caller tells expired and revoked links apart.
-select l.id as link_id, l.expires_at, l.revoked_at as link_revoked_at, l.expires_at <= :now::timestamptz as expired, s.*
+-- A link with its diploma and the edition's signatories (one round trip for a winner's download, which
+-- checks its stored PDF is up to date); the caller tells expired and revoked links apart.
+select l.id as link_id, l.expires_at, l.revoked_at as link_revoked_at, l.expires_at <= :now::timestamptz as expired, s.*,
+       (select coalesce(json_agg(json_build_object('full_name', g.full_name, 'title', g.title,
+                                                   'distinction', g.distinction) order by g.position), '[]'::json)
+        from signatories g where g.edition_id = s.edition_id) as edition_signatories
 from diploma_links l join diploma_sources s on s.diploma_id = l.diploma_id
 where l.token_hash = :token_hash
 

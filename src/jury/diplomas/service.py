@@ -82,7 +82,12 @@ async def source_by_id(db: Database, *, diploma_id: int) -> Source:
 
 
 async def context_of(db: Database, source: Source, *, settings: Settings) -> DiplomaContext:
-    signatories = signatories_of(await db.fetch("diploma_signatories", edition_id=source["edition_id"]))
+    """The diploma's context; the signatories come with the source when its query brought them (a winner's
+    link), from their own query otherwise."""
+    rows = source.get("edition_signatories")
+    if rows is None:
+        rows = await db.fetch("diploma_signatories", edition_id=source["edition_id"])
+    signatories = signatories_of(rows)
     return build_context(source, signatories=signatories, base_url=settings.base_url)
 
 

@@ -273,6 +273,7 @@ class PublicDiplomaPages(Controller):
         summary="Télécharger son diplôme",
         media_type="application/pdf",
         responses=LINK_REFUSED,
+        opt={"skip_session": True},  # the link is the credential: no session to load or write back
     )
     async def winner_pdf(self, request: Request, db: Database, token: str) -> Response:
         try:
