@@ -309,13 +309,16 @@ def data_warnings(rnd: RoundAssignments) -> list[str]:
                 f"« {panel['name']} », dont la zone couvre {', '.join(panel['ept_codes'])}."
             )
     for (person, candidate), panel in sorted(rnd.pairs.items()):
+        row = rnd.candidates.get(candidate)
+        conflicted = (person, candidate) in rnd.conflicts
+        if not conflicted and row is not None and (row["panel_id"] is None or row["panel_id"] == panel):
+            continue  # the usual case: no name is looked up for the 90,000 pairs of a large contest
         juror, name = rnd.juror_name(person), rnd.candidate_name(candidate)
-        if (person, candidate) in rnd.conflicts:
+        if conflicted:
             warnings.append(
                 f"{juror} est affecté à « {name} » malgré un conflit d'intérêts déclaré : "
                 "retirez cette affectation."
             )
-        row = rnd.candidates.get(candidate)
         if row is None:
             warnings.append(f"{juror} est affecté à « {name} », qui ne concourt plus dans ce tour.")
         elif row["panel_id"] is not None and row["panel_id"] != panel:
