@@ -221,7 +221,7 @@ async def test_withdrawal_keeps_history_and_leaves_assignments(organiser, db, wo
         cid,
     )
     missing = await organiser.post(f"/api/candidates/{cid}/withdrawal", json={})
-    assert missing.status_code == 400
+    assert missing.status_code == 422  # the body's type refuses it, like the service would
     response = await organiser.post(
         f"/api/candidates/{cid}/withdrawal", json={"reason": "Cessation d'activité"}
     )

@@ -138,14 +138,30 @@ async def test_each_refused_line_is_named_and_nothing_is_written(client, db):
     edition = await scene(db)
     await sign_in(client, email="ess@exemple.fr")
     lines = grid(40, 35, 20)
-    lines[2]["weight"] = 0
-    lines[1]["scale_step"] = 3
+    lines[2]["scale_max"] = 0  # not above its minimum
+    lines[1]["scale_step"] = 3  # does not divide 0..20
     response = await client.put(
         f"/api/editions/{SLUG}/categories/projets/criteria",
         json={"name": "Projets", "weights_total": 100, "criteria": lines},
     )
     assert response.status_code == 422
-    assert [e["field"] for e in response.json()["errors"]] == ["criteria[1].scale_step", "criteria[2].weight"]
+    assert [e["field"] for e in response.json()["errors"]] == [
+        "criteria[1].scale_step",
+        "criteria[2].scale_max",
+    ]
+    # A value outside its type's bounds is refused by the body's type first, naming it.
+    zero = grid(40, 35, 20)
+    zero[2]["weight"] = 0
+    refused = await client.put(f"/api/editions/{SLUG}/categories/projets/criteria", json={"criteria": zero})
+    assert refused.status_code == 422
+    assert refused.json()["errors"] == [
+        {"field": "criteria[2].weight", "message": "La valeur doit être supérieure à 0.0."}
+    ]
+    bare = await client.put(f"/api/editions/{SLUG}/categories/projets/criteria", json=zero)
+    assert bare.status_code == 422
+    assert bare.json()["errors"] == [
+        {"field": "[2].weight", "message": "La valeur doit être supérieure à 0.0."}
+    ]
     off = await client.put(
         f"/api/editions/{SLUG}/categories/projets/criteria",
         json={"name": "Projets", "weights_total": 100, "criteria": grid(40, 35, 20)},

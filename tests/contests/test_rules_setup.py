@@ -75,7 +75,6 @@ async def test_bad_rules_are_refused_naming_the_field(client, db):
         json={
             "territory": {"department": "92", "accepted_outside_insee": ["92050", "12345"]},
             "max_request_eur": 60000,
-            "required_fields": ["telephone"],
         },
     )
     assert response.status_code == 422
@@ -83,8 +82,10 @@ async def test_bad_rules_are_refused_naming_the_field(client, db):
         "territory.accepted_outside_insee[0]",
         "territory.accepted_outside_insee[1]",
         "max_request_eur",
-        "required_fields[0]",
     ]
+    unknown = await client.put(f"/api/editions/{SLUG}/eligibility", json={"required_fields": ["telephone"]})
+    assert unknown.status_code == 422  # refused by the body's type, which lists the columns
+    assert [e["field"] for e in unknown.json()["errors"]] == ["required_fields[0]"]
     assert await columns(db, edition) == ("92", [], None, [], None, [])
     assert await db.conn.fetchval("select count(*) from audit_events") == 0
 

@@ -253,11 +253,17 @@ async def test_only_administrators_create_contests(client, db):
 async def test_a_bad_contest_or_organiser_is_refused_naming_the_field(client, db):
     await people(db)
     await sign_in(client, email=ADMIN)
-    bad = await client.post(
-        "/api/contests", json=CONTEST | {"slug": "Label Tourisme", "candidate_kind": "chef"}
-    )
+    bad = await client.post("/api/contests", json=CONTEST | {"slug": "Label Tourisme"})
     assert bad.status_code == 422
-    assert [e["field"] for e in bad.json()["errors"]] == ["slug", "candidate_kind"]
+    assert [e["field"] for e in bad.json()["errors"]] == ["slug"]
+    chef = await client.post("/api/contests", json=CONTEST | {"candidate_kind": "chef"})
+    assert chef.status_code == 422  # refused by the body's type, which lists the kinds
+    assert chef.json()["errors"] == [
+        {
+            "field": "candidate_kind",
+            "message": "Valeur non reconnue : 'chef' ; valeurs admises : artisan, company, organisation.",
+        }
+    ]
     no_password = await client.post(
         "/api/contests/made-in-92/organisers", json={"email": "nouveau@exemple.fr", "name": "Nouveau"}
     )
@@ -406,7 +412,7 @@ async def test_patch_changes_only_the_named_settings_and_names_a_refused_one(cli
         assert refused.status_code in (400, 422), (change, refused.text)
         if refused.status_code == 422:
             assert [e["field"] for e in refused.json()["errors"]] == [field], change
-    assert (await client.patch(url, json={"year": 2030})).status_code == 400  # the slug carries the year
+    assert (await client.patch(url, json={"year": 2030})).status_code == 422  # the slug carries the year
     assert await db.conn.fetchval("select count(*) from audit_events where action = 'edition.updated'") == 1
     client.cookies.clear()
     await sign_in(client, email=LEILA)
@@ -535,7 +541,7 @@ async def test_an_edition_from_scratch_gets_its_signatories_through_the_api(clie
         refused = await client.put(url, json=body)
         assert refused.status_code == 422, refused.text
         assert [e["field"] for e in refused.json()["errors"]] == fields
-    assert (await client.put(url, json=[{**PRESIDENT, "organisation": "CCI"}])).status_code == 400
+    assert (await client.put(url, json=[{**PRESIDENT, "organisation": "CCI"}])).status_code == 422
     assert len(await db.conn.fetch(stored, edition)) == 2
 
     # The whole list is replaced: one signatory now, then none.

@@ -136,5 +136,5 @@ async def test_the_switch_only_goes_back_to_a_page_of_this_site(client):
 
 async def test_the_switch_refuses_an_unknown_language(client):
     response = await client.post("/langue", data={"langue": "de", "suite": "/acces"}, follow_redirects=False)
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert '<html lang="fr">' in (await client.get("/acces")).text

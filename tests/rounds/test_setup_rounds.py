@@ -93,25 +93,19 @@ async def test_an_organiser_adds_rounds_with_their_rule(client, db):
 async def test_bad_rounds_are_refused_naming_the_field(client, db):
     s = await scene(db)
     await sign_in(client, email="cci@exemple.fr")
+    # What one value cannot be is the body's type's to refuse (the schema shows it), field by field...
+    for field, value in (("kind", "demi"), ("name", " "), ("method", "vote"), ("wildcards", -1)):
+        body = {"kind": "final", "name": "Finale", field: value}
+        response = await client.post(f"/api/editions/{SLUG}/rounds", json=body)
+        assert response.status_code == 422
+        assert [e["field"] for e in response.json()["errors"]] == [field]
+    # ... what depends on the edition is the service's, which names every field at once.
     response = await client.post(
         f"/api/editions/{SLUG}/rounds",
-        json={
-            "kind": "demi",
-            "name": " ",
-            "position": 3,
-            "quota_scope": "category",
-            "wildcards": 1,
-            "method": "vote",
-        },
+        json={"kind": "final", "name": "Finale", "position": 3, "quota_scope": "category", "wildcards": 1},
     )
     assert response.status_code == 422
-    assert [e["field"] for e in response.json()["errors"]] == [
-        "name",
-        "kind",
-        "position",
-        "wildcards",
-        "method",
-    ]
+    assert [e["field"] for e in response.json()["errors"]] == ["position", "wildcards"]
     await db.conn.execute("delete from zones where edition_id = $1", s["edition"])
     response = await client.post(
         f"/api/editions/{SLUG}/rounds", json={"kind": "final", "name": "Finale", "quota_scope": "zone"}

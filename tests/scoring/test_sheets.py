@@ -311,7 +311,7 @@ async def test_unknown_criterion_and_malformed_body_are_refused(client, db, edit
     no_key = body(edition, innovation=5)
     del no_key["idempotency_key"]
     response = await client.put(url(edition, 101), json=no_key)
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert await count(db, "score_sheets") == 0
 
 

@@ -100,7 +100,7 @@ async def test_a_revocation_without_a_juror_is_refused_and_reissues_nothing(demo
         assert response.status_code == 422
         assert response.json()["errors"][0]["field"] == "person_id"
         unknown = await client.post(f"/organisation/editions/{EDITION}/cartes/", data={"action": "tout"})
-        assert unknown.status_code == 400
+        assert unknown.status_code == 422
     finally:
         await client.__aexit__(None, None, None)
     assert await _signs_in(demo, code)

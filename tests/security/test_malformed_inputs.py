@@ -148,35 +148,35 @@ CASES = [
         ),
         id="sign-in-form-over-the-upload-limit",
     ),
-    # --- Wrong types in JSON bodies -------------------------------------------------------------------------
+    # --- Wrong types in JSON bodies: refused by the body's type, 422 like the services' refusals -------------
     pytest.param(
-        Bad("juror", "PUT", SHEET_API, 400, field="version", text=INVALID, json=sheet(version="zéro")),
+        Bad("juror", "PUT", SHEET_API, 422, field="version", text=INVALID, json=sheet(version="zéro")),
         id="json-sheet-version-is-a-string",
     ),
     pytest.param(
-        Bad("juror", "PUT", SHEET_API, 400, field="version", json=sheet(version=None)),
+        Bad("juror", "PUT", SHEET_API, 422, field="version", json=sheet(version=None)),
         id="json-sheet-version-is-null",
     ),
     pytest.param(
-        Bad("juror", "PUT", SHEET_API, 400, field="values", json=sheet(values=[1, 2])),
+        Bad("juror", "PUT", SHEET_API, 422, field="values", json=sheet(values=[1, 2])),
         id="json-sheet-values-is-a-list",
     ),
     pytest.param(
-        Bad("juror", "PUT", SHEET_API, 400, field="values", json=sheet(values={"{criterion}": "dix"})),
+        Bad("juror", "PUT", SHEET_API, 422, field="values", json=sheet(values={"{criterion}": "dix"})),
         id="json-sheet-mark-is-a-string",
     ),
     pytest.param(
         Bad(
-            "juror", "PUT", SHEET_API, 400, field="idempotency_key", json=sheet(idempotency_key="pas-un-uuid")
+            "juror", "PUT", SHEET_API, 422, field="idempotency_key", json=sheet(idempotency_key="pas-un-uuid")
         ),
         id="json-sheet-key-is-not-a-uuid",
     ),
     pytest.param(
-        Bad("juror", "PUT", SHEET_API, 400, field="corps", json=[sheet()]),
+        Bad("juror", "PUT", SHEET_API, 422, field="corps", json=[sheet()]),
         id="json-sheet-body-is-a-list",
     ),
     pytest.param(
-        Bad("juror", "PUT", SHEET_API, 400, field="corps", content=b"null", content_type=JSON),
+        Bad("juror", "PUT", SHEET_API, 422, field="corps", content=b"null", content_type=JSON),
         id="json-sheet-body-is-null",
     ),
     pytest.param(
@@ -184,11 +184,11 @@ CASES = [
         id="json-sheet-body-is-truncated",
     ),
     pytest.param(
-        Bad("juror", "PUT", SHEET_API, 400, field="status", json=sheet(status="final")),
+        Bad("juror", "PUT", SHEET_API, 422, field="status", json=sheet(status="final")),
         id="json-sheet-unknown-status",
     ),
     pytest.param(
-        Bad("juror", "PUT", SHEET_API, 400, field="note", json=sheet(note="en trop")),
+        Bad("juror", "PUT", SHEET_API, 422, field="note", json=sheet(note="en trop")),
         id="json-sheet-unknown-field",
     ),
     pytest.param(
@@ -196,14 +196,14 @@ CASES = [
             "juror",
             "PUT",
             "/api/jure/tours/{round}/conflits",
-            400,
+            422,
             field="declarations[0].candidate_id",
             json={"declarations": [{"candidate_id": None, "has_conflict": True, "reason": "voisin"}]},
         ),
         id="json-declaration-candidate-is-null",
     ),
     pytest.param(
-        Bad("organiser", "POST", "/api/rounds/{round}/status", 400, field="to", json={"to": 3}),
+        Bad("organiser", "POST", "/api/rounds/{round}/status", 422, field="to", json={"to": 3}),
         id="json-round-status-is-a-number",
     ),
     pytest.param(
@@ -211,7 +211,7 @@ CASES = [
             "organiser",
             "POST",
             "/api/rounds/{round}/assignments/pairs",
-            400,
+            422,
             field="person_id",
             json={"person_id": "un", "candidate_id": "{candidate}", "panel_id": "{panel}"},
         ),
@@ -386,7 +386,7 @@ CASES = [
             "organiser",
             "POST",
             "/organisation/rounds/{round}/affectations/ajout",
-            400,
+            422,
             field="person_id",
             page=True,
             form={"person_id": "un", "candidate_id": "{candidate}", "panel_id": "{panel}"},

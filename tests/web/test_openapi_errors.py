@@ -7,12 +7,13 @@ rules and cannot go undocumented; a small app checks the rules themselves.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 import pytest
 from litestar import Litestar, get, post
-from litestar.params import JSONBody
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, JSONBody
 from litestar.routes import HTTPRoute
 from litestar.serialization import encode_json
 
@@ -20,7 +21,12 @@ from jury.access.guards import requires_organiser, requires_sign_in
 from jury.app import create_app
 from jury.settings import load_settings
 from jury.web.errors import answers_html_for
-from jury.web.openapi_errors import NOTHING_TO_LOOK_UP, document_error_responses, error_responses
+from jury.web.openapi_errors import (
+    BODY_REFUSED,
+    NOTHING_TO_LOOK_UP,
+    document_error_responses,
+    error_responses,
+)
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -246,9 +252,34 @@ def test_rules_on_an_open_page_without_parameters(small_schema: dict[str, Any]) 
 
 def test_rules_on_an_api_post_with_a_body_and_its_own_refusals(small_schema: dict[str, Any]) -> None:
     responses = small_schema["paths"]["/api/things"]["post"]["responses"]
-    assert set(responses) == {"201", "400", "401", "403", "409", "413"}
+    assert set(responses) == {"201", "400", "401", "403", "409", "413", "422"}
+    assert responses["422"]["description"] == BODY_REFUSED  # a body its type refuses
     assert responses["403"]["description"] == "Réservé au propriétaire."  # the route's own words win
     assert all(set(responses[s]["content"]) == {"application/json"} for s in ("400", "401", "403", "409"))
+
+
+@post(
+    "/things/form",
+    responses=error_responses({422: "Le formulaire, avec ses refus."}, page=True),
+    status_code=303,
+    sync_to_thread=False,
+)
+def submit_thing(data: Annotated[Thing, Body(media_type=RequestEncodingType.URL_ENCODED)]) -> None:
+    return None
+
+
+def test_a_page_form_documents_its_refusals_and_its_types_as_one_422() -> None:
+    """The page's own refusal is the page (HTML); a body its type refuses is the error page, JSON to clients
+    that do not ask for HTML: the one 422 says both, and documenting again does not say it twice."""
+    for _ in range(2):
+        app = Litestar(route_handlers=[submit_thing])
+        document_error_responses(app)
+        refused = _schema(app)["paths"]["/things/form"]["post"]["responses"]["422"]
+        assert (
+            refused["description"]
+            == f"Le formulaire, avec ses refus. Ou : {BODY_REFUSED[0].lower()}{BODY_REFUSED[1:]}"
+        )
+        assert set(refused["content"]) == {"application/json", "text/html"}
 
 
 def test_documenting_twice_changes_nothing() -> None:

@@ -8,6 +8,7 @@ re-sent grid a no-op. A grid that score sheets already use cannot change: the ma
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Annotated
 
 import msgspec
 
@@ -19,6 +20,7 @@ from jury.contests.grid_rules import (
     REQUIRED_FIELD_CHOICES,
     SEVERAL_HOLDER_KINDS,
     CriterionIn,
+    Positive,
     PrizeIn,
     category_errors,
     criteria_errors,
@@ -37,9 +39,9 @@ class GridRequest(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """The grid with its category: ``name`` creates the category (or renames it); ``weights_total`` sets
     the total its weights must reach (``null`` removes the rule, left out keeps it)."""
 
-    criteria: list[CriterionIn]
+    criteria: Annotated[list[CriterionIn], msgspec.Meta(min_length=1)]
     name: str | None = None
-    weights_total: float | msgspec.UnsetType | None = msgspec.UNSET
+    weights_total: Positive | msgspec.UnsetType | None = msgspec.UNSET
 
 
 class PrizesRequest(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

@@ -10,9 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
+from typing import Annotated, Literal
 
 import msgspec
 
+from jury.bounds import bounded
 from jury.errors import FieldError
 
 CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
@@ -51,16 +53,40 @@ DEPARTMENT = re.compile(r"^(?:[0-9]{2}|2A|2B|97[0-9])$")
 INSEE = re.compile(r"^[0-9][0-9AB][0-9]{3}$")
 
 
+# The request types carry the single-value bounds the checks below apply (the schema shows them; a body
+# they refuse is answered 422 with the field named, like the checks' own refusals). The checks stay: the page
+# forms build these structs without decoding them. `tests/security/test_strict_request_schemas.py` keeps the
+# lists of values equal to PRIZE_KINDS and REQUIRED_FIELD_CHOICES.
+Code = Annotated[str, msgspec.Meta(pattern=CODE.pattern)]
+Label = Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=r"\S")]
+Number = Annotated[float, bounded(gt=-float(NUMERIC_LIMIT), lt=float(NUMERIC_LIMIT))]
+Positive = Annotated[float, bounded(gt=0, lt=float(NUMERIC_LIMIT))]
+PrizeKind = Literal["category", "special", "podium", "laureate", "territorial", "label", "cohort"]
+RequiredField = Literal[
+    "nom_structure",
+    "nom_porteur",
+    "courriel",
+    "code_insee",
+    "forme_juridique",
+    "date_creation",
+    "montant_demande",
+    "numero",
+    "creation",
+    "categorie",
+    "projet",
+]
+
+
 class CriterionIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """One line of a category's grid, as the API takes it and the page form is turned into."""
 
-    code: str
-    label: str
-    weight: float
-    scale_min: float
-    scale_max: float
-    scale_step: float
-    help: str = ""
+    code: Code
+    label: Label
+    weight: Positive
+    scale_min: Number
+    scale_max: Number
+    scale_step: Positive
+    help: Annotated[str, msgspec.Meta(max_length=2000)] = ""
     comment_required: bool = False
     eliminatory: bool = False
 
@@ -68,29 +94,31 @@ class CriterionIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 class PrizeIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """One prize of the edition. ``max_winners`` left out keeps the stored value (or the kind's default)."""
 
-    code: str
-    name: str
-    kind: str
+    code: Code
+    name: Label
+    kind: PrizeKind
     category: str | None = None
-    place: int | None = None
-    amount_eur: int | None = None
+    place: Annotated[int, msgspec.Meta(ge=1, le=3)] | None = None
+    amount_eur: Annotated[int, bounded(ge=0, le=100_000_000)] | None = None
     ex_aequo_allowed: bool = False
-    max_winners: int | msgspec.UnsetType | None = msgspec.UNSET
+    max_winners: Annotated[int, msgspec.Meta(ge=1, le=1000)] | msgspec.UnsetType | None = msgspec.UNSET
 
 
 class TerritoryIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    department: str = "92"
-    accepted_outside_insee: list[str] = msgspec.field(default_factory=list)
+    department: Annotated[str, msgspec.Meta(pattern=DEPARTMENT.pattern)] = "92"
+    accepted_outside_insee: list[Annotated[str, msgspec.Meta(pattern=INSEE.pattern)]] = msgspec.field(
+        default_factory=list
+    )
 
 
 class EligibilityIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """The whole rule set of an edition: what is left out is cleared (a PUT replaces)."""
 
     territory: TerritoryIn = msgspec.field(default_factory=TerritoryIn)
-    max_company_age_years: int | None = None
-    legal_forms: list[str] = msgspec.field(default_factory=list)
-    max_request_eur: int | None = None
-    required_fields: list[str] = msgspec.field(default_factory=list)
+    max_company_age_years: Annotated[int, msgspec.Meta(ge=1, le=200)] | None = None
+    legal_forms: list[Label] = msgspec.field(default_factory=list)
+    max_request_eur: Annotated[int, bounded(ge=0)] | None = None
+    required_fields: list[RequiredField] = msgspec.field(default_factory=list)
 
 
 def decimal(value: float) -> Decimal | None:

@@ -2,7 +2,8 @@
 
 Requests leave optional fields UNSET when absent, so that `PATCH` changes only what it names and an explicit
 `null` clears a value (a budget withdrawn). Semantic checks (dates in order, ceilings within the budget)
-are the service's, answered 422 with the field named; only a wrong JSON type is refused earlier (400).
+are the service's, answered 422 with the field named; the types carry the single-field bounds (lengths,
+ranges, lists of values) so that the schema shows them, and a body they refuse is answered 422 too.
 The organisers' forms send text: `rules_from_form` reads them into the same changes, naming each field
 it cannot read.
 """
@@ -12,21 +13,27 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import msgspec
 from msgspec import UNSET, UnsetType
 
+from jury.bounds import bounded
 from jury.errors import FieldError
 
 Text = Annotated[str, msgspec.Meta(max_length=2000)]
+# As strict as the services' checks, so that the schema shows them (a body they refuse: 422, field named);
+# `tests/security/test_strict_request_schemas.py` keeps the lists equal to the services' own.
+CandidateKind = Literal["company", "artisan", "organisation"]
+EditionStatus = Literal["preparing", "applications", "judging", "decided", "archived"]
+Amount = Annotated[int, bounded(ge=0)]
 
 
 class NewContest(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    slug: str
-    name: str
-    organisers: str
-    candidate_kind: str
+    slug: Annotated[str, msgspec.Meta(min_length=1, max_length=60, pattern=r"\S")]
+    name: Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=r"\S")]
+    organisers: Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=r"\S")]
+    candidate_kind: CandidateKind
     description: Text = ""
 
 
@@ -49,20 +56,20 @@ class NamedOrganiser(msgspec.Struct, frozen=True, kw_only=True):
 class EditionChanges(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """The settings of an edition a request names; every other one is left as it is."""
 
-    number: int | UnsetType = UNSET
-    theme: Text | UnsetType = UNSET
+    number: Annotated[int, msgspec.Meta(ge=1)] | UnsetType = UNSET
+    theme: Annotated[str, msgspec.Meta(max_length=500)] | UnsetType = UNSET
     opens_on: dt.date | UnsetType | None = UNSET
     closes_on: dt.date | UnsetType | None = UNSET
     decision_on: dt.date | UnsetType | None = UNSET
-    place: Text | UnsetType = UNSET
-    budget_eur: int | UnsetType | None = UNSET
-    max_grant_eur: int | UnsetType | None = UNSET
+    place: Annotated[str, msgspec.Meta(max_length=200)] | UnsetType = UNSET
+    budget_eur: Amount | UnsetType | None = UNSET
+    max_grant_eur: Amount | UnsetType | None = UNSET
     eligible_legal_forms: list[str] | UnsetType = UNSET
     accepted_outside_insee: list[str] | UnsetType = UNSET
-    max_company_age_years: int | UnsetType | None = UNSET
+    max_company_age_years: Annotated[int, msgspec.Meta(ge=1, le=100)] | UnsetType | None = UNSET
     allow_multiple_prizes: bool | UnsetType = UNSET
     tie_break_policy: list[str] | UnsetType = UNSET
-    retention_months: int | UnsetType = UNSET
+    retention_months: Annotated[int, msgspec.Meta(ge=1, le=120)] | UnsetType = UNSET
 
     def given(self) -> dict[str, Any]:
         """The fields the request named, with their values (None for an explicit null)."""
@@ -70,13 +77,13 @@ class EditionChanges(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
 
 class NewEdition(EditionChanges, kw_only=True, forbid_unknown_fields=True):
-    year: int
+    year: Annotated[int, msgspec.Meta(ge=2000, le=2100)]
     copy_from: str | None = None
     """The slug of an edition of the same contest whose setup is copied (never its people or results)."""
 
 
 class StatusRequest(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    status: str
+    status: EditionStatus
     reason: Text = ""
 
 

@@ -14,6 +14,7 @@ from jury.access.guards import requires_organiser, requires_sign_in
 from jury.access.identity import Identity
 from jury.db.queries import Database
 from jury.results import export, method, organiser_page, publication, standings
+from jury.results.method_names import MethodName
 from jury.results.models import MethodChange, Publication, PublishReceipt, StandingView, Verification
 from jury.results.normalise import METHODS
 from jury.web.openapi_errors import error_responses
@@ -37,7 +38,7 @@ METHOD_CHANGE = error_responses(
 
 
 class MethodRequest(msgspec.Struct, kw_only=True):
-    method: str
+    method: MethodName
 
 
 class StandingsApi(Controller):

@@ -9,19 +9,22 @@ started keeps its place in the order its candidates went through.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated, Literal
 
 import msgspec
 
 from jury.access.identity import Identity
 from jury.access.policy import actor_label, organised_round
 from jury.audit.service import append_event
+from jury.bounds import bounded
 from jury.contests.models import EditionDetail, Round
 from jury.contests.service import list_categories, list_rounds, organised_edition
 from jury.db.queries import Database, fetch_as
 from jury.errors import Conflict, FieldError, Invalid
 from jury.labels import label
+from jury.results.method_names import MethodName
 from jury.results.normalise import METHODS
-from jury.rounds.quota import describe_quota, quota_errors
+from jury.rounds.quota import MAX_QUOTA, describe_quota, quota_errors
 from jury.rounds.service import readiness_errors
 
 KINDS: dict[str, str] = {
@@ -35,35 +38,44 @@ KINDS: dict[str, str] = {
 MAX_ROUNDS = 20
 
 
+# The request types say in the schema what the checks below refuse (422 either way, the field named):
+# `tests/security/test_strict_request_schemas.py` keeps them equal to KINDS and SCOPES.
+RoundKind = Literal["eligibility", "preselection", "semi_final", "final", "tasting", "committee"]
+QuotaScope = Literal["overall", "zone", "category"]
+RoundName = Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=r"\S")]
+Position = Annotated[int, msgspec.Meta(ge=1, le=MAX_ROUNDS)]
+Quota = Annotated[int, bounded(ge=0, le=MAX_QUOTA)]
+
+
 class RoundCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    kind: str
-    name: str
-    position: int | None = None
-    advance_count: int | None = None
-    quota_scope: str = "overall"
-    wildcards: int = 0
+    kind: RoundKind
+    name: RoundName
+    position: Position | None = None
+    advance_count: Quota | None = None
+    quota_scope: QuotaScope = "overall"
+    wildcards: Quota = 0
     blind: bool = False
-    method: str = "affine"
+    method: MethodName = "affine"
     scheduled_on: dt.date | None = None
 
 
 class RoundPatch(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """Only the fields sent change; ``null`` clears the quota or the date."""
 
-    name: str | msgspec.UnsetType = msgspec.UNSET
-    position: int | msgspec.UnsetType = msgspec.UNSET
-    advance_count: int | msgspec.UnsetType | None = msgspec.UNSET
-    quota_scope: str | msgspec.UnsetType = msgspec.UNSET
-    wildcards: int | msgspec.UnsetType = msgspec.UNSET
+    name: RoundName | msgspec.UnsetType = msgspec.UNSET
+    position: Position | msgspec.UnsetType = msgspec.UNSET
+    advance_count: Quota | msgspec.UnsetType | None = msgspec.UNSET
+    quota_scope: QuotaScope | msgspec.UnsetType = msgspec.UNSET
+    wildcards: Quota | msgspec.UnsetType = msgspec.UNSET
     blind: bool | msgspec.UnsetType = msgspec.UNSET
-    method: str | msgspec.UnsetType = msgspec.UNSET
+    method: MethodName | msgspec.UnsetType = msgspec.UNSET
     scheduled_on: dt.date | msgspec.UnsetType | None = msgspec.UNSET
 
 
 class PanelCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    name: str
+    name: RoundName
     zone: str | None = None
-    venue: str = ""
+    venue: Annotated[str, msgspec.Meta(max_length=300)] = ""
     categories: list[str] = msgspec.field(default_factory=list)
 
 

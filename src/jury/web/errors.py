@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 import asyncpg
+import msgspec
 import structlog
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, SerializationException, ValidationException
@@ -119,6 +120,10 @@ def french_message(message: str) -> tuple[str | None, str]:
             "<": "inférieure à",
         }
         return None, f"La valeur doit être {words[m[2]]} {m[3]}."
+    if m := re.fullmatch(r"Expected `str` matching regex '(.+)'", message):
+        if m[1] == r"\\S":
+            return None, "Texte obligatoire : il ne peut pas être vide."
+        return None, f"Format invalide : attendu le motif {m[1]}."
     if m := re.fullmatch(r"Object missing required field `(.+?)`", message):
         return m[1], "Champ obligatoire manquant."
     if m := re.fullmatch(r"Object contains unknown field `(.+?)`", message):
@@ -146,7 +151,7 @@ def _field_path(key: str, named: str | None) -> str:
     return f"{key}.{named}" if named else key
 
 
-def _validation_errors(exc: ValidationException) -> list[dict[str, Any]]:
+def _validation_errors(exc: ValidationException, *, body_type: Any = None) -> list[dict[str, Any]]:
     out = []
     for item in exc.extra or []:
         if isinstance(item, dict):
@@ -154,7 +159,77 @@ def _validation_errors(exc: ValidationException) -> list[dict[str, Any]]:
             key = str(item.get("key", ""))
             if item.get("source") == "body" and key == "data" and named is None and "got" not in message:
                 message = "Le corps de la requête doit être un objet JSON."
-            out.append({"field": _field_path(key, named), "message": message})
+            field = _field_path(key, named)
+            if field == BODY and (inner := _path_in_body(exc)):
+                field = inner  # a body that is a list: Litestar loses the place, msgspec's error keeps it
+                if "got" not in message and not named:
+                    message = french_message(_AT.sub("", str(exc.__cause__)))[1]
+            if message.startswith(UNKNOWN_VALUE) and body_type is not None:
+                accepted = accepted_values(body_type, field)
+                if accepted:
+                    message = f"{message[:-1]} ; valeurs admises : {', '.join(map(str, accepted))}."
+            out.append({"field": field, "message": message})
+    return out
+
+
+UNKNOWN_VALUE = "Valeur non reconnue"
+_DATA_PATH = re.compile(r"at `\$\.data(?P<path>\[[^`]*)`$")
+
+
+def _path_in_body(exc: ValidationException) -> str | None:
+    """Where in a list body msgspec stopped (`[2].weight`), from the error Litestar raised this from."""
+    cause = exc.__cause__
+    if not isinstance(cause, msgspec.ValidationError) or len(exc.extra or []) != 1:
+        return None
+    match = _DATA_PATH.search(str(cause))
+    return match["path"] if match else None
+
+
+def _body_type(request: Request) -> Any:
+    """The type Litestar decodes the request's `data` into, if its handler takes one."""
+    handler = request.scope.get("route_handler")
+    parameter = handler.parsed_fn_signature.parameters.get("data") if handler is not None else None
+    return None if parameter is None else parameter.annotation
+
+
+def accepted_values(body_type: Any, field: str) -> tuple[Any, ...]:
+    """The values a `Literal` (or enum) field of a body accepts, followed along a path such as
+    `awards[2].prize` (empty when the path does not lead to one), so that a refusal can list them."""
+    infos = [msgspec.inspect.type_info(body_type)]
+    for part in field.split("."):
+        name, brackets = re.sub(r"\[[^\]]*\]", "", part), part.count("[")
+        if name:  # `[2].weight`: a body that is a list starts with its index
+            infos = [
+                f.type
+                for info in _members(infos)
+                if isinstance(info, msgspec.inspect.StructType)
+                for f in info.fields
+                if f.encode_name == name
+            ]
+        for _ in range(brackets):
+            infos = [
+                getattr(info, "item_type", None) or getattr(info, "value_type", None)
+                for info in _members(infos)
+            ]
+            infos = [info for info in infos if info is not None]
+    for info in _members(infos):
+        if isinstance(info, msgspec.inspect.LiteralType):
+            return tuple(info.values)
+        if isinstance(info, msgspec.inspect.EnumType):
+            return tuple(member.value for member in info.cls)
+    return ()
+
+
+def _members(infos: list[Any]) -> list[Any]:
+    """Unions and metadata wrappers opened up."""
+    out: list[Any] = []
+    for info in infos:
+        while isinstance(info, msgspec.inspect.Metadata):
+            info = info.type
+        if isinstance(info, msgspec.inspect.UnionType):
+            out.extend(_members(list(info.types)))
+        else:
+            out.append(info)
     return out
 
 
@@ -167,10 +242,25 @@ def _serialization_errors(exc: SerializationException) -> list[dict[str, Any]]:
     return [{"field": path or BODY, "message": message}]
 
 
+def body_refused(exc: ValidationException) -> bool:
+    """Whether every error Litestar found is in the body it decoded (a JSON or form body that its schema
+    refuses: a type, a missing or unknown field, a length, a bound, a value outside a list).
+
+    Such a body is answered 422, like the refusals of the services' own checks, so that a client sees one
+    status for "this value is not accepted" whether the schema or the service caught it; parameters of the
+    path or query string stay 400, and so does a body that cannot be read at all (malformed JSON).
+    `jury.web.openapi_errors` documents this 422 on every route whose body Litestar decodes.
+    """
+    items = [item for item in exc.extra or [] if isinstance(item, dict)]
+    return bool(items) and all(item.get("source") == "body" for item in items)
+
+
 def http_error_handler(request: Request, exc: HTTPException) -> Response:
     status = exc.status_code
     if isinstance(exc, ValidationException):
-        return _answer(request, status=400, message="Données invalides.", errors=_validation_errors(exc))
+        status = 422 if body_refused(exc) else 400
+        errors = _validation_errors(exc, body_type=_body_type(request) if status == 422 else None)
+        return _answer(request, status=status, message="Données invalides.", errors=errors)
     if isinstance(exc.__cause__, SerializationException):
         return _answer(
             request,

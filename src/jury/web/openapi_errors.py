@@ -2,8 +2,9 @@
 
 Most refusals do not come from the handler itself but from what surrounds it: a guard (401, 403), the
 cross-origin check of `jury.web.security` (403 on any unsafe method), an id in the path that names nothing
-(404, also for ids beyond the database's integer range), the validation of parameters and bodies (400) and
-the size limit on request bodies (413). Writing these on every decorator would drift; instead
+(404, also for ids beyond the database's integer range), the validation of parameters and unreadable bodies
+(400), a body its schema refuses (422, `jury.web.errors.body_refused`) and the size limit on request bodies
+(413). Writing these on every decorator would drift; instead
 `document_error_responses(app)` derives them from each handler's guards, path, method and parameters once
 the routes are registered, and before the schema is first built (it is built lazily).
 
@@ -65,8 +66,13 @@ GUARD_REFUSALS: dict[Callable[..., Any], dict[int, str]] = {
     requires_sign_in: {401: "Connexion requise.", 403: "Action non autorisée pour ce compte."},
 }
 UNKNOWN_GUARD: dict[int, str] = {401: "Connexion requise.", 403: "Accès refusé."}
+DECLARED = "declared_responses"  # in a handler's `opt`: its own `responses=`, before any derived one
 CROSS_ORIGIN = "Requête d'origine extérieure refusée."
-BAD_REQUEST = "Paramètres ou corps de requête invalides : chaque erreur nomme son champ."
+BAD_REQUEST = "Paramètres invalides ou corps de requête illisible : chaque erreur nomme son champ."
+BODY_REFUSED = (
+    "Corps de requête refusé par son schéma (type, champ manquant ou inconnu, longueur, bornes, valeur hors "
+    "liste) : chaque erreur nomme son champ, rien n'est enregistré."
+)
 TOO_LARGE = "Corps de requête trop volumineux (limite JURY_MAX_UPLOAD_BYTES)."
 
 
@@ -103,6 +109,8 @@ def derived_error_statuses(*, route: HTTPRoute, handler: HTTPRouteHandler) -> di
         statuses[404] = f"Introuvable : {names} (ou un identifiant de la requête) ne désigne rien d'existant."
     if _reads_body(handler):
         statuses[413] = TOO_LARGE
+    if _validates_body(handler):
+        statuses[422] = BODY_REFUSED
     return statuses
 
 
@@ -117,8 +125,16 @@ def document_error_responses(app: Litestar) -> None:
         for handler in route.route_handlers:
             if not handler.resolve_include_in_schema():
                 continue
-            derived = error_responses(derived_error_statuses(route=route, handler=handler))
-            handler.responses = {**derived, **(handler.responses or {})}
+            statuses = derived_error_statuses(route=route, handler=handler)
+            # The route's own declarations, kept from the first time: documenting again (standalone handlers
+            # are shared by every app of a process) must give the same schema, not merge twice.
+            declared = dict(handler.opt.setdefault(DECLARED, dict(handler.responses or {})))
+            if 422 in statuses and 422 in declared:
+                # The service's refusals and the schema's share the status: one answer documents both. A
+                # page's own refusal is the page (HTML); the schema's is the error page, JSON to clients
+                # that do not ask for HTML, so the merged answer is documented with both (`PageOperation`).
+                statuses[422] = f"{declared.pop(422).description} Ou : {_lowered(BODY_REFUSED)}"
+            handler.responses = {**error_responses(statuses), **declared}
             if answers_html_for(route.path):
                 handler.operation_class = PageOperation
             if FORM_BODY in handler.opt:
@@ -155,6 +171,18 @@ def _reads_body(handler: HTTPRouteHandler) -> bool:
     signatures = [handler.parsed_fn_signature]
     signatures += [provider.parsed_fn_signature for provider in handler.resolve_dependencies().values()]
     return any("data" in signature.parameters for signature in signatures)
+
+
+def _validates_body(handler: HTTPRouteHandler) -> bool:
+    """Whether Litestar decodes a `data` body into a type (of the handler or one of its dependencies): a body
+    that type refuses is answered 422. A form the handler reads itself is checked by its own code."""
+    signatures = [handler.parsed_fn_signature]
+    signatures += [provider.parsed_fn_signature for provider in handler.resolve_dependencies().values()]
+    return any("data" in signature.parameters for signature in signatures)
+
+
+def _lowered(text: str) -> str:
+    return text[:1].lower() + text[1:]
 
 
 def _takes_parameters(*, route: HTTPRoute, handler: HTTPRouteHandler) -> bool:

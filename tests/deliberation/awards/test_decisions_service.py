@@ -69,7 +69,7 @@ async def test_based_on_is_required(client, db, made_in_92, as_organiser):
     m = made_in_92
     await as_organiser("cci@exemple.fr")
     missing = await client.post(f"/api/rounds/{m.semi}/advance", json={"advance": [m.c["solaris"]]})
-    assert missing.status_code == 400
+    assert missing.status_code == 422
     blank = await client.post(
         f"/api/rounds/{m.semi}/advance", json={"advance": [m.c["solaris"]], "based_on": "  "}
     )
