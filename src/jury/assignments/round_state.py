@@ -13,6 +13,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+import numpy as np
+
 from jury.assignments.models import (
     DEFAULT_K,
     AssignedPair,
@@ -26,7 +28,7 @@ from jury.assignments.models import (
 )
 from jury.assignments.wording import counted
 from jury.errors import Conflict, Invalid, NotFound
-from jury.results.design import check_design
+from jury.results.design import DesignCheck, check_design, check_indexed
 
 __all__ = [
     "RoundAssignments",
@@ -231,9 +233,20 @@ def design_message(*, connected: bool, components: int, panels: int, bridges: in
     return f"Le plan est connexe : {what} sont comparables grâce à {via}."
 
 
+def _check_int_design(pairs: list[tuple[int, int]]) -> DesignCheck:
+    """`check_design` of integer ids, indexed with numpy: the same figures, without hashing 90,000 tuples
+    into Python sets (1–2 s for the largest contest's round). np.unique orders ints as id_sort_key does."""
+    if not pairs:
+        return check_design(pairs)
+    distinct = np.unique(np.asarray(pairs, dtype=np.int64).reshape(-1, 2), axis=0)
+    jurors, rows = np.unique(distinct[:, 0], return_inverse=True)
+    candidates, cols = np.unique(distinct[:, 1], return_inverse=True)
+    return check_indexed(jurors.tolist(), candidates.tolist(), rows.astype(np.intp), cols.astype(np.intp))
+
+
 def design_summary(rnd: RoundAssignments, *, pairs: list[tuple[int, int]]) -> PlanDesign:
     """The design check of `pairs` with its bridges counted in panels, as the round's page states it."""
-    design = check_design(pairs)
+    design = _check_int_design(pairs)
     panels_of: dict[int, set[int]] = defaultdict(set)
     for person, candidate in pairs:
         panel = rnd.candidates.get(candidate, {}).get("panel_id") or rnd.pairs.get((person, candidate))
