@@ -150,11 +150,11 @@ def _solve(design: Design, marks: Marks, a, v, ridge):
     rhs_f = marks.weighted_rows(u)
     e = v * design.count
     n_j = design.n_j
-    schur = (inverse_d @ design.pairs).reshape(-1, n_j, n_j)
-    schur *= u[:, :, None]
-    schur *= -u[:, None, :]
-    schur[:, design.diagonal, design.diagonal] += e if ridge is None else e + ridge
-    schur += affine._row_mean(e)[:, :, None]
+    flat = inverse_d @ design.pairs  # (B, n_j²): Mᵀ diag(1/d) M, row-major
+    flat *= -(u[:, :, None] * u[:, None, :]).reshape(-1, n_j * n_j)
+    flat[:, :: n_j + 1] += e if ridge is None else e + ridge  # the diagonal, as a strided view
+    flat += affine._row_mean(e)
+    schur = flat.reshape(-1, n_j, n_j)
     rhs = v * marks.column - u * ((rhs_f * inverse_d) @ m)
     b = np.linalg.solve(schur, rhs[:, :, None])[:, :, 0]
     f = (rhs_f - (u * b) @ m.T) * inverse_d
