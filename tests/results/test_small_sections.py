@@ -34,14 +34,14 @@ def panel_with_a_one_mark_juror():
 def test_a_juror_with_one_mark_is_pulled_towards_the_panel_and_flagged():
     marks = panel_with_a_one_mark_juror()
     result = normalise(marks)
-    assert result.method_used == "additive"  # eight marks per juror: severity only, with its prior
+    assert result.method_used == "affine"  # eight marks per juror: severity and range use, with the prior
     shrunk = {d.juror: d for d in result.jurors}
     free = {d.juror: d for d in normalise(marks, method="additive").jurors}
     assert shrunk["e"].count == 1 and shrunk["e"].few_marks
     assert not any(shrunk[j].few_marks for j in "abcd")
     # The free model puts the whole mark on the juror's severity; the prior about halves it.
     assert free["e"].severity == pytest.approx(23.53, abs=0.01)
-    assert shrunk["e"].severity == pytest.approx(11.33, abs=0.01)
+    assert shrunk["e"].severity == pytest.approx(12.00, abs=0.01)
     # And says how little it knows: its severity is far less certain than the others'.
     assert shrunk["e"].severity_sd > 1.5 * max(shrunk[j].severity_sd for j in "abcd")
 
@@ -98,7 +98,8 @@ def test_what_each_design_supports():
         return support.supported(juror, candidate, n_jurors=n_jurors, n_candidates=n_candidates)[0]
 
     assert cap([(j, c) for j in range(4) for c in range(12)], 4, 12) == "affine"
-    assert cap([(j, c) for j in range(4) for c in range(8)], 4, 8) == "additive"  # 8 marks per juror
+    assert cap([(j, c) for j in range(4) for c in range(8)], 4, 8) == "affine"  # 8 marks per juror
+    assert cap([(j, c) for j in range(4) for c in range(6)], 4, 6) == "additive"  # 6 marks per juror
     assert cap([(0, c) for c in range(5)], 1, 5) == "raw"  # one juror
     assert cap([(0, 0), (1, 1), (2, 2)], 3, 3) == "raw"  # no candidate marked twice
     assert cap([(j, c) for j in range(2) for c in range(3)], 2, 3) == "additive"
