@@ -35,7 +35,8 @@ order by r.position, p.name, p.id, c.entry_number nulls last, c.id
 -- (`candidate_id` not null), the candidate as the juror may see it, the panel the pair is assigned in
 -- (null when not assigned), whether the juror declared a conflict with the candidate, how many of the
 -- juror's assigned candidates in the round still lack a declaration, and the grid of the candidate's
--- category in the order organisers set (scales as text: they are exact decimals).
+-- category in the order organisers set (scales as text: they are exact decimals; `jury_sheet_grid`,
+-- migration 0032) with its digest, which a write passes back to say which grid it validated against.
 select r.id, r.edition_id, r.name, r.kind, r.status, r.blind, r.position, e.slug as edition_slug,
        c.id as candidate_id, c.entry_number, c.category_id, cat.name as category,
        case when r.blind then null
@@ -54,93 +55,13 @@ select r.id, r.edition_id, r.name, r.kind, r.status, r.blind, r.position, e.slug
           left join conflict_declarations d
                  on d.round_id = p.round_id and d.person_id = a.person_id and d.candidate_id = a.candidate_id
          where p.round_id = r.id and a.person_id = :person_id and d.candidate_id is null) as pending_declarations,
-       (select coalesce(jsonb_agg(jsonb_build_object(
-                   'id', k.id, 'code', k.code, 'label', k.label, 'help', k.help,
-                   'scale_min', k.scale_min::text, 'scale_max', k.scale_max::text,
-                   'scale_step', k.scale_step::text, 'weight', k.weight::text,
-                   'comment_required', k.comment_required, 'eliminatory', k.eliminatory)
-                 order by k.position, k.id), '[]'::jsonb)
-          from criteria k where k.category_id = c.category_id) as criteria
+       g.criteria, md5(g.criteria::text) as grid_digest
 from rounds r
 join editions e on e.id = r.edition_id
 left join candidates c on c.id = :candidate_id and c.edition_id = r.edition_id
 left join categories cat on cat.id = c.category_id
+cross join lateral (select jury_sheet_grid(c.category_id) as criteria) g
 where r.id = :round_id
-
--- name: scoring_begin_write
--- The whole read side of a sheet write in one round trip, in this order:
--- 1. the round's share lock (as `scoring_lock_round`): a round being closed waits for the sheets in flight,
---    and a sheet written after the close sees the new status (the locked row is read again after a wait);
--- 2. the pair as `scoring_round_pair` gives it (edition, candidate of that edition, conflict declared,
---    declarations pending, grid), no row when the round does not exist;
--- 3. the idempotency key's claim, only for a round of the tablet's edition and a candidate of it (an
---    unknown pair is a 404, never a foreign-key error): if another request holds the key, this waits for it
---    to end; committed, `claimed` is false (answer with what it stored); rolled back, the key is ours;
--- 4. a share lock on the pair's assignment: a conflict declared at the same moment (which deletes it) waits
---    for the sheet being written, then deletes that sheet too; a sheet written after the declaration finds
---    no assignment (`assigned_panel_id` null, as when the pair is not assigned);
--- 5. the juror's current sheet with its marks (`sheet_id` null when there is none yet), and for a first
---    save the id it will get, so the answer and the audit event are written with the sheet itself. It is
---    read with the statement's snapshot, which may predate a wait above: a write that committed meanwhile
---    is then caught by the versioned update (no row back: a version conflict), never overwritten.
--- The materialized CTEs are scanned (the round locked) before the projection runs, left to right, the
--- claim and then the assignment's lock.
-with r as materialized (
-    select id, edition_id, name, kind, status, blind from rounds where id = :round_id for share
-),
-pair as materialized (
-    select r.id, r.edition_id, r.name, r.kind, r.status, r.blind,
-           c.id as candidate_id, c.entry_number, c.category_id, cat.name as category,
-           case when r.blind then null
-                else coalesce(nullif(trim(c.organisation_name), ''), c.person_name) end as candidate_name,
-           case when r.blind then null
-                else coalesce(nullif(trim(c.creation_name), ''), nullif(trim(c.project_title), '')) end as title
-    from r
-    left join candidates c on c.id = :candidate_id and c.edition_id = r.edition_id
-    left join categories cat on cat.id = c.category_id
-),
-claim as (
-    insert into sheet_submissions (key, person_id, round_id, candidate_id, created_at)
-    select :key, :person_id, pair.id, pair.candidate_id, :now::timestamptz
-    from pair
-    where pair.candidate_id is not null and pair.edition_id = :edition_id
-    on conflict (key) do nothing
-    returning key
-)
-select exists (select 1 from claim) as claimed,
-       (select a.panel_id
-          from assignments a
-          join panels p on p.id = a.panel_id
-         where p.round_id = :round_id and a.person_id = :person_id and a.candidate_id = pair.candidate_id
-         order by a.panel_id
-         limit 1
-           for share of a) as assigned_panel_id,
-       pair.*,
-       exists (select 1 from conflict_declarations d
-                where d.round_id = pair.id and d.person_id = :person_id and d.candidate_id = pair.candidate_id
-                  and d.has_conflict) as conflicted,
-       (select count(distinct a.candidate_id)
-          from assignments a
-          join panels p on p.id = a.panel_id
-          left join conflict_declarations d
-                 on d.round_id = p.round_id and d.person_id = a.person_id and d.candidate_id = a.candidate_id
-         where p.round_id = pair.id and a.person_id = :person_id and d.candidate_id is null) as pending_declarations,
-       (select coalesce(jsonb_agg(jsonb_build_object(
-                   'id', k.id, 'code', k.code, 'label', k.label, 'help', k.help,
-                   'scale_min', k.scale_min::text, 'scale_max', k.scale_max::text,
-                   'scale_step', k.scale_step::text, 'weight', k.weight::text,
-                   'comment_required', k.comment_required, 'eliminatory', k.eliminatory)
-                 order by k.position, k.id), '[]'::jsonb)
-          from criteria k where k.category_id = pair.category_id) as criteria,
-       s.id as sheet_id, s.status as sheet_status, s.version, s.comment, s.abstained, s.abstention_reason,
-       s.updated_at, s.submitted_at,
-       coalesce((select jsonb_agg(jsonb_build_object('criterion_id', x.criterion_id, 'value', x.value,
-                                                     'comment', x.comment) order by x.criterion_id)
-                   from sheet_scores x where x.sheet_id = s.id), '[]'::jsonb) as scores,
-       case when s.id is null and pair.candidate_id is not null
-            then nextval(pg_get_serial_sequence('score_sheets', 'id')) end as next_sheet_id
-from pair
-left join score_sheets s on s.round_id = pair.id and s.person_id = :person_id and s.candidate_id = pair.candidate_id
 
 -- name: scoring_sheet
 -- The juror's own sheet for a candidate in a round (never anyone else's: person_id is always given), with
@@ -153,94 +74,14 @@ select s.id, s.round_id, s.candidate_id, s.panel_id, s.status, s.version, s.comm
 from score_sheets s
 where s.round_id = :round_id and s.person_id = :person_id and s.candidate_id = :candidate_id
 
--- name: scoring_insert_sheet
--- First save of a sheet with its marks, its stored answer and its audit event, in one round trip: the
--- answer (`response`, built from the values written here, under the id `scoring_begin_write` drew) is
--- stored for the key's replays and the event recorded for the chain (`audit_pending`, sealed after the
--- commit) only when the sheet row was written. Two first saves racing: the second waits on the unique
--- index, then inserts nothing and gets no row back (a version conflict), and so writes no mark, no answer
--- and no event. The scale is copied from the criterion so the table's own check refuses a value outside it.
-with w as (
-    insert into score_sheets (id, round_id, panel_id, person_id, candidate_id, status, abstained,
-                              abstention_reason, comment, version, idempotency_key, submitted_at, created_at,
-                              updated_at)
-    overriding system value
-    values (:sheet_id, :round_id, :panel_id, :person_id, :candidate_id, :status, :abstained,
-            :abstention_reason, :comment, 1, :idempotency_key,
-            case when :status = 'submitted' then :now::timestamptz end, :now::timestamptz, :now::timestamptz)
-    on conflict (round_id, person_id, candidate_id) do nothing
-    returning id, version
-),
-marks as (
-    insert into sheet_scores (sheet_id, criterion_id, scale_min, scale_max, value, comment)
-    select w.id, k.id, k.scale_min, k.scale_max, v.value, v.comment
-    from w
-    cross join unnest(:criterion_ids::int[], :marks::numeric[], :comments::text[]) as v(criterion_id, value, comment)
-    join criteria k on k.id = v.criterion_id
-),
-answer as (
-    update sheet_submissions set sheet_id = w.id, status_code = 201, response = :response
-    from w
-    where key = :idempotency_key
-),
-event as (
-    insert into audit_pending (occurred_at, actor_id, actor_label, action, target, digest)
-    select :now::timestamptz, :actor_id, :actor_label, :action, 'sheet:' || w.id, :digest
-    from w
-)
-select w.id, w.version from w
-
--- name: scoring_update_sheet
--- Later saves with their marks, their stored answer and their audit event, in one round trip: only over
--- the version the tablet edited. A concurrent writer that committed first has moved the version on, so the
--- update matches no row (PostgreSQL re-checks the condition after the row lock) and no mark, answer or
--- event is written: no row back. Otherwise the marks of the given criteria are upserted and those of any
--- other criterion deleted; the two parts touch different rows, so their order inside the statement does
--- not matter (a delete-then-insert of the same keys would: the parts of one statement see the same
--- snapshot).
-with w as (
-    update score_sheets
-    set status = :status,
-        abstained = :abstained,
-        abstention_reason = :abstention_reason,
-        comment = :comment,
-        version = version + 1,
-        idempotency_key = :idempotency_key,
-        updated_at = :now::timestamptz,
-        submitted_at = case when :status = 'submitted' then :now::timestamptz end
-    where id = :sheet_id and version = :expected_version
-    returning id, version
-),
-gone as (
-    delete from sheet_scores
-    where sheet_id = (select id from w) and criterion_id <> all(:criterion_ids::int[])
-),
-marks as (
-    insert into sheet_scores as s (sheet_id, criterion_id, scale_min, scale_max, value, comment)
-    select w.id, k.id, k.scale_min, k.scale_max, v.value, v.comment
-    from w
-    cross join unnest(:criterion_ids::int[], :marks::numeric[], :comments::text[]) as v(criterion_id, value, comment)
-    join criteria k on k.id = v.criterion_id
-    on conflict (sheet_id, criterion_id) do update
-    set scale_min = excluded.scale_min, scale_max = excluded.scale_max, value = excluded.value,
-        comment = excluded.comment
-),
-answer as (
-    update sheet_submissions set sheet_id = w.id, status_code = 200, response = :response
-    from w
-    where key = :idempotency_key
-),
-event as (
-    insert into audit_pending (occurred_at, actor_id, actor_label, action, target, digest)
-    select :now::timestamptz, :actor_id, :actor_label, :action, 'sheet:' || w.id, :digest
-    from w
-)
-select w.id, w.version from w
-
--- name: scoring_stored_submission
-select person_id, round_id, candidate_id, status_code, response
-from sheet_submissions
-where key = :key
+-- name: scoring_save_sheet
+-- A sheet write in one statement, its own transaction (`jury_save_sheet`, migration 0032): checks, locks,
+-- key claim, sheet and marks, stored answer and audit event; a refusal raises SQLSTATE JY000 naming it.
+select replayed, sheet_id, status_code, response, owner_person_id, owner_round_id, owner_candidate_id
+from jury_save_sheet(:round_id, :candidate_id, :person_id, :edition_id, :key, :now::timestamptz, :version,
+                     :grid_digest, :valid, :status, :abstained, :abstention_reason, :comment,
+                     :criterion_ids::int[], :marks::numeric[], :comments::text[], :answer_tail, :actor_id,
+                     :actor_label, :action, :digest)
 
 -- name: scoring_round_declarations
 -- For the declaration page: the juror's assigned candidates in the round plus those they already declared

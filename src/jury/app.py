@@ -114,7 +114,8 @@ def create_app(
         rate_limit=("minute", settings.sign_in_attempts_per_minute),
         store="rate_limit",
         check_throttle_handler=_is_sign_in_attempt,
-        exclude=["/static", "/healthz"],
+        # The tablets' sheet writes are never sign-in attempts: skipped before the layer runs (issue 18).
+        exclude=["/static", "/healthz", "/api/jure/feuilles/"],
     )
     app = Litestar(
         route_handlers=[

@@ -33,6 +33,8 @@ _URL_PASSWORD = re.compile(r"(\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s:/@]*:)[^\s@/]+@")
 
 def _redact(value: Any) -> Any:
     if isinstance(value, str):
+        if "/" not in value:  # both patterns need one; most fields of a line (ids, times, levels) have none
+            return value
         return _URL_PASSWORD.sub(r"\1***@", _SECRET_IN_TEXT.sub(lambda m: f"{m.group(1)}/…", value))
     if isinstance(value, dict):
         return {k: _redact(v) for k, v in value.items()}
@@ -90,6 +92,12 @@ def configure_logging(*, log_format: str = "auto", level: str = "info") -> None:
             ],
         )
     )
+    # What a stdlib record gathers and no line renders (caller's file and line, thread, process): its cost is
+    # a good part of a request line's (issue 18). The documented switches of `logging`'s optimisation notes.
+    logging._srcfile = None  # type: ignore[attr-defined]
+    logging.logThreads = False
+    logging.logProcesses = False
+    logging.logMultiprocessing = False
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(numeric_level)

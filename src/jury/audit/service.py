@@ -96,12 +96,17 @@ def event_columns(
 async def event_recorded(db: Database) -> None:
     """After a statement recorded an event into `audit_pending` (see `event_columns`): in a web request it
     is sealed right after the commit, as `append_event`'s are; elsewhere (CLI, jobs, tests) it is chained
-    at once, under the chain's lock held until the caller's transaction ends."""
+    at once, under the chain's lock held until the caller's transaction ends (or a transaction of its own
+    when the statement was its own)."""
     if db.after_commit is not None:
         if seal_after_commit not in db.after_commit:
             db.after_commit.append(seal_after_commit)
         return
-    await seal_pending(db)
+    if db.conn.is_in_transaction():
+        await seal_pending(db)
+        return
+    async with db.transaction():  # the event's statement was its own transaction: the lock needs one
+        await seal_pending(db)
 
 
 def _link(

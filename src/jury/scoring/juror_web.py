@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 import msgspec
 from litestar import Controller, MediaType, Request, Response, get, post, put
 from litestar.datastructures import FormMultiDict, State
+from litestar.di import Provide
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import JSONBody, QueryParameter
 from litestar.response import Redirect, Template
@@ -37,6 +38,7 @@ from jury.scoring.models import (
 )
 from jury.scoring.shared_web import scoring_errors
 from jury.scoring.sheets import DeclarationsMissing, VersionConflict, number_fr
+from jury.web.deps import provide_statement_db
 from jury.web.openapi_errors import error_responses
 from jury.web.openapi_forms import form_body
 
@@ -117,6 +119,8 @@ class JurorApi(Controller):
             ),
         }
         | scoring_errors(401, 403, 404, 422),
+        # One statement is the write's transaction (`sheets.save_sheet`): no BEGIN and COMMIT round trips.
+        dependencies={"db": Provide(provide_statement_db)},
     )
     async def put_sheet(
         self,

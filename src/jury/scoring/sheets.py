@@ -8,7 +8,7 @@ read through these functions at all. In a blind round names are not even selecte
 Writes. A tablet may send the same write several times (it never got the answer) and two tablets of the
 same juror may write the same sheet. Three mechanisms keep every acknowledged sheet and never a duplicate:
 
-* the idempotency key, claimed first in the transaction (`sheet_submissions`): a second request with the
+* the idempotency key, claimed first in the write (`sheet_submissions`): a second request with the
   same key waits for the first to finish and then answers with the bytes the first one stored, even if
   the sheet changed since (the tablet must learn that *its* write landed, not what the sheet is now);
 * the version: a write says which version it edited and only replaces that one (`update … where version
@@ -16,19 +16,21 @@ same juror may write the same sheet. Three mechanisms keep every acknowledged sh
 * share locks on the round and on the assignment: closing the round or declaring a conflict waits for a
   write in flight, and a write that comes after sees the new state.
 
-A refused write (validation, version, permission) raises, which rolls the whole transaction back — the
-claim of the key included — so only accepted answers are stored and replayed.
+A refused write (validation, version, permission) raises, which rolls the whole write back — the claim
+of the key included — so only accepted answers are stored and replayed. The write is one statement,
+`jury_save_sheet` (migration 0032), its own transaction on the tablets' JSON route (issue 18).
 """
 
 from __future__ import annotations
 
 import math
-import uuid
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
+import asyncpg
 import msgspec
 
 from jury.access.identity import Identity
@@ -331,7 +333,7 @@ async def sheet_page(db: Database, *, identity: Identity, round_id: int, candida
     _ensure_may_score(pair)
     if pair["status"] == "open":
         _ensure_declared(pair, round_id=round_id)
-    grids = _grids(pair)
+    grids, _ = _remember_grid((round_id, candidate_id), pair)
     sheet = await _load_sheet(
         db, person_id=identity.person_id, round_id=round_id, candidate_id=candidate_id, grids=grids
     )
@@ -434,6 +436,45 @@ def _check_mark(grid: Grid, raw: float, *, field: str) -> list[FieldError]:
 # --- Writing ---------------------------------------------------------------------------------------------
 
 
+REFUSED = "JY000"
+"""The SQLSTATE `jury_save_sheet` raises a refusal with, its kind as the message (migration 0032)."""
+
+GRIDS_KEPT = 4096
+_grids_seen: OrderedDict[tuple[int, int], tuple[list[Grid], str]] = OrderedDict()
+"""Per process, the grid (and its digest) last read for a (round, candidate): a write validates against
+it without reading it again; `jury_save_sheet` refuses the write when the digest is no longer the
+grid's (kind `grid`), and the grid is then read again. Keyed by ids only: a wrong entry costs a retry,
+never a mark validated against another grid."""
+
+
+class _GridChanged(Exception):
+    """The grid a write was validated against is no longer the candidate's."""
+
+
+def _remember_grid(key: tuple[int, int], pair: Mapping[str, Any]) -> tuple[list[Grid], str]:
+    grids = _grids(pair)
+    if grids:
+        _grids_seen[key] = (grids, pair["grid_digest"])
+        _grids_seen.move_to_end(key)
+        while len(_grids_seen) > GRIDS_KEPT:
+            _grids_seen.popitem(last=False)
+    return grids, pair["grid_digest"]
+
+
+async def _grid_for(
+    db: Database, *, identity: Identity, round_id: int, candidate_id: int
+) -> tuple[list[Grid], str]:
+    key = (round_id, candidate_id)
+    if key in _grids_seen:
+        return _grids_seen[key]
+    pair = await db.fetchrow(
+        "scoring_round_pair", round_id=round_id, candidate_id=candidate_id, person_id=identity.person_id
+    )
+    if pair is None or pair["candidate_id"] is None:
+        return [], ""  # the write's own checks answer 404
+    return _remember_grid(key, pair)
+
+
 async def save_sheet(
     db: Database, *, identity: Identity, round_id: int, candidate_id: int, submission: SheetSubmission
 ) -> SaveOutcome:
@@ -443,51 +484,53 @@ async def save_sheet(
     with the stored sheet), `Invalid` (422, every field error), `Conflict` (409: round not open, conflicts
     not declared), `Forbidden` (403: not assigned, conflict declared) or `NotFound`.
 
-    Two statements: `scoring_begin_write` (checks, locks, key claim, current sheet) and the write, which
-    stores the answer and records the audit event with the sheet. The answer is built before the write
-    from what it writes (the sheet's id drawn by the first statement for a first save), so it is the very
-    sheet a read would give afterwards.
+    One statement (`scoring_save_sheet`): the checks, locks and key claim, the sheet with its marks, the
+    stored answer and the audit event. The marks are validated before it, against the grid this process
+    last read for the pair, which the statement checks is still the candidate's; the answer is built
+    before it from what it writes, but for the sheet's id, which the statement writes in.
     """
     if identity.kind != "juror" or identity.edition_id is None:
         raise Forbidden("Réservé aux jurés.")
+    for attempt in range(2):
+        grids, digest = await _grid_for(db, identity=identity, round_id=round_id, candidate_id=candidate_id)
+        try:
+            return await _write(
+                db,
+                identity=identity,
+                round_id=round_id,
+                candidate_id=candidate_id,
+                submission=submission,
+                grids=grids,
+                digest=digest,
+            )
+        except _GridChanged:
+            _grids_seen.pop((round_id, candidate_id), None)
+            if attempt:
+                raise Conflict("La grille d'évaluation vient de changer : réessayez.") from None
+    raise AssertionError("unreachable")
+
+
+async def _write(
+    db: Database,
+    *,
+    identity: Identity,
+    round_id: int,
+    candidate_id: int,
+    submission: SheetSubmission,
+    grids: list[Grid],
+    digest: str,
+) -> SaveOutcome:
     key = submission.idempotency_key
-    where = {"person_id": identity.person_id, "round_id": round_id, "candidate_id": candidate_id}
-    pair = await db.fetchrow("scoring_begin_write", key=key, edition_id=identity.edition_id, **where)
-    if pair is None:
-        raise NotFound(UNKNOWN_ROUND)
-    _check_round(identity, edition_id=pair["edition_id"], status=pair["status"])
-    if pair["candidate_id"] is None:
-        raise NotFound("Candidat inconnu dans ce tour.")
-    if not pair["claimed"]:
-        return await _replay(db, identity=identity, round_id=round_id, candidate_id=candidate_id, key=key)
-    panel_id = pair["assigned_panel_id"]
-    if pair["conflicted"]:
-        raise Forbidden("Vous avez déclaré un conflit d'intérêts avec ce candidat : vous ne le notez pas.")
-    if panel_id is None:  # not assigned, or the conflict was declared, or the pair removed, meanwhile
-        raise Forbidden("Ce candidat ne vous est pas affecté.")
-    if pair["status"] != "open":
-        raise Conflict(NOT_OPEN)
-    _ensure_declared(pair, round_id=round_id)
-    grids = _grids(pair)
-    if not grids:
-        raise Conflict("Aucune grille d'évaluation n'est définie pour la catégorie de ce candidat.")
-
-    current = None if pair["sheet_id"] is None else _sheet(_stored(pair), scores=pair["scores"], grids=grids)
-    if submission.version != (current.version if current else 0):
-        raise VersionConflict(current)
     errors = validate_submission(submission, grids)
-    if errors:
-        raise Invalid("La feuille n'est pas enregistrée : corrigez les champs signalés.", errors=errors)
-
     now = db.now()
-    marks = _marks(submission, grids)
+    marks = {"criterion_ids": [], "marks": [], "comments": []} if errors else _marks(submission, grids)
     sheet = _sheet(
         {
-            "id": pair["next_sheet_id"] if current is None else current.id,
+            "id": 0,  # written in by the statement, which draws it
             "round_id": round_id,
             "candidate_id": candidate_id,
             "status": submission.status,
-            "version": 1 if current is None else current.version + 1,
+            "version": submission.version + 1,
             "comment": submission.comment.strip(),
             "abstained": submission.abstained,
             "abstention_reason": submission.abstention_reason.strip(),
@@ -500,9 +543,9 @@ async def save_sheet(
         ],
         grids=grids,
     )
-    outcome = SaveOutcome(
-        status_code=201 if current is None else 200, body=msgspec.json.encode(sheet), replayed=False
-    )
+    body = msgspec.json.encode(sheet)
+    head = b'{"id":0'
+    assert body.startswith(head + b",")  # `id` is the struct's first field
     event = event_columns(
         db,
         actor_id=identity.person_id,
@@ -517,50 +560,73 @@ async def save_sheet(
             "values": {str(k): v for k, v in sorted(sheet.values.items())},
         },
     )
-    fields = {
-        "sheet_id": sheet.id,
+    where = {"person_id": identity.person_id, "round_id": round_id, "candidate_id": candidate_id}
+    params = {
+        **where,
+        "edition_id": identity.edition_id,
+        "key": key,
+        "now": now,
+        "version": submission.version,
+        "grid_digest": digest,
+        "valid": not errors,
         "status": sheet.status,
         "abstained": sheet.abstained,
         "abstention_reason": sheet.abstention_reason,
         "comment": sheet.comment,
-        "idempotency_key": key,
-        "response": outcome.body,
-        "now": now,
+        "answer_tail": body[len(head) :],
         **marks,
         **event,
     }
-    if current is None:
-        written = await db.fetchrow("scoring_insert_sheet", **where, panel_id=panel_id, **fields)
-    else:
-        written = await db.fetchrow("scoring_update_sheet", expected_version=current.version, **fields)
-    if written is None:  # another write of this sheet committed between our read and our write
-        raise VersionConflict(await _load_sheet(db, **where, grids=grids))
+    try:
+        if db.conn.is_in_transaction():
+            async with db.transaction():  # a savepoint: a refusal undoes this write only
+                row = await db.fetchrow("scoring_save_sheet", **params)
+        else:
+            row = await db.fetchrow("scoring_save_sheet", **params)
+    except asyncpg.PostgresError as exc:
+        if exc.sqlstate != REFUSED:
+            raise
+        await _refusal(db, getattr(exc, "message", ""), where=where, grids=grids, errors=errors)
+        raise  # `_refusal` always raises
+    assert row is not None
+    if row["replayed"]:
+        return _replayed(row, identity=identity, round_id=round_id, candidate_id=candidate_id)
     await event_recorded(db)
-    return outcome
+    return SaveOutcome(
+        status_code=row["status_code"], body=b'{"id":%d' % row["sheet_id"] + body[len(head) :], replayed=False
+    )
 
 
-def _stored(pair: Mapping[str, Any]) -> dict[str, Any]:
-    """The current sheet's columns of `scoring_begin_write` (prefixed there, beside the round's)."""
-    return {
-        "id": pair["sheet_id"],
-        "round_id": pair["id"],
-        "candidate_id": pair["candidate_id"],
-        "status": pair["sheet_status"],
-        "version": pair["version"],
-        "comment": pair["comment"],
-        "abstained": pair["abstained"],
-        "abstention_reason": pair["abstention_reason"],
-        "updated_at": pair["updated_at"],
-        "submitted_at": pair["submitted_at"],
-    }
+async def _refusal(
+    db: Database, kind: str, *, where: dict[str, int], grids: list[Grid], errors: list[FieldError]
+) -> None:
+    """The refusal `jury_save_sheet` named, as the service's own exception."""
+    if kind == "round":
+        raise NotFound(UNKNOWN_ROUND)
+    if kind == "candidate":
+        raise NotFound("Candidat inconnu dans ce tour.")
+    if kind == "conflicted":
+        raise Forbidden("Vous avez déclaré un conflit d'intérêts avec ce candidat : vous ne le notez pas.")
+    if kind == "not_assigned":
+        raise Forbidden("Ce candidat ne vous est pas affecté.")
+    if kind == "not_open":
+        raise Conflict(NOT_OPEN)
+    if kind == "declarations":
+        raise DeclarationsMissing(where["round_id"])
+    if kind == "no_grid":
+        raise Conflict("Aucune grille d'évaluation n'est définie pour la catégorie de ce candidat.")
+    if kind == "grid":
+        raise _GridChanged
+    if kind == "version":
+        raise VersionConflict(await _load_sheet(db, **where, grids=grids))
+    if kind == "invalid":
+        raise Invalid("La feuille n'est pas enregistrée : corrigez les champs signalés.", errors=errors)
+    raise AssertionError(f"unknown refusal {kind!r}")
 
 
-async def _replay(
-    db: Database, *, identity: Identity, round_id: int, candidate_id: int, key: uuid.UUID
-) -> SaveOutcome:
-    """The stored answer of the earlier request that used this key (see `scoring_begin_write`)."""
-    stored = await db.fetchrow("scoring_stored_submission", key=key)
-    if stored is None or (stored["person_id"], stored["round_id"], stored["candidate_id"]) != (
+def _replayed(row: Mapping[str, Any], *, identity: Identity, round_id: int, candidate_id: int) -> SaveOutcome:
+    """The stored answer of the earlier request that used this key."""
+    if (row["owner_person_id"], row["owner_round_id"], row["owner_candidate_id"]) != (
         identity.person_id,
         round_id,
         candidate_id,
@@ -572,9 +638,9 @@ async def _replay(
                 FieldError(field="idempotency_key", message="Générez une nouvelle clé pour cette feuille.")
             ],
         )
-    if stored["status_code"] is None:  # cannot happen once the claiming write committed; be explicit
+    if row["status_code"] is None:  # cannot happen once the claiming write committed; be explicit
         raise Conflict("Cette écriture est encore en cours de traitement : réessayez.")
-    return SaveOutcome(status_code=stored["status_code"], body=bytes(stored["response"]), replayed=True)
+    return SaveOutcome(status_code=row["status_code"], body=bytes(row["response"]), replayed=True)
 
 
 def _marks(submission: SheetSubmission, grids: Sequence[Grid]) -> dict[str, list[Any]]:

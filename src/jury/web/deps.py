@@ -40,6 +40,22 @@ async def provide_db(state: State, scope: Scope) -> AsyncGenerator[Database, Non
         db = Database(conn, state.queries, clock=state.clock, audit_key=key, after_commit=[], pool=state.pool)
         async with conn.transaction():
             yield db
+    await _after_commit(db, scope)
+
+
+async def provide_statement_db(state: State, scope: Scope) -> AsyncGenerator[Database, None]:
+    """A connection without a transaction, for a handler whose service writes in one statement (its own
+    transaction, `jury.scoring.sheets.save_sheet`): no BEGIN and COMMIT round trips. The work left for
+    after the commit runs as `provide_db`'s does."""
+    key = audit_key_of(state)
+    async with state.pool.acquire() as conn:
+        db = Database(conn, state.queries, clock=state.clock, audit_key=key, after_commit=[], pool=state.pool)
+        yield db
+    await _after_commit(db, scope)
+
+
+async def _after_commit(db: Database, scope: Scope) -> None:
+    """The work left for after the commit: now, or once the answer left when the middleware is there."""
     if not db.after_commit:
         return
     later = scope.get("state", {}).get(AFTER_RESPONSE)
