@@ -36,21 +36,23 @@ where edition_id = :edition_id
 order by position, id
 
 -- name: count_candidates
--- How many candidates of an edition match the search (:search null: all of them), for the pager.
+-- How many candidates an edition has, for the pager.
+select count(*) from candidates where edition_id = :edition_id
+
+-- name: count_found_candidates
+-- How many candidates of an edition match the search :search (its LIKE wildcards escaped by the caller),
+-- accents and case set aside, in the names, the e-mail or the commune. A query apart from the plain
+-- count: a prepared statement's generic plan cannot drop an « :search is null or … » branch.
 select count(*)
 from candidates c
-left join communes m on m.insee_code = c.insee_code
 where c.edition_id = :edition_id
-  and (:search::text is null
-       or c.search_key like '%' || french_sort_key(:search) || '%'
+  and (c.search_key like '%' || french_sort_key(:search) || '%'
        or c.insee_code in (select s.insee_code from communes s
                            where french_sort_key(s.name) like '%' || french_sort_key(:search) || '%'))
 
 -- name: list_candidates
 -- One page of the candidates of an edition with their commune and category, for organisers (never for
--- blind juror views). :search (null: no search; its LIKE wildcards escaped by the caller) is looked for in
--- the names, the e-mail and the commune, accents and case set aside. The order is the index
--- candidates_edition_listing's.
+-- blind juror views), in the order of the index candidates_edition_listing.
 select c.id, c.kind, c.organisation_name, c.person_name, c.email, c.insee_code,
        coalesce(m.name, c.commune_label) as commune, m.ept_code, c.legal_form, c.founded_on,
        c.requested_eur, c.entry_number, c.creation_name, c.project_title, cat.name as category
@@ -58,8 +60,19 @@ from candidates c
 left join communes m on m.insee_code = c.insee_code
 left join categories cat on cat.id = c.category_id
 where c.edition_id = :edition_id
-  and (:search::text is null
-       or c.search_key like '%' || french_sort_key(:search) || '%'
+order by c.entry_number nulls last, c.organisation_name, c.person_name, c.id
+limit :limit offset :offset
+
+-- name: find_candidates
+-- One page of the candidates matching the search (as count_found_candidates), in the list's order.
+select c.id, c.kind, c.organisation_name, c.person_name, c.email, c.insee_code,
+       coalesce(m.name, c.commune_label) as commune, m.ept_code, c.legal_form, c.founded_on,
+       c.requested_eur, c.entry_number, c.creation_name, c.project_title, cat.name as category
+from candidates c
+left join communes m on m.insee_code = c.insee_code
+left join categories cat on cat.id = c.category_id
+where c.edition_id = :edition_id
+  and (c.search_key like '%' || french_sort_key(:search) || '%'
        or c.insee_code in (select s.insee_code from communes s
                            where french_sort_key(s.name) like '%' || french_sort_key(:search) || '%'))
 order by c.entry_number nulls last, c.organisation_name, c.person_name, c.id

@@ -1,6 +1,8 @@
 """Organiser pages at the scale of the Concours Général Agricole, timed through a real `jury serve`.
 
-Run with `.venv/bin/python tests/bench/pages.py [--repeat 10]`. Not collected by pytest. It starts an
+Run with `.venv/bin/python tests/bench/pages.py [--repeat 10] [--data-dir DIR] [--only progress ...]`. Not
+collected by pytest. `--data-dir` keeps the generated edition there and reuses it on the next run (new
+migrations are applied to it); `--only` times some pages. It starts an
 embedded PostgreSQL in a temporary directory, generates the edition of `standings_scale.py` (22,000
 candidates in 1,247 sections, 6,520 jurors, about 90,000 submitted sheets) with COPY, assigns every sheet's
 pair and records "no conflict" for it, then serves it with `jury serve` and signs in as its organiser.
@@ -56,6 +58,8 @@ def pages(*, slug: str, round_id: int, section: str) -> dict[str, str]:
         "qualification": f"/organisation/rounds/{round_id}/etat?to=closed",
         "decisions": f"/organisation/editions/{slug}/decisions/",
         "candidates": f"/organisation/editions/{slug}/candidats",
+        "candidates_last_page": f"/organisation/editions/{slug}/candidats?page=440",
+        "candidates_search": f"/organisation/editions/{slug}/candidats?q=domaine+0421",
         "jurors": f"/organisation/editions/{slug}/jures",
         "edition": f"/organisation/editions/{slug}",
     }

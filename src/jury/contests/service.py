@@ -58,19 +58,27 @@ async def list_candidates(
     db: Database, edition_id: int, *, search: str | None = None, limit: int, offset: int = 0
 ) -> list[CandidateRow]:
     """A window of the edition's candidates (entry number, then names), the search applied."""
+    pattern = _like_text(search)
+    if pattern is None:
+        return await fetch_as(
+            db, "list_candidates", row_type=CandidateRow, edition_id=edition_id, limit=limit, offset=offset
+        )
     return await fetch_as(
         db,
-        "list_candidates",
+        "find_candidates",
         row_type=CandidateRow,
         edition_id=edition_id,
-        search=_like_text(search),
+        search=pattern,
         limit=limit,
         offset=offset,
     )
 
 
 async def count_candidates(db: Database, edition_id: int, *, search: str | None = None) -> int:
-    return await db.fetchval("count_candidates", edition_id=edition_id, search=_like_text(search))
+    pattern = _like_text(search)
+    if pattern is None:
+        return await db.fetchval("count_candidates", edition_id=edition_id)
+    return await db.fetchval("count_found_candidates", edition_id=edition_id, search=pattern)
 
 
 async def list_jurors(db: Database, edition_id: int, *, limit: int, offset: int = 0) -> list[JurorRow]:
