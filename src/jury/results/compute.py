@@ -111,7 +111,11 @@ async def read_and_compute(
     and each group calibrated (off the event loop) while the next is read: PostgreSQL aggregating the
     marks and Python calibrating them then work at the same time, on different cores (a publication of
     a contest of a thousand sections). Same sections in the same order, same results: a section's
-    standing never depends on what was calibrated with it."""
+    standing never depends on what was calibrated with it.
+
+    Each section is read by one statement, so it is consistent on its own; across the reads, the
+    caller holds the round's row lock (`publish` does), which a move of candidates between panels also
+    takes (`rounds.routing`), so no candidate can be read in two sections or in none."""
     keys = await round_panel_keys(db, round_id=round_id)
     # Without a process pool the parts are calibrated one after the other in a worker thread: threads
     # calibrating at once would only contend for the interpreter with each other and with the reads.
