@@ -74,6 +74,7 @@ class Design:
         # pairs[i, j·n_j + k] = M_ij·M_ik: Mᵀ diag(x) M is x @ pairs, one product per iteration.
         self.pairs = (self.incidence[:, :, None] * self.incidence[:, None, :]).reshape(n_c, n_j * n_j)
         self.dof = data.dof
+        self.scale_prior = self.count / affine.SCALE_PRIOR_SD**2  # λ·n_j of the scales' ridge
         self.diagonal = np.arange(n_j)
 
 
@@ -118,9 +119,11 @@ def affine_scores(data: Linked, y: np.ndarray) -> np.ndarray:
         previous_f, previous_a = f, a
         v = 1.0 / var
         f, b = _solve(design, marks, a, v, ridge)
-        a, b, sums = _scales(design, marks, f, v)
-        # The fitted values a_j·f_i + b_j, hence the residuals, do not change when normalised.
-        var = _variances(design, marks, a, b, sums, var_floor)
+        a, b, (_, sum_ff, sum_fy) = _scales(design, marks, f, v)
+        # The fitted values a_j·f_i + b_j, hence the residuals, do not change when normalised; with b_j
+        # the intercept of the juror's regression, Σ(Y − a·f − b)² = ΣY² − a·(2ΣfY − a·Σf²) − n·b².
+        rss = marks.squares - a * (2.0 * sum_fy - a * sum_ff) - design.count * b * b
+        var = _pooled(design, rss, var_floor)
         f, a, b = _normalise(f, a, b)
         moved = np.maximum(np.abs(f - previous_f).max(axis=1), np.abs(a - previous_a).max(axis=1) * spread)
         if np.all(moved < affine.CONVERGED * spread):
@@ -169,20 +172,16 @@ def _sums(design: Design, marks: Marks, f):
 
 
 def _scales(design: Design, marks: Marks, f, v):
-    """`affine.update_scales` with per-juror weights: each juror's ridge regression of marks on f.
-    Returns the new (a, b) and the sums of f they came from (for the residuals)."""
+    """`affine.update_scales` with per-juror weights: each juror's ridge regression of marks on f, the
+    weight 1/σ_j² factored out of the normal equations (a_j = (v(nΣfY − ΣfΣY) + λn) / (v(nΣf² − (Σf)²)
+    + λn), b_j = (ΣY − a_jΣf)/n). Returns the new (a, b) and the sums of f they came from."""
     sums = _sums(design, marks, f)
     sum_f, sum_ff, sum_fy = sums
-    s_w = v * design.count
-    s_f = v * sum_f
-    s_ff = v * sum_ff
-    s_y = v * marks.column
-    s_fy = v * sum_fy
-    lam = 1.0 / affine.SCALE_PRIOR_SD**2
-    det = (s_ff + lam) * s_w - s_f * s_f
-    a = (s_w * (s_fy + lam) - s_f * s_y) / det
+    count = design.count
+    prior = design.scale_prior
+    a = (v * (count * sum_fy - sum_f * marks.column) + prior) / (v * (count * sum_ff - sum_f * sum_f) + prior)
     a = np.maximum(a, affine.MIN_SCALE)
-    return a, (s_y - a * s_f) / s_w, sums
+    return a, (marks.column - a * sum_f) / count, sums
 
 
 def _normalise(f, a, b):
@@ -200,9 +199,14 @@ def _variances(design: Design, marks: Marks, a, b, sums, var_floor):
     2ab·Σf + n·b², which is exact in the reals and loses a couple of digits of ~16 to cancellation (marks
     centred, residuals a few points): far below the variance floor."""
     sum_f, sum_ff, sum_fy = sums
-    count = design.count
     rss = marks.squares - 2.0 * a * sum_fy - 2.0 * b * marks.column + a * a * sum_ff
-    rss += b * (2.0 * a * sum_f + count * b)
+    rss += b * (2.0 * a * sum_f + design.count * b)
+    return _pooled(design, rss, var_floor)
+
+
+def _pooled(design: Design, rss, var_floor):
+    """Residual sums of squares → the jurors' pooled variances, as `affine._juror_variances`."""
+    count = design.count
     rss = np.maximum(rss, 0.0) * (design.m / design.dof)
     pooled = np.maximum(rss.sum(axis=1, keepdims=True) / count.sum(), var_floor)
     var = (rss + affine.PSEUDO_OBSERVATIONS * pooled) / (count + affine.PSEUDO_OBSERVATIONS)
