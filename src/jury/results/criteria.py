@@ -7,7 +7,7 @@ combining the scores with the grid's weights gives the same candidates' scores a
 and with the regularised models it only adds parameters. On `tests/bench/fairness.py --criteria 60` (its
 eleven designs marked on four weighted criteria of 0–10, severities 70 % criterion-specific), fitting
 each criterion and combining with the weights ranked slightly worse than fitting the totals: Kendall τ
-−0.0022 ± 0.0009 and top-k precision −0.0017 ± 0.0019 over every section (lower τ on 8 designs, higher
+−0.0029 ± 0.0011 and top-k precision −0.0034 ± 0.0022 over every section (lower τ on 8 designs, higher
 on 2, each of those two within its standard error).
 
 What the criteria do carry is the explanation: « juré B est sévère en présentation seulement ». That is
