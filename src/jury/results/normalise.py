@@ -550,10 +550,7 @@ def _replicate(
     marks = _replicate_marks(
         data=data, y=y, model=model, method=method, replicates=replicates, seed=seed, shrink=shrink
     )
-    out = np.empty((replicates, data.n_candidates))
-    for chunk in resampling.chunks(replicates):
-        out[chunk] = _estimate(method, data, marks[chunk], shrink=shrink)[0]
-    return out
+    return resampling.refit(method=method, data=data, marks=marks, shrink=shrink, estimate=_estimate)
 
 
 def _replicate_marks(
