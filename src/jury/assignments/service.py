@@ -72,7 +72,9 @@ async def page(
     One read of the round serves the view and the preview, so both describe the same data.
     """
     header = await organised_round(db, identity=identity, round_id=round_id)
-    rnd = await _load(db, header)
+    # The pairs already scored matter to a plan only: the view alone does not read them (90,000 rows at
+    # the largest contest).
+    rnd = await _load(db, header, scored=plan is not None)
     preview = await _preview(rnd, parameters=plan) if plan is not None else None
     edition = await get_edition(db, header.edition_slug)
     return AssignmentPage(
@@ -204,7 +206,9 @@ async def _locked_editable(db: Database, *, identity: Identity, round_id: int) -
     return header
 
 
-async def _load(db: Database, header: RoundInEdition) -> RoundAssignments:
+async def _load(db: Database, header: RoundInEdition, *, scored: bool = True) -> RoundAssignments:
+    """The round as the rules need it; without `scored`, the set of pairs already scored is left empty
+    (only plans and removals consult it)."""
     round_id = header.id
     return RoundAssignments.from_rows(
         header,
@@ -213,7 +217,7 @@ async def _load(db: Database, header: RoundInEdition) -> RoundAssignments:
         candidates=await db.fetch("assignment_candidates", round_id=round_id),
         pairs=await db.fetch("assignment_pairs", round_id=round_id),
         conflicts=await db.fetch("conflicts_of_round", round_id=round_id),
-        scored=await db.fetch("assignment_scored_pairs", round_id=round_id),
+        scored=await db.fetch("assignment_scored_pairs", round_id=round_id) if scored else [],
     )
 
 
