@@ -240,6 +240,25 @@ async def test_bodies_their_types_refuse_get_a_422_naming_the_field_and_write_no
     assert await _events(demo) == before
 
 
+async def test_every_field_the_type_refuses_is_named_at_once(demo: Demo) -> None:
+    """msgspec stops at the first refusal; the answer walks the body and names each one."""
+    client = await organiser_client(demo.settings, ORGANISER)
+    try:
+        response = await client.post(
+            f"/api/editions/{EDITION}/rounds",
+            json={"kind": "demi", "name": " ", "wildcards": -1, "couleur": "bleu"},
+        )
+    finally:
+        await client.__aexit__(None, None, None)
+    assert response.status_code == 422
+    assert [(e["field"], e["message"][:26]) for e in response.json()["errors"]] == [
+        ("kind", "Valeur non reconnue : 'dem"),
+        ("name", "Texte obligatoire : il ne "),
+        ("wildcards", "La valeur doit être supéri"),
+        ("couleur", "Champ inconnu."),
+    ]
+
+
 async def test_a_page_form_its_type_refuses_is_a_french_422_page(demo: Demo) -> None:
     client = await organiser_client(demo.settings, ORGANISER)
     try:

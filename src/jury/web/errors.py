@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import types
+import typing
 from typing import Any
 
 import asyncpg
@@ -11,6 +13,8 @@ import structlog
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, SerializationException, ValidationException
 from litestar.response import Template
+from litestar.types import Empty
+from litestar.utils.scope.state import ScopeState
 
 from jury.errors import JuryError, Throttled
 
@@ -220,6 +224,85 @@ def accepted_values(body_type: Any, field: str) -> tuple[Any, ...]:
     return ()
 
 
+def _decoded_json(request: Request) -> Any:
+    """The JSON body Litestar already decoded for this request (kept in the scope), or None."""
+    value = ScopeState.from_scope(request.scope).json
+    return None if value is Empty else value
+
+
+def _every_body_error(body_type: Any, value: Any) -> list[dict[str, Any]]:
+    """Every field of a JSON object body that its type refuses, not only the first one msgspec stops at,
+    each named and said in French like `_validation_errors` does; empty when the body is not an object or
+    a list of them (the first error then says it all)."""
+    if body_type is None or not isinstance(value, (dict, list)):
+        return []
+    try:
+        refusals = _refusals(body_type, value, "")
+    except Exception:  # a type this walk does not know: the first error, as Litestar gave it, says enough
+        log.warning("body_refusals_unlisted", exc_info=True)
+        return []
+    out: list[dict[str, Any]] = []
+    for path, message in refusals:
+        named, french = french_message(message)
+        field = f"{path}.{named}" if path and named else named or path or BODY
+        if french.startswith(UNKNOWN_VALUE) and (accepted := accepted_values(body_type, field)):
+            french = f"{french[:-1]} ; valeurs admises : {', '.join(map(str, accepted))}."
+        if {"field": field, "message": french} not in out:
+            out.append({"field": field, "message": french})
+    return out
+
+
+def _refusals(kind: Any, value: Any, path: str) -> list[tuple[str, str]]:
+    """(where, msgspec's message) for each part of `value` that `kind` refuses, field by field and item by
+    item, so that one answer names them all."""
+    try:
+        msgspec.convert(value, kind, strict=False, str_keys=True)
+        return []
+    except msgspec.ValidationError as exc:
+        first = str(exc)
+    at = _AT.search(first)
+    where = re.sub(r"\[\.\.\.\]", "", path + (at["path"] if at else "")).lstrip(".")
+    whole = [(where, first)]
+    inner = _container(kind, value)
+    if inner is None:
+        return whole
+    found: list[tuple[str, str]] = []
+    if isinstance(value, dict):
+        fields = {f.encode_name: f for f in msgspec.structs.fields(inner)}
+        for name, f in fields.items():
+            if name in value:
+                found += _refusals(f.type, value[name], f"{path}.{name}")
+            elif f.required:
+                found.append((path.lstrip("."), f"Object missing required field `{name}`"))
+        if inner.__struct_config__.forbid_unknown_fields:
+            found += [
+                (path.lstrip("."), f"Object contains unknown field `{name}`")
+                for name in value
+                if name not in fields
+            ]
+    else:
+        for index, item in enumerate(value):
+            found += _refusals(inner, item, f"{path}[{index}]")
+    # An error about this object or list itself (a length) is not one of its parts'.
+    itself = where == re.sub(r"\[\.\.\.\]", "", path).lstrip(".")
+    return (whole if itself else []) + found or whole
+
+
+def _container(kind: Any, value: Any) -> Any:
+    """The struct type (for an object) or the item type (for a list) `kind` reads `value` as, if any."""
+    while typing.get_origin(kind) is typing.Annotated:
+        kind = typing.get_args(kind)[0]
+    options = typing.get_args(kind) if typing.get_origin(kind) in (typing.Union, types.UnionType) else (kind,)
+    for option in options:
+        while typing.get_origin(option) is typing.Annotated:
+            option = typing.get_args(option)[0]
+        if isinstance(value, dict) and isinstance(option, type) and issubclass(option, msgspec.Struct):
+            return option
+        if isinstance(value, list) and typing.get_origin(option) in (list, tuple):
+            return typing.get_args(option)[0]
+    return None
+
+
 def _members(infos: list[Any]) -> list[Any]:
     """Unions and metadata wrappers opened up."""
     out: list[Any] = []
@@ -259,7 +342,10 @@ def http_error_handler(request: Request, exc: HTTPException) -> Response:
     status = exc.status_code
     if isinstance(exc, ValidationException):
         status = 422 if body_refused(exc) else 400
-        errors = _validation_errors(exc, body_type=_body_type(request) if status == 422 else None)
+        body_type = _body_type(request) if status == 422 else None
+        errors = _every_body_error(body_type, _decoded_json(request)) or _validation_errors(
+            exc, body_type=body_type
+        )
         return _answer(request, status=status, message="Données invalides.", errors=errors)
     if isinstance(exc.__cause__, SerializationException):
         return _answer(
