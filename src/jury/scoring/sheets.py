@@ -416,19 +416,22 @@ def validate_submission(submission: SheetSubmission, grids: Sequence[Grid]) -> l
 
 def _check_mark(grid: Grid, raw: float, *, field: str) -> list[FieldError]:
     label = grid.view.label
-    bounds = f"entre {number_fr(grid.low)} et {number_fr(grid.high)}"
+
+    def bounds() -> str:  # only for a refusal: most marks are valid, and this formats two decimals
+        return f"entre {number_fr(grid.low)} et {number_fr(grid.high)}"
+
     if not math.isfinite(raw):
-        return [FieldError(field=field, message=f"{label} : la note doit être comprise {bounds}")]
+        return [FieldError(field=field, message=f"{label} : la note doit être comprise {bounds()}")]
     try:
         value = Decimal(str(raw))
     except InvalidOperation:
-        return [FieldError(field=field, message=f"{label} : la note doit être comprise {bounds}")]
+        return [FieldError(field=field, message=f"{label} : la note doit être comprise {bounds()}")]
     if not grid.low <= value <= grid.high:
-        return [FieldError(field=field, message=f"{label} : la note doit être comprise {bounds}")]
+        return [FieldError(field=field, message=f"{label} : la note doit être comprise {bounds()}")]
     if (value - grid.low) % grid.step != 0:
         step = number_fr(grid.step)
         return [
-            FieldError(field=field, message=f"{label} : la note doit aller de {step} en {step} ({bounds})")
+            FieldError(field=field, message=f"{label} : la note doit aller de {step} en {step} ({bounds()})")
         ]
     return []
 
