@@ -91,8 +91,9 @@ def test_every_form_post_documents_its_form_body(jury_app: Litestar, schema: dic
     for method, path, handler in _served_operations(jury_app):
         if method == "GET" or (method, path) in NO_BODY | PENDING:
             continue
-        if "request" not in handler.parsed_fn_signature.parameters:
-            continue
+        parameters = handler.parsed_fn_signature.parameters
+        if "request" not in parameters or "data" in parameters:
+            continue  # no request read, or a body Litestar decodes and documents itself
         operation = schema["paths"].get(path, {}).get(method.lower(), {})
         if not FORM_TYPES & set(operation.get("requestBody", {}).get("content", {})):
             undocumented.append(f"{method} {path}")
