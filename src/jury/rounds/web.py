@@ -198,6 +198,8 @@ class RoundPages(Controller):
                 db, identity=identity, round_id=round_id, target=data.to, reason=data.reason
             )
         except Invalid as error:
+            if data.confirme != "oui":
+                raise  # a move without a confirmation page (opening a round) is refused on its own page
             # A missing reason is answered on the confirmation page, its consequences still in view.
             return await _confirmation(db, identity=identity, round_id=round_id, target=data.to, error=error)
         return Redirect(f"/organisation/editions/{slug}", status_code=303)
