@@ -48,10 +48,16 @@ def round_calibration(rnd: RoundInEdition | Mapping[str, Any], *, bootstrap: int
 
 
 async def run_calibrations(
-    batch: Sequence[Sequence[Observation]], *, calibration: Calibration, executor: Executor | None = None
+    batch: Sequence[Sequence[Observation]],
+    *,
+    calibration: Calibration,
+    executor: Executor | None = None,
+    tasks: int | None = None,
 ) -> list[bytes]:
     """Calibrates off the event loop: in a worker thread, or spread over `executor` (a process pool
-    for a contest of a thousand sections, where one core would take minutes with a bootstrap)."""
+    for a contest of a thousand sections, where one core would take minutes with a bootstrap) in
+    `tasks` tasks (default: four per worker). Fewer, larger tasks keep the engine's batching of
+    sections of the same shape (`normalise_many`), which is most of its speed without a bootstrap."""
     if not batch:
         return []
     if executor is None:
@@ -59,7 +65,7 @@ async def run_calibrations(
             functools.partial(calibrate_many, batch, calibration=calibration)
         )
     workers = getattr(executor, "_max_workers", 2)
-    size = max(1, math.ceil(len(batch) / (workers * 4)))
+    size = max(1, math.ceil(len(batch) / (tasks or workers * 4)))
     loop = asyncio.get_running_loop()
     parts = await asyncio.gather(
         *(
@@ -136,6 +142,7 @@ async def read_and_compute(
                     use_cache=True,
                     executor=executor,
                     lock=one_at_a_time,
+                    tasks=PART_TASKS,
                 )
             )
     except BaseException:
@@ -148,6 +155,7 @@ async def read_and_compute(
 
 READ_PARTS = 8  # a large round's marks are read in up to this many groups of panels
 PANELS_PER_PART = 50  # and only when each group has at least this many panels (else one query)
+PART_TASKS = 1  # one pool task per group: the 8 groups already spread the work over the workers
 
 
 @dataclass(slots=True)
@@ -170,6 +178,7 @@ async def _start(
     use_cache: bool,
     executor: Executor | None,
     lock: asyncio.Lock | None = None,
+    tasks: int | None = None,
 ) -> _Part:
     """Looks the sections up in the cache and starts calibrating the others (without waiting for them)."""
     keys = [calibration.cache_key(section.digest) for section in sections]
@@ -179,7 +188,9 @@ async def _start(
         cached = {row["cache_key"]: row["result"].encode() for row in rows}
     missing = [i for i, key in enumerate(keys) if key not in cached]
     batch = [sections[i].observations for i in missing]
-    pending = asyncio.ensure_future(_calibrate(batch, calibration=calibration, executor=executor, lock=lock))
+    pending = asyncio.ensure_future(
+        _calibrate(batch, calibration=calibration, executor=executor, lock=lock, tasks=tasks)
+    )
     return _Part(sections=sections, keys=keys, cached=cached, missing=missing, pending=pending)
 
 
@@ -189,9 +200,10 @@ async def _calibrate(
     calibration: Calibration,
     executor: Executor | None,
     lock: asyncio.Lock | None,
+    tasks: int | None,
 ) -> list[bytes]:
     if lock is None:
-        return await run_calibrations(batch, calibration=calibration, executor=executor)
+        return await run_calibrations(batch, calibration=calibration, executor=executor, tasks=tasks)
     async with lock:
         return await run_calibrations(batch, calibration=calibration, executor=executor)
 
