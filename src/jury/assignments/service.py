@@ -30,6 +30,7 @@ from jury.audit.service import append_event
 from jury.contests.service import get_edition, list_rounds, organised_edition
 from jury.db.queries import Database
 from jury.errors import Conflict, NotFound
+from jury.paging import PER_PAGE, page_of
 
 __all__ = [
     "add_pair",
@@ -66,21 +67,26 @@ async def page(
     round_id: int,
     k: int | None = None,
     plan: PlanParameters | None = None,
+    panel_page: int = 1,
+    panels_per_page: int = PER_PAGE,
 ) -> AssignmentPage:
     """What the assignment page shows, with the preview of `plan` when given (409 if the round is closed).
 
-    One read of the round serves the view and the preview, so both describe the same data.
+    One read of the round serves the view and the preview, so both describe the same data. The view's
+    candidates and pairs are those of the panels on `panel_page` (and of the holes): the page's tables.
     """
     header = await organised_round(db, identity=identity, round_id=round_id)
     # The pairs already scored matter to a plan only: the view alone does not read them (90,000 rows at
     # the largest contest).
-    rnd = await _load(db, header, scored=plan is not None)
+    rnd = await _load(db, header, scored=plan is not None, columns=True)
     preview = await _preview(rnd, parameters=plan) if plan is not None else None
+    window = page_of(total=len(rnd.panels), page=panel_page, per_page=panels_per_page)
+    shown = list(rnd.panels)[window.offset : window.offset + window.limit]
     edition = await get_edition(db, header.edition_slug)
     return AssignmentPage(
         edition=edition,
         rounds=await list_rounds(db, edition.id),
-        view=overview_of(rnd, k=k),
+        view=overview_of(rnd, k=k, panels=set(shown)),
         preview=preview,
     )
 
@@ -206,16 +212,21 @@ async def _locked_editable(db: Database, *, identity: Identity, round_id: int) -
     return header
 
 
-async def _load(db: Database, header: RoundInEdition, *, scored: bool = True) -> RoundAssignments:
+async def _load(
+    db: Database, header: RoundInEdition, *, scored: bool = True, columns: bool = False
+) -> RoundAssignments:
     """The round as the rules need it; without `scored`, the set of pairs already scored is left empty
-    (only plans and removals consult it)."""
+    (only plans and removals consult it). With `columns`, the same pairs are read as three arrays (the
+    page's path: a third of the time of 90,000 rows)."""
     round_id = header.id
+    pair_columns = await db.fetchrow("assignment_pair_columns", round_id=round_id) if columns else None
     return RoundAssignments.from_rows(
         header,
         panels=await db.fetch("assignment_panels", round_id=round_id),
         members=await db.fetch("assignment_members", round_id=round_id),
         candidates=await db.fetch("assignment_candidates", round_id=round_id),
-        pairs=await db.fetch("assignment_pairs", round_id=round_id),
+        pairs=[] if columns else await db.fetch("assignment_pairs", round_id=round_id),
+        pair_columns=pair_columns,
         conflicts=await db.fetch("conflicts_of_round", round_id=round_id),
         scored=await db.fetch("assignment_scored_pairs", round_id=round_id) if scored else [],
     )

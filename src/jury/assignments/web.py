@@ -340,7 +340,15 @@ async def _page(
 
     The panels' tables and the jurors' loads are shown a page at a time (`panel_page`, `juror_page`): at
     the scale of the largest contest every table at once was 48 MB of HTML."""
-    page = await service.page(db, identity=identity, round_id=round_id, k=k, plan=plan)
+    page = await service.page(
+        db,
+        identity=identity,
+        round_id=round_id,
+        k=k,
+        plan=plan,
+        panel_page=panel_page,
+        panels_per_page=PANELS_PER_PAGE,
+    )
     view = page.view
     panel_paging = page_of(total=len(view.panels), page=panel_page, per_page=PANELS_PER_PAGE)
     juror_paging = page_of(total=len(view.jurors), page=juror_page, per_page=PER_PAGE)
