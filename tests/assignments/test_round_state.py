@@ -95,6 +95,52 @@ def test_overview_infers_k_and_explains_each_hole():
     assert 101 not in reasons
 
 
+def test_the_page_window_keeps_its_panels_structs_and_every_round_wide_figure():
+    pairs = [(10, 1, 101), (10, 2, 101), (10, 3, 101), (20, 3, 102), (20, 4, 102)]
+    rnd = two_panel_round(pairs=pairs)
+
+    whole, window = overview_of(rnd), overview_of(rnd, panels={20})
+
+    assert [c.id for c in window.candidates] == [102, 103]  # Sud's candidate, and the hole 103 by name
+    assert [(p.person_id, p.candidate_id) for p in window.pairs] == [(3, 102), (4, 102)]
+    assert [c.jurors for c in window.candidates] == [[3, 4], []]
+    assert [(j.person_id, j.load, j.bridging) for j in window.jurors] == [
+        (1, 1, False),
+        (2, 1, False),
+        (3, 2, True),
+        (4, 1, False),
+    ]
+    assert (window.k, window.holes, window.design, window.panels) == (
+        whole.k,
+        whole.holes,
+        whole.design,
+        whole.panels,
+    )
+
+
+def test_pairs_read_as_columns_give_the_same_round():
+    pairs = [(10, 1, 101), (10, 2, 101), (20, 4, 102)]
+    rows = two_panel_round(pairs=pairs)
+    columns = RoundAssignments.from_rows(
+        Header(),
+        panels=[panel(10, "Jury Nord", "Nord"), panel(20, "Jury Sud", "Sud")],
+        members=[member(1, 10, "chair"), member(2, 10), member(3, 10), member(3, 20), member(4, 20)],
+        candidates=[
+            candidate(101, 10),
+            candidate(102, 20),
+            candidate(103, None),
+            candidate(104, 10, competing=False),
+        ],
+        pairs=[],
+        conflicts=[],
+        scored=[],
+        pair_columns={"person_ids": [1, 2, 4], "candidate_ids": [101, 101, 102], "panel_ids": [10, 10, 20]},
+    )
+
+    assert columns.pairs == rows.pairs == {(1, 101): 10, (2, 101): 10, (4, 102): 20}
+    assert overview_of(columns) == overview_of(rows)
+
+
 def test_adding_a_pair_refuses_conflicts_and_jurors_of_another_panel():
     rnd = two_panel_round(pairs=[(10, 1, 101)], conflicts=[(2, 101)])
 
