@@ -107,9 +107,10 @@ class RoundAssignments:
         `pair_columns` (`person_ids`, `candidate_ids`, `panel_ids`, in the rows' order) replaces `pairs`."""
         sitting: dict[int, dict[str, Any]] = {}
         for row in members:
-            member = sitting.setdefault(
-                row["person_id"], {"full_name": row["full_name"], "panels": set(), "chairs": set()}
-            )
+            member = sitting.get(row["person_id"])
+            if member is None:  # not setdefault: its default (a dict, two sets) was built for every row
+                member = {"full_name": row["full_name"], "panels": set(), "chairs": set()}
+                sitting[row["person_id"]] = member
             member["panels"].add(row["panel_id"])
             if row["role"] == "chair":
                 member["chairs"].add(row["panel_id"])
