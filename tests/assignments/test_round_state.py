@@ -118,6 +118,14 @@ def test_the_page_window_keeps_its_panels_structs_and_every_round_wide_figure():
     )
 
 
+def test_the_page_window_builds_only_the_jurors_asked_for_with_their_round_wide_loads():
+    rnd = two_panel_round(pairs=[(10, 1, 101), (10, 3, 101), (20, 3, 102), (20, 4, 102)])
+
+    window = overview_of(rnd, panels={20}, jurors={3, 4})
+
+    assert [(j.person_id, j.load, j.bridging) for j in window.jurors] == [(3, 2, True), (4, 1, False)]
+
+
 def test_pairs_read_as_columns_give_the_same_round():
     pairs = [(10, 1, 101), (10, 2, 101), (20, 4, 102)]
     rows = two_panel_round(pairs=pairs)

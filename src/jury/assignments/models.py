@@ -232,3 +232,7 @@ class AssignmentPage(msgspec.Struct, frozen=True, kw_only=True):
     rounds: list[Round]
     view: AssignmentsOverview
     preview: PlanPreview | None = None
+    juror_total: int = 0
+    """Jurors sitting in the round: `view.jurors` holds only the loads' page and the shown panels' jurors."""
+    shown_jurors: list[int] = msgspec.field(default_factory=list)
+    """The loads' page, in the round's order of jurors."""

@@ -159,14 +159,19 @@ def zone_keys(panels: list[dict[str, Any]]) -> dict[int, str | None]:
 
 
 def overview_of(
-    rnd: RoundAssignments, *, k: int | None = None, panels: set[int] | None = None
+    rnd: RoundAssignments,
+    *,
+    k: int | None = None,
+    panels: set[int] | None = None,
+    jurors: set[int] | None = None,
 ) -> AssignmentsOverview:
     """The round's assignments as they stand, with holes against `k` (inferred when not given).
 
     With `panels` (the page's window of panels), `candidates` and `pairs` hold only those of these panels
     and of the holes: the page shows ten panels' tables, and building a struct for each of the 90,000
-    pairs and 22,000 candidates of the largest contest was most of its time. Everything round-wide (loads,
-    holes, design check, warnings) is still computed from the whole round.
+    pairs and 22,000 candidates of the largest contest was most of its time. With `jurors`, `jurors` holds
+    only those (the loads' page and the shown panels' jurors). Everything round-wide (loads, holes, design
+    check, warnings) is still computed from the whole round.
     """
     k = k or usual_k(rnd)
     loads = Counter(person for person, _ in rnd.pairs)
@@ -227,6 +232,7 @@ def overview_of(
                 bridging=person in bridging,
             )
             for person, member in rnd.members.items()
+            if jurors is None or person in jurors
         ],
         candidates=[
             PlanCandidate(

@@ -69,11 +69,13 @@ async def page(
     plan: PlanParameters | None = None,
     panel_page: int = 1,
     panels_per_page: int = PER_PAGE,
+    juror_page: int = 1,
 ) -> AssignmentPage:
     """What the assignment page shows, with the preview of `plan` when given (409 if the round is closed).
 
     One read of the round serves the view and the preview, so both describe the same data. The view's
-    candidates and pairs are those of the panels on `panel_page` (and of the holes): the page's tables.
+    candidates and pairs are those of the panels on `panel_page` (and of the holes): the page's tables;
+    its jurors, those of `juror_page` (the loads) and of these panels (the tables' columns).
     """
     header = await organised_round(db, identity=identity, round_id=round_id)
     # The pairs already scored matter to a plan only: the view alone does not read them (90,000 rows at
@@ -82,12 +84,17 @@ async def page(
     preview = await _preview(rnd, parameters=plan) if plan is not None else None
     window = page_of(total=len(rnd.panels), page=panel_page, per_page=panels_per_page)
     shown = list(rnd.panels)[window.offset : window.offset + window.limit]
+    loads = page_of(total=len(rnd.members), page=juror_page)
+    shown_jurors = list(rnd.members)[loads.offset : loads.offset + loads.limit]
+    columns = {p for p, m in rnd.members.items() if not m["panels"].isdisjoint(shown)}
     edition = await get_edition(db, header.edition_slug)
     return AssignmentPage(
         edition=edition,
         rounds=await list_rounds(db, edition.id),
-        view=overview_of(rnd, k=k, panels=set(shown)),
+        view=overview_of(rnd, k=k, panels=set(shown), jurors=columns.union(shown_jurors)),
         preview=preview,
+        juror_total=len(rnd.members),
+        shown_jurors=shown_jurors,
     )
 
 

@@ -348,26 +348,28 @@ async def _page(
         plan=plan,
         panel_page=panel_page,
         panels_per_page=PANELS_PER_PAGE,
+        juror_page=juror_page,
     )
     view = page.view
     panel_paging = page_of(total=len(view.panels), page=panel_page, per_page=PANELS_PER_PAGE)
-    juror_paging = page_of(total=len(view.jurors), page=juror_page, per_page=PER_PAGE)
+    juror_paging = page_of(total=page.juror_total, page=juror_page, per_page=PER_PAGE)
     shown_panels = view.panels[panel_paging.offset : panel_paging.offset + panel_paging.limit]
     shown = {p.id for p in shown_panels}
     shown_candidates = {c for p in shown_panels for c in p.candidates}
     panel_loads: Counter[tuple[int, int]] = Counter(
         (p.panel_id, p.person_id) for p in view.pairs if p.panel_id in shown
     )
+    jurors = {j.person_id: j for j in view.jurors}
     context: dict[str, Any] = {
         "shown_panels": shown_panels,
-        "shown_jurors": view.jurors[juror_paging.offset : juror_paging.offset + juror_paging.limit],
+        "shown_jurors": [jurors[person] for person in page.shown_jurors],
         "shown_holes": view.holes[:HOLES_SHOWN],
         "panel_paging": panel_paging,
         "juror_paging": juror_paging,
         "edition": page.edition,
         "rounds": page.rounds,
         "view": view,
-        "jurors": {j.person_id: j for j in view.jurors},
+        "jurors": jurors,
         "candidates": {c.id: c for c in view.candidates},
         "panel_names": {p.id: p.name for p in view.panels},
         "assigned": {(p.person_id, p.candidate_id) for p in view.pairs if p.candidate_id in shown_candidates},
