@@ -296,8 +296,9 @@ def design_summary(rnd: RoundAssignments, *, pairs: list[tuple[int, int]]) -> Pl
     """The design check of `pairs` with its bridges counted in panels, as the round's page states it."""
     design = _check_int_design(pairs)
     panels_of: dict[int, set[int]] = defaultdict(set)
+    panel_of = {candidate: row.get("panel_id") for candidate, row in rnd.candidates.items()}
     for person, candidate in pairs:
-        panel = rnd.candidates.get(candidate, {}).get("panel_id") or rnd.pairs.get((person, candidate))
+        panel = panel_of.get(candidate) or rnd.pairs.get((person, candidate))
         if panel is not None:
             panels_of[person].add(panel)
     judged = set().union(*panels_of.values()) if panels_of else set()
