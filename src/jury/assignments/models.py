@@ -29,9 +29,13 @@ __all__ = [
     "PlanParameters",
     "PlanPreview",
     "PlanShortfall",
+    "RoundSummary",
 ]
 
 DEFAULT_K = 3
+
+HOLES_SHOWN = 100
+"""Candidates short of jurors the page lists one by one (all are counted)."""
 
 
 class PlanParameters(msgspec.Struct, frozen=True, kw_only=True):
@@ -158,6 +162,18 @@ class AssignmentsOverview(msgspec.Struct, frozen=True, kw_only=True):
     warnings: list[str]
 
 
+class RoundSummary(msgspec.Struct, frozen=True, kw_only=True):
+    """The assignment page's round-wide figures, computed from every pair of the round and stored per round
+    and k with the round's assignment version (migration 0033): the page reads them instead of 90,000 pairs.
+    `holes` holds the first `HOLES_SHOWN` of the `hole_total` holes."""
+
+    k: int
+    hole_total: int
+    holes: list[Hole]
+    design: PlanDesign
+    warnings: list[str]
+
+
 class PlanLoad(msgspec.Struct, frozen=True, kw_only=True):
     person_id: int
     full_name: str
@@ -236,3 +252,5 @@ class AssignmentPage(msgspec.Struct, frozen=True, kw_only=True):
     """Jurors sitting in the round: `view.jurors` holds only the loads' page and the shown panels' jurors."""
     shown_jurors: list[int] = msgspec.field(default_factory=list)
     """The loads' page, in the round's order of jurors."""
+    hole_total: int = 0
+    """Candidates short of jurors in the round: `view.holes` holds the first `HOLES_SHOWN` only."""

@@ -18,6 +18,7 @@ import numpy as np
 
 from jury.assignments.models import (
     DEFAULT_K,
+    HOLES_SHOWN,
     AssignedPair,
     AssignmentsOverview,
     Hole,
@@ -26,6 +27,7 @@ from jury.assignments.models import (
     PlanCandidate,
     PlanDesign,
     PlanJuror,
+    RoundSummary,
 )
 from jury.assignments.wording import counted
 from jury.errors import Conflict, Invalid, NotFound
@@ -39,6 +41,8 @@ __all__ = [
     "overview_of",
     "pair_to_add",
     "pair_to_remove",
+    "summary_of",
+    "window_overview",
 ]
 
 
@@ -257,6 +261,107 @@ def overview_of(
     )
 
 
+def summary_of(rnd: RoundAssignments, *, k: int | None = None) -> RoundSummary:
+    """The round-wide figures of `overview_of` (k, holes, design check, warnings), to be stored: the same
+    functions over the same whole round, so the page shows what the full overview says."""
+    k = k or usual_k(rnd)
+    found = holes(rnd, k=k)
+    return RoundSummary(
+        k=k,
+        hole_total=len(found),
+        holes=found[:HOLES_SHOWN],
+        design=design_summary(rnd, pairs=list(rnd.pairs)),
+        warnings=data_warnings(rnd),
+    )
+
+
+def window_overview(
+    rnd: RoundFacts,
+    *,
+    summary: RoundSummary,
+    panels: Sequence[Mapping[str, Any]],
+    shown: set[int],
+    members: Sequence[Mapping[str, Any]],
+    jurors: Sequence[Mapping[str, Any]],
+    candidates: Sequence[Mapping[str, Any]],
+    pairs: Sequence[Mapping[str, Any]],
+    conflicts: Sequence[Mapping[str, Any]],
+) -> AssignmentsOverview:
+    """The page's overview from its window's rows and the stored round-wide `summary`, without the round's
+    every pair: what `overview_of(rnd, panels=shown, jurors=…)` gives for the same data, except that only
+    the `shown` panels list their jurors and candidates, and only the summary's holes are named.
+
+    `panels` are every panel of the round; `members` the shown panels' members, `jurors` the shown jurors
+    (with their panels and loads), `candidates` the shown panels' candidates and the holes', `pairs` and
+    `conflicts` theirs (the rows of the `assignment_window_*` queries, in their order).
+    """
+    bridging = set(summary.design.bridging_jurors)
+    shown_pairs = {(r["person_id"], r["candidate_id"]): r["panel_id"] for r in pairs}
+    jurors_of: dict[int, list[int]] = defaultdict(list)
+    for person, candidate in sorted(shown_pairs):
+        jurors_of[candidate].append(person)
+    conflicts_of: dict[int, list[int]] = defaultdict(list)
+    for row in conflicts:
+        conflicts_of[row["candidate_id"]].append(row["person_id"])
+    jurors_in: dict[int, list[int]] = defaultdict(list)
+    for row in members:
+        jurors_in[row["panel_id"]].append(row["person_id"])
+    candidates_in: dict[int, list[int]] = defaultdict(list)
+    for row in candidates:
+        if row["panel_id"] in shown:
+            candidates_in[row["panel_id"]].append(row["id"])
+    return AssignmentsOverview(
+        round_id=rnd.id,
+        round_name=rnd.name,
+        round_kind=rnd.kind,
+        round_status=rnd.status,
+        editable=rnd.status != "closed",
+        k=summary.k,
+        panels=[
+            PanelView(
+                id=panel["id"],
+                name=panel["name"],
+                zone=panel["zone_label"],
+                ept_codes=list(panel["ept_codes"]),
+                jurors=jurors_in.get(panel["id"], []),
+                candidates=candidates_in.get(panel["id"], []),
+            )
+            for panel in panels
+        ],
+        jurors=[
+            PlanJuror(
+                person_id=row["person_id"],
+                full_name=row["full_name"],
+                panels=list(row["panels"]),
+                chairs=list(row["chairs"]),
+                load=row["load"],
+                bridging=row["person_id"] in bridging,
+            )
+            for row in jurors
+        ],
+        candidates=[
+            PlanCandidate(
+                id=row["id"],
+                name=row["name"],
+                entry_number=row["entry_number"],
+                commune=row["commune"],
+                ept_code=row["ept_code"],
+                panel_id=row["panel_id"],
+                jurors=jurors_of[row["id"]],
+                conflicts=conflicts_of[row["id"]],
+            )
+            for row in candidates
+        ],
+        pairs=[
+            AssignedPair(panel_id=panel, person_id=person, candidate_id=candidate)
+            for (person, candidate), panel in sorted(shown_pairs.items())
+        ],
+        holes=summary.holes,
+        design=summary.design,
+        warnings=summary.warnings,
+    )
+
+
 def design_message(*, connected: bool, components: int, panels: int, bridges: int, kind: str) -> str:
     """The design check in the words of the brief: organisers act on a sentence, not on a graph."""
     if components == 0:
@@ -330,6 +435,11 @@ def usual_k(rnd: RoundAssignments) -> int:
 def holes(rnd: RoundAssignments, *, k: int) -> list[Hole]:
     """Candidates with fewer than `k` jurors, each with what the organiser can do about it."""
     assigned = Counter(candidate for _, candidate in rnd.pairs)
+    # Grouped once: a scan of every juror per hole took 5 s for the holes of k = 5 at the largest contest.
+    sitting_in: dict[int, list[int]] = defaultdict(list)
+    for person, member in rnd.members.items():
+        for panel_id in member["panels"]:
+            sitting_in[panel_id].append(person)
     found = []
     for candidate, row in rnd.candidates.items():
         have = assigned[candidate]
@@ -341,7 +451,7 @@ def holes(rnd: RoundAssignments, *, k: int) -> list[Hole]:
                 "Rattaché à aucun jury de ce tour : rattachez-le à un jury avant de lui affecter des jurés."
             )
         else:
-            sitting = [p for p, m in rnd.members.items() if panel in m["panels"]]
+            sitting = sitting_in.get(panel, [])
             conflicted = sum(1 for p in sitting if (p, candidate) in rnd.conflicts)
             free = sum(
                 1 for p in sitting if (p, candidate) not in rnd.conflicts and (p, candidate) not in rnd.pairs

@@ -24,10 +24,19 @@ from jury.assignments.models import (
     PairRequest,
     PlanParameters,
     PlanPreview,
+    RoundSummary,
 )
 from jury.assignments.planning import parameters_of, propose_plan
-from jury.assignments.round_state import RoundAssignments, overview_of, pair_to_add, pair_to_remove
+from jury.assignments.round_state import (
+    RoundAssignments,
+    overview_of,
+    pair_to_add,
+    pair_to_remove,
+    summary_of,
+    window_overview,
+)
 from jury.audit.service import append_event
+from jury.contests.models import EditionDetail, Round
 from jury.contests.service import get_edition, list_rounds, organised_edition
 from jury.db.queries import Database
 from jury.errors import Conflict, NotFound
@@ -74,29 +83,117 @@ async def page(
 ) -> AssignmentPage:
     """What the assignment page shows, with the preview of `plan` when given (409 if the round is closed).
 
-    One read of the round serves the view and the preview, so both describe the same data. The view's
-    candidates and pairs are those of the panels on `panel_page` (and of the holes): the page's tables;
-    its jurors, those of `juror_page` (the loads) and of these panels (the tables' columns).
+    The view's candidates and pairs are those of the panels on `panel_page` (and of the holes it names):
+    the page's tables; its jurors, those of `juror_page` (the loads) and of these panels (the tables'
+    columns). Without a plan, the round-wide figures come from the stored summary (`_summary`) and only
+    the window's rows are read: the page's cost does not grow with the round. With a plan, one read of
+    the whole round serves the view and the preview, so both describe the same data.
     """
     header = await organised_round(db, identity=identity, round_id=round_id)
-    # The pairs already scored matter to a plan only: the view alone does not read them (90,000 rows at
-    # the largest contest).
-    rnd = await _load(db, header, scored=plan is not None, columns=True)
-    preview = await _preview(rnd, parameters=plan) if plan is not None else None
-    window = page_of(total=len(rnd.panels), page=panel_page, per_page=panels_per_page)
-    shown = list(rnd.panels)[window.offset : window.offset + window.limit]
+    edition = await get_edition(db, header.edition_slug)
+    rounds = await list_rounds(db, edition.id)
+    if plan is not None:
+        return await _page_with_plan(
+            db,
+            header=header,
+            edition=edition,
+            rounds=rounds,
+            k=k,
+            plan=plan,
+            window=(panel_page, panels_per_page, juror_page),
+        )
+    summary = await _summary(db, header, k=k)
+    panels = await db.fetch("assignment_panels", round_id=round_id)
+    window = page_of(total=len(panels), page=panel_page, per_page=panels_per_page)
+    shown = [row["id"] for row in panels[window.offset : window.offset + window.limit]]
+    juror_ids = (await db.fetchrow("assignment_juror_ids", round_id=round_id))["person_ids"]
+    loads = page_of(total=len(juror_ids), page=juror_page)
+    shown_jurors = juror_ids[loads.offset : loads.offset + loads.limit]
+    members = await db.fetch("assignment_window_members", round_id=round_id, panel_ids=shown)
+    wanted = sorted({row["person_id"] for row in members}.union(shown_jurors))
+    candidates = await db.fetch(
+        "assignment_window_candidates",
+        round_id=round_id,
+        panel_ids=shown,
+        candidate_ids=[h.candidate_id for h in summary.holes],
+    )
+    candidate_ids = [row["id"] for row in candidates]
+    view = window_overview(
+        header,
+        summary=summary,
+        panels=panels,
+        shown=set(shown),
+        members=members,
+        jurors=await db.fetch("assignment_window_jurors", round_id=round_id, person_ids=wanted),
+        candidates=candidates,
+        pairs=await db.fetch(
+            "assignment_window_pairs", round_id=round_id, panel_ids=shown, candidate_ids=candidate_ids
+        ),
+        conflicts=await db.fetch(
+            "assignment_window_conflicts", round_id=round_id, candidate_ids=candidate_ids
+        ),
+    )
+    return AssignmentPage(
+        edition=edition,
+        rounds=rounds,
+        view=view,
+        juror_total=len(juror_ids),
+        shown_jurors=shown_jurors,
+        hole_total=summary.hole_total,
+    )
+
+
+async def _page_with_plan(
+    db: Database,
+    *,
+    header: RoundInEdition,
+    edition: EditionDetail,
+    rounds: list[Round],
+    k: int | None,
+    plan: PlanParameters,
+    window: tuple[int, int, int],
+) -> AssignmentPage:
+    """The page with a plan's preview: the solver needs the whole round, so the view is built from it."""
+    panel_page, panels_per_page, juror_page = window
+    rnd = await _load(db, header, columns=True)
+    preview = await _preview(rnd, parameters=plan)
+    panels = page_of(total=len(rnd.panels), page=panel_page, per_page=panels_per_page)
+    shown = list(rnd.panels)[panels.offset : panels.offset + panels.limit]
     loads = page_of(total=len(rnd.members), page=juror_page)
     shown_jurors = list(rnd.members)[loads.offset : loads.offset + loads.limit]
     columns = {p for p, m in rnd.members.items() if not m["panels"].isdisjoint(shown)}
-    edition = await get_edition(db, header.edition_slug)
+    view = overview_of(rnd, k=k, panels=set(shown), jurors=columns.union(shown_jurors))
     return AssignmentPage(
         edition=edition,
-        rounds=await list_rounds(db, edition.id),
-        view=overview_of(rnd, k=k, panels=set(shown), jurors=columns.union(shown_jurors)),
+        rounds=rounds,
+        view=view,
         preview=preview,
         juror_total=len(rnd.members),
         shown_jurors=shown_jurors,
+        hole_total=len(view.holes),
     )
+
+
+async def _summary(db: Database, header: RoundInEdition, *, k: int | None) -> RoundSummary:
+    """The round's stored summary for `k` if it is current, else computed from the whole round and stored.
+
+    The version is read before the rows the summary is computed from: a change committed in between
+    bumps it past the stored one, so the next visit recomputes (stale, never wrong). Shared by every
+    worker and kept across restarts; the first visit after a change pays for the computation.
+    """
+    wanted = k or 0
+    row = await db.fetchrow("assignment_summary", round_id=header.id, wanted=wanted)
+    if row["stored_version"] == row["version"]:
+        return msgspec.json.decode(row["summary"], type=RoundSummary)
+    summary = summary_of(await _load(db, header, scored=False, columns=True), k=k)
+    await db.execute(
+        "store_assignment_summary",
+        round_id=header.id,
+        wanted=wanted,
+        version=row["version"],
+        summary=msgspec.json.encode(summary).decode(),
+    )
+    return summary
 
 
 async def current_round_id(db: Database, *, identity: Identity, slug: str) -> int:

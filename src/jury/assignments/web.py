@@ -19,6 +19,7 @@ from jury.access.guards import requires_organiser
 from jury.access.identity import Identity
 from jury.assignments import service
 from jury.assignments.models import (
+    HOLES_SHOWN,
     AppliedPlan,
     ApplyRequest,
     AssignmentsOverview,
@@ -172,9 +173,6 @@ class PlanForm(ApplyRequest, frozen=True, kw_only=True):
 
 PANELS_PER_PAGE = 10
 """Panels (each a juror × candidate table) the assignment page shows at once: 1,247 at the largest contest."""
-
-HOLES_SHOWN = 100
-"""Candidates short of jurors the page lists one by one (all are counted)."""
 
 PanelPage = Annotated[
     int,
@@ -364,6 +362,7 @@ async def _page(
         "shown_panels": shown_panels,
         "shown_jurors": [jurors[person] for person in page.shown_jurors],
         "shown_holes": view.holes[:HOLES_SHOWN],
+        "hole_total": page.hole_total,
         "panel_paging": panel_paging,
         "juror_paging": juror_paging,
         "edition": page.edition,
