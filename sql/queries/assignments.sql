@@ -111,7 +111,7 @@ order by pe.full_name, pm.person_id, pm.panel_id
 select pm.person_id, pe.full_name,
        array_agg(pm.panel_id order by pm.panel_id) as panels,
        coalesce(array_agg(pm.panel_id order by pm.panel_id) filter (where pm.role = 'chair'), '{}') as chairs,
-       (select count(*) from assignments a join panels q on q.id = a.panel_id
+       (select count(distinct a.candidate_id) from assignments a join panels q on q.id = a.panel_id
         where a.person_id = pm.person_id and q.round_id = :round_id) as load
 from panel_members pm
 join panels p on p.id = pm.panel_id
@@ -135,12 +135,17 @@ where cr.round_id = :round_id and cr.status not in ('withdrawn', 'ineligible')
 order by c.entry_number nulls last, name, c.id
 
 -- name: assignment_window_pairs
--- The round's pairs in the page's panels or of the page's candidates, in the order of `assignment_pairs`.
+-- The round's pairs in the page's panels or of the page's candidates, in the order of `assignment_pairs`,
+-- with the rows of the same juror and candidate in other panels (the round's view keeps one per pair).
 select a.panel_id, a.person_id, a.candidate_id
 from assignments a
 join panels p on p.id = a.panel_id
 where p.round_id = :round_id
-  and (a.panel_id = any (:panel_ids::int[]) or a.candidate_id = any (:candidate_ids::int[]))
+  and (a.person_id, a.candidate_id) in (
+      select b.person_id, b.candidate_id from assignments b where b.panel_id = any (:panel_ids::int[])
+      union all
+      select b.person_id, b.candidate_id from assignments b where b.candidate_id = any (:candidate_ids::int[])
+  )
 order by a.person_id, a.candidate_id, a.panel_id
 
 -- name: assignment_window_conflicts

@@ -292,11 +292,15 @@ def window_overview(
     the `shown` panels list their jurors and candidates, and only the summary's holes are named.
 
     `panels` are every panel of the round; `members` the shown panels' members, `jurors` the shown jurors
-    (with their panels and loads), `candidates` the shown panels' candidates and the holes', `pairs` and
-    `conflicts` theirs (the rows of the `assignment_window_*` queries, in their order).
+    (with their panels and loads), `candidates` the shown panels' candidates and the holes', `pairs` the
+    rows of these panels and candidates (and of the same juror and candidate elsewhere), `conflicts` the
+    candidates' (the rows of the `assignment_window_*` queries, in their order).
     """
     bridging = set(summary.design.bridging_jurors)
-    shown_pairs = {(r["person_id"], r["candidate_id"]): r["panel_id"] for r in pairs}
+    # One panel per (juror, candidate), the last row's, as `RoundAssignments` keeps them; then the window.
+    by_pair = {(r["person_id"], r["candidate_id"]): r["panel_id"] for r in pairs}
+    named = {row["id"] for row in candidates}
+    shown_pairs = {pair: panel for pair, panel in by_pair.items() if panel in shown or pair[1] in named}
     jurors_of: dict[int, list[int]] = defaultdict(list)
     for person, candidate in sorted(shown_pairs):
         jurors_of[candidate].append(person)
