@@ -8,9 +8,10 @@ read through these functions at all. In a blind round names are not even selecte
 Writes. A tablet may send the same write several times (it never got the answer) and two tablets of the
 same juror may write the same sheet. Three mechanisms keep every acknowledged sheet and never a duplicate:
 
-* the idempotency key, claimed first in the write (`sheet_submissions`): a second request with the
-  same key waits for the first to finish and then answers with the bytes the first one stored, even if
-  the sheet changed since (the tablet must learn that *its* write landed, not what the sheet is now);
+* the idempotency key, claimed first in the write (an advisory lock on the key; its row in
+  `sheet_submissions` is written with the answer): a second request with the same key waits for the
+  first to finish and then answers with the bytes the first one stored, even if the sheet changed since
+  (the tablet must learn that *its* write landed, not what the sheet is now);
 * the version: a write says which version it edited and only replaces that one (`update … where version
   = :expected`); a stale write gets 409 with the sheet as stored now, never a silent overwrite;
 * share locks on the round and on the assignment: closing the round or declaring a conflict waits for a
@@ -18,7 +19,7 @@ same juror may write the same sheet. Three mechanisms keep every acknowledged sh
 
 A refused write (validation, version, permission) raises, which rolls the whole write back — the claim
 of the key included — so only accepted answers are stored and replayed. The write is one statement,
-`jury_save_sheet` (migration 0032), its own transaction on the tablets' JSON route (issue 18).
+`jury_save_sheet` (migrations 0032 and 0035), its own transaction on the tablets' JSON route (issue 18).
 """
 
 from __future__ import annotations
