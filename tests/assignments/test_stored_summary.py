@@ -278,6 +278,25 @@ async def test_changes_the_figures_do_not_depend_on_keep_the_stored_summary(
     await assert_page_matches_full_overview(db, edition.round)
 
 
+async def test_rows_moved_to_another_round_or_candidate_bump_every_round_they_touch(
+    db: Database, edition: Edition
+):
+    await _plan(db, edition)
+    semi, final = await _version(db, edition.round), await _version(db, edition.final)
+    await db.conn.execute(
+        "update candidate_rounds set round_id = $1, panel_id = $2 where candidate_id = $3",
+        edition.final, edition.grand_jury, edition.candidates["Rueil Bio"],
+    )  # fmt: skip
+    assert (await _version(db, edition.round), await _version(db, edition.final)) == (semi + 1, final + 1)
+    await db.conn.execute(
+        "update conflict_declarations set candidate_id = $1 where person_id = $2 and candidate_id = $3",
+        edition.candidates["Clichy Textile"], edition.jurors["Bruno Petit"], edition.candidates["Solaris Énergie"],
+    )  # fmt: skip
+    assert await _version(db, edition.round) == semi + 2
+    await assert_page_matches_full_overview(db, edition.round)
+    await assert_page_matches_full_overview(db, edition.final)
+
+
 async def test_a_change_rolled_back_leaves_the_version_as_it_was(db: Database, edition: Edition):
     await _plan(db, edition)
     before = await _version(db, edition.round)
