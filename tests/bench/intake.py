@@ -617,6 +617,9 @@ def _measure(args, *, tmp: Path, pg_dir: Path, database_url: str, full, bare) ->
                 "--rate",
                 "200",
                 "--nonblocking",
+                # Only the thread holding the GIL: Python's own CPU, not the waits in the socket calls
+                # (a write that wakes PostgreSQL on two busy cores is often descheduled there).
+                "--gil",
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
