@@ -38,6 +38,7 @@ from jury.contests.setup_web import SetupApi, SetupPages
 from jury.contests.web import ContestPages, ContestsApi
 from jury.db.pool import create_pool
 from jury.db.queries import Queries
+from jury.db.session_cache import SessionCache
 from jury.db.store import PostgresStore
 from jury.deliberation.awards.web import DecisionPages, DecisionsApi, QualifiersApi
 from jury.deliberation.grants.web import GrantPages, GrantsApi
@@ -84,12 +85,16 @@ def create_app(
 ) -> Litestar:
     queries = Queries(settings.queries_dir)
 
+    sessions_kept = SessionCache()
+
     @asynccontextmanager
     async def database(app: Litestar) -> AsyncGenerator[None, None]:
         owned = pool is None
         app.state.pool = pool or await create_pool(
             settings.database_url or "", min_size=settings.pool_min_size, max_size=settings.pool_max_size
         )
+        if settings.database_url:
+            await sessions_kept.start(settings.database_url)  # sessions read once, until changed (issue 18)
         # What start-up built lives as long as the app: kept out of the collector's full passes (about
         # 60 ms each at this heap), which otherwise fall on a request now and then (issue 18).
         gc.freeze()
@@ -97,6 +102,7 @@ def create_app(
             yield
         finally:
             gc.unfreeze()
+            await sessions_kept.stop()
             if owned:
                 await app.state.pool.close()
 
@@ -190,7 +196,7 @@ def create_app(
         ],
         dependencies={"db": Provide(provide_db), "identity": Provide(provide_identity, sync_to_thread=False)},
         stores={
-            "sessions": store.with_namespace("sessions"),
+            "sessions": store.with_namespace("sessions").with_cache(sessions_kept),
             "rate_limit": store.with_namespace("rate_limit"),
             RATE_LIMIT_STORE: store.with_namespace(RATE_LIMIT_STORE),
         },

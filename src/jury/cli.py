@@ -75,13 +75,9 @@ def _serve(settings: Settings, *, demo: bool, workers: int = 1) -> None:
 
             serve_workers(settings, workers=workers)
             return
-        from jury.runtime import freeze_start_up_heap
-
-        app = create_app(settings)
-        freeze_start_up_heap()
         server = uvicorn.Server(
             uvicorn.Config(
-                app,
+                create_app(settings),
                 host=settings.host,
                 port=settings.port,
                 log_config=None,

@@ -143,17 +143,4 @@ def worker_app():
             os._exit(1)  # the parent died before the request above
     settings = load_settings()
     configure_logging(log_format=settings.log_format, level=settings.log_level)
-    app = create_app(settings)
-    freeze_start_up_heap()
-    return app
-
-
-def freeze_start_up_heap() -> None:
-    """Leave what start-up built (modules, numpy and scipy, templates, the routes) out of the garbage
-    collector's walks: it lives as long as the process, and each full collection walked it all, a pause
-    of tens of milliseconds that landed in the answer of whatever request was running (issue 18). The
-    documented use of `gc.freeze` for a server's start-up; only the serving processes call it."""
-    import gc
-
-    gc.collect()
-    gc.freeze()
+    return create_app(settings)

@@ -16,6 +16,7 @@ from litestar.stores.base import NamespacedStore
 
 from jury.clock import Clock
 from jury.db.queries import Database, Queries
+from jury.db.session_cache import SessionCache
 
 
 def _deadline(expires_in: int | dt.timedelta | None, *, now: dt.datetime) -> dt.datetime | None:
@@ -38,12 +39,22 @@ class PostgresStore(NamespacedStore):
     than `REWRITE_AFTER`. Idle expiry is then accurate to a minute. Another replica's change is never
     hidden: a skipped write only ever leaves the database as it was."""
 
-    def __init__(self, *, pool_getter, queries: Queries, clock: Clock, namespace: str = "jury") -> None:
-        """`pool_getter` returns the app's pool, which exists only once the lifespan has started."""
+    def __init__(
+        self,
+        *,
+        pool_getter,
+        queries: Queries,
+        clock: Clock,
+        namespace: str = "jury",
+        cache: SessionCache | None = None,
+    ) -> None:
+        """`pool_getter` returns the app's pool, which exists only once the lifespan has started. `cache`
+        (the sessions' store only): entries read are kept until any process changes them."""
         self._pool_getter = pool_getter
         self._queries = queries
         self._clock = clock
         self.namespace = namespace
+        self._cache = cache
         self._known: OrderedDict[str, tuple[bytes, dt.datetime | None]] = OrderedDict()
 
     def with_namespace(self, namespace: str) -> Self:
@@ -52,6 +63,16 @@ class PostgresStore(NamespacedStore):
             queries=self._queries,
             clock=self._clock,
             namespace=f"{self.namespace}_{namespace}",
+        )
+
+    def with_cache(self, cache: SessionCache) -> Self:
+        """This namespace's store, keeping what it reads in `cache` (see `jury.db.session_cache`)."""
+        return type(self)(
+            pool_getter=self._pool_getter,
+            queries=self._queries,
+            clock=self._clock,
+            namespace=self.namespace,
+            cache=cache,
         )
 
     def _remember(self, key: str, value: bytes, expires_at: dt.datetime | None) -> None:
@@ -82,8 +103,16 @@ class PostgresStore(NamespacedStore):
             return
         await self._run("execute", "store_set", key=key, value=data, expires_at=expires_at)
         self._remember(key, data, expires_at)
+        self._forget(key)
 
     async def get(self, key: str, renew_for: int | dt.timedelta | None = None) -> bytes | None:
+        cache = self._cache if renew_for is None else None  # a renewal writes: it goes to the database
+        epoch = 0
+        if cache is not None:
+            kept = cache.get(self.namespace, key, now=self._clock())
+            if kept is not None:
+                return kept
+            epoch = cache.epoch
         row = await self._run("fetchrow", "store_get", key=key)
         if row is None:
             self._known.pop(key, None)
@@ -93,15 +122,26 @@ class PostgresStore(NamespacedStore):
             expires_at = _deadline(renew_for, now=self._clock())
             await self._run("execute", "store_renew", key=key, expires_at=expires_at)
         self._remember(key, value, expires_at)
+        if cache is not None:
+            cache.fill(self.namespace, key, value=value, expires_at=expires_at, read_at_epoch=epoch)
         return value
 
     async def delete(self, key: str) -> None:
         self._known.pop(key, None)
+        self._forget(key)
         await self._run("execute", "store_delete", key=key)
+        self._forget(key)  # and a read that raced with the delete keeps nothing (the epoch moved)
 
     async def delete_all(self) -> None:
         self._known.clear()
+        if self._cache is not None:
+            self._cache.forget_all()
         await self._run("execute", "store_delete_namespace")
+
+    def _forget(self, key: str) -> None:
+        """This process's own change, forgotten at once (the notification of it comes a moment later)."""
+        if self._cache is not None:
+            self._cache.forget(self.namespace, key)
 
     async def exists(self, key: str) -> bool:
         return await self.get(key) is not None
