@@ -12,8 +12,13 @@ join contests c on c.id = e.contest_id
 where r.id = :round_id
 
 -- name: lock_round_for_update
--- Serialises changes of the round itself (a move, a plan applied) with each other; returns its status.
-select status from rounds where id = :round_id for update
+-- Serialises changes of the round itself (a move, a plan applied) with each other, and with the sheets
+-- being written in it, which hold the round's advisory lock shared (`jury_save_sheet`, migration 0037):
+-- they end first, and the next ones wait for this transaction. Returns the round's status.
+select r.status
+from (select pg_advisory_xact_lock(hashtext('jury:round'), :round_id)) as writes_done, rounds r
+where r.id = :round_id
+for update of r
 
 -- name: lock_round_for_share
 -- Held by writes that depend on the round's status (a sheet, a vote): a move waits for them, and they

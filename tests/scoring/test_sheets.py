@@ -14,7 +14,7 @@ from tests.scoring.conftest import CANDIDATE_SECRETS, Edition, declare_none, sig
 from jury.access.identity import Identity
 from jury.clock import fixed_clock
 from jury.db.queries import Database, Queries
-from jury.errors import Invalid
+from jury.errors import Conflict, Invalid
 from jury.scoring import sheets
 from jury.scoring.models import SheetSubmission
 from jury.scoring.sheets import VersionConflict, validate_submission
@@ -460,6 +460,54 @@ async def test_concurrent_writes_same_version_different_keys_one_wins(db, pool, 
         assert await db.conn.fetchval("select version from score_sheets") == version + 1
     assert await count(db, "score_sheets") == 1
     assert await count(db, "sheet_submissions") == 2
+
+
+async def test_a_round_move_waits_for_the_sheet_in_flight_and_the_next_sheet_sees_it(
+    db, pool, settings, edition
+):
+    """The sheet write holds the round's lock shared until its commit; a move takes it exclusively."""
+    await declare_none(db, round_id=edition.round_id, person_id=edition.claire)
+    claire = Identity(
+        person_id=edition.claire, name="Claire Dubois", kind="juror", edition_id=edition.edition_id
+    )
+    queries = Queries(settings.queries_dir)
+    async with pool.acquire() as writer, pool.acquire() as mover:
+        tablet = Database(writer, queries, clock=fixed_clock(TEST_NOW))
+        organiser = Database(mover, queries, clock=fixed_clock(TEST_NOW))
+        write = writer.transaction()
+        await write.start()
+        sub = SheetSubmission(version=0, idempotency_key=uuid.uuid4(), values={edition.innovation: 7.0})
+        await sheets.save_sheet(
+            tablet, identity=claire, round_id=edition.round_id, candidate_id=edition.c(101), submission=sub
+        )
+        move = mover.transaction()
+        await move.start()
+        locking = asyncio.ensure_future(
+            organiser.fetchval("lock_round_for_update", round_id=edition.round_id)
+        )
+        await asyncio.sleep(0.3)
+        assert not locking.done(), "the move must wait for the sheet being written"
+        await write.commit()
+        assert await asyncio.wait_for(locking, 5) == "open"
+        await organiser.execute("set_round_status", round_id=edition.round_id, status="deliberation")
+        later = SheetSubmission(version=0, idempotency_key=uuid.uuid4(), values={edition.innovation: 6.0})
+        writing = asyncio.ensure_future(
+            _save_in_own_transaction(
+                pool,
+                queries,
+                identity=claire,
+                round_id=edition.round_id,
+                candidate_id=edition.c(102),
+                sub=later,
+            )
+        )
+        await asyncio.sleep(0.3)
+        assert not writing.done(), "a sheet must wait for the move"
+        await move.commit()
+        with pytest.raises(Conflict) as refused:
+            await asyncio.wait_for(writing, 5)
+        assert str(refused.value) == sheets.NOT_OPEN
+    assert await db.conn.fetchval("select count(*) from score_sheets") == 1
 
 
 # --- Round states and conflicts ----------------------------------------------------------------------------
