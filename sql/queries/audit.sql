@@ -2,6 +2,11 @@
 -- Serialise appenders until the end of the transaction.
 select pg_advisory_xact_lock(hashtext('jury:audit'))
 
+-- name: lock_audit_chain_for_seal
+-- The same, in a transaction that only seals pending events: its commit does not wait for the WAL's flush
+-- (see `jury.audit.service.seal_pending`).
+select pg_advisory_xact_lock(hashtext('jury:audit')), set_config('synchronous_commit', 'off', true)
+
 -- name: last_audit_hash
 select hash from audit_events order by id desc limit 1
 

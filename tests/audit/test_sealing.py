@@ -8,7 +8,7 @@ import asyncio
 import asyncpg
 from tests.helpers import TEST_AUDIT_KEY
 
-from jury.audit.service import append_event, chain_head, seal_after_commit, verify
+from jury.audit.service import append_event, chain_head, seal_after_commit, seal_pending, verify
 from jury.db.queries import Database, Queries
 
 KEY = TEST_AUDIT_KEY.encode()
@@ -96,3 +96,18 @@ async def test_the_head_and_verification_seal_what_is_pending_first(pool, settin
             )
     report = await verify(db)
     assert (report.ok, report.checked) == (True, 3)
+
+
+async def test_only_a_seal_alone_in_its_transaction_commits_without_waiting_for_the_disk(db) -> None:
+    # The test server itself runs without waiting for the disk; a session asks for it as production does.
+    await db.conn.execute("set synchronous_commit = on")
+    try:
+        async with db.transaction():  # a caller's change and its seal: the change must reach the disk
+            await seal_pending(db)
+            assert await db.conn.fetchval("show synchronous_commit") == "on"
+        async with db.transaction():
+            await seal_pending(db, own_transaction=True)
+            assert await db.conn.fetchval("show synchronous_commit") == "off"
+        assert await db.conn.fetchval("show synchronous_commit") == "on"  # for that transaction only
+    finally:
+        await db.conn.execute("reset synchronous_commit")

@@ -124,10 +124,15 @@ def _link(
     return keyed_link_hash(key=key, **fields) if key is not None else link_hash(**fields)
 
 
-async def seal_pending(db: Database) -> int:
+async def seal_pending(db: Database, *, own_transaction: bool = False) -> int:
     """Move every committed pending event (and this transaction's own) into the chain, in the order they
-    were recorded; return how many. Holds the chain's lock until the caller's transaction ends."""
-    await db.execute("lock_audit_chain")
+    were recorded; return how many. Holds the chain's lock until the caller's transaction ends.
+
+    `own_transaction`: the transaction does nothing but this seal, and its commit need not wait for the
+    WAL to reach the disk. Nothing is lost by it: a seal lost in a crash never happened (its events are
+    pending again, and sealed again into the same hashes), and any later commit that waits for the disk
+    (the next sheet's) makes this one durable first, the WAL being written in order."""
+    await db.execute("lock_audit_chain_for_seal" if own_transaction else "lock_audit_chain")
     rows = await db.fetch("take_audit_pending")
     if not rows:
         return 0
@@ -181,13 +186,14 @@ async def _seal_now(db: Database) -> None:
     """One seal in a transaction of its own: on a connection taken from `db.pool` when there is one (the
     request's own went back to the pool at its commit), else on `db`'s."""
     if db.pool is None:
+        alone = not db.conn.is_in_transaction()  # else a savepoint in a caller's transaction
         async with db.transaction():
-            await seal_pending(db)
+            await seal_pending(db, own_transaction=alone)
         return
     async with db.pool.acquire() as conn:
         sealer = Database(conn, db.q, clock=db.clock, audit_key=db.audit_key)
         async with conn.transaction():
-            await seal_pending(sealer)
+            await seal_pending(sealer, own_transaction=True)
 
 
 GATHER_SECONDS = 0.025
