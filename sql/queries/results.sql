@@ -33,6 +33,32 @@ where s.round_id = :round_id
 group by s.id, cr.panel_id, c.category_id
 order by panel_key, category_key, juror_id, s.candidate_id
 
+-- name: round_criterion_marks
+-- The marks behind `round_observations`, criterion by criterion, for the sections whose panel and
+-- category are listed (the caller keeps the pairs it wants): each juror's severity on each criterion on the
+-- organisers' page. Eliminatory criteria are left out: a pass or fail has no severity.
+select coalesce(cr.panel_id, 0) as panel_key,
+       coalesce(c.category_id, 0) as category_key,
+       k.id as criterion_id,
+       k.label,
+       s.person_id as juror_id,
+       s.candidate_id,
+       v.value::float8 as value
+from score_sheets s
+join candidate_rounds cr on cr.candidate_id = s.candidate_id and cr.round_id = s.round_id
+join candidates c on c.id = s.candidate_id
+join sheet_scores v on v.sheet_id = s.id
+join criteria k on k.id = v.criterion_id and k.category_id = c.category_id
+where s.round_id = :round_id
+  and s.status = 'submitted'
+  and not s.abstained
+  and cr.status <> 'withdrawn'
+  and not k.eliminatory
+  and v.value is not null
+  and coalesce(cr.panel_id, 0) = any(:panel_keys::int[])
+  and coalesce(c.category_id, 0) = any(:category_keys::int[])
+order by panel_key, category_key, k.position, k.id, juror_id, s.candidate_id
+
 -- name: round_panel_keys
 -- The panels of a round's candidates (0 for none), so that a publication can read its marks panel by
 -- panel and calibrate what is read while the next part is being read.

@@ -2,7 +2,7 @@
 
 import pytest
 
-from jury.results.criteria import severities
+from jury.results.criteria import severities, severity_table
 
 pytestmark = pytest.mark.unit
 
@@ -55,3 +55,25 @@ def test_a_one_mark_juror_is_corrected_less_than_a_well_measured_one():
     assert forme["e"].severity / free["e"].severity < forme["d"].severity / free["d"].severity
     assert forme["e"].severity_sd == pytest.approx(1.197, abs=1e-3)
     assert forme["d"].severity_sd == pytest.approx(0.604, abs=1e-3)
+
+
+def test_the_organisers_table_has_one_column_per_criterion_and_a_dash_where_a_juror_gave_no_mark():
+    marks = grid_marks()
+    rows = [
+        (criterion, criterion.capitalize(), *mark)
+        for criterion in ("fond", "forme")
+        for mark in marks[criterion]
+    ]
+    table = severity_table(rows, jurors=[("d", "Denis"), ("e", "Émile"), ("a", "Anne")])
+    found = severities(marks)
+    assert table.criteria == ["Fond", "Forme"]
+    assert [row.name for row in table.rows] == ["Denis", "Émile", "Anne"]
+    denis, emile, anne = table.rows
+    assert denis.cells[1].severity == pytest.approx(-3.7594, abs=1e-4)
+    assert [c.severity for c in denis.cells] == [found["fond"]["d"].severity, found["forme"]["d"].severity]
+    assert [c.severity_sd for c in anne.cells] == [
+        found["fond"]["a"].severity_sd,
+        found["forme"]["a"].severity_sd,
+    ]
+    assert emile.cells[0] is None  # no mark on « fond »
+    assert emile.cells[1].few_marks and not denis.cells[1].few_marks

@@ -44,7 +44,10 @@ async def test_a_small_section_names_its_fallback_and_the_jurors_with_too_few_ma
     text = page.text
     assert "Méthode appliquée : <strong>Additive : sévérité de chaque juré seulement</strong>" in text
     assert "Méthode du tour (« affine ») non applicable à ce classement : trop peu de notes par juré" in text
-    assert text.count("<mark>trop peu de notes</mark>") == 4
+    jurors_table, by_criterion = text.split("Sévérité par critère")
+    assert jurors_table.count("<mark>trop peu de notes</mark>") == 4
+    # and on each of the two marked criteria, for the same four jurors
+    assert by_criterion.count("<mark>trop peu de notes</mark>") == 8
     assert "recommandée</strong>" not in text
     # Plain words first, the technical detail behind « En savoir plus ».
     assert "<strong>Prochaine étape</strong> :" in text and "attendre les fiches des jurés" in text

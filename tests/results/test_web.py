@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import csv
+import html as html_lib
 import io
 import re
 
@@ -12,6 +13,8 @@ import pytest
 from tests.helpers import make_contest, make_organiser, sign_in
 
 from jury.auth.service import issue_codes
+from jury.french.numbers import decimal_fr
+from jury.results.criteria import severity_table
 
 EVIL = '=HYPERLINK("http://evil.example","clic")'
 
@@ -313,3 +316,55 @@ async def test_page_forms_change_the_method_and_publish(client, db, small_round)
     assert await db.conn.fetchval("select count(*) from standings where round_id = $1", b.round) == 1
     page = (await client.get(f"/organisation/rounds/{b.round}/classement")).text
     assert "Publications :" in page and "n° 1 le" in page
+
+
+async def test_the_organisers_page_shows_each_jurors_severity_criterion_by_criterion(client, db, small_round):
+    b = small_round
+    await sign_in(client, email="cci@exemple.fr")
+    page = await client.get(f"/organisation/rounds/{b.round}/classement")
+    assert page.status_code == 200
+    html = page.text
+    assert "Sévérité par critère" in html
+    table = html[html.index("Sévérité par critère") :]
+    table = table[: table.index("</table>")]
+    header = re.search(r"<thead><tr>(.*?)</tr></thead>", table).group(1)
+    # The eliminatory « Theme » (pass or fail) has no severity; the two marked criteria, in grid order.
+    assert re.findall(r"<th>(.*?)</th>", header) == ["Juré", "Innovation", "Impact"]
+    rows = re.findall(r"<tr><td>(.*?)</td>(.*?)</tr>", table)
+    # The submitted, non-abstained marks: Alice 8/5/4 and 10/20/8, Bruno 9/—/6 and 14/12/6, Chloé 7 and 16.
+    marks = [
+        ("Innovation", "Alice Martin", "Solaris", 8),
+        ("Innovation", "Alice Martin", "Ventus", 5),
+        ("Innovation", "Alice Martin", EVIL, 4),
+        ("Innovation", "Bruno Petit", "Solaris", 9),
+        ("Innovation", "Bruno Petit", EVIL, 6),
+        ("Innovation", "Chloé Durand", "Ventus", 7),
+        ("Impact", "Alice Martin", "Solaris", 10),
+        ("Impact", "Alice Martin", "Ventus", 20),
+        ("Impact", "Alice Martin", EVIL, 8),
+        ("Impact", "Bruno Petit", "Solaris", 14),
+        ("Impact", "Bruno Petit", "Ventus", 12),
+        ("Impact", "Bruno Petit", EVIL, 6),
+        ("Impact", "Chloé Durand", "Ventus", 16),
+    ]
+    expected = severity_table(
+        [(label, label, juror, candidate, float(mark)) for label, juror, candidate, mark in marks],
+        jurors=[(n, n) for n in ("Alice Martin", "Bruno Petit", "Chloé Durand")],
+    )
+    assert [name for name, _ in rows] == ["Alice Martin", "Bruno Petit", "Chloé Durand"]
+    for (name, cells), row in zip(rows, expected.rows, strict=True):
+        shown = [html_lib.unescape(c) for c in re.findall(r"<td>(.*?)</td>", cells)]
+        wanted = [
+            decimal_fr(c.severity, typographic_minus=True)
+            + (f" ± {decimal_fr(2 * c.severity_sd)}" if c.severity_sd is not None else "")
+            + (" <mark>trop peu de notes</mark>" if c.few_marks else "")
+            for c in row.cells
+        ]
+        assert shown == wanted, name
+    # Fewer than three marks: Chloé's one on each criterion, Bruno's two on « Innovation » (he left it
+    # blank for Ventus); Alice has three on each.
+    assert [[c.few_marks for c in row.cells] for row in expected.rows] == [
+        [False, False],
+        [True, False],
+        [True, True],
+    ]

@@ -20,9 +20,10 @@ Pure: marks in, diagnostics out.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 
 from jury.results.diagnostics import JurorDiagnostics
+from jury.results.models import CriterionSeverities, CriterionSeverity, CriterionSeverityRow
 from jury.results.normalise import normalise
 
 
@@ -36,3 +37,37 @@ def severities(
         result = normalise(triples, method=method, across_components="equal-severity")
         out[criterion] = {row.juror: row for row in result.jurors}
     return out
+
+
+def severity_table(
+    rows: Iterable[tuple[Hashable, str, Hashable, Hashable, float]],
+    *,
+    jurors: Sequence[tuple[Hashable, str]],
+    method: str = "affine",
+) -> CriterionSeverities:
+    """The organisers' table of one section: `rows` are `(criterion, label, juror, candidate, mark)` in
+    the grid's order, `jurors` the `(juror, name)` pairs to show, in their order."""
+    labels: dict[Hashable, str] = {}
+    marks: dict[Hashable, list[tuple[Hashable, Hashable, float]]] = {}
+    for criterion, label, juror, candidate, mark in rows:
+        labels.setdefault(criterion, label)
+        marks.setdefault(criterion, []).append((juror, candidate, mark))
+    found = severities(marks, method=method)
+    return CriterionSeverities(
+        criteria=list(labels.values()),
+        rows=[
+            CriterionSeverityRow(
+                name=name,
+                cells=[_cell(found[criterion].get(juror)) for criterion in labels],
+            )
+            for juror, name in jurors
+        ],
+    )
+
+
+def _cell(diagnostics: JurorDiagnostics | None) -> CriterionSeverity | None:
+    if diagnostics is None:
+        return None
+    return CriterionSeverity(
+        severity=diagnostics.severity, severity_sd=diagnostics.severity_sd, few_marks=diagnostics.few_marks
+    )

@@ -204,6 +204,28 @@ class SectionSummary(msgspec.Struct, frozen=True, kw_only=True):
     jurors: int
 
 
+class CriterionSeverity(msgspec.Struct, frozen=True, kw_only=True):
+    """A juror's severity on one criterion, in that criterion's points (`jury.results.criteria`)."""
+
+    severity: float
+    severity_sd: float | None
+    few_marks: bool
+
+
+class CriterionSeverityRow(msgspec.Struct, frozen=True, kw_only=True):
+    name: str
+    cells: list[CriterionSeverity | None]
+    """One per criterion of the table, None where the juror gave that criterion no mark."""
+
+
+class CriterionSeverities(msgspec.Struct, frozen=True, kw_only=True):
+    """On which criterion of the grid each juror of a section is harsh or lenient: the explanation of a
+    severity, not a correction (the standing is calibrated on the weighted totals)."""
+
+    criteria: list[str]
+    rows: list[CriterionSeverityRow]
+
+
 class StandingPage(msgspec.Struct, frozen=True, kw_only=True):
     """Everything the organisers' page shows; `charts` maps a section to its SVG data URIs."""
 
@@ -221,3 +243,5 @@ class StandingPage(msgspec.Struct, frozen=True, kw_only=True):
     """P(qualifying under the rule) per candidate, when every section of the round is on the page."""
     p_funded: dict[int, float] | None = None
     """P(above the funding line) per candidate, when the edition has a budget (same condition)."""
+    criterion_severities: dict[str, CriterionSeverities] = {}
+    """Per shown section, its jurors' severity criterion by criterion."""

@@ -19,8 +19,9 @@ from jury.db.queries import Database
 from jury.errors import NotFound
 from jury.results import charts
 from jury.results.compute import PAGE_BOOTSTRAP, compute, round_calibration
+from jury.results.criteria import severity_table
 from jury.results.marks import parse_section, read_sections, section_key
-from jury.results.models import SectionSummary, StandingPage, StandingView
+from jury.results.models import CriterionSeverities, SectionSummary, StandingPage, StandingView
 from jury.results.quota_rule import round_rule
 from jury.results.standings import METHOD_LABELS, NO_CATEGORY, NO_PANEL, Scope, section_names, standing_views
 
@@ -86,7 +87,8 @@ async def organiser_page(
             spreads[c.section.key] = spread
         items = [(c.section.panel_key, c.section.category_key, c.section.digest, c.result) for c in computed]
         views = await standing_views(db, round_id=round_id, items=items, scope=ORGANISER, names=names)
-    drawn = await anyio.to_thread.run_sync(functools.partial(_draw, views, spreads))
+    by_criterion = await _criterion_marks(db, round_id=round_id, views=views)
+    drawn, explained = await anyio.to_thread.run_sync(functools.partial(_draw, views, spreads, by_criterion))
     # The rule spans sections (the whole round, a zone, a category): its probabilities are shown only when
     # every section of the round is on the page; otherwise the qualification page gives them.
     whole_round = wanted is None and len(views) == len(summaries)
@@ -114,17 +116,52 @@ async def organiser_page(
         rule=applied.rule,
         p_qualify=p_qualify,
         p_funded=applied.p_funded if whole_round else None,
+        criterion_severities=explained,
     )
 
 
+async def _criterion_marks(
+    db: Database, *, round_id: int, views: Sequence[StandingView]
+) -> dict[str, list[tuple[int, str, int, int, float]]]:
+    """The marks of the shown sections, criterion by criterion, keyed by section."""
+    if not views:
+        return {}
+    wanted = {view.section for view in views}
+    rows = await db.fetch(
+        "round_criterion_marks",
+        round_id=round_id,
+        panel_keys=sorted({view.panel_id or 0 for view in views}),
+        category_keys=sorted({view.category_id or 0 for view in views}),
+    )
+    out: dict[str, list[tuple[int, str, int, int, float]]] = {}
+    for row in rows:
+        key = section_key(row["panel_key"], row["category_key"])
+        if key in wanted:
+            out.setdefault(key, []).append(
+                (row["criterion_id"], row["label"], row["juror_id"], row["candidate_id"], row["value"])
+            )
+    return out
+
+
 def _draw(
-    views: Sequence[StandingView], spreads: dict[str, dict[int, list[float]]]
-) -> dict[str, dict[str, str]]:
-    """pygal takes tens of milliseconds per chart: drawn in a thread like the calibration."""
-    return {
+    views: Sequence[StandingView],
+    spreads: dict[str, dict[int, list[float]]],
+    by_criterion: dict[str, list[tuple[int, str, int, int, float]]],
+) -> tuple[dict[str, dict[str, str]], dict[str, CriterionSeverities]]:
+    """pygal takes tens of milliseconds per chart, and each criterion is calibrated on its own: done in a
+    thread like the calibration."""
+    drawn = {
         view.section: {
             "jurors": charts.juror_chart(view) if view.jurors else "",
             "spread": charts.spread_chart(view, spreads[view.section]) if view.lines else "",
         }
         for view in views
     }
+    explained = {
+        view.section: severity_table(
+            by_criterion[view.section], jurors=[(j.juror_id, j.name) for j in view.jurors]
+        )
+        for view in views
+        if view.jurors and by_criterion.get(view.section)
+    }
+    return drawn, explained
