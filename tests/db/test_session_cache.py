@@ -10,7 +10,7 @@ import datetime as dt
 import pytest
 
 from jury.db.queries import Queries
-from jury.db.session_cache import SessionCache
+from jury.db.session_cache import KEPT_FOR, SessionCache
 from jury.db.store import PostgresStore
 
 NOW = dt.datetime(2025, 6, 1, 9, 0, tzinfo=dt.UTC)
@@ -87,6 +87,15 @@ async def test_a_session_deleted_by_any_statement_is_forgotten(two_processes, po
     assert await store.get("tablet") is None
 
 
+@pytest.mark.unit
+def test_a_kept_session_is_read_again_after_a_minute_whatever_was_heard() -> None:
+    cache = SessionCache()
+    cache.listening = True
+    cache.fill("jury_sessions", "tablet", value=b"v", expires_at=None, read_at_epoch=cache.epoch, now=NOW)
+    assert cache.get("jury_sessions", "tablet", now=NOW + KEPT_FOR - dt.timedelta(seconds=1)) == b"v"
+    assert cache.get("jury_sessions", "tablet", now=NOW + KEPT_FOR) is None
+
+
 async def test_a_kept_session_ends_at_its_deadline(pool, settings) -> None:
     now = [NOW]
     store, cache, _pools = await process(pool, settings, clock=lambda: now[0])
@@ -126,7 +135,7 @@ def test_a_read_that_raced_with_a_change_does_not_fill_the_cache() -> None:
     cache.listening = True
     began = cache.epoch
     cache.forget("jury_sessions", "tablet")  # a notification arrived while the read was in flight
-    cache.fill("jury_sessions", "tablet", value=b"old", expires_at=None, read_at_epoch=began)
+    cache.fill("jury_sessions", "tablet", value=b"old", expires_at=None, read_at_epoch=began, now=NOW)
     assert cache.get("jury_sessions", "tablet", now=NOW) is None
-    cache.fill("jury_sessions", "tablet", value=b"new", expires_at=None, read_at_epoch=cache.epoch)
+    cache.fill("jury_sessions", "tablet", value=b"new", expires_at=None, read_at_epoch=cache.epoch, now=NOW)
     assert cache.get("jury_sessions", "tablet", now=NOW) == b"new"

@@ -7,9 +7,12 @@ notifies `jury_sessions` at the commit of any update or delete of a session, whi
 made it, and this process listens on a connection of its own.
 
 Kept only while that connection is up: when it is down (not yet connected, lost, reconnecting) nothing
-is served from memory and everything kept is forgotten, since notifications may have been missed. An
-entry is also dropped at its deadline. A read that raced with a change never fills the cache with the
-value from before it: a fill is refused when a notification arrived since the read began (`epoch`).
+is served from memory and everything kept is forgotten, since notifications may have been missed. The
+connection is asked a `select 1` every second, so one that hangs without closing (a network cut) is found
+within seconds; and an entry is read again after `KEPT_FOR` whatever happens, which bounds what a missed
+notification could cost. An entry is also dropped at its deadline. A read that raced with a change never
+fills the cache with the value from before it: a fill is refused when a notification arrived since the read
+began (`epoch`).
 """
 
 from __future__ import annotations
@@ -24,13 +27,18 @@ import structlog
 CHANNEL = "jury_sessions"
 ENTRIES_KEPT = 20_000
 RECONNECT_SECONDS = 1.0
+PING_TIMEOUT_SECONDS = 2.0
+KEPT_FOR = dt.timedelta(seconds=60)
+"""An entry is read from the database again after this long, notification or not."""
 
 log = structlog.get_logger(__name__)
 
 
 class SessionCache:
     def __init__(self) -> None:
-        self._entries: OrderedDict[tuple[str, str], tuple[bytes, dt.datetime | None]] = OrderedDict()
+        self._entries: OrderedDict[tuple[str, str], tuple[bytes, dt.datetime | None, dt.datetime]] = (
+            OrderedDict()
+        )
         self.epoch = 0
         """Counts the notifications heard and the losses of the connection: a read that began at another
         epoch may have read a value changed since, and does not fill the cache."""
@@ -47,19 +55,26 @@ class SessionCache:
         entry = self._entries.get((namespace, key))
         if entry is None:
             return None
-        value, expires_at = entry
-        if expires_at is not None and expires_at <= now:
+        value, expires_at, kept_at = entry
+        if (expires_at is not None and expires_at <= now) or now - kept_at >= KEPT_FOR:
             del self._entries[(namespace, key)]
             return None
         return value
 
     def fill(
-        self, namespace: str, key: str, *, value: bytes, expires_at: dt.datetime | None, read_at_epoch: int
+        self,
+        namespace: str,
+        key: str,
+        *,
+        value: bytes,
+        expires_at: dt.datetime | None,
+        read_at_epoch: int,
+        now: dt.datetime,
     ) -> None:
         """Keep what a read found, unless something changed since that read began or nobody listens."""
         if not self.listening or read_at_epoch != self.epoch:
             return
-        self._entries[(namespace, key)] = (value, expires_at)
+        self._entries[(namespace, key)] = (value, expires_at, now)
         self._entries.move_to_end((namespace, key))
         while len(self._entries) > ENTRIES_KEPT:
             self._entries.popitem(last=False)
@@ -104,8 +119,14 @@ class SessionCache:
     async def _stay_connected(self, database_url: str) -> None:
         while not self._stopping:
             await asyncio.sleep(RECONNECT_SECONDS)
-            if self._connection is not None and self._connection.is_closed():
-                self._lost(self._connection)
+            connection = self._connection
+            if connection is not None and not connection.is_closed():
+                try:
+                    await connection.fetchval("select 1", timeout=PING_TIMEOUT_SECONDS)
+                except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError):
+                    connection.terminate()  # hung or broken: whatever it would still say is not trusted
+            if connection is not None and connection.is_closed():
+                self._lost(connection)
                 self._connection = None
             if self._connection is None and not self._stopping:
                 await self._connect(database_url)

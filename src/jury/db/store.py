@@ -123,7 +123,14 @@ class PostgresStore(NamespacedStore):
             await self._run("execute", "store_renew", key=key, expires_at=expires_at)
         self._remember(key, value, expires_at)
         if cache is not None:
-            cache.fill(self.namespace, key, value=value, expires_at=expires_at, read_at_epoch=epoch)
+            cache.fill(
+                self.namespace,
+                key,
+                value=value,
+                expires_at=expires_at,
+                read_at_epoch=epoch,
+                now=self._clock(),
+            )
         return value
 
     async def delete(self, key: str) -> None:
